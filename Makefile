@@ -1,0 +1,51 @@
+# playbook: the two commands a newcomer needs are `make lab` and `make test`.
+# Every target installs what it needs into .venv first; a second run only installs what changed.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+WORKSPACE ?= $(CURDIR)/sessions
+
+.DEFAULT_GOAL := help
+.PHONY: help install lab test lint format bench clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-9s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "playbook needs Python 3.11 or newer; run: make PYTHON=python3.11 ...")'
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	@touch $@
+
+$(VENV)/.test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	@touch $@ $(VENV)/.runtime
+
+install: $(VENV)/.runtime ## Create .venv and install the playbook with its dependencies
+
+lab: $(VENV)/.runtime ## Install, then open JupyterLab on the start notebook with the example session
+	@mkdir -p "$(WORKSPACE)"
+	PLAYBOOK_WORKSPACE="$(WORKSPACE)" $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 notebooks/00_start_here.ipynb
+
+test: $(VENV)/.test ## Install with the test extras, then lint and run every test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.test ## Lint only
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.test ## Format the code and fix what ruff can fix
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(VENV)/.test ## Print the benchmark table (import time, catalogue load and search)
+	$(BIN)/python benchmarks/run.py
+
+clean: ## Remove the virtual environment, caches and build output (not your sessions)
+	rm -rf $(VENV) build dist .pytest_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
