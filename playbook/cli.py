@@ -1,0 +1,313 @@
+"""The ``playbook`` command: the catalogue and session documents from a terminal.
+
+Exit status 0 on success and 2 on a user error, which is reported as one line on stderr (the error's
+own lines follow when a file has several problems), never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from . import __version__
+from .catalogue import LAYERS, ROLES, SETTINGS, Catalogue, Intervention, load_catalogue, validate
+from .errors import PlaybookError
+from .i18n import LANGUAGES, default_language, t
+from .session import Session, SessionFile, check_references, new_session, session_to_data
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    lang = argparse.ArgumentParser(add_help=False)
+    lang.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help="language of the output")
+    data = argparse.ArgumentParser(add_help=False)
+    data.add_argument("--json", action="store_true", help="print machine-readable JSON")
+
+    p = _Parser(prog="playbook", description="A playbook for process facilitation.", parents=[lang])
+    p.add_argument("--version", action="version", version=f"playbook {__version__}")
+    top = p.add_subparsers(dest="area", required=True, metavar="{catalogue,session}", parser_class=_Parser)
+
+    cat = top.add_parser("catalogue", help="browse and check the interventions (werkvormen)")
+    cmds = cat.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    c = cmds.add_parser("list", help="list interventions, optionally filtered", parents=[lang, data])
+    c.add_argument("--role", choices=ROLES)
+    c.add_argument("--layer", choices=LAYERS, help="'below' also lists those that work on both layers")
+    c.add_argument("--setting", choices=SETTINGS)
+    c.add_argument("--size", type=int, metavar="N", help="only those that work for N people")
+    c = cmds.add_parser("show", help="everything about one intervention", parents=[lang, data])
+    c.add_argument("id")
+    c = cmds.add_parser(
+        "search", help="search names and descriptions in both languages", parents=[lang, data]
+    )
+    c.add_argument("text", nargs="+")
+    c = cmds.add_parser("validate", help="check a catalogue folder (default: the one in use)", parents=[lang])
+    c.add_argument("dir", nargs="?", type=Path)
+
+    ses = top.add_parser("session", help="create, check and show session documents")
+    cmds = ses.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    c = cmds.add_parser("new", help="create a blank session document", parents=[lang])
+    c.add_argument("file", type=Path)
+    c.add_argument("--title", help="the session's title (default: 'New session')")
+    c.add_argument("--language", choices=LANGUAGES, help="the session's language (default: --lang)")
+    c = cmds.add_parser("check", help="validate a session document against the catalogue", parents=[lang])
+    c.add_argument("file", type=Path)
+    c = cmds.add_parser("show", help="print a session document", parents=[lang, data])
+    c.add_argument("file", type=Path)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (0 fine, 2 user error)."""
+    args = _parser().parse_args(argv)
+    try:
+        _COMMANDS[(args.area, args.command)](args)
+    except PlaybookError as exc:
+        first, *rest = str(exc).splitlines()
+        print(f"playbook: error: {first}", file=sys.stderr)
+        for line in rest:
+            print(line, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+def _lang(args: argparse.Namespace, session: Session | None = None) -> str:
+    if getattr(args, "lang", None):
+        return args.lang
+    return session.language if session else default_language()
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+# ------------------------------------------------------------------------------------------ catalogue
+
+
+def _size(i: Intervention, lang: str) -> str:
+    top = t("catalogue.any_size", lang) if i.group_size.max >= 1000 else str(i.group_size.max)
+    return f"{i.group_size.min}–{top}" if top[0].isdigit() else f"{i.group_size.min}+"
+
+
+def _table(items: list[Intervention], lang: str) -> None:
+    if not items:
+        print(t("catalogue.none_found", lang))
+        return
+    heads = [t(f"catalogue.{k}", lang) for k in ("id", "role", "layer", "minutes", "people", "name")]
+    rows = [
+        [
+            i.id,
+            t(f"roles.{i.role}", lang),
+            t(f"layers.{i.layer}", lang),
+            f"{i.minutes.min}–{i.minutes.max}",
+            _size(i, lang),
+            i.name(lang),
+        ]
+        for i in items
+    ]
+    widths = [max(len(r[c]) for r in [heads, *rows]) for c in range(len(heads) - 1)]
+    for row in [heads, *rows]:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + "  " + row[-1])
+    print(f"\n{t('catalogue.count', lang, count=len(items))}")
+
+
+def _catalogue_list(args: argparse.Namespace) -> None:
+    items = load_catalogue().filter(
+        role=args.role, layer=args.layer, setting=args.setting, group_size=args.size
+    )
+    _emit(items, args)
+
+
+def _catalogue_search(args: argparse.Namespace) -> None:
+    lang = getattr(args, "lang", None)  # without --lang, search both languages
+    _emit(load_catalogue().search(" ".join(args.text), lang), args)
+
+
+def _emit(items: list[Intervention], args: argparse.Namespace) -> None:
+    if args.json:
+        _print_json([{"origin": i.origin, **i.to_data()} for i in items])
+    else:
+        _table(items, _lang(args))
+
+
+def _catalogue_show(args: argparse.Namespace) -> None:
+    item = load_catalogue().get(args.id)
+    if args.json:
+        _print_json({"origin": item.origin, **item.to_data()})
+        return
+    print(describe(item, _lang(args)))
+
+
+def describe(item: Intervention, lang: str) -> str:
+    """A plain-text card for one intervention, as a facilitator would print it."""
+
+    def label(key: str) -> str:
+        return t(f"catalogue.{key}", lang)
+
+    def para(text: str, indent: str = "  ") -> str:
+        return textwrap.fill(text, 92, initial_indent=indent, subsequent_indent=indent)
+
+    lines = [item.name(lang), "=" * len(item.name(lang)), para(item.summary(lang), ""), ""]
+    facts = [
+        (label("role"), t(f"roles.{item.role}", lang)),
+        (label("layer"), t(f"layers.{item.layer}", lang)),
+        (label("energy"), f"{item.energy}/5"),
+        (label("minutes"), f"{item.minutes.min}–{item.minutes.max} ({item.minutes.typical})"),
+        (label("group_size"), _size(item, lang)),
+        (label("settings"), ", ".join(t(f"settings.{s}", lang) for s in item.settings)),
+        (label("stages"), ", ".join(t(f"stages.{s}", lang) for s in item.stages)),
+    ]
+    width = max(len(k) for k, _ in facts)
+    lines += [f"{k.ljust(width)}  {v}" for k, v in facts]
+    lines += [
+        "",
+        f"{label('invitation')}:",
+        para(f"“{item.invitation(lang)}”"),
+        "",
+        f"{label('steps')}:",
+    ]
+    for n, step in enumerate(item.steps, 1):
+        head = f"{n}. {step.minutes} {t('units.minutes', lang)}, {t(f'configurations.{step.configuration}', lang)}: "
+        lines.append(
+            textwrap.fill(step.text(lang), 92, initial_indent="  " + head, subsequent_indent="     ")
+        )
+    if item.materials:
+        lines += ["", f"{label('materials')}:", *[para(f"- {m(lang)}") for m in item.materials]]
+    lines += [
+        "",
+        f"{label('visible_output')}:",
+        para(item.visible_output(lang)),
+        "",
+        f"{label('risks')}:",
+    ]
+    for risk in item.risks:
+        lines += [para(f"- {risk.risk(lang)}"), para(f"→ {risk.handling(lang)}", "    ")]
+    if item.variants:
+        lines += ["", f"{label('variants')}:", *[para(f"- {v(lang)}") for v in item.variants]]
+    for key in ("good_after", "good_before"):
+        if ids := getattr(item, key):
+            lines += ["", f"{label(key)}: {', '.join(ids)}"]
+    lines += ["", f"{label('source')}: {item.source}", f"{label('origin')}: {item.origin}"]
+    return "\n".join(lines)
+
+
+def _catalogue_validate(args: argparse.Namespace) -> None:
+    problems = validate(args.dir)
+    if problems:
+        raise PlaybookError(problems)
+    folders = [args.dir] if args.dir else None
+    count = len(load_catalogue(folders))
+    print(t("catalogue.valid", _lang(args), count=count))
+
+
+# -------------------------------------------------------------------------------------------- session
+
+
+def _session_new(args: argparse.Namespace) -> None:
+    language = args.language or _lang(args)
+    title = args.title or t("session.new_title", language)
+    path = args.file if str(args.file).endswith(".yaml") else Path(f"{args.file}.session.yaml")
+    SessionFile.create(path, new_session(title, language))
+    print(t("session.created", _lang(args), path=path))
+
+
+def _session_check(args: argparse.Namespace) -> None:
+    handle = SessionFile.open(args.file)
+    problems = check_references(handle.session, load_catalogue(), args.file)
+    if problems:
+        raise PlaybookError(problems)
+    s = handle.session
+    print(
+        t(
+            "session.valid",
+            _lang(args, s),
+            path=args.file,
+            blocks=len(s.agenda),
+            minutes=s.planned_minutes,
+            budget=s.budget_minutes,
+        )
+    )
+
+
+def _session_show(args: argparse.Namespace) -> None:
+    session = SessionFile.open(args.file).session
+    if args.json:
+        _print_json(session_to_data(session))
+        return
+    print(render_session(session, load_catalogue(), _lang(args, session)))
+
+
+def render_session(s: Session, catalogue: Catalogue, lang: str) -> str:
+    """A plain-text overview of a session: brief, group and the agenda with clock times."""
+
+    def label(key: str) -> str:
+        return t(f"session.{key}", lang)
+
+    when = f"{s.date.isoformat()}, " if s.date else ""
+    lines = [s.title, "=" * len(s.title)]
+    facts = [
+        (label("client"), s.brief.client),
+        (label("wish"), s.brief.wish),
+        (label("visible_result"), s.brief.visible_result),
+        (label("context"), s.brief.context),
+        (label("date"), f"{when}{s.start:%H:%M}–{s.end():%H:%M}"),
+        (
+            label("budget"),
+            t("session.planned", lang, minutes=s.planned_minutes, budget=s.budget_minutes),
+        ),
+        (
+            label("group"),
+            f"{t('session.size', lang, size=s.group.size)}, {t(f'settings.{s.group.setting}', lang)}",
+        ),
+    ]
+    width = max(len(k) for k, _ in facts)
+    for key, value in facts:
+        if value:
+            wrapped = textwrap.wrap(value, 92 - width) or [""]
+            lines.append(f"{key.ljust(width)}  {wrapped[0]}")
+            lines += [" " * (width + 2) + more for more in wrapped[1:]]
+    lines += ["", label("agenda")]
+    if not s.agenda:
+        lines.append("  " + label("empty_agenda"))
+    clock = s.start.hour * 60 + s.start.minute
+    for block in s.agenda:
+        if block.is_break:
+            title, role = block.title or label("break"), label("break")
+        elif block.intervention:
+            known = block.intervention in catalogue
+            item = catalogue.get(block.intervention) if known else None
+            title = item.name(lang) if item else block.intervention
+            role = t(f"roles.{item.role}", lang) if item else "?"
+        else:
+            title, role = block.title, t(f"roles.{block.role}", lang)
+        start = f"{clock // 60 % 24:02d}:{clock % 60:02d}"
+        lines.append(f"  {start}  {block.minutes:>3} {t('units.minutes', lang)}  {role:<14}  {title}")
+        if block.plan_b:
+            lines.append(f"{'':>30}{label('plan_b')}: {', '.join(block.plan_b)}")
+        clock += block.minutes
+    return "\n".join(lines)
+
+
+_COMMANDS = {
+    ("catalogue", "list"): _catalogue_list,
+    ("catalogue", "show"): _catalogue_show,
+    ("catalogue", "search"): _catalogue_search,
+    ("catalogue", "validate"): _catalogue_validate,
+    ("session", "new"): _session_new,
+    ("session", "check"): _session_check,
+    ("session", "show"): _session_show,
+}
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

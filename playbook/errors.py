@@ -1,0 +1,54 @@
+"""One error type for everything a user can get wrong.
+
+Facilitators meet these messages in a notebook, a widget or a terminal, so each one names the file, the
+field and what to do, and never needs a traceback to be understood.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in one place: ``file``, ``field`` (a path like ``agenda[3].minutes``), ``message``."""
+
+    file: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return ": ".join(part for part in (self.file, self.field, self.message) if part)
+
+
+class PlaybookError(Exception):
+    """A user mistake or an unusable file, with every problem found, each naming file and field."""
+
+    def __init__(self, problems: list[Problem] | Problem | str) -> None:
+        if isinstance(problems, str):
+            problems = [Problem("", "", problems)]
+        elif isinstance(problems, Problem):
+            problems = [problems]
+        self.problems: list[Problem] = list(problems)
+        super().__init__(self.message)
+
+    @classmethod
+    def at(cls, file: str | Path, field: str, message: str) -> PlaybookError:
+        """Build an error for a single problem."""
+        return cls([Problem(str(file), field, message)])
+
+    @property
+    def message(self) -> str:
+        if len(self.problems) == 1:
+            return str(self.problems[0])
+        lines = [f"{len(self.problems)} problems:"]
+        lines += [f"  - {p}" for p in self.problems]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ConflictError(PlaybookError):
+    """The file changed on disk since it was loaded; saving would silently throw that change away."""

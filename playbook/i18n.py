@@ -1,0 +1,66 @@
+"""Text in the facilitator's language: bilingual content fields and the interface's own strings.
+
+Content (interventions, questions) carries both languages in one ``Text``; interface strings live in
+``assets/i18n/{en,nl}.yaml`` so a translator never has to touch Python.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Literal
+
+Language = Literal["en", "nl"]
+LANGUAGES: tuple[Language, ...] = ("en", "nl")
+LANGUAGE_NAMES = {"en": "English", "nl": "Nederlands"}
+
+
+@dataclass(frozen=True)
+class Text:
+    """One text in both languages; ``text("nl")`` gives the Dutch."""
+
+    en: str
+    nl: str
+
+    def __call__(self, lang: str) -> str:
+        return self.nl if lang == "nl" else self.en
+
+    def to_data(self) -> dict[str, str]:
+        return {"en": self.en, "nl": self.nl}
+
+
+def default_language() -> Language:
+    """``PLAYBOOK_LANG`` if it names a supported language, else English."""
+    lang = os.environ.get("PLAYBOOK_LANG", "en")
+    return lang if lang in LANGUAGES else "en"  # type: ignore[return-value]
+
+
+@cache
+def strings(lang: str) -> dict[str, str]:
+    """All interface strings of one language, flattened to dotted keys (``session.title``)."""
+    from .paths import i18n_dir
+    from .yamlio import load_yaml_file
+
+    data, _ = load_yaml_file(i18n_dir() / f"{lang}.yaml")
+    flat: dict[str, str] = {}
+
+    def walk(prefix: str, node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(f"{prefix}.{key}" if prefix else str(key), value)
+        else:
+            flat[prefix] = str(node)
+
+    walk("", data)
+    return flat
+
+
+def t(key: str, lang: str = "en", **values: Any) -> str:
+    """The interface string ``key`` in ``lang``, with ``{placeholders}`` filled in.
+
+    A key missing in one language falls back to English, then to the key itself, so a half-finished
+    translation shows something readable; a test keeps both files complete.
+    """
+    text = strings(lang if lang in LANGUAGES else "en").get(key) or strings("en").get(key, key)
+    return text.format(**values) if values else text

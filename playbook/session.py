@@ -1,0 +1,345 @@
+"""The session document: one YAML file holding a facilitator's whole preparation of one session.
+
+Every notebook, the CLI and the exporter read and write this one file, so nothing important lives only
+in a kernel's memory. Reading is strict and explains itself (every problem names file and field);
+writing is atomic, keeps a backup and refuses to overwrite a file that changed since it was loaded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import PlaybookError, Problem
+from .i18n import LANGUAGES
+from .schema import FieldReader, join
+from .yamlio import dump_yaml, load_yaml_file, parse_yaml, write_text_atomic
+
+if TYPE_CHECKING:
+    from .catalogue import Catalogue
+
+SCHEMA_VERSION = 1
+"""The one version of the session document this playbook reads and writes."""
+SUFFIX = ".session.yaml"
+SETTINGS = ("in-person", "online", "hybrid")
+BLOCK_KINDS = ("intervention", "custom", "break")
+DAY_MINUTES = 24 * 60
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_TOP = (
+    "schema_version", "title", "language", "date", "start", "budget_minutes", "brief", "group",
+    "diagnosis", "agenda",
+)  # fmt: skip
+_BRIEF = ("client", "wish", "visible_result", "context")
+
+
+@dataclass(frozen=True)
+class Brief:
+    """What the client asked for, and the visible result the session must end with."""
+
+    client: str = ""
+    wish: str = ""
+    visible_result: str = ""
+    context: str = ""
+
+
+@dataclass(frozen=True)
+class Group:
+    size: int = 12
+    setting: str = "in-person"
+
+
+@dataclass(frozen=True)
+class Block:
+    """One agenda item: a catalogue intervention, an own (custom) block, or a break."""
+
+    minutes: int
+    intervention: str | None = None
+    title: str = ""
+    """The title of a custom block, or the label of a break ('Lunch')."""
+    role: str | None = None
+    """The arc role of a custom block; interventions take theirs from the catalogue."""
+    is_break: bool = False
+    notes: str = ""
+    plan_b: tuple[str, ...] = ()
+
+    @property
+    def kind(self) -> str:
+        if self.is_break:
+            return "break"
+        return "intervention" if self.intervention else "custom"
+
+
+@dataclass(frozen=True)
+class Session:
+    title: str
+    language: str = "en"
+    brief: Brief = field(default_factory=Brief)
+    date: dt.date | None = None
+    start: dt.time = dt.time(9, 0)
+    budget_minutes: int = 180
+    group: Group = field(default_factory=Group)
+    diagnosis: dict[str, Any] = field(default_factory=dict)
+    agenda: tuple[Block, ...] = ()
+    schema_version: int = SCHEMA_VERSION
+
+    @property
+    def planned_minutes(self) -> int:
+        return sum(block.minutes for block in self.agenda)
+
+    def end(self) -> dt.time:
+        """Clock time at which the planned agenda ends (wrapping past midnight)."""
+        total = self.start.hour * 60 + self.start.minute + self.planned_minutes
+        return dt.time((total // 60) % 24, total % 60)
+
+    def with_changes(self, **changes: Any) -> Session:
+        """A copy with some fields replaced; views edit a session this way and let save() judge it."""
+        return replace(self, **changes)
+
+
+# --------------------------------------------------------------------------------------------- reading
+
+
+def parse_session(data: Any, file: str | Path = "<session>", catalogue: Catalogue | None = None) -> Session:
+    """Build a Session from plain data, or raise one PlaybookError naming every problem and its field.
+
+    With a ``catalogue``, intervention ids in the agenda and plan B are checked against it too.
+    """
+    r = FieldReader(file)
+    if not isinstance(data, dict):
+        r.problem("", "is not a session document (expected fields such as title, brief and agenda)")
+        r.raise_if_any()
+    version = data.get("schema_version")
+    if version is None:
+        r.problem("schema_version", f"is missing; this playbook reads version {SCHEMA_VERSION}")
+        r.raise_if_any()
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        r.problem(
+            "schema_version",
+            f"must be a whole number; this playbook reads version {SCHEMA_VERSION}",
+        )
+        r.raise_if_any()
+    if version != SCHEMA_VERSION:
+        newer = "a newer" if version > SCHEMA_VERSION else "an older"
+        r.problem(
+            "schema_version",
+            f"is {version}, written by {newer} playbook; this playbook reads version {SCHEMA_VERSION}"
+            + ("; update playbook to open it" if version > SCHEMA_VERSION else ""),
+        )
+        r.raise_if_any()
+
+    d = r.mapping(data, "", ("schema_version", "title"), _TOP[2:]) or {}
+    title = r.text(d.get("title"), "title", allow_empty=False, max_len=300)
+    language = r.choice(d.get("language", "en"), "language", LANGUAGES)
+    date = _read_date(r, d.get("date"))
+    start = _read_time(r, d.get("start", "09:00"), "start")
+    budget = r.number(d.get("budget_minutes", 180), "budget_minutes", low=1, high=DAY_MINUTES)
+
+    brief = Brief()
+    if (b := r.mapping(d.get("brief") or {}, "brief", (), _BRIEF)) is not None:
+        brief = Brief(**{k: r.text(b.get(k), join("brief", k)) or "" for k in _BRIEF})
+
+    group = Group()
+    if (g := r.mapping(d.get("group") or {}, "group", (), ("size", "setting"))) is not None:
+        size = r.number(g.get("size", 12), "group.size", low=1, high=10_000)
+        setting = r.choice(g.get("setting", "in-person"), "group.setting", SETTINGS)
+        group = Group(size or 12, setting or "in-person")
+
+    diagnosis = d.get("diagnosis") or {}
+    if not isinstance(diagnosis, dict):
+        r.problem("diagnosis", "must be a mapping of answers")
+        diagnosis = {}
+
+    blocks = [
+        _read_block(r, raw, join("agenda", i))
+        for i, raw in enumerate(r.items(d.get("agenda"), "agenda") or [])
+    ]
+    if catalogue is not None:
+        for i, block in enumerate(blocks):
+            if block is not None:
+                _check_references(r, block, join("agenda", i), catalogue)
+    r.raise_if_any()
+    return Session(
+        title=title,  # type: ignore[arg-type]
+        language=language,  # type: ignore[arg-type]
+        brief=brief,
+        date=date,
+        start=start,  # type: ignore[arg-type]
+        budget_minutes=budget,  # type: ignore[arg-type]
+        group=group,
+        diagnosis=diagnosis,
+        agenda=tuple(blocks),  # type: ignore[arg-type]
+        schema_version=version,
+    )
+
+
+def _read_date(r: FieldReader, value: Any) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        r.problem("date", f"must be a date like 2026-12-03, found {value!r}")
+        return None
+
+
+def _read_time(r: FieldReader, value: Any, field_: str) -> dt.time | None:
+    match = _TIME.match(str(value).strip()) if isinstance(value, str) else None
+    if not match:
+        r.problem(field_, f"must be a time like 13:00, found {value!r}")
+        return None
+    return dt.time(int(match[1]), int(match[2]))
+
+
+def _read_block(r: FieldReader, raw: Any, f: str) -> Block | None:
+    optional = ("intervention", "custom", "break", "notes", "plan_b")
+    if (b := r.mapping(raw, f, ("minutes",), optional)) is None:
+        return None
+    kinds = [k for k in ("intervention", "custom", "break") if k in b]
+    if len(kinds) != 1:
+        r.problem(f, "must be exactly one of: intervention (an id), custom (title and role), break")
+        return None
+    minutes = r.number(b.get("minutes"), join(f, "minutes"), low=1, high=DAY_MINUTES)
+    notes = r.text(b.get("notes"), join(f, "notes")) or ""
+    plan_b = r.identifiers(b.get("plan_b"), join(f, "plan_b"))
+    kind = kinds[0]
+    if kind == "intervention":
+        ident = r.identifier(b["intervention"], join(f, "intervention"))
+        if minutes is None or ident is None or plan_b is None:
+            return None
+        return Block(minutes, intervention=ident, notes=notes, plan_b=plan_b)
+    if kind == "break":
+        if b.get("plan_b"):
+            r.problem(join(f, "plan_b"), "a break has no plan B; remove it or make the block an intervention")
+        label = r.text(b["break"], join(f, "break"), max_len=200)
+        if minutes is None or label is None:
+            return None
+        return Block(minutes, title=label, is_break=True, notes=notes)
+    from .catalogue import ROLES  # the arc roles are the catalogue's vocabulary
+
+    if (c := r.mapping(b["custom"], join(f, "custom"), ("title", "role"))) is None:
+        return None
+    title = r.text(c.get("title"), join(f, "custom.title"), allow_empty=False, max_len=300)
+    role = r.choice(c.get("role"), join(f, "custom.role"), ROLES) if "role" in c else None
+    if None in (minutes, title, role, plan_b):
+        return None
+    return Block(minutes, title=title, role=role, notes=notes, plan_b=plan_b)  # type: ignore[arg-type]
+
+
+def _check_references(r: FieldReader, block: Block, f: str, catalogue: Catalogue) -> None:
+    refs = [(join(f, "intervention"), block.intervention)] if block.intervention else []
+    refs += [(join(join(f, "plan_b"), i), ident) for i, ident in enumerate(block.plan_b)]
+    for where, ident in refs:
+        if ident not in catalogue:
+            try:
+                catalogue.get(ident)
+            except PlaybookError as exc:
+                r.problem(where, exc.problems[0].message)
+
+
+def check_references(session: Session, catalogue: Catalogue, file: str | Path = "<session>") -> list[Problem]:
+    """Problems with intervention ids that the catalogue does not know (agenda and plan B)."""
+    r = FieldReader(file)
+    for i, block in enumerate(session.agenda):
+        _check_references(r, block, join("agenda", i), catalogue)
+    return r.problems
+
+
+# --------------------------------------------------------------------------------------------- writing
+
+
+def session_to_data(session: Session) -> dict[str, Any]:
+    """Plain data in the document's layout; empty optional fields are left out to keep files short."""
+    agenda = []
+    for block in session.agenda:
+        item: dict[str, Any]
+        if block.is_break:
+            item = {"break": block.title}
+        elif block.intervention:
+            item = {"intervention": block.intervention}
+        else:
+            item = {"custom": {"title": block.title, "role": block.role}}
+        item["minutes"] = block.minutes
+        if block.notes:
+            item["notes"] = block.notes
+        if block.plan_b:
+            item["plan_b"] = list(block.plan_b)
+        agenda.append(item)
+    return {
+        "schema_version": session.schema_version,
+        "title": session.title,
+        "language": session.language,
+        "date": session.date.isoformat() if session.date else None,
+        "start": session.start.strftime("%H:%M"),
+        "budget_minutes": session.budget_minutes,
+        "brief": {k: getattr(session.brief, k) for k in _BRIEF},
+        "group": {"size": session.group.size, "setting": session.group.setting},
+        "diagnosis": dict(session.diagnosis),
+        "agenda": agenda,
+    }
+
+
+def dump_session(session: Session, file: str | Path = "<session>") -> str:
+    """The YAML text of a session, checked to read back as the same session before anyone writes it."""
+    text = dump_yaml(session_to_data(session))
+    again = parse_session(parse_yaml(text, file), file)
+    if again != session:
+        raise PlaybookError.at(file, "", "could not be written faithfully; nothing was saved")
+    return text
+
+
+def load_session(path: str | Path, catalogue: Catalogue | None = None) -> Session:
+    return SessionFile.open(path, catalogue).session
+
+
+def new_session(title: str, language: str = "en", **fields: Any) -> Session:
+    """A blank session with sensible defaults (09:00, three hours, twelve people in person)."""
+    session = Session(title=title, language=language, **fields)
+    dump_session(session)  # validates: a bad title or language is refused before it reaches a file
+    return session
+
+
+@dataclass
+class SessionFile:
+    """A session together with the file it lives in and the version of that file it was read from."""
+
+    path: Path
+    session: Session
+    fingerprint: str | None = None
+    """Hash of the file as loaded; None for a file not written yet."""
+
+    @classmethod
+    def open(cls, path: str | Path, catalogue: Catalogue | None = None) -> SessionFile:
+        path = Path(path)
+        data, fingerprint = load_yaml_file(path)
+        return cls(path, parse_session(data, path, catalogue), fingerprint)
+
+    @classmethod
+    def create(cls, path: str | Path, session: Session) -> SessionFile:
+        """Write a new session document; refuses to replace an existing file."""
+        handle = cls(Path(path), session, None)
+        handle.save()
+        return handle
+
+    def save(self, session: Session | None = None, *, overwrite: bool = False) -> None:
+        """Write ``session`` (or the current one) atomically, keeping the previous file as ``.bak``.
+
+        Raises :class:`~playbook.errors.ConflictError` if the file changed on disk since it was loaded
+        (another notebook, a colleague, a sync tool); reload or use :meth:`save_as` then.
+        """
+        session = session or self.session
+        text = dump_session(session, self.path)
+        self.fingerprint = write_text_atomic(self.path, text, expected=self.fingerprint, overwrite=overwrite)
+        self.session = session
+
+    def save_as(self, path: str | Path, *, overwrite: bool = False) -> SessionFile:
+        other = SessionFile(Path(path), self.session, None)
+        other.save(overwrite=overwrite)
+        return other
+
+    def reload(self) -> Session:
+        fresh = SessionFile.open(self.path)
+        self.session, self.fingerprint = fresh.session, fresh.fingerprint
+        return self.session

@@ -1,0 +1,111 @@
+"""The facilitator's workspace: their session files and which one is open now.
+
+Notebooks 01–05 each open "the current session" so that any of them can be opened on its own and all
+of them work on the same file. The choice is a one-line pointer file in the workspace, not kernel state,
+so it survives restarts and is shared between notebooks.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import unicodedata
+from pathlib import Path
+
+from .errors import PlaybookError
+from .paths import examples_dir, workspace
+from .session import SUFFIX, SessionFile, new_session
+from .yamlio import write_text_atomic
+
+DEFAULT_EXAMPLE = "samen-een-servicedesk"
+"""The example ``make lab`` opens: two teams who did not choose each other, merged into one."""
+POINTER = ".current-session"
+
+
+def examples() -> dict[str, Path]:
+    """Shipped example sessions by name (the file name without ``.session.yaml``), default first."""
+    found = {p.name[: -len(SUFFIX)]: p for p in sorted(examples_dir().glob(f"*{SUFFIX}"))}
+    ordered = dict.fromkeys([DEFAULT_EXAMPLE]) if DEFAULT_EXAMPLE in found else {}
+    return {name: found[name] for name in [*ordered, *found]}
+
+
+def slugify(title: str) -> str:
+    """A file-name-safe version of a title: 'Één team!' -> 'een-team'."""
+    letters = "".join(c for c in unicodedata.normalize("NFKD", title) if not unicodedata.combining(c))
+    words = re.sub(r"[\W_]+", "-", letters.lower())
+    slug = re.sub(r"-+", "-", re.sub(r"[^a-z0-9-]", "", words)).strip("-")
+    return slug[:60].strip("-") or "session"
+
+
+def _free_path(folder: Path, stem: str) -> Path:
+    path, n = folder / f"{stem}{SUFFIX}", 2
+    while path.exists():
+        path, n = folder / f"{stem}-{n}{SUFFIX}", n + 1
+    return path
+
+
+def _ensure(folder: Path) -> Path:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PlaybookError.at(
+            folder, "", f"the workspace folder cannot be created ({exc.strerror})"
+        ) from None
+    return folder
+
+
+def set_current(path: str | Path) -> Path:
+    """Remember ``path`` as the session the notebooks open."""
+    path = Path(path).resolve()
+    SessionFile.open(path)  # only a readable, valid session becomes current
+    pointer = _ensure(workspace()) / POINTER
+    write_text_atomic(pointer, f"{path}\n", overwrite=True)
+    return path
+
+
+def current_path() -> Path | None:
+    """The session chosen last, if it still exists."""
+    pointer = workspace() / POINTER
+    try:
+        path = Path(pointer.read_text(encoding="utf-8").strip())
+    except OSError:
+        return None
+    return path if path.is_file() else None
+
+
+def copy_example(name: str = DEFAULT_EXAMPLE) -> Path:
+    """The workspace copy of a shipped example, made on first use; the original is never edited."""
+    found = examples()
+    if name not in found:
+        raise PlaybookError(f"unknown example '{name}'; choose one of {', '.join(found)}")
+    target = _ensure(workspace()) / found[name].name
+    if not target.exists():
+        shutil.copyfile(found[name], target)
+    return target
+
+
+def open_example(name: str = DEFAULT_EXAMPLE) -> SessionFile:
+    """Open (a workspace copy of) an example and make it the current session."""
+    path = copy_example(name)
+    set_current(path)
+    return SessionFile.open(path)
+
+
+def create_session(title: str, language: str = "en", folder: str | Path | None = None) -> SessionFile:
+    """Create a blank session file named after its title and make it the current session."""
+    session = new_session(title.strip(), language)
+    path = _free_path(_ensure(Path(folder) if folder else workspace()), slugify(title))
+    handle = SessionFile.create(path, session)
+    set_current(path)
+    return handle
+
+
+def open_current(path: str | Path | None = None) -> SessionFile:
+    """What every notebook calls first: the given file, else the current one, else the default example."""
+    if path:
+        set_current(path)
+        return SessionFile.open(path)
+    current = current_path()
+    if current is not None:
+        return SessionFile.open(current)
+    return open_example()

@@ -1,0 +1,275 @@
+"""Safe, bounded YAML reading and atomic writing for every file the playbook touches.
+
+Session documents travel between facilitators by mail and shared drives, so a file is treated as
+untrusted: only plain YAML types are built (no ``!!python`` tags), size and alias expansion are capped,
+and YAML 1.1 surprises are switched off (``13:00`` stays a time, ``no`` stays a word, dates stay text).
+Writes go through a temporary file, fsync and rename, keeping the previous version as ``.bak``, so a
+crash or a full disk never leaves half a session behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, SequenceNode
+from yaml.resolver import BaseResolver
+
+from .errors import ConflictError, PlaybookError
+
+try:  # the C parser makes loading a large catalogue about ten times faster
+    from yaml import CParser as _Parser
+    from yaml import CSafeDumper as _BaseDumper
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml.composer import Composer
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Parser(Reader, Scanner, Parser, Composer):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            Composer.__init__(self)
+
+    from yaml import SafeDumper as _BaseDumper  # type: ignore[assignment]
+
+
+MAX_BYTES = 5 * 1024 * 1024
+"""Largest file the playbook reads: a real session is a few kilobytes; anything near this is not one."""
+
+MAX_NODES = 200_000
+"""Largest document after alias expansion: stops 'billion laughs' files before they eat memory."""
+
+BACKUP_SUFFIX = ".bak"
+
+
+class _Resolver(BaseResolver):
+    """YAML 1.2-like implicit types: only true/false, decimal numbers and null are not text."""
+
+
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789")
+)
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"),
+    list("-+0123456789."),
+)
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
+
+
+class _Loader(_Parser, SafeConstructor, _Resolver):
+    def __init__(self, stream: str) -> None:
+        _Parser.__init__(self, stream)
+        SafeConstructor.__init__(self)
+        _Resolver.__init__(self)
+
+
+class _Dumper(_BaseDumper):
+    """Writes text the way a person would: UTF-8, keys in order, multi-line text as blocks."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value.strip("\n") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def _expanded_size_exceeds(root: Node, limit: int) -> bool:
+    """Count nodes as if every alias were copied out; stop as soon as the count passes ``limit``."""
+    count = 0
+    stack: list[Node] = [root]
+    while stack:
+        node = stack.pop()
+        count += 1
+        if count > limit:
+            return True
+        if isinstance(node, SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, MappingNode):
+            for key, value in node.value:
+                stack.append(key)
+                stack.append(value)
+    return False
+
+
+def _where(exc: yaml.MarkedYAMLError) -> str:
+    mark = exc.problem_mark or exc.context_mark
+    return f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+
+
+def parse_yaml(text: str, file: str | Path = "<text>") -> Any:
+    """Parse YAML text into plain Python data, or raise a :class:`PlaybookError` that says where."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if _expanded_size_exceeds(node, MAX_NODES):
+            raise PlaybookError.at(
+                file,
+                "",
+                f"too many values after expanding aliases (over {MAX_NODES:,}); this is not a playbook file",
+            )
+        return loader.construct_document(node)
+    except yaml.constructor.ConstructorError as exc:
+        tag = getattr(exc.problem_mark, "name", "")
+        detail = (exc.problem or "").split(" for the tag ")[-1] if exc.problem else ""
+        raise PlaybookError.at(
+            file,
+            _where(exc),
+            f"unsupported YAML tag {detail or tag}; playbook files hold plain text, numbers and lists only",
+        ) from None
+    except yaml.MarkedYAMLError as exc:
+        raise PlaybookError.at(
+            file, _where(exc), f"not valid YAML ({exc.problem}); is the file complete?"
+        ) from None
+    except yaml.YAMLError as exc:
+        raise PlaybookError.at(file, "", f"not valid YAML ({exc})") from None
+    finally:
+        loader.dispose()
+
+
+def read_bytes(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """Read a whole file, refusing anything larger than ``max_bytes`` before reading it all."""
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise PlaybookError.at(path, "", "file not found") from None
+    except IsADirectoryError:
+        raise PlaybookError.at(path, "", "is a folder, not a file") from None
+    except OSError as exc:
+        raise PlaybookError.at(path, "", f"cannot be read ({exc.strerror})") from None
+    if len(data) > max_bytes:
+        raise PlaybookError.at(
+            path, "", f"file is larger than {max_bytes // (1024 * 1024)} MB; not a playbook file"
+        )
+    return data
+
+
+def decode(data: bytes, path: str | Path) -> str:
+    """Decode UTF-8 (with or without a byte-order mark) or say which byte is wrong."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise PlaybookError.at(
+            path, "", f"not UTF-8 text (byte {exc.start}); save it as UTF-8 and try again"
+        ) from None
+
+
+def fingerprint(data: bytes) -> str:
+    """A content hash used to notice that a file changed on disk since it was loaded."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def load_yaml_file(path: str | Path, max_bytes: int = MAX_BYTES) -> tuple[Any, str]:
+    """Load one YAML file safely; return its data and the fingerprint of the bytes read."""
+    data = read_bytes(path, max_bytes)
+    return parse_yaml(decode(data, path), path), fingerprint(data)
+
+
+def dump_yaml(data: Any) -> str:
+    """Serialise plain data as readable YAML that :func:`parse_yaml` reads back identically."""
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100, indent=2)
+
+
+def current_fingerprint(path: str | Path) -> str | None:
+    """The fingerprint of a file as it is on disk now, or None if there is no such file."""
+    try:
+        return fingerprint(Path(path).read_bytes())
+    except FileNotFoundError:
+        return None
+
+
+def write_text_atomic(
+    path: str | Path, text: str, *, expected: str | None = None, overwrite: bool = False
+) -> str:
+    """Replace ``path`` with ``text`` all at once and return the new fingerprint.
+
+    ``expected`` is the fingerprint the caller loaded; if the file on disk no longer matches it (or
+    exists while the caller expected a new file), a :class:`ConflictError` is raised and nothing is
+    written. ``overwrite=True`` skips that check. The previous version is kept as ``<name>.bak``.
+    """
+    path = Path(path)
+    data = text.encode("utf-8")
+    on_disk = current_fingerprint(path)
+    if not overwrite and on_disk is not None and on_disk != expected:
+        if expected is None:
+            why = "already exists; choose another name or open that file"
+        else:
+            why = "changed on disk since it was loaded; reload it or save under another name"
+        raise ConflictError.at(path, "", why)
+    if not path.parent.is_dir():
+        raise PlaybookError.at(path, "", f"folder {path.parent} does not exist")
+    with _temporary(path) as tmp:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if on_disk is not None:
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+            _keep_backup(path)
+        else:
+            os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
+    return fingerprint(data)
+
+
+@contextmanager
+def _temporary(path: Path) -> Iterator[Path]:
+    """A temporary file beside ``path`` (same file system, so the rename is atomic), always removed."""
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+    except OSError as exc:
+        raise PlaybookError.at(
+            path, "", f"could not be saved ({exc.strerror}); the previous version is intact"
+        ) from None
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _keep_backup(path: Path) -> None:
+    backup = path.with_name(path.name + BACKUP_SUFFIX)
+    with _temporary(backup) as tmp:
+        tmp.write_bytes(path.read_bytes())
+        os.replace(tmp, backup)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - platforms without directory handles
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
