@@ -1,0 +1,136 @@
+"""`make bench`: the figures the issues ask for, measured in one run and printed as one table.
+
+Speed is measured here and never asserted in tests: a shared CI machine makes timed tests flaky,
+while a table of medians from one run makes ratios comparable.
+"""
+
+from __future__ import annotations
+
+import copy
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from playbook.catalogue import load_catalogue
+from playbook.paths import catalogue_dir
+from playbook.yamlio import dump_yaml, load_yaml_file
+
+IMPORT_RUNS = 7
+SEARCH_QUERIES = [
+    "stemmen",
+    "silent",
+    "vertrouwen conflict",
+    "pairs",
+    "één",
+    "xyzzy",
+    "visible result",
+    "kring",
+]
+
+
+def _import_seconds(statement: str) -> float:
+    code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
+    runs = [
+        float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+        for _ in range(IMPORT_RUNS)
+    ]
+    return statistics.median(runs)
+
+
+def _median_ms(fn: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def _synthetic_catalogue(folder: Path, count: int) -> None:
+    """``count`` valid entries derived from a real one, with varied words so search has work to do."""
+    base, _ = load_yaml_file(catalogue_dir() / "1-2-4-all.yaml")
+    words = ["vertrouwen", "conflict", "kring", "energie", "besluit", "ideeën", "stilte", "team"]
+    for n in range(count):
+        entry = copy.deepcopy(base)
+        entry["id"] = f"synthetic-{n:05d}"
+        entry["name"] = {"en": f"Synthetic form {n}", "nl": f"Kunstmatige werkvorm {n}"}
+        entry["summary"]["nl"] += f" {words[n % len(words)]} {words[(n * 7) % len(words)]}"
+        entry["good_before"] = [f"synthetic-{(n + 1) % count:05d}"]
+        entry["good_after"] = []
+        (folder / f"{entry['id']}.yaml").write_text(dump_yaml(entry), encoding="utf-8")
+
+
+def main() -> None:
+    rows: list[tuple[str, str, str]] = []
+    core = _import_seconds(
+        "import playbook, playbook.session, playbook.catalogue, playbook.workspace, playbook.cli"
+    )
+    views = _import_seconds("import ipywidgets, matplotlib.pyplot")
+    rows.append(("import playbook core (session, catalogue, cli)", f"{core * 1000:.0f} ms", "goal ≤ 100 ms"))
+    rows.append(
+        (
+            "import ipywidgets, matplotlib.pyplot",
+            f"{views * 1000:.0f} ms",
+            f"core is {core / views:.2f}× this",
+        )
+    )
+
+    shipped = load_catalogue([])
+    rows.append(
+        (
+            f"load shipped catalogue ({len(shipped)} entries)",
+            f"{_median_ms(lambda: load_catalogue([]), 5):.0f} ms",
+            "median of 5",
+        )
+    )
+
+    with tempfile.TemporaryDirectory() as tmp:
+        _synthetic_catalogue(Path(tmp), 10_000)
+        start = time.perf_counter()
+        big = load_catalogue([tmp], shipped=False)
+        load_s = time.perf_counter() - start
+        rows.append(
+            (
+                f"load + validate {len(big):,} synthetic entries",
+                f"{load_s:.2f} s",
+                f"{load_s / len(big) * 1e6:.0f} µs per entry",
+            )
+        )
+        start = time.perf_counter()
+        big.search("stemmen")
+        rows.append(
+            (
+                "first search (builds the index)",
+                f"{(time.perf_counter() - start) * 1000:.0f} ms",
+                "",
+            )
+        )
+        per_query = [_median_ms(lambda q=q: big.search(q), 5) for q in SEARCH_QUERIES]
+        rows.append(
+            (
+                f"search over {len(big):,} entries",
+                f"{statistics.median(per_query):.1f} ms",
+                f"median of {len(SEARCH_QUERIES)} queries × 5",
+            )
+        )
+        rows.append(
+            (
+                "filter (role, setting, size) over 10,000",
+                f"{_median_ms(lambda: big.filter(role='diverge', setting='online', group_size=40), 9):.1f} ms",
+                "median of 9",
+            )
+        )
+
+    width = max(len(r[0]) for r in rows)
+    print(f"\n{'benchmark'.ljust(width)}  {'result':>10}  note")
+    print(f"{'-' * width}  {'-' * 10}  {'-' * 30}")
+    for name, value, note in rows:
+        print(f"{name.ljust(width)}  {value:>10}  {note}")
+
+
+if __name__ == "__main__":
+    main()

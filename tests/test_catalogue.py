@@ -1,0 +1,183 @@
+"""The catalogue: the shipped content is complete and valid, user folders merge, filters and search work."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from playbook.catalogue import (
+    LAYERS,
+    ROLES,
+    SHIPPED,
+    Catalogue,
+    load_catalogue,
+    validate,
+)
+from playbook.errors import PlaybookError
+from playbook.i18n import LANGUAGES
+from playbook.paths import catalogue_dir
+from playbook.yamlio import dump_yaml, load_yaml_file
+
+SAMPLE = catalogue_dir() / "1-2-4-all.yaml"
+
+
+def sample(ident: str, **changes: Any) -> dict[str, Any]:
+    data, _ = load_yaml_file(SAMPLE)
+    data = copy.deepcopy(data)
+    data["id"] = ident
+    data.update(changes)
+    return data
+
+
+def user_folder(tmp_path: Path, *entries: dict[str, Any]) -> Path:
+    folder = tmp_path / "mine"
+    folder.mkdir(exist_ok=True)
+    for entry in entries:
+        (folder / f"{entry['id']}.yaml").write_text(dump_yaml(entry), encoding="utf-8")
+    return folder
+
+
+# ------------------------------------------------------------------------------- the shipped content
+
+
+def test_shipped_catalogue_validates_without_a_single_problem() -> None:
+    assert validate(catalogue_dir()) == []
+
+
+def test_shipped_catalogue_covers_what_the_method_needs(catalogue: Catalogue) -> None:
+    assert len(catalogue) >= 30
+    assert {i.role for i in catalogue} == set(ROLES)
+    assert {i.layer for i in catalogue} == set(LAYERS)
+    assert len([i for i in catalogue if i.layer == "below"]) >= 6
+    assert any("online" in i.settings for i in catalogue)
+    assert all(i.origin == SHIPPED for i in catalogue)
+
+
+def test_every_text_is_really_translated(catalogue: Catalogue) -> None:
+    for item in catalogue:
+        texts = [item.summary, item.invitation, item.visible_output, *[s.text for s in item.steps]]
+        for text in texts:
+            assert all(text(lang).strip() for lang in LANGUAGES), item.id
+            assert text.en.strip() != text.nl.strip(), f"{item.id}: Dutch is a copy of the English"
+
+
+def test_every_step_plan_fits_its_time_range(catalogue: Catalogue) -> None:
+    for item in catalogue:
+        assert item.minutes.min <= item.step_minutes() <= item.minutes.max, item.id
+        assert item.risks and item.steps and item.source
+
+
+# -------------------------------------------------------------------------------------- validation
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        ({"name": {"en": "Only English"}}, "name.nl", "is missing"),
+        ({"summary": {"en": "x", "nl": "  "}}, "summary.nl", "must not be empty"),
+        ({"role": "warm-up"}, "role", "open, diverge"),
+        ({"energy": 9}, "energy", "between 1 and 5"),
+        ({"minutes": {"min": 20, "typical": 10, "max": 30}}, "minutes", "min ≤ typical ≤ max"),
+        (
+            {"minutes": {"min": 30, "typical": 40, "max": 60}},
+            "steps",
+            "add up to 15, outside minutes 30–60",
+        ),
+        ({"group_size": {"min": 10, "max": 4}}, "group_size", "min (10) is larger than max (4)"),
+        ({"settings": ["online", "garden"]}, "settings[1]", "in-person, online, hybrid"),
+        ({"good_before": ["dot-votng"]}, "good_before[0]", "did you mean 'dot-voting'?"),
+        ({"summry": {"en": "x", "nl": "y"}}, "summry", "did you mean 'summary'?"),
+        ({"risks": []}, "risks", "at least one risk"),
+    ],
+    ids=lambda v: v if isinstance(v, str) and " " not in v else None,
+)
+def test_validation_names_file_field_and_fix(tmp_path: Path, change: dict, field: str, words: str) -> None:
+    folder = user_folder(tmp_path, sample("my-form", **change))
+    problems = [p for p in validate(folder) if p.field == field]
+    assert problems, validate(folder)
+    assert problems[0].file == str(folder / "my-form.yaml")
+    assert words in problems[0].message
+
+
+def test_id_must_match_the_file_name(tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "other-name.yaml").write_text(dump_yaml(sample("my-form")), encoding="utf-8")
+    assert any("file is named 'other-name'" in p.message for p in validate(folder))
+
+
+def test_a_user_id_that_exists_in_the_shipped_catalogue_is_refused(tmp_path: Path) -> None:
+    folder = user_folder(tmp_path, sample("dot-voting"))
+    messages = [p.message for p in validate(folder)]
+    assert any("already in the shipped catalogue" in m for m in messages)
+    with pytest.raises(PlaybookError, match="already in the shipped catalogue"):
+        load_catalogue([folder])
+
+
+def test_a_broken_user_file_is_reported_not_crashed_on(tmp_path: Path) -> None:
+    folder = user_folder(tmp_path)
+    (folder / "half.yaml").write_text("id: half\nname: {en: Half, nl: [", encoding="utf-8")
+    problems = validate(folder)
+    assert problems[0].file.endswith("half.yaml") and "not valid YAML" in problems[0].message
+
+
+# -------------------------------------------------------------------------------- user folder merge
+
+
+def test_user_folder_from_environment_is_merged_with_its_origin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, catalogue: Catalogue
+) -> None:
+    mine = sample("walking-silence", role="close", good_before=[], good_after=["dot-voting"])
+    folder = user_folder(tmp_path, mine)
+    monkeypatch.setenv("PLAYBOOK_CATALOGUE", str(folder))
+    merged = load_catalogue()
+    assert len(merged) == len(catalogue) + 1
+    assert merged.get("walking-silence").origin == str(folder)
+    assert [i.id for i in merged.filter(origin=str(folder))] == ["walking-silence"]
+    assert validate() == []
+
+
+# ---------------------------------------------------------------------------------- filter, search
+
+
+def test_filters_combine(catalogue: Catalogue) -> None:
+    online_closers = catalogue.filter(role="close", setting="online")
+    assert online_closers and all(i.role == "close" and "online" in i.settings for i in online_closers)
+    big = catalogue.filter(group_size=80)
+    assert big and all(i.group_size.min <= 80 <= i.group_size.max for i in big)
+    assert len(big) < len(catalogue)  # some forms really are for small groups only
+    short = catalogue.filter(max_minutes=10)
+    assert short and all(i.minutes.min <= 10 for i in short)
+
+
+def test_layer_below_includes_interventions_that_work_on_both(catalogue: Catalogue) -> None:
+    below = {i.layer for i in catalogue.filter(layer="below")}
+    assert below == {"below", "both"}
+    assert {i.layer for i in catalogue.filter(layer="both")} == {"both"}
+
+
+def test_search_finds_in_both_languages(catalogue: Catalogue) -> None:
+    assert "dot-voting" in [i.id for i in catalogue.search("stippen")]  # Dutch for the dots
+    assert "dot-voting" in [i.id for i in catalogue.search("dots")]
+    assert "dot-voting" not in [i.id for i in catalogue.search("stippen", "en")]
+
+
+def test_search_ignores_case_and_diacritics_and_ranks_names_first(catalogue: Catalogue) -> None:
+    assert [i.id for i in catalogue.search("IEDEREEN")] == [i.id for i in catalogue.search("iedereen")]
+    results = catalogue.search("check")
+    assert results[0].id in {"check-in-round", "check-out-round"}
+    assert catalogue.search("een") == catalogue.search("één")
+
+
+def test_search_needs_every_word(catalogue: Catalogue) -> None:
+    both = {i.id for i in catalogue.search("pairs silence")}
+    assert both <= {i.id for i in catalogue.search("pairs")} & {i.id for i in catalogue.search("silence")}
+    assert catalogue.search("xyzzy-nothing") == []
+
+
+def test_get_unknown_id_suggests_the_nearest(catalogue: Catalogue) -> None:
+    with pytest.raises(PlaybookError, match="did you mean check-in-round"):
+        catalogue.get("check-in-rond")

@@ -1,0 +1,150 @@
+"""The `playbook` command: output, JSON, languages and exit codes, as a facilitator would use it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from playbook.catalogue import Catalogue
+from playbook.cli import main
+from playbook.session import load_session
+
+from .conftest import EXAMPLE_EN, EXAMPLE_NL
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_catalogue_list_in_both_languages(capsys: pytest.CaptureFixture[str], catalogue: Catalogue) -> None:
+    code, out, _ = run(capsys, "catalogue", "list")
+    assert code == 0 and f"{len(catalogue)} interventions" in out and "1-2-4-All" in out
+    code, out, _ = run(capsys, "--lang", "nl", "catalogue", "list")
+    assert code == 0 and f"{len(catalogue)} werkvormen" in out and "1-2-4-allen" in out
+    code, out2, _ = run(capsys, "catalogue", "list", "--lang", "nl")  # --lang after the command works too
+    assert out2 == out
+
+
+def test_catalogue_list_filters_and_json(capsys: pytest.CaptureFixture[str], catalogue: Catalogue) -> None:
+    code, out, _ = run(capsys, "catalogue", "list", "--role", "close", "--setting", "online", "--json")
+    data = json.loads(out)
+    expected = [i.id for i in catalogue.filter(role="close", setting="online")]
+    assert code == 0 and [d["id"] for d in data] == expected and expected
+    assert all(d["role"] == "close" and "online" in d["settings"] for d in data)
+    assert data[0]["name"].keys() == {"en", "nl"} and data[0]["origin"] == "shipped"
+
+
+def test_catalogue_show_prints_the_whole_card(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "catalogue", "show", "1-2-4-all", "--lang", "nl")
+    assert code == 0
+    for words in (
+        "1-2-4-allen",
+        "Uitnodiging",
+        "Stappen",
+        "tweetallen",
+        "Zichtbaar resultaat",
+        "Bron",
+        "Lipmanowicz",
+    ):
+        assert words in out
+    code, out, _ = run(capsys, "catalogue", "show", "1-2-4-all", "--json")
+    assert json.loads(out)["steps"][0]["configuration"] == "solo"
+
+
+def test_catalogue_search(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "catalogue", "search", "stippen", "--json")
+    assert code == 0 and "dot-voting" in [d["id"] for d in json.loads(out)]
+    code, out, _ = run(capsys, "catalogue", "search", "xyzzy")
+    assert code == 0 and "No intervention matches." in out
+
+
+def test_catalogue_validate(capsys: pytest.CaptureFixture[str], tmp_path: Path, catalogue: Catalogue) -> None:
+    code, out, _ = run(capsys, "catalogue", "validate")
+    assert code == 0 and f"valid: {len(catalogue)} interventions" in out
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "oops.yaml").write_text("id: oops\nrole: open\n", encoding="utf-8")
+    code, _, err = run(capsys, "catalogue", "validate", str(bad))
+    assert code == 2 and "oops.yaml: name: is missing" in err
+
+
+def test_unknown_id_is_a_user_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "catalogue", "show", "dot-votin")
+    assert code == 2 and out == ""
+    assert err == "playbook: error: unknown intervention 'dot-votin'; did you mean dot-voting?\n"
+
+
+def test_session_new_check_show(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "kickoff.session.yaml"
+    code, out, _ = run(capsys, "session", "new", str(path), "--title", "Aftrap", "--language", "nl")
+    assert code == 0 and path.exists() and load_session(path).language == "nl"
+    code, out, _ = run(capsys, "session", "check", str(path))
+    assert code == 0 and "in orde: 0 blokken" in out  # the session's own language
+    code, _, err = run(capsys, "session", "new", str(path))
+    assert code == 2 and "already exists" in err and load_session(path).title == "Aftrap"
+
+
+def test_session_new_adds_the_suffix(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, _ = run(capsys, "session", "new", str(tmp_path / "plain"))
+    assert code == 0 and load_session(tmp_path / "plain.session.yaml").title == "New session"
+
+
+def test_session_show_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "session", "show", str(EXAMPLE_NL))
+    assert code == 0
+    assert "Samen één servicedesk" in out and "13:00" in out and "Koffie en thee" in out
+    assert "Incheckronde" in out or "check-in" in out.lower()
+    code, out, _ = run(capsys, "session", "show", str(EXAMPLE_EN), "--json")
+    data = json.loads(out)
+    assert data["start"] == "14:00" and data["group"] == {"size": 8, "setting": "online"}
+    assert data["agenda"][0]["intervention"] == "weather-report"
+
+
+def test_session_check_reports_each_problem_with_its_field(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "bad.session.yaml"
+    path.write_text(
+        "schema_version: 1\ntitle: x\nagenda:\n  - intervention: dot-votin\n    minutes: 5\n"
+        "  - intervention: dot-voting\n    minutes: 5\n    plan_b: [nope]\n",
+        encoding="utf-8",
+    )
+    code, _, err = run(capsys, "session", "check", str(path))
+    assert code == 2
+    assert err.splitlines()[0] == "playbook: error: 2 problems:"
+    assert f"{path}: agenda[0].intervention: unknown intervention 'dot-votin'" in err
+    assert f"{path}: agenda[1].plan_b[0]: unknown intervention 'nope'" in err
+
+
+def test_usage_errors_are_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["catalogue", "list", "--role", "warmup"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "invalid choice: 'warmup'" in err
+
+
+def test_the_installed_command_never_shows_a_traceback(tmp_path: Path) -> None:
+    evil = tmp_path / "evil.session.yaml"
+    evil.write_text("schema_version: 1\ntitle: !!python/object/apply:os.getcwd []\n", encoding="utf-8")
+    env = {**os.environ, "PLAYBOOK_WORKSPACE": str(tmp_path)}
+    for argv in (
+        ["session", "show", str(evil)],
+        ["session", "check", str(tmp_path / "missing.session.yaml")],
+    ):
+        proc = subprocess.run(
+            [sys.executable, "-m", "playbook", *argv],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
+        assert proc.returncode == 2 and proc.stdout == ""
+        assert proc.stderr.startswith("playbook: error: ") and "Traceback" not in proc.stderr

@@ -1,0 +1,63 @@
+"""The project keeps its promises: set-up files agree, the core stays light, translations are complete."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tomllib
+
+import yaml
+
+from playbook.i18n import LANGUAGES, strings, t
+
+from .conftest import ROOT
+
+
+def _name(requirement: str) -> tuple[str, str]:
+    match = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*)$", requirement)
+    assert match, requirement
+    return match[1].lower().replace("_", "-"), match[2].replace(" ", "")
+
+
+def test_environment_yml_lists_the_same_runtime_dependencies_as_pyproject() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    conda = [d for d in env["dependencies"] if isinstance(d, str)]
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    wanted = dict(_name(r) for r in project["dependencies"])
+    listed = {n: spec for n, spec in map(_name, conda) if n not in ("python", "pip")}
+    assert listed == wanted
+    assert "conda-forge" in env["channels"] and "-e ." in pip
+    assert dict(map(_name, conda))["python"] == project["requires-python"]
+
+
+def test_core_does_not_import_views() -> None:
+    code = (
+        "import sys, playbook, playbook.session, playbook.catalogue, playbook.workspace, playbook.cli;"
+        "heavy = [m for m in ('ipywidgets', 'matplotlib', 'nbconvert', 'nbclient', 'IPython') if m in sys.modules];"
+        "print(','.join(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == ""
+
+
+def test_every_interface_string_exists_in_both_languages() -> None:
+    keys = {lang: set(strings(lang)) for lang in LANGUAGES}
+    assert keys["en"] == keys["nl"]
+    assert t("roles.groan", "nl") == "Worstelzone" and t("session.size", "en", size=5) == "5 people"
+
+
+def test_readme_opens_with_the_two_commands_and_ci_calls_make_test() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    head = readme[: readme.index("\n## ")]
+    assert "make lab" in head and "make test" in head
+    assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_make_help_lists_every_target() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    targets = set(re.findall(r"^([a-z-]+):", makefile, flags=re.M))
+    out = subprocess.run(["make", "-s", "help"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    listed = set(re.findall(r"make (\S+)", out))
+    assert listed == targets and {"lab", "test", "bench", "help"} <= listed
