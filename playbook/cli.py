@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from . import __version__
-from .catalogue import LAYERS, ROLES, SETTINGS, Catalogue, Intervention, load_catalogue, validate
+from .catalogue import LAYERS, ROLES, SETTINGS, SHIPPED, Catalogue, Intervention, load_catalogue, validate
 from .errors import PlaybookError
 from .i18n import LANGUAGES, default_language, t
 from .session import Session, SessionFile, check_references, new_session, session_to_data
@@ -78,6 +79,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `playbook catalogue list | head`: the reader left, which is fine
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 
@@ -141,21 +144,30 @@ def _emit(items: list[Intervention], args: argparse.Namespace) -> None:
 
 
 def _catalogue_show(args: argparse.Namespace) -> None:
-    item = load_catalogue().get(args.id)
+    catalogue = load_catalogue()
+    item = catalogue.get(args.id)
     if args.json:
         _print_json({"origin": item.origin, **item.to_data()})
         return
-    print(describe(item, _lang(args)))
+    print(describe(item, _lang(args), catalogue))
 
 
-def describe(item: Intervention, lang: str) -> str:
+def describe(item: Intervention, lang: str, catalogue: Catalogue | None = None) -> str:
     """A plain-text card for one intervention, as a facilitator would print it."""
 
     def label(key: str) -> str:
-        return t(f"catalogue.{key}", lang)
+        text = t(f"catalogue.{key}", lang)
+        return text[:1].upper() + text[1:]
 
     def para(text: str, indent: str = "  ") -> str:
         return textwrap.fill(text, 92, initial_indent=indent, subsequent_indent=indent)
+
+    def bullet(text: str) -> str:
+        return textwrap.fill(text, 92, initial_indent="  - ", subsequent_indent="    ")
+
+    def names(ids: tuple[str, ...]) -> str:
+        known = catalogue or ()
+        return ", ".join(catalogue.get(i).name(lang) if i in known else i for i in ids)  # type: ignore[union-attr]
 
     lines = [item.name(lang), "=" * len(item.name(lang)), para(item.summary(lang), ""), ""]
     facts = [
@@ -182,7 +194,7 @@ def describe(item: Intervention, lang: str) -> str:
             textwrap.fill(step.text(lang), 92, initial_indent="  " + head, subsequent_indent="     ")
         )
     if item.materials:
-        lines += ["", f"{label('materials')}:", *[para(f"- {m(lang)}") for m in item.materials]]
+        lines += ["", f"{label('materials')}:", *[bullet(m(lang)) for m in item.materials]]
     lines += [
         "",
         f"{label('visible_output')}:",
@@ -191,13 +203,14 @@ def describe(item: Intervention, lang: str) -> str:
         f"{label('risks')}:",
     ]
     for risk in item.risks:
-        lines += [para(f"- {risk.risk(lang)}"), para(f"→ {risk.handling(lang)}", "    ")]
+        lines += [bullet(risk.risk(lang)), para(f"→ {risk.handling(lang)}", "    ")]
     if item.variants:
-        lines += ["", f"{label('variants')}:", *[para(f"- {v(lang)}") for v in item.variants]]
+        lines += ["", f"{label('variants')}:", *[bullet(v(lang)) for v in item.variants]]
     for key in ("good_after", "good_before"):
         if ids := getattr(item, key):
-            lines += ["", f"{label(key)}: {', '.join(ids)}"]
-    lines += ["", f"{label('source')}: {item.source}", f"{label('origin')}: {item.origin}"]
+            lines += ["", f"{label(key)}: {names(ids)}"]
+    origin = t("catalogue.shipped", lang) if item.origin == SHIPPED else item.origin
+    lines += ["", f"{label('source')}: {item.source}", f"{label('origin')}: {origin}"]
     return "\n".join(lines)
 
 
@@ -291,9 +304,11 @@ def render_session(s: Session, catalogue: Catalogue, lang: str) -> str:
         else:
             title, role = block.title, t(f"roles.{block.role}", lang)
         start = f"{clock // 60 % 24:02d}:{clock % 60:02d}"
-        lines.append(f"  {start}  {block.minutes:>3} {t('units.minutes', lang)}  {role:<14}  {title}")
+        prefix = f"  {start}  {block.minutes:>3} {t('units.minutes', lang)}  {role:<14}  "
+        lines.append(f"{prefix}{title}")
         if block.plan_b:
-            lines.append(f"{'':>30}{label('plan_b')}: {', '.join(block.plan_b)}")
+            plan_b = ", ".join(catalogue.get(i).name(lang) if i in catalogue else i for i in block.plan_b)
+            lines.append(f"{' ' * len(prefix)}{label('plan_b')}: {plan_b}")
         clock += block.minutes
     return "\n".join(lines)
 
