@@ -5,6 +5,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 WORKSPACE ?= $(CURDIR)/sessions
+# JupyterLab refuses to run as root unless told to; containers and CI machines often are root.
+LAB_FLAGS ?= --ServerApp.ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root,)
+START    := notebooks/00_start_here.ipynb
 
 .DEFAULT_GOAL := help
 .PHONY: help install lab test lint format bench clean
@@ -28,7 +31,8 @@ install: $(VENV)/.runtime ## Create .venv and install the playbook with its depe
 
 lab: $(VENV)/.runtime ## Install, then open JupyterLab on the start notebook with the example session
 	@mkdir -p "$(WORKSPACE)"
-	PLAYBOOK_WORKSPACE="$(WORKSPACE)" $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 notebooks/00_start_here.ipynb
+	PLAYBOOK_WORKSPACE="$(WORKSPACE)" $(BIN)/jupyter lab $(LAB_FLAGS) \
+		--ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/$(START)
 
 test: $(VENV)/.test ## Install with the test extras, then lint and run every test
 	$(BIN)/ruff check .

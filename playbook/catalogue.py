@@ -248,7 +248,10 @@ def parse_intervention(data: Any, file: str | Path, origin: str = SHIPPED) -> In
 
 def _fold(text: str) -> str:
     """Lowercase without diacritics, so 'een' finds 'één' and 'reflectie' finds 'Reflectie'."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    folded = text.casefold()
+    if folded.isascii():  # most text: nothing to strip
+        return folded
+    decomposed = unicodedata.normalize("NFKD", folded)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
@@ -323,7 +326,8 @@ class Catalogue(Sequence[Intervention]):
                 ]
                 body += [s.text(lang) for s in item.steps] + [m(lang) for m in item.materials]
                 body += [v(lang) for v in item.variants]
-                index[lang].append((_fold(f"{item.name(lang)} {item.id}"), _fold(" ".join(body)), item))
+                name = _fold(f"{item.name(lang)} {item.id}")
+                index[lang].append((name, f"{name} {_fold(' '.join(body))}", item))
         return index
 
     def search(self, text: str, lang: str | None = None) -> list[Intervention]:
@@ -338,8 +342,8 @@ class Catalogue(Sequence[Intervention]):
         best: dict[str, tuple[int, Intervention]] = {}
         for language in (lang,) if lang in LANGUAGES else LANGUAGES:
             for name, body, item in self._index[language]:
-                if all(w in name or w in body for w in words):
-                    score = sum(2 if w in name else 0 for w in words) + sum(1 for w in words if w in body)
+                if all(w in body for w in words):  # the body starts with the name
+                    score = len(words) + 2 * sum(1 for w in words if w in name)
                     if score > best.get(item.id, (-1, item))[0]:
                         best[item.id] = (score, item)
         return [item for _, item in sorted(best.values(), key=lambda p: (-p[0], p[1].id))]
