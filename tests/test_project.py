@@ -61,3 +61,27 @@ def test_make_help_lists_every_target() -> None:
     out = subprocess.run(["make", "-s", "help"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     listed = set(re.findall(r"make (\S+)", out))
     assert listed == targets and {"lab", "test", "bench", "help"} <= listed
+
+
+def test_every_literal_interface_key_used_in_the_code_exists() -> None:
+    used: set[str] = set()
+    for path in (ROOT / "playbook").rglob("*.py"):
+        used |= set(
+            re.findall(r"""\bt\(\s*["']([a-z_]+\.[a-z_\-.]+)["']""", path.read_text(encoding="utf-8"))
+        )
+    assert used, "the pattern should find the keys used by the CLI and the widgets"
+    assert sorted(used - set(strings("en"))) == []
+
+
+def test_every_vocabulary_word_has_a_label_in_both_languages() -> None:
+    from playbook.catalogue import CONFIGURATIONS, LAYERS, ROLES, SETTINGS, STAGES
+
+    for group, words in {
+        "roles": ROLES,
+        "layers": LAYERS,
+        "settings": SETTINGS,
+        "configurations": CONFIGURATIONS,
+        "stages": STAGES,
+    }.items():
+        for lang in LANGUAGES:
+            assert all(f"{group}.{w}" in strings(lang) for w in words), (group, lang)

@@ -87,5 +87,12 @@ def test_browser_switches_language_and_keeps_filters(catalogue: Catalogue) -> No
 
 def test_card_shows_the_whole_method(catalogue: Catalogue) -> None:
     card = intervention_card_html(catalogue.get("1-2-4-all"), "nl")
-    for words in ("1-2-4-allen", "Uitnodiging", "tweetallen", "Zichtbaar resultaat", "Lipmanowicz"):
+    for words in (
+        "1-2-4-allen",
+        "Uitnodiging",
+        "tweetallen",
+        "Zichtbaar resultaat",
+        "Lipmanowicz",
+        "meegeleverd met het playbook",
+    ):
         assert words in card

@@ -6,7 +6,7 @@ import html
 
 import ipywidgets as widgets
 
-from ..catalogue import LAYERS, ROLES, SETTINGS, Catalogue, Intervention, load_catalogue
+from ..catalogue import LAYERS, ROLES, SETTINGS, SHIPPED, Catalogue, Intervention, load_catalogue
 from ..i18n import LANGUAGE_NAMES, LANGUAGES, default_language, t
 
 
@@ -33,6 +33,7 @@ def intervention_card_html(item: Intervention, lang: str) -> str:
     )
     risks = "".join(f"<li>{e(r.risk(lang))} <i>→ {e(r.handling(lang))}</i></li>" for r in item.risks)
     materials = "".join(f"<li>{e(m(lang))}</li>" for m in item.materials)
+    origin = t("catalogue.shipped", lang) if item.origin == SHIPPED else item.origin
     return (
         f"<div class='playbook-card' style='border:1px solid #bbb;border-radius:6px;padding:0.5em 1em;margin:0.4em 0'>"
         f"<h4 style='margin:0.2em 0'>{e(item.name(lang))} <code>{e(item.id)}</code></h4>"
@@ -42,7 +43,7 @@ def intervention_card_html(item: Intervention, lang: str) -> str:
         + (f"<p><b>{label('materials')}</b></p><ul>{materials}</ul>" if materials else "")
         + f"<p><b>{label('visible_output')}:</b> {e(item.visible_output(lang))}</p>"
         f"<p><b>{label('risks')}</b></p><ul>{risks}</ul>"
-        f"<p style='color:#555'>{label('source')}: {e(item.source)} · {label('origin')}: {e(item.origin)}</p>"
+        f"<p style='color:#555'>{label('source')}: {e(item.source)} · {label('origin')}: {e(origin)}</p>"
         "</details></div>"
     )
 
@@ -53,7 +54,9 @@ class CatalogueBrowser(widgets.VBox):
     def __init__(self, catalogue: Catalogue | None = None, lang: str | None = None) -> None:
         self.catalogue = catalogue if catalogue is not None else load_catalogue()
         lang = lang or default_language()
-        self.query = widgets.Text(placeholder="check-in, stemmen, conflict …", description="🔍")
+        self.query = widgets.Text(
+            placeholder="check-in, stemmen, conflict …", description=t("catalogue.search", lang)
+        )
         self.role = widgets.Dropdown(options=[("—", None)], description=t("catalogue.role", lang))
         self.layer = widgets.Dropdown(options=[("—", None)], description=t("catalogue.layer", lang))
         self.setting = widgets.Dropdown(options=[("—", None)], description=t("catalogue.settings", lang))

@@ -21,7 +21,7 @@ def session_summary_html(handle: SessionFile, lang: str) -> str:
     def row(key: str, value: str) -> str:
         if not value:
             return ""
-        return f"<tr><th style='text-align:left;padding-right:1em'>{html.escape(t(key, lang))}</th><td>{html.escape(value)}</td></tr>"
+        return f"<tr><th style='text-align:left;padding-right:1em;white-space:nowrap;vertical-align:top'>{html.escape(t(key, lang))}</th><td>{html.escape(value)}</td></tr>"
 
     when = f"{s.date.isoformat()}, " if s.date else ""
     rows = "".join(
@@ -38,11 +38,19 @@ def session_summary_html(handle: SessionFile, lang: str) -> str:
                 "session.budget",
                 t("session.planned", lang, minutes=s.planned_minutes, budget=s.budget_minutes),
             ),
-            row("session.file", str(handle.path)),
+            row("start.file", str(handle.path)),
         ]
     )
     title = html.escape(t("start.current", lang, title=s.title))
     return f"<h3>{title}</h3><table>{rows}</table>"
+
+
+def _label(text: str) -> widgets.HTML:
+    """A right-aligned label in the same column as the other widgets' descriptions."""
+    style = "text-align:right;padding-right:8px;line-height:28px"
+    return widgets.HTML(
+        f"<div style='{style}'>{html.escape(text)}</div>", layout=widgets.Layout(width="14em")
+    )
 
 
 class StartPanel(widgets.VBox):
@@ -61,10 +69,15 @@ class StartPanel(widgets.VBox):
             description=t("start.new_title", L), placeholder=t("start.placeholder_title", L)
         )
         self.new_language = widgets.ToggleButtons(
-            options=[(LANGUAGE_NAMES[x], x) for x in LANGUAGES], value=self.lang
+            options=[(LANGUAGE_NAMES[x], x) for x in LANGUAGES],
+            value=self.lang,
+            style={"button_width": "8em"},
         )
         self.create_button = widgets.Button(
-            description=t("start.create", L), icon="plus", button_style="primary"
+            description=t("start.create", L),
+            icon="plus",
+            button_style="primary",
+            layout=widgets.Layout(width="auto"),
         )
         self.status = widgets.HTML()
         self.summary = widgets.HTML()
@@ -83,7 +96,8 @@ class StartPanel(widgets.VBox):
                 widgets.HTML(f"<h3>{html.escape(t('start.heading', L))}</h3>"),
                 widgets.HBox([self.examples, self.open_example_button]),
                 widgets.HBox([self.mine, self.open_mine_button]),
-                widgets.HBox([self.new_title, self.new_language, self.create_button]),
+                self.new_title,
+                widgets.HBox([_label(t("start.new_language", L)), self.new_language, self.create_button]),
                 self.status,
                 self.summary,
             ]
