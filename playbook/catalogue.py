@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -17,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import PlaybookError, Problem
-from .i18n import LANGUAGES, Text
+from .i18n import LANGUAGES, Text, fold
 from .paths import catalogue_dir
 from .schema import FieldReader, join
 from .yamlio import load_yaml_file
@@ -246,15 +245,6 @@ def parse_intervention(data: Any, file: str | Path, origin: str = SHIPPED) -> In
     )
 
 
-def _fold(text: str) -> str:
-    """Lowercase without diacritics, so 'een' finds 'één' and 'reflectie' finds 'Reflectie'."""
-    folded = text.casefold()
-    if folded.isascii():  # most text: nothing to strip
-        return folded
-    decomposed = unicodedata.normalize("NFKD", folded)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 class Catalogue(Sequence[Intervention]):
     """An ordered, validated set of interventions with lookup, filters and bilingual search."""
 
@@ -326,8 +316,8 @@ class Catalogue(Sequence[Intervention]):
                 ]
                 body += [s.text(lang) for s in item.steps] + [m(lang) for m in item.materials]
                 body += [v(lang) for v in item.variants]
-                name = _fold(f"{item.name(lang)} {item.id}")
-                index[lang].append((name, f"{name} {_fold(' '.join(body))}", item))
+                name = fold(f"{item.name(lang)} {item.id}")
+                index[lang].append((name, f"{name} {fold(' '.join(body))}", item))
         return index
 
     def search(self, text: str, lang: str | None = None) -> list[Intervention]:
@@ -336,7 +326,7 @@ class Catalogue(Sequence[Intervention]):
         Matches in the name rank above matches in the description; with no ``lang`` both languages are
         searched, so a Dutch facilitator finds 'stemmen' and 'voting' alike.
         """
-        words = _fold(text).split()
+        words = fold(text).split()
         if not words:
             return list(self._items)
         best: dict[str, tuple[int, Intervention]] = {}

@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 
 from . import __version__
 from .catalogue import LAYERS, ROLES, SETTINGS, SHIPPED, Catalogue, Intervention, load_catalogue, validate
+from .diagnosis import Profile, check_diagnosis, default_bank, diagnose
 from .errors import PlaybookError
 from .i18n import LANGUAGES, default_language, t
 from .session import Session, SessionFile, check_references, new_session, session_to_data
@@ -35,7 +36,9 @@ def _parser() -> argparse.ArgumentParser:
 
     p = _Parser(prog="playbook", description="A playbook for process facilitation.", parents=[lang])
     p.add_argument("--version", action="version", version=f"playbook {__version__}")
-    top = p.add_subparsers(dest="area", required=True, metavar="{catalogue,session}", parser_class=_Parser)
+    top = p.add_subparsers(
+        dest="area", required=True, metavar="{catalogue,session,diagnose}", parser_class=_Parser
+    )
 
     cat = top.add_parser("catalogue", help="browse and check the interventions (werkvormen)")
     cmds = cat.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -63,6 +66,10 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("file", type=Path)
     c = cmds.add_parser("show", help="print a session document", parents=[lang, data])
     c.add_argument("file", type=Path)
+
+    c = top.add_parser("diagnose", help="read the group above and below the surface", parents=[lang, data])
+    c.add_argument("file", type=Path)
+    c.set_defaults(command=None)
     return p
 
 
@@ -237,6 +244,7 @@ def _session_new(args: argparse.Namespace) -> None:
 def _session_check(args: argparse.Namespace) -> None:
     handle = SessionFile.open(args.file)
     problems = check_references(handle.session, load_catalogue(), args.file)
+    problems += check_diagnosis(handle.session.diagnosis, default_bank(), args.file)
     if problems:
         raise PlaybookError(problems)
     s = handle.session
@@ -313,6 +321,74 @@ def render_session(s: Session, catalogue: Catalogue, lang: str) -> str:
     return "\n".join(lines)
 
 
+def _diagnose(args: argparse.Namespace) -> None:
+    session = SessionFile.open(args.file).session
+    profile = diagnose(session, lang=_lang(args, session))
+    if args.json:
+        _print_json(profile.to_data())
+    else:
+        print(render_profile(profile))
+
+
+def render_profile(p: Profile) -> str:
+    """The profile as plain text: every score, estimate and finding followed by its reasons."""
+    lang = p.language
+
+    def head(key: str) -> list[str]:
+        text = t(f"diagnosis.{key}", lang)
+        return ["", text, "-" * len(text)]
+
+    def reasons(items: Sequence[str], indent: str = "    ") -> list[str]:
+        return [
+            textwrap.fill(r, 96, initial_indent=f"{indent}- ", subsequent_indent=f"{indent}  ") for r in items
+        ]
+
+    lines = [*head("heading_undercurrent"), f"  {p.undercurrent}/100", *reasons(p.undercurrent_reasons)]
+    lines += head("heading_iceberg")
+    for layer in ("above", "below"):
+        lines.append(f"  {t(f'layers.{layer}', lang)}")
+        for d in (d for d in p.dimensions if d.layer == layer):
+            score = "–" if d.score is None else f"{d.score:>3}"
+            lines.append(f"    {score}  {d.name}")
+            lines += reasons(d.reasons, "         ") if d.score is not None else []
+    lines += head("heading_stage")
+    lines.append(
+        f"  {p.stage.label}"
+        + (
+            f" ({t('diagnosis.stage_confidence', lang, confidence=p.stage.confidence)})"
+            if p.stage.name
+            else ""
+        )
+    )
+    lines += reasons(p.stage.reasons)
+    lines += head("heading_themes")
+    if not p.themes:
+        lines.append(f"  {t('diagnosis.themes_none', lang)}")
+    for th in p.themes:
+        lines.append(
+            textwrap.fill(
+                f"{th.strength:>3}  {th.name}: {th.hypothesis}",
+                96,
+                initial_indent="  ",
+                subsequent_indent="       ",
+            )
+        )
+        lines += reasons(th.evidence, "       ")
+    lines += head("heading_colour")
+    lines.append(f"  {p.colour.label or '–'}")
+    lines += reasons([*p.colour.reasons, *p.colour.warnings])
+    lines += head("heading_stance")
+    if not p.stance.findings:
+        lines.append(f"  {t('diagnosis.stance_clear', lang)}")
+    for f in p.stance.findings:
+        lines.append(
+            textwrap.fill(f"[{f.code}] {f.message}", 96, initial_indent="  ", subsequent_indent="    ")
+        )
+        if f.advice:
+            lines.append(textwrap.fill(f.advice, 96, initial_indent="    → ", subsequent_indent="      "))
+    return "\n".join(lines).lstrip("\n")
+
+
 _COMMANDS = {
     ("catalogue", "list"): _catalogue_list,
     ("catalogue", "show"): _catalogue_show,
@@ -321,6 +397,7 @@ _COMMANDS = {
     ("session", "new"): _session_new,
     ("session", "check"): _session_check,
     ("session", "show"): _session_show,
+    ("diagnose", None): _diagnose,
 }
 
 

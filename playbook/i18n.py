@@ -7,6 +7,7 @@ Content (interventions, questions) carries both languages in one ``Text``; inter
 from __future__ import annotations
 
 import os
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
@@ -28,6 +29,15 @@ class Text:
 
     def to_data(self) -> dict[str, str]:
         return {"en": self.en, "nl": self.nl}
+
+
+def fold(text: str) -> str:
+    """Lowercase without diacritics, so 'een' finds 'één' and 'reflectie' finds 'Reflectie'."""
+    folded = text.casefold()
+    if folded.isascii():  # most text: nothing to strip
+        return folded
+    decomposed = unicodedata.normalize("NFKD", folded)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def default_language() -> Language:

@@ -52,6 +52,23 @@ class Group:
 
 
 @dataclass(frozen=True)
+class Diagnosis:
+    """The facilitator's answers about the group; ``playbook.diagnosis`` turns them into a Profile."""
+
+    answers: dict[str, int] = field(default_factory=dict)
+    """Statement id -> 1 (strongly disagree) .. 5 (strongly agree)."""
+    history: str | None = None
+    """How long the group has worked together (an option id from the diagnosis content)."""
+    signals: tuple[str, ...] = ()
+    """Ids of the signals the facilitator or client has seen."""
+    notes: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not (self.answers or self.history or self.signals or self.notes)
+
+
+@dataclass(frozen=True)
 class Block:
     """One agenda item: a catalogue intervention, an own (custom) block, or a break."""
 
@@ -81,7 +98,7 @@ class Session:
     start: dt.time = dt.time(9, 0)
     budget_minutes: int = 180
     group: Group = field(default_factory=Group)
-    diagnosis: dict[str, Any] = field(default_factory=dict)
+    diagnosis: Diagnosis = field(default_factory=Diagnosis)
     agenda: tuple[Block, ...] = ()
     schema_version: int = SCHEMA_VERSION
 
@@ -147,10 +164,7 @@ def parse_session(data: Any, file: str | Path = "<session>", catalogue: Catalogu
         setting = r.choice(g.get("setting", "in-person"), "group.setting", SETTINGS)
         group = Group(size or 12, setting or "in-person")
 
-    diagnosis = d.get("diagnosis") or {}
-    if not isinstance(diagnosis, dict):
-        r.problem("diagnosis", "must be a mapping of answers")
-        diagnosis = {}
+    diagnosis = _read_diagnosis(r, d.get("diagnosis") or {})
 
     blocks = [
         _read_block(r, raw, join("agenda", i))
@@ -173,6 +187,24 @@ def parse_session(data: Any, file: str | Path = "<session>", catalogue: Catalogu
         agenda=tuple(blocks),  # type: ignore[arg-type]
         schema_version=version,
     )
+
+
+def _read_diagnosis(r: FieldReader, value: Any) -> Diagnosis:
+    if (d := r.mapping(value, "diagnosis", (), ("answers", "history", "signals", "notes"))) is None:
+        return Diagnosis()
+    answers: dict[str, int] = {}
+    raw = d.get("answers") or {}
+    if not isinstance(raw, dict):
+        r.problem("diagnosis.answers", "must map statement ids to answers from 1 to 5")
+        raw = {}
+    for key, answer in raw.items():
+        f = join("diagnosis.answers", str(key))
+        if r.identifier(key, f) and (n := r.number(answer, f, low=1, high=5)) is not None:
+            answers[key] = n
+    history = r.identifier(d["history"], "diagnosis.history") if d.get("history") else None
+    signals = r.identifiers(d.get("signals"), "diagnosis.signals") or ()
+    notes = r.text(d.get("notes"), "diagnosis.notes") or ""
+    return Diagnosis(answers, history, signals, notes)
 
 
 def _read_date(r: FieldReader, value: Any) -> dt.date | None:
@@ -276,9 +308,22 @@ def session_to_data(session: Session) -> dict[str, Any]:
         "budget_minutes": session.budget_minutes,
         "brief": {k: getattr(session.brief, k) for k in _BRIEF},
         "group": {"size": session.group.size, "setting": session.group.setting},
-        "diagnosis": dict(session.diagnosis),
+        "diagnosis": _diagnosis_data(session.diagnosis),
         "agenda": agenda,
     }
+
+
+def _diagnosis_data(diagnosis: Diagnosis) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    if diagnosis.history:
+        data["history"] = diagnosis.history
+    if diagnosis.answers:
+        data["answers"] = dict(diagnosis.answers)
+    if diagnosis.signals:
+        data["signals"] = list(diagnosis.signals)
+    if diagnosis.notes:
+        data["notes"] = diagnosis.notes
+    return data
 
 
 def dump_session(session: Session, file: str | Path = "<session>") -> str:

@@ -14,6 +14,7 @@ from playbook.session import (
     SCHEMA_VERSION,
     Block,
     Brief,
+    Diagnosis,
     Group,
     Session,
     SessionFile,
@@ -93,7 +94,12 @@ def test_round_trip_preserves_everything(tmp_path: Path) -> None:
         start=dt.time(8, 5),
         budget_minutes=95,
         group=Group(7, "hybrid"),
-        diagnosis={"trust": 3, "signals": ["silence", "sarcasme"], "note": "ja: nee"},
+        diagnosis=Diagnosis(
+            answers={"trust-rely": 2, "safe-disagree": 5},
+            history="new",
+            signals=("silence", "rumours"),
+            notes="ja: nee",
+        ),
         agenda=(
             Block(10, intervention="check-in-round", notes="met 🎉", plan_b=("weather-report",)),
             Block(20, title="Kennismaken: wie is wie?", role="open"),
@@ -150,6 +156,13 @@ def test_new_session_rejects_an_empty_title() -> None:
             "lowercase",
         ),
         (MINIMAL + "agenda: {a: 1}\n", "agenda", "must be a list"),
+        (
+            MINIMAL + "diagnosis:\n  answers: {trust-rely: 7}\n",
+            "diagnosis.answers.trust-rely",
+            "between 1 and 5",
+        ),
+        (MINIMAL + "diagnosis:\n  signals: [Silence!]\n", "diagnosis.signals[0]", "lowercase"),
+        (MINIMAL + "diagnosis:\n  mood: grumpy\n", "diagnosis.mood", "unknown field"),
         (
             MINIMAL + "agenda:\n  - break: b\n    minutes: 5\n    plan_b: [fishbowl]\n",
             "agenda[0].plan_b",

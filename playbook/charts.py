@@ -1,0 +1,245 @@
+"""Matplotlib figures drawn from core objects; the same figures serve notebooks, the CLI and handouts.
+
+Charts only draw what the core computed (a Profile, later an Arc). They use the Okabe-Ito palette, which
+stays distinguishable for colour-blind readers, and add hatching and labels wherever colour carries
+meaning, so a black-and-white print still reads. No pyplot: figures are plain ``Figure`` objects, free
+of global state, rendered with the Agg backend.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import textwrap
+
+import matplotlib
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from .diagnosis import HIGH, LOW, DimensionScore, Profile
+from .i18n import t
+
+# Okabe & Ito (2008), a palette designed for colour-blind readers.
+BLUE, SKY, GREEN, ORANGE, VERMILLION, PURPLE, GREY = (
+    "#0072B2", "#56B4E9", "#009E73", "#E69F00", "#D55E00", "#CC79A7", "#999999",
+)  # fmt: skip
+WATER, INK = "#E3F0FA", "#222222"
+
+
+def _style(fig: Figure) -> None:
+    for ax in fig.axes:
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+
+
+def to_png(fig: Figure, dpi: int = 100) -> bytes:
+    """The figure as PNG bytes (for widgets.Image and for embedding in handouts)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def to_svg(fig: Figure) -> str:
+    """The figure as an inline ``<svg>`` element with real text: crisp in print, searchable, and about
+    twice as fast to produce as a PNG, which keeps widgets responsive."""
+    buffer = io.StringIO()
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "playbook"}):
+        fig.savefig(buffer, format="svg")
+    return re.sub(r"^.*?(?=<svg)", "", buffer.getvalue(), flags=re.S)
+
+
+def _margin(labels: list[str], fig_width: float, points: float = 9) -> float:
+    """Left margin (figure fraction) that fits the longest label line; fixed layouts render fastest."""
+    longest = max((len(line) for label in labels for line in label.splitlines()), default=0)
+    return min(0.5, 0.04 + longest * points * 0.58 / 72 / fig_width)
+
+
+def _attention(d: DimensionScore) -> tuple[str, str, str]:
+    """Colour, hatch and legend key for how much attention a dimension needs."""
+    if d.concern is None:
+        return "white", "", "legend_unknown"
+    if d.concern > HIGH:
+        return VERMILLION, "///", "legend_attention"
+    if d.concern >= LOW:
+        return ORANGE, "..", "legend_mixed"
+    return BLUE, "", "legend_fine"
+
+
+def iceberg_chart(profile: Profile) -> Figure:
+    """The dimensions above and below a waterline, each bar its score, coloured by the attention it needs."""
+    lang = profile.language
+    above = [d for d in profile.dimensions if d.layer == "above"]
+    below = [d for d in profile.dimensions if d.layer == "below"]
+    rows = [*above, None, *below]  # None is the waterline's row
+    height = 0.42 * len(rows) + 1.6
+    fig = Figure(figsize=(8, height))
+    ax = fig.add_subplot()
+    ys = np.arange(len(rows))[::-1]
+    water_y = ys[len(above)]
+    ax.axhspan(-0.8, water_y, color=WATER, zorder=0)
+    ax.axhline(water_y, color=BLUE, linestyle="--", linewidth=1.2, zorder=1)
+    ax.text(101, water_y, t("diagnosis.waterline", lang), va="center", ha="left", color=BLUE, fontsize=9)
+    labels = []
+    for y, d in zip(ys, rows, strict=True):
+        if d is None:
+            labels.append("")
+            continue
+        colour, hatch, _ = _attention(d)
+        label = d.name + (f"\n({t('diagnosis.lower_is_better', lang)})" if d.healthy == "low" else "")
+        labels.append(label)
+        if d.score is None:
+            ax.barh(y, 100, color="none", edgecolor=GREY, linestyle=":", height=0.62, zorder=2)
+            ax.text(50, y, "–", va="center", ha="center", color=GREY)
+            continue
+        ax.barh(
+            y, max(d.score, 1), color=colour, hatch=hatch, edgecolor=INK, linewidth=0.6, height=0.62, zorder=2
+        )
+        ax.text(d.score + 1.5, y, str(d.score), va="center", ha="left", fontsize=9, color=INK, zorder=3)
+    ax.set_yticks(ys, labels, fontsize=9)
+    fig.subplots_adjust(left=_margin(labels, 8), right=0.88, top=1 - 0.45 / height, bottom=1.0 / height)
+    ax.set_xlim(0, 100)
+    ax.set_ylim(-0.8, len(rows) - 0.3)
+    ax.set_xlabel(t("diagnosis.score_axis", lang))
+    ax.tick_params(axis="y", length=0)
+    ax.text(
+        -0.01,
+        ys[0] + 0.55,
+        t("layers.above", lang),
+        transform=ax.get_yaxis_transform(),
+        ha="right",
+        fontweight="bold",
+        fontsize=9,
+    )
+    ax.text(
+        -0.01,
+        water_y - 0.6,
+        t("layers.below", lang),
+        transform=ax.get_yaxis_transform(),
+        ha="right",
+        fontweight="bold",
+        fontsize=9,
+    )
+    legend = [
+        Patch(
+            facecolor=c, hatch=h, edgecolor=INK if c != "white" else GREY, label=t(f"diagnosis.{key}", lang)
+        )
+        for c, h, key in (
+            (BLUE, "", "legend_fine"),
+            (ORANGE, "..", "legend_mixed"),
+            (VERMILLION, "///", "legend_attention"),
+        )
+    ]
+    fig.legend(handles=legend, loc="lower center", ncols=3, frameon=False, fontsize=9)
+    title = f"{t('diagnosis.heading_iceberg', lang)} · {t('diagnosis.heading_undercurrent', lang)}: {profile.undercurrent}/100"
+    ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
+    _style(fig)
+    return fig
+
+
+def stage_chart(profile: Profile) -> Figure:
+    """Tuckman's stages on the usual curve of group effectiveness, with the estimated stage marked."""
+    lang = profile.language
+    stage = profile.stage
+    ids = [c[0] for c in stage.curve]
+    names = [c[1] for c in stage.curve]
+    heights = np.array([c[2] for c in stage.curve])
+    xs = np.arange(len(ids))
+    fine = np.linspace(0, len(ids) - 1, 200)
+    smooth = np.interp(fine, xs, heights)
+    kernel = np.ones(15) / 15
+    smooth = np.convolve(np.pad(smooth, 7, mode="edge"), kernel, mode="valid")
+    fig = Figure(figsize=(8, 3.2))
+    fig.subplots_adjust(left=0.06, right=0.98, top=0.88, bottom=0.12)
+    ax = fig.add_subplot()
+    ax.plot(fine, smooth, color=GREY, linewidth=2, zorder=1)
+    top = max(stage.points.values(), default=0) or 1
+    for x, ident, h in zip(xs, ids, heights, strict=True):
+        chosen = ident == stage.name
+        weight = max(stage.points.get(ident, 0), 0) / top
+        ax.scatter(
+            [x],
+            [h],
+            s=60 + 240 * weight,
+            color=VERMILLION if chosen else SKY,
+            edgecolor=INK,
+            linewidth=1.4 if chosen else 0.6,
+            zorder=3,
+            marker="D" if chosen else "o",
+        )
+    if stage.name in ids:
+        x = ids.index(stage.name)
+        note = f"{t('diagnosis.estimated', lang, stage=stage.label)}\n{t('diagnosis.stage_confidence', lang, confidence=stage.confidence)}"
+        ax.annotate(
+            note,
+            (x, heights[x]),
+            xytext=(0, 26),
+            textcoords="offset points",
+            ha="center",
+            fontsize=9,
+            fontweight="bold",
+            arrowprops={"arrowstyle": "-", "color": INK},
+        )
+    else:
+        ax.text(0.5, 0.92, t("diagnosis.no_stage", lang), transform=ax.transAxes, ha="center", color=GREY)
+    ax.set_xticks(xs, names, fontsize=9)
+    ax.set_yticks([])
+    ax.set_ylim(0, 1.3)
+    ax.set_xlim(-0.5, len(ids) - 0.5)
+    ax.set_ylabel(t("diagnosis.tuckman_axis", lang), fontsize=9)
+    ax.set_title(t("diagnosis.heading_stage", lang), loc="left", fontsize=11, fontweight="bold")
+    _style(fig)
+    return fig
+
+
+def stance_chart(profile: Profile) -> Figure:
+    """The brief's place on the four contrasts between managing (left) and facilitating (right)."""
+    lang = profile.language
+    contrasts = profile.stance.contrasts
+    fig = Figure(figsize=(8, 0.75 * len(contrasts) + 1.2))
+    fig.subplots_adjust(left=0.01, right=0.99, top=0.9, bottom=0.02)
+    ax = fig.add_subplot()
+    for row, c in enumerate(contrasts):
+        y = len(contrasts) - 1 - row
+        ax.plot([-1, 1], [y, y], color=GREY, linewidth=1, zorder=1)
+        ax.plot([0, 0], [y - 0.12, y + 0.12], color=GREY, linewidth=1, zorder=1)
+        ax.text(-1.04, y, "\n".join(textwrap.wrap(c.managing, 26)), ha="right", va="center", fontsize=8.5)
+        ax.text(1.04, y, "\n".join(textwrap.wrap(c.facilitating, 26)), ha="left", va="center", fontsize=8.5)
+        ax.text(0, y + 0.22, c.name, ha="center", va="bottom", fontsize=9, fontweight="bold")
+        if c.position is None:
+            ax.scatter([0], [y], s=90, facecolor="white", edgecolor=GREY, linestyle=":", zorder=3)
+            ax.text(0, y - 0.3, "?", ha="center", va="top", color=GREY, fontsize=9)
+        else:
+            managing = c.position < 0
+            ax.scatter(
+                [c.position],
+                [y],
+                s=120,
+                color=VERMILLION if managing else GREEN,
+                marker="<" if managing else ">",
+                edgecolor=INK,
+                zorder=3,
+            )
+    ax.text(
+        -1,
+        len(contrasts) - 0.3,
+        f"← {t('diagnosis.managing', lang)}",
+        ha="left",
+        fontsize=9,
+        color=VERMILLION,
+        fontweight="bold",
+    )
+    ax.text(
+        1,
+        len(contrasts) - 0.3,
+        f"{t('diagnosis.facilitating', lang)} →",
+        ha="right",
+        fontsize=9,
+        color=GREEN,
+        fontweight="bold",
+    )
+    ax.set_xlim(-1.9, 1.9)
+    ax.set_ylim(-0.7, len(contrasts) - 0.1)
+    ax.axis("off")
+    ax.set_title(t("diagnosis.heading_stance", lang), loc="left", fontsize=11, fontweight="bold")
+    return fig
