@@ -120,19 +120,26 @@ def iceberg_chart(profile: Profile) -> Figure:
         fontweight="bold",
         fontsize=9,
     )
+    kinds = [
+        (BLUE, "", "-", "legend_fine"),
+        (ORANGE, "..", "-", "legend_mixed"),
+        (VERMILLION, "///", "-", "legend_attention"),
+    ]
+    if any(d.score is None for d in profile.dimensions):
+        kinds.append(("white", "", ":", "legend_unknown"))
     legend = [
         Patch(
-            facecolor=c, hatch=h, edgecolor=INK if c != "white" else GREY, label=t(f"diagnosis.{key}", lang)
+            facecolor=c,
+            hatch=h,
+            linestyle=ls,
+            edgecolor=GREY if ls == ":" else INK,
+            label=t(f"diagnosis.{key}", lang),
         )
-        for c, h, key in (
-            (BLUE, "", "legend_fine"),
-            (ORANGE, "..", "legend_mixed"),
-            (VERMILLION, "///", "legend_attention"),
-        )
+        for c, h, ls, key in kinds
     ]
-    fig.legend(handles=legend, loc="lower center", ncols=3, frameon=False, fontsize=9)
+    fig.legend(handles=legend, loc="lower center", ncols=len(legend), frameon=False, fontsize=9)
     title = f"{t('diagnosis.heading_iceberg', lang)} · {t('diagnosis.heading_undercurrent', lang)}: {profile.undercurrent}/100"
-    ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
+    fig.suptitle(title, x=0.01, ha="left", fontsize=11, fontweight="bold")
     _style(fig)
     return fig
 
@@ -209,6 +216,8 @@ def stance_chart(profile: Profile) -> Figure:
         if c.position is None:
             ax.scatter([0], [y], s=90, facecolor="white", edgecolor=GREY, linestyle=":", zorder=3)
             ax.text(0, y - 0.3, "?", ha="center", va="top", color=GREY, fontsize=9)
+        elif c.position == 0:  # as much of one side as of the other
+            ax.scatter([0], [y], s=110, color=GREY, marker="o", edgecolor=INK, zorder=3)
         else:
             managing = c.position < 0
             ax.scatter(

@@ -148,3 +148,44 @@ def test_the_installed_command_never_shows_a_traceback(tmp_path: Path) -> None:
         )
         assert proc.returncode == 2 and proc.stdout == ""
         assert proc.stderr.startswith("playbook: error: ") and "Traceback" not in proc.stderr
+
+
+def test_diagnose_json_has_the_promised_shape(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "diagnose", str(EXAMPLE_NL), "--json")
+    data = json.loads(out)
+    assert code == 0 and 0 <= data["undercurrent"] <= 100
+    dim = data["dimensions"][0]
+    assert {"id", "layer", "score", "reasons"} <= dim.keys() and dim["layer"] in ("above", "below")
+    assert {"name", "confidence", "reasons"} <= data["stage"].keys()
+    assert all({"id", "evidence"} <= th.keys() for th in data["themes"]) and data["themes"]
+    assert {"dominant", "reasons", "warnings"} <= data["colour"].keys()
+    assert isinstance(data["stance"]["findings"], list)
+    assert data["language"] == "nl" and data["dimensions"][5]["name"] == "Vertrouwen"
+
+
+def test_diagnose_text_in_either_language(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, _ = run(capsys, "diagnose", str(EXAMPLE_NL), "--lang", "en")
+    assert code == 0 and "Undercurrent intensity" in out and "Trust" in out and "Seen: Rumours" in out
+    path = tmp_path / "m.session.yaml"
+    path.write_text(
+        "schema_version: 1\ntitle: x\nbrief:\n  wish: Make them hit the deadline and fix the conflict between A and B.\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "diagnose", str(path))
+    assert code == 0 and "[asks-for-management]" in out and "Re-contract before you accept" in out
+
+
+def test_session_check_reports_unknown_diagnosis_ids(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "d.session.yaml"
+    path.write_text(
+        "schema_version: 1\ntitle: x\ndiagnosis:\n  answers: {trust-rly: 3}\n  signals: [telepathy]\n",
+        encoding="utf-8",
+    )
+    code, _, err = run(capsys, "session", "check", str(path))
+    assert (
+        code == 2
+        and "diagnosis.answers.trust-rly: is not a known statement" in err
+        and "unknown signal 'telepathy'" in err
+    )

@@ -1,0 +1,67 @@
+"""One open session shared by all views in a notebook: edits are saved at once and announced."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..errors import PlaybookError
+from ..session import Session, SessionFile
+from ..workspace import open_current
+
+
+class SessionBinding:
+    """Holds the SessionFile the widgets edit; every accepted change goes through the core's atomic save.
+
+    Views call :meth:`update` and show the message it returns (None means saved). Listeners registered
+    with :meth:`on_change` hear about every saved version, so the brief form and the diagnosis panel of
+    one notebook stay in step without knowing about each other.
+    """
+
+    def __init__(self, handle: SessionFile) -> None:
+        self.handle = handle
+        self._listeners: list[Callable[[Session], None]] = []
+
+    @classmethod
+    def open(cls, path: str | Path | None = None) -> SessionBinding:
+        """The given session file, or the one chosen in notebook 00, or the example."""
+        return cls(open_current(path))
+
+    @property
+    def session(self) -> Session:
+        return self.handle.session
+
+    @property
+    def path(self) -> Path:
+        return self.handle.path
+
+    def on_change(self, listener: Callable[[Session], None]) -> None:
+        self._listeners.append(listener)
+
+    def update(self, **changes: Any) -> str | None:
+        """Save the session with ``changes``; return None, or the reason it was not saved."""
+        return self.replace(self.session.with_changes(**changes))
+
+    def replace(self, session: Session) -> str | None:
+        if session == self.session:
+            return None
+        try:
+            self.handle.save(session)
+        except PlaybookError as exc:
+            return str(exc)
+        self._announce()
+        return None
+
+    def reload(self) -> str | None:
+        """Read the file again (after a change on disk); listeners see the version on disk."""
+        try:
+            self.handle.reload()
+        except PlaybookError as exc:
+            return str(exc)
+        self._announce()
+        return None
+
+    def _announce(self) -> None:
+        for listener in self._listeners:
+            listener(self.session)

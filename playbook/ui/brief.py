@@ -1,0 +1,215 @@
+"""The brief form of notebook 01: the client's wish, the visible result, time and group, saved as you type."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from dataclasses import replace
+
+import ipywidgets as widgets
+
+from ..i18n import t
+from ..session import DAY_MINUTES, SETTINGS
+from .binding import SessionBinding
+
+_TIME = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$")
+WIDE = widgets.Layout(width="46em")
+
+
+def parse_time(text: str) -> dt.time | None:
+    """'13:00' or '9.30' as a time, or None when it is not one."""
+    match = _TIME.match(text or "")
+    return dt.time(int(match[1]), int(match[2])) if match else None
+
+
+def _minutes(time: dt.time) -> int:
+    return time.hour * 60 + time.minute
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60 % 24:02d}:{minutes % 60:02d}"
+
+
+class BriefForm(widgets.VBox):
+    """Every field saves on change; an invalid value shows a message beside the field and is not saved."""
+
+    def __init__(self, binding: SessionBinding) -> None:
+        self.binding = binding
+        s = binding.session
+        lang = s.language
+        self.lang = lang
+        style = {"description_width": "12em"}
+
+        def text(key: str, value: str, area: bool = False) -> widgets.Widget:
+            cls = widgets.Textarea if area else widgets.Text
+            w = cls(
+                value=value,
+                description=t(f"brief.{key}", lang),
+                style=style,
+                layout=WIDE,
+                continuous_update=False,
+            )
+            if area:
+                w.layout = widgets.Layout(width="46em", height="5.5em")
+            return w
+
+        self.client = text("client", s.brief.client)
+        self.wish = text("wish", s.brief.wish, area=True)
+        self.visible_result = text("visible_result", s.brief.visible_result, area=True)
+        self.context = text("context", s.brief.context, area=True)
+        self.date = widgets.DatePicker(value=s.date, description=t("brief.date", lang), style=style)
+        self.start = text("start", s.start.strftime("%H:%M"))
+        self.end = text("end", _clock(_minutes(s.start) + s.budget_minutes))
+        self.budget = widgets.IntText(
+            value=s.budget_minutes, description=t("brief.budget", lang), style=style
+        )
+        self.size = widgets.IntText(value=s.group.size, description=t("brief.size", lang), style=style)
+        self.setting = widgets.Dropdown(
+            options=[(t(f"settings.{x}", lang), x) for x in SETTINGS],
+            value=s.group.setting,
+            description=t("brief.setting", lang),
+            style=style,
+        )
+        for w in (self.start, self.end, self.budget, self.size, self.setting, self.date):
+            w.layout = widgets.Layout(width="22em")
+        self.errors = {
+            name: widgets.HTML()
+            for name in (
+                "client",
+                "wish",
+                "visible_result",
+                "context",
+                "date",
+                "start",
+                "end",
+                "budget",
+                "size",
+                "setting",
+            )
+        }
+        self.status = widgets.HTML()
+        self.reload_button = widgets.Button(
+            description=t("brief.reload", lang), icon="refresh", layout=widgets.Layout(display="none")
+        )
+        self.reload_button.on_click(lambda _: self._reload())
+
+        for name in ("client", "wish", "visible_result", "context"):
+            getattr(self, name).observe(
+                lambda change, name=name: self._brief(name, change["new"]), names="value"
+            )
+        self.date.observe(lambda change: self._save("date", date=change["new"]), names="value")
+        self.start.observe(lambda change: self._start(change["new"]), names="value")
+        self.end.observe(lambda change: self._end(change["new"]), names="value")
+        self.budget.observe(lambda change: self._budget(change["new"]), names="value")
+        self.size.observe(lambda change: self._size(change["new"]), names="value")
+        self.setting.observe(
+            lambda change: self._save(
+                "setting", group=replace(self.binding.session.group, setting=change["new"])
+            ),
+            names="value",
+        )
+
+        rows = [widgets.HTML(f"<h3>{html.escape(t('brief.heading', lang))}</h3>")]
+        for name in (
+            "client",
+            "wish",
+            "visible_result",
+            "context",
+            "date",
+            "start",
+            "end",
+            "budget",
+            "size",
+            "setting",
+        ):
+            rows.append(widgets.HBox([getattr(self, name), self.errors[name]]))
+        super().__init__([*rows, widgets.HBox([self.status, self.reload_button])])
+
+    # -- handlers: validate what a person typed, then let the core save it ---------------------------
+
+    def _error(self, name: str, message: str) -> None:
+        self.errors[name].value = (
+            f"<span style='color:#b00020;padding-left:0.6em'>⚠ {html.escape(message)}</span>"
+            if message
+            else ""
+        )
+
+    def _save(self, name: str, **changes: object) -> bool:
+        problem = self.binding.update(**changes)
+        self._error(name, "")
+        if problem:
+            self.status.value = f"<span style='color:#b00020'>{html.escape(t('brief.not_saved', self.lang, message=problem))}</span>"
+            self.reload_button.layout.display = ""
+            return False
+        self.status.value = f"<span style='color:#555'>{html.escape(t('brief.saved', self.lang, path=self.binding.path))}</span>"
+        self.reload_button.layout.display = "none"
+        return True
+
+    def _brief(self, name: str, value: str) -> None:
+        self._save(name, brief=replace(self.binding.session.brief, **{name: value}))
+
+    def _start(self, value: str) -> None:
+        start = parse_time(value)
+        if start is None:
+            self._error("start", t("brief.bad_time", self.lang))
+            return
+        if _minutes(start) + self.binding.session.budget_minutes > DAY_MINUTES:
+            self._error("start", t("brief.end_before_start", self.lang))
+            return
+        if self._save("start", start=start):
+            self._show_end()
+
+    def _end(self, value: str) -> None:
+        end = parse_time(value)
+        if end is None:
+            self._error("end", t("brief.bad_time", self.lang))
+            return
+        budget = _minutes(end) - _minutes(self.binding.session.start)
+        if budget <= 0:
+            self._error("end", t("brief.end_before_start", self.lang))
+            return
+        if self._save("end", budget_minutes=budget):
+            self._set_quietly(self.budget, budget)
+
+    def _budget(self, value: int) -> None:
+        if value is None or value < 1:
+            self._error("budget", t("brief.budget_too_small", self.lang))
+            return
+        if _minutes(self.binding.session.start) + value > DAY_MINUTES:
+            self._error("budget", t("brief.end_before_start", self.lang))
+            return
+        if self._save("budget", budget_minutes=value):
+            self._show_end()
+
+    def _size(self, value: int) -> None:
+        if value is None or value < 1:
+            self._error("size", t("brief.size_too_small", self.lang))
+            return
+        self._save("size", group=replace(self.binding.session.group, size=value))
+
+    def _show_end(self) -> None:
+        s = self.binding.session
+        self._set_quietly(self.end, _clock(_minutes(s.start) + s.budget_minutes))
+        self._error("end", "")
+
+    def _set_quietly(self, widget: widgets.Widget, value: object) -> None:
+        """Show a value derived from another field; the handler sees an unchanged session and saves nothing."""
+        widget.value = value
+
+    def _reload(self) -> None:
+        problem = self.binding.reload()
+        if problem:
+            self.status.value = f"<span style='color:#b00020'>{html.escape(problem)}</span>"
+            return
+        s = self.binding.session
+        for name in ("client", "wish", "visible_result", "context"):
+            getattr(self, name).value = getattr(s.brief, name)
+        self.date.value = s.date
+        self.start.value = s.start.strftime("%H:%M")
+        self.budget.value = s.budget_minutes
+        self.size.value = s.group.size
+        self.setting.value = s.group.setting
+        self._show_end()
+        self.status.value = ""
+        self.reload_button.layout.display = "none"

@@ -1,0 +1,184 @@
+"""The diagnosis panel of notebook 01: statements, history and signals in, a profile with charts out.
+
+The panel edits ``session.diagnosis`` through the binding (saved at once); the profile, its reasons and
+the charts are recomputed by the core and only the charts whose input changed are drawn again.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import replace
+
+import ipywidgets as widgets
+
+from ..charts import iceberg_chart, stage_chart, stance_chart, to_svg
+from ..diagnosis import Bank, Profile, default_bank, diagnose
+from ..i18n import t
+from ..session import Session
+from .binding import SessionBinding
+
+e = html.escape
+
+
+def _list(items: tuple[str, ...] | list[str]) -> str:
+    return "<ul>" + "".join(f"<li>{e(i)}</li>" for i in items) + "</ul>" if items else ""
+
+
+def profile_html(p: Profile) -> str:
+    """The profile in words: undercurrent, stage, hypotheses, colour and stance, each with its reasons."""
+    lang = p.language
+
+    def h(key: str) -> str:
+        return f"<h4 style='margin:0.8em 0 0.2em'>{e(t(f'diagnosis.{key}', lang))}</h4>"
+
+    parts = [h("heading_undercurrent"), f"<p><b>{p.undercurrent}/100</b></p>", _list(p.undercurrent_reasons)]
+    confidence = (
+        f" ({e(t('diagnosis.stage_confidence', lang, confidence=p.stage.confidence))})"
+        if p.stage.name
+        else ""
+    )
+    parts += [h("heading_stage"), f"<p><b>{e(p.stage.label)}</b>{confidence}</p>", _list(p.stage.reasons)]
+    parts.append(h("heading_themes"))
+    if not p.themes:
+        parts.append(f"<p>{e(t('diagnosis.themes_none', lang))}</p>")
+    for th in p.themes:
+        parts.append(
+            f"<p><b>{e(th.name)}</b> ({th.strength}/100): {e(th.hypothesis)}</p>{_list(th.evidence)}"
+        )
+    parts += [h("heading_colour"), f"<p><b>{e(p.colour.label or '–')}</b></p>", _list(p.colour.reasons)]
+    parts += [f"<p style='color:#b00020'>⚠ {e(w)}</p>" for w in p.colour.warnings]
+    parts.append(h("heading_stance"))
+    if not p.stance.findings:
+        parts.append(f"<p>{e(t('diagnosis.stance_clear', lang))}</p>")
+    for f in p.stance.findings:
+        colour = "#b00020" if f.level == "error" else "#8a4b00"
+        advice = f"<br><i>{e(f.advice)}</i>" if f.advice else ""
+        parts.append(f"<p style='color:{colour}'><code>{e(f.code)}</code> {e(f.message)}{advice}</p>")
+    return "".join(parts)
+
+
+class DiagnosisPanel(widgets.VBox):
+    """Answer the statements, pick the history, tick the signals; see the profile and charts follow."""
+
+    def __init__(self, binding: SessionBinding, bank: Bank | None = None) -> None:
+        self.binding = binding
+        self.bank = bank or default_bank()
+        s = binding.session
+        lang = self.lang = s.language
+        answers = [("–", None)] + [(str(n), n) for n in range(1, 6)]
+        tips = [t("diagnosis.not_answered", lang)] + [t(f"diagnosis.answer_{n}", lang) for n in range(1, 6)]
+
+        self.history = widgets.Dropdown(
+            options=[("–", None)] + [(text(lang), oid) for oid, text in self.bank.history_options.items()],
+            value=s.diagnosis.history,
+            description=self.bank.history_question(lang),
+            style={"description_width": "initial"},
+        )
+        self.questions: dict[str, widgets.ToggleButtons] = {}
+        sections = []
+        for dim in self.bank.dimensions:
+            rows = []
+            for q in dim.questions:
+                toggle = widgets.ToggleButtons(
+                    options=answers,
+                    value=s.diagnosis.answers.get(q.id),
+                    tooltips=tips,
+                    style={"button_width": "2.6em"},
+                )
+                self.questions[q.id] = toggle
+                rows.append(widgets.VBox([widgets.HTML(f"<span>{e(q.text(lang))}</span>"), toggle]))
+            sections.append(widgets.VBox(rows))
+        self.statements = widgets.Accordion(children=sections)
+        self.signals = {
+            sg.id: widgets.Checkbox(
+                value=sg.id in s.diagnosis.signals,
+                description=sg.name(lang),
+                indent=False,
+                tooltip=sg.description(lang),
+            )
+            for sg in self.bank.signals
+        }
+        self.notes = widgets.Textarea(
+            value=s.diagnosis.notes,
+            layout=widgets.Layout(width="46em", height="5em"),
+            continuous_update=False,
+        )
+        self.status = widgets.HTML()
+        self.summary = widgets.HTML()
+        self.iceberg = widgets.HTML()
+        self.stage = widgets.HTML()
+        self.stance = widgets.HTML()
+        self.profile: Profile | None = None
+
+        self.history.observe(lambda c: self._change(history=c["new"]), names="value")
+        for qid, toggle in self.questions.items():
+            toggle.observe(lambda c, qid=qid: self._answer(qid, c["new"]), names="value")
+        for box in self.signals.values():
+            box.observe(
+                lambda _: self._change(signals=tuple(i for i, b in self.signals.items() if b.value)),
+                names="value",
+            )
+        self.notes.observe(lambda c: self._change(notes=c["new"]), names="value")
+        binding.on_change(self.refresh)
+
+        signal_grid = widgets.GridBox(
+            list(self.signals.values()), layout=widgets.Layout(grid_template_columns="repeat(2, 24em)")
+        )
+        inputs = widgets.VBox(
+            [
+                self.history,
+                widgets.HTML(f"<h4>{e(t('diagnosis.heading_statements', lang))}</h4>"),
+                self.statements,
+                widgets.HTML(f"<h4>{e(t('diagnosis.heading_signals', lang))}</h4>"),
+                signal_grid,
+                widgets.HTML(f"<h4>{e(t('session.notes', lang))}</h4>"),
+                self.notes,
+                self.status,
+            ]
+        )
+        heading = widgets.HTML(f"<h3>{e(t('diagnosis.heading_profile', lang))}</h3>")
+        super().__init__([inputs, heading, self.iceberg, self.summary, self.stage, self.stance])
+        self.refresh(s)
+
+    def _answer(self, qid: str, value: int | None) -> None:
+        answers = dict(self.binding.session.diagnosis.answers)
+        if value is None:
+            answers.pop(qid, None)
+        else:
+            answers[qid] = value
+        self._change(answers=answers)
+
+    def _change(self, **changes: object) -> None:
+        diagnosis = replace(self.binding.session.diagnosis, **changes)
+        problem = self.binding.update(diagnosis=diagnosis)
+        self.status.value = (
+            f"<span style='color:#b00020'>{e(t('brief.not_saved', self.lang, message=problem))}</span>"
+            if problem
+            else ""
+        )
+
+    def refresh(self, session: Session) -> None:
+        """Recompute the profile; draw again only the charts whose part of the profile changed."""
+        self._show(session)
+        old, new = self.profile, diagnose(session, self.bank)
+        self.profile = new
+        self.summary.value = profile_html(new)
+        if old is None or (old.dimensions, old.undercurrent) != (new.dimensions, new.undercurrent):
+            self.iceberg.value = to_svg(iceberg_chart(new))
+        if old is None or old.stage != new.stage:
+            self.stage.value = to_svg(stage_chart(new))
+        if old is None or old.stance.contrasts != new.stance.contrasts:
+            self.stance.value = to_svg(stance_chart(new))
+        for i, dim in enumerate(new.dimensions):
+            score = "–" if dim.score is None else str(dim.score)
+            self.statements.set_title(i, f"{t(f'layers.{dim.layer}', self.lang)} · {dim.name} · {score}")
+
+    def _show(self, session: Session) -> None:
+        """Keep the inputs in step with the file (after a reload); equal values trigger nothing."""
+        d = session.diagnosis
+        self.history.value = d.history if d.history in self.bank.history_options else None
+        for qid, toggle in self.questions.items():
+            toggle.value = d.answers.get(qid)
+        for sid, box in self.signals.items():
+            box.value = sid in d.signals
+        self.notes.value = d.notes
