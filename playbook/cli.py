@@ -13,14 +13,16 @@ import sys
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import __version__
 from .catalogue import LAYERS, ROLES, SETTINGS, SHIPPED, Catalogue, Intervention, load_catalogue, validate
-from .diagnosis import Profile, check_diagnosis, default_bank, diagnose
 from .errors import PlaybookError
 from .i18n import LANGUAGES, default_language, t
 from .session import Session, SessionFile, check_references, new_session, session_to_data
+
+if TYPE_CHECKING:
+    from .diagnosis import Profile
 
 
 class _Parser(argparse.ArgumentParser):
@@ -243,6 +245,8 @@ def _session_new(args: argparse.Namespace) -> None:
 
 def _session_check(args: argparse.Namespace) -> None:
     handle = SessionFile.open(args.file)
+    from .diagnosis import check_diagnosis, default_bank  # loaded only where needed: start-up stays fast
+
     problems = check_references(handle.session, load_catalogue(), args.file)
     problems += check_diagnosis(handle.session.diagnosis, default_bank(), args.file)
     if problems:
@@ -322,6 +326,8 @@ def render_session(s: Session, catalogue: Catalogue, lang: str) -> str:
 
 
 def _diagnose(args: argparse.Namespace) -> None:
+    from .diagnosis import diagnose
+
     session = SessionFile.open(args.file).session
     profile = diagnose(session, lang=_lang(args, session))
     if args.json:
