@@ -210,8 +210,8 @@ def stance_chart(profile: Profile) -> Figure:
         y = len(contrasts) - 1 - row
         ax.plot([-1, 1], [y, y], color=GREY, linewidth=1, zorder=1)
         ax.plot([0, 0], [y - 0.12, y + 0.12], color=GREY, linewidth=1, zorder=1)
-        ax.text(-1.04, y, "\n".join(textwrap.wrap(c.managing, 26)), ha="right", va="center", fontsize=8.5)
-        ax.text(1.04, y, "\n".join(textwrap.wrap(c.facilitating, 26)), ha="left", va="center", fontsize=8.5)
+        ax.text(-1.1, y, "\n".join(textwrap.wrap(c.managing, 26)), ha="right", va="center", fontsize=8.5)
+        ax.text(1.1, y, "\n".join(textwrap.wrap(c.facilitating, 26)), ha="left", va="center", fontsize=8.5)
         ax.text(0, y + 0.22, c.name, ha="center", va="bottom", fontsize=9, fontweight="bold")
         if c.position is None:
             ax.scatter([0], [y], s=90, facecolor="white", edgecolor=GREY, linestyle=":", zorder=3)
@@ -247,7 +247,7 @@ def stance_chart(profile: Profile) -> Figure:
         color=GREEN,
         fontweight="bold",
     )
-    ax.set_xlim(-1.9, 1.9)
+    ax.set_xlim(-1.95, 1.95)
     ax.set_ylim(-0.7, len(contrasts) - 0.1)
     ax.axis("off")
     ax.set_title(t("diagnosis.heading_stance", lang), loc="left", fontsize=11, fontweight="bold")

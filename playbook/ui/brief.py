@@ -14,7 +14,7 @@ from ..session import DAY_MINUTES, SETTINGS
 from .binding import SessionBinding
 
 _TIME = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$")
-WIDE = widgets.Layout(width="46em")
+WIDE = widgets.Layout(width="50em")
 
 
 def parse_time(text: str) -> dt.time | None:
@@ -39,7 +39,7 @@ class BriefForm(widgets.VBox):
         s = binding.session
         lang = s.language
         self.lang = lang
-        style = {"description_width": "12em"}
+        style = {"description_width": "15em"}
 
         def text(key: str, value: str, area: bool = False) -> widgets.Widget:
             cls = widgets.Textarea if area else widgets.Text
@@ -51,7 +51,7 @@ class BriefForm(widgets.VBox):
                 continuous_update=False,
             )
             if area:
-                w.layout = widgets.Layout(width="46em", height="5.5em")
+                w.layout = widgets.Layout(width="50em", height="6em")
             return w
 
         self.client = text("client", s.brief.client)
@@ -72,7 +72,7 @@ class BriefForm(widgets.VBox):
             style=style,
         )
         for w in (self.start, self.end, self.budget, self.size, self.setting, self.date):
-            w.layout = widgets.Layout(width="22em")
+            w.layout = widgets.Layout(width="25em")
         self.errors = {
             name: widgets.HTML()
             for name in (

@@ -71,8 +71,7 @@ class DiagnosisPanel(widgets.VBox):
         self.history = widgets.Dropdown(
             options=[("–", None)] + [(text(lang), oid) for oid, text in self.bank.history_options.items()],
             value=s.diagnosis.history,
-            description=self.bank.history_question(lang),
-            style={"description_width": "initial"},
+            layout=widgets.Layout(width="30em"),
         )
         self.questions: dict[str, widgets.ToggleButtons] = {}
         sections = []
@@ -126,6 +125,7 @@ class DiagnosisPanel(widgets.VBox):
         )
         inputs = widgets.VBox(
             [
+                widgets.HTML(f"<b>{e(self.bank.history_question(lang))}</b>"),
                 self.history,
                 widgets.HTML(f"<h4>{e(t('diagnosis.heading_statements', lang))}</h4>"),
                 self.statements,
