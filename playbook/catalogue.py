@@ -101,6 +101,26 @@ class Intervention:
     def step_minutes(self) -> int:
         return sum(step.minutes for step in self.steps)
 
+    @cached_property
+    def plenary_share(self) -> float:
+        """Share of the time spent with the whole group together (0..1)."""
+        return sum(s.minutes for s in self.steps if s.configuration == "plenary") / (self.step_minutes() or 1)
+
+    @cached_property
+    def gentle_start(self) -> bool:
+        """Starts alone or in pairs, or works anonymously: people take part without being exposed."""
+        anonymous = any("anonym" in s.text.en.lower() for s in self.steps)
+        return anonymous or (bool(self.steps) and self.steps[0].configuration in ("solo", "pairs"))
+
+    @cached_property
+    def exposed_start(self) -> bool:
+        """Asks people to speak about the undercurrent in the whole group straight away."""
+        return (
+            not self.gentle_start
+            and self.layer == "below"
+            and all(s.configuration == "plenary" for s in self.steps[:2])
+        )
+
     def to_data(self) -> dict[str, Any]:
         """Plain data in the file's own layout (for ``--json`` and for writing a copy)."""
         return {

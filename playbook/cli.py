@@ -39,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="playbook", description="A playbook for process facilitation.", parents=[lang])
     p.add_argument("--version", action="version", version=f"playbook {__version__}")
     top = p.add_subparsers(
-        dest="area", required=True, metavar="{catalogue,session,diagnose}", parser_class=_Parser
+        dest="area", required=True, metavar="{catalogue,session,diagnose,suggest}", parser_class=_Parser
     )
 
     cat = top.add_parser("catalogue", help="browse and check the interventions (werkvormen)")
@@ -71,6 +71,15 @@ def _parser() -> argparse.ArgumentParser:
 
     c = top.add_parser("diagnose", help="read the group above and below the surface", parents=[lang, data])
     c.add_argument("file", type=Path)
+    c.set_defaults(command=None)
+
+    c = top.add_parser("suggest", help="work forms that fit this session, with reasons", parents=[lang, data])
+    c.add_argument("file", type=Path)
+    c.add_argument("--role", choices=ROLES, help="rank one arc role (default: a shortlist per role)")
+    c.add_argument(
+        "--limit", type=int, default=None, metavar="N", help="how many (default: 10, or 4 per role)"
+    )
+    c.add_argument("--all", action="store_true", help="also show what breaks a hard limit, with the reason")
     c.set_defaults(command=None)
     return p
 
@@ -336,6 +345,41 @@ def _diagnose(args: argparse.Namespace) -> None:
         print(render_profile(profile))
 
 
+def _suggest(args: argparse.Namespace) -> None:
+    from .recommend import rank, shortlist
+
+    if args.limit is not None and args.limit < 1:
+        raise PlaybookError("--limit must be at least 1")
+    session = SessionFile.open(args.file).session
+    catalogue = load_catalogue()
+    lang = _lang(args, session)
+    if args.role:
+        found = rank(
+            session, catalogue, role=args.role, include_unfit=args.all, limit=args.limit or 10, lang=lang
+        )
+        groups = {args.role: found}
+    else:
+        groups = shortlist(session, catalogue, per_role=args.limit or 4, lang=lang)
+    if args.json:
+        data = {role: [s.to_data() for s in items] for role, items in groups.items()}
+        _print_json(data[args.role] if args.role else data)
+        return
+    for role, items in groups.items():
+        heading = t(f"roles.{role}", lang)
+        print(f"{heading}\n{'-' * len(heading)}")
+        if not items:
+            print(f"  {t('catalogue.none_found', lang)}")
+        for s in items:
+            print(
+                f"  {s.score:>3}  {s.intervention.name(lang)} ({s.id}, {s.intervention.minutes.min}–{s.intervention.minutes.max} {t('units.minutes', lang)})"
+            )
+            for reason in s.reasons:
+                print(textwrap.fill(reason, 96, initial_indent="       ✓ ", subsequent_indent="         "))
+            for warning in s.warnings:
+                print(textwrap.fill(warning, 96, initial_indent="       ⚠ ", subsequent_indent="         "))
+        print()
+
+
 def render_profile(p: Profile) -> str:
     """The profile as plain text: every score, estimate and finding followed by its reasons."""
     lang = p.language
@@ -404,6 +448,7 @@ _COMMANDS = {
     ("session", "check"): _session_check,
     ("session", "show"): _session_show,
     ("diagnose", None): _diagnose,
+    ("suggest", None): _suggest,
 }
 
 

@@ -567,7 +567,7 @@ def _pattern(word: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)" + re.escape(fold(word)) + r"\w*")
 
 
-def _hits(text: str, words: tuple[str, ...]) -> tuple[str, ...]:
+def matched_words(text: str, words: tuple[str, ...]) -> tuple[str, ...]:
     """The words of ``text`` (as written there, folded) that the listed words or stems match."""
     return tuple(dict.fromkeys(m.group(0) for w in words if (m := _pattern(w).search(text))))
 
@@ -730,7 +730,7 @@ def brief_text(session: Session) -> str:
 
 
 def _colour(text: str, undercurrent: int, stage: str | None, bank: Bank, lang: str) -> ColourReading:
-    hits = {c.id: _hits(text, c.words) for c in bank.colours}
+    hits = {c.id: matched_words(text, c.words) for c in bank.colours}
     scores = {cid: len(words) for cid, words in hits.items()}
     best = max(scores.values(), default=0)
     if best == 0:
@@ -759,7 +759,10 @@ def _stance(text: str, bank: Bank, lang: str) -> StanceReading:
     contrasts: list[ContrastPosition] = []
     findings: list[StanceFinding] = []
     for c in bank.contrasts:
-        managing, facilitating = _hits(text, c.managing_words), _hits(text, c.facilitating_words)
+        managing, facilitating = (
+            matched_words(text, c.managing_words),
+            matched_words(text, c.facilitating_words),
+        )
         n = len(managing) + len(facilitating)
         position = None if n == 0 else (len(facilitating) - len(managing)) / n
         contrasts.append(
@@ -771,7 +774,7 @@ def _stance(text: str, bank: Bank, lang: str) -> StanceReading:
                     c.code, c.id, "warning", c.message(lang).format(words=_quote(managing)), managing
                 )
             )
-    if proxy := _hits(text, bank.proxy_words):
+    if proxy := matched_words(text, bank.proxy_words):
         findings.append(
             StanceFinding(
                 bank.proxy_code, None, "warning", bank.proxy_message(lang).format(words=_quote(proxy)), proxy

@@ -30,7 +30,7 @@ DAY_MINUTES = 24 * 60
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _TOP = (
     "schema_version", "title", "language", "date", "start", "budget_minutes", "brief", "group",
-    "diagnosis", "agenda",
+    "diagnosis", "shortlist", "agenda",
 )  # fmt: skip
 _BRIEF = ("client", "wish", "visible_result", "context")
 
@@ -99,6 +99,8 @@ class Session:
     budget_minutes: int = 180
     group: Group = field(default_factory=Group)
     diagnosis: Diagnosis = field(default_factory=Diagnosis)
+    shortlist: tuple[str, ...] = ()
+    """Intervention ids the facilitator is considering (notebook 02), in the order they were added."""
     agenda: tuple[Block, ...] = ()
     schema_version: int = SCHEMA_VERSION
 
@@ -166,11 +168,13 @@ def parse_session(data: Any, file: str | Path = "<session>", catalogue: Catalogu
 
     diagnosis = _read_diagnosis(r, d.get("diagnosis") or {})
 
+    shortlist = r.identifiers(d.get("shortlist"), "shortlist") or ()
     blocks = [
         _read_block(r, raw, join("agenda", i))
         for i, raw in enumerate(r.items(d.get("agenda"), "agenda") or [])
     ]
     if catalogue is not None:
+        _check_shortlist(r, shortlist, catalogue)
         for i, block in enumerate(blocks):
             if block is not None:
                 _check_references(r, block, join("agenda", i), catalogue)
@@ -184,6 +188,7 @@ def parse_session(data: Any, file: str | Path = "<session>", catalogue: Catalogu
         budget_minutes=budget,  # type: ignore[arg-type]
         group=group,
         diagnosis=diagnosis,
+        shortlist=shortlist,
         agenda=tuple(blocks),  # type: ignore[arg-type]
         schema_version=version,
     )
@@ -271,9 +276,16 @@ def _check_references(r: FieldReader, block: Block, f: str, catalogue: Catalogue
                 r.problem(where, exc.problems[0].message)
 
 
+def _check_shortlist(r: FieldReader, shortlist: tuple[str, ...], catalogue: Catalogue) -> None:
+    for i, ident in enumerate(shortlist):
+        if ident not in catalogue:
+            r.problem(join("shortlist", i), f"unknown intervention '{ident}'")
+
+
 def check_references(session: Session, catalogue: Catalogue, file: str | Path = "<session>") -> list[Problem]:
-    """Problems with intervention ids that the catalogue does not know (agenda and plan B)."""
+    """Problems with intervention ids that the catalogue does not know (shortlist, agenda and plan B)."""
     r = FieldReader(file)
+    _check_shortlist(r, session.shortlist, catalogue)
     for i, block in enumerate(session.agenda):
         _check_references(r, block, join("agenda", i), catalogue)
     return r.problems
@@ -309,6 +321,7 @@ def session_to_data(session: Session) -> dict[str, Any]:
         "brief": {k: getattr(session.brief, k) for k in _BRIEF},
         "group": {"size": session.group.size, "setting": session.group.setting},
         "diagnosis": _diagnosis_data(session.diagnosis),
+        "shortlist": list(session.shortlist),
         "agenda": agenda,
     }
 

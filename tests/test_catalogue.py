@@ -48,11 +48,12 @@ def test_shipped_catalogue_validates_without_a_single_problem() -> None:
 
 
 def test_shipped_catalogue_covers_what_the_method_needs(catalogue: Catalogue) -> None:
-    assert len(catalogue) >= 30
+    assert len(catalogue) >= 60
     assert {i.role for i in catalogue} == set(ROLES)
     assert {i.layer for i in catalogue} == set(LAYERS)
-    assert len([i for i in catalogue if i.layer == "below"]) >= 6
-    assert any("online" in i.settings for i in catalogue)
+    assert len([i for i in catalogue if i.layer == "below"]) >= 12
+    assert len([i for i in catalogue if "online" in i.settings]) >= 10
+    assert len([i for i in catalogue if i.group_size.max >= 50]) >= 8
     assert all(i.origin == SHIPPED for i in catalogue)
 
 

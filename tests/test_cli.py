@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from playbook.catalogue import Catalogue
+from playbook.catalogue import Catalogue, load_catalogue
 from playbook.cli import main
 from playbook.session import load_session
 
@@ -189,3 +189,37 @@ def test_session_check_reports_unknown_diagnosis_ids(
         and "diagnosis.answers.trust-rly: is not a known statement" in err
         and "unknown signal 'telepathy'" in err
     )
+
+
+def test_suggest_groups_a_shortlist_per_role(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "suggest", str(EXAMPLE_EN), "--json")
+    data = json.loads(out)
+    assert code == 0 and list(data) == ["open", "diverge", "groan", "converge", "close", "energise"]
+    for role, items in data.items():
+        assert 1 <= len(items) <= 4 and all(item["role"] == role for item in items)
+        assert all({"id", "role", "score", "reasons", "warnings"} <= item.keys() for item in items)
+    online = {i.id for i in load_catalogue() if "online" in i.settings}
+    assert all(item["id"] in online for items in data.values() for item in items)  # the example is online
+
+
+def test_suggest_one_role_ranked_best_first(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "suggest", str(EXAMPLE_NL), "--role", "groan", "--limit", "3", "--json")
+    items = json.loads(out)
+    assert (
+        code == 0
+        and len(items) == 3
+        and [i["score"] for i in items] == sorted((i["score"] for i in items), reverse=True)
+    )
+    code, out, _ = run(capsys, "suggest", str(EXAMPLE_NL), "--role", "groan", "--limit", "3")
+    assert code == 0 and "Worstelzone" in out and "✓" in out
+
+
+def test_suggest_all_shows_what_breaks_a_limit(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, "suggest", str(EXAMPLE_EN), "--role", "energise", "--all", "--limit", "50", "--json"
+    )
+    items = json.loads(out)
+    unfit = [i for i in items if not i["fits"]]
+    assert code == 0 and unfit and all("does not work online" in i["warnings"] for i in unfit)
+    code, _, err = run(capsys, "suggest", str(EXAMPLE_EN), "--limit", "0")
+    assert code == 2 and "--limit must be at least 1" in err

@@ -3,7 +3,16 @@
 from .binding import SessionBinding
 from .brief import BriefForm
 from .browse import CatalogueBrowser
+from .choose import Picker, SuggestionsView
 from .diagnosis import DiagnosisPanel
 from .start import StartPanel
 
-__all__ = ["BriefForm", "CatalogueBrowser", "DiagnosisPanel", "SessionBinding", "StartPanel"]
+__all__ = [
+    "BriefForm",
+    "CatalogueBrowser",
+    "DiagnosisPanel",
+    "Picker",
+    "SessionBinding",
+    "StartPanel",
+    "SuggestionsView",
+]

@@ -1,0 +1,281 @@
+"""Notebook 02: suggested work forms per arc role, and a picker to find, shortlist and schedule them.
+
+Both views rank with ``playbook.recommend`` and save choices through the session binding: the shortlist
+and new agenda blocks (each with a plan B) land in the session document at once.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import ipywidgets as widgets
+
+from ..catalogue import LAYERS, ROLES, SETTINGS, SHIPPED, Catalogue, load_catalogue
+from ..diagnosis import Profile, diagnose
+from ..i18n import t
+from ..recommend import Suggestion, plan_b, rank, shortlist
+from ..session import Block, Group, Session
+from .binding import SessionBinding
+from .browse import intervention_card_html
+
+e = html.escape
+PAGE = 10
+"""Cards shown at once; the widgets for them are made once and refilled on every change."""
+
+
+def suggestion_html(s: Suggestion, lang: str, details: bool = False) -> str:
+    """Name, score, reasons (✓) and warnings (⚠) of one suggestion, escaped; optionally the whole card."""
+    item = s.intervention
+    reasons = "".join(f"<li>✓ {e(r)}</li>" for r in s.reasons)
+    warnings = "".join(f"<li style='color:#8a4b00'>⚠ {e(w)}</li>" for w in s.warnings)
+    origin = (
+        ""
+        if item.origin == SHIPPED
+        else f" <small>({e(t('catalogue.origin', lang))}: {e(item.origin)})</small>"
+    )
+    head = (
+        f"<b>{e(item.name(lang))}</b> <small>{e(t(f'roles.{item.role}', lang))} · "
+        f"{item.minutes.min}–{item.minutes.max} {e(t('units.minutes', lang))} · "
+        f"{e(t('suggest.score', lang))} {s.score}</small>{origin}"
+    )
+    body = f"<ul style='list-style:none;padding-left:0.6em;margin:0.2em 0'>{reasons}{warnings}</ul>"
+    return head + body + (intervention_card_html(item, lang) if details else "")
+
+
+class SuggestionsView(widgets.VBox):
+    """The shortlist per arc role the playbook suggests for this session, redrawn when the session changes."""
+
+    def __init__(
+        self, binding: SessionBinding, catalogue: Catalogue | None = None, per_role: int = 4
+    ) -> None:
+        self.binding = binding
+        self.catalogue = catalogue if catalogue is not None else load_catalogue()
+        self.per_role = per_role
+        self.lang = binding.session.language
+        self.tabs = widgets.Tab(children=[widgets.HTML() for _ in ROLES])
+        for i, role in enumerate(ROLES):
+            self.tabs.set_title(i, t(f"roles.{role}", self.lang))
+        self.suggestions: dict[str, list[Suggestion]] = {}
+        binding.on_change(lambda _: self.refresh())
+        super().__init__([widgets.HTML(f"<h3>{e(t('suggest.heading', self.lang))}</h3>"), self.tabs])
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.suggestions = shortlist(self.binding.session, self.catalogue, per_role=self.per_role)
+        for i, role in enumerate(ROLES):
+            items = self.suggestions[role]
+            self.tabs.children[i].value = "".join(
+                f"<div style='margin:0.5em 0'>{suggestion_html(s, self.lang)}</div>" for s in items
+            ) or e(t("catalogue.none_found", self.lang))
+
+
+@dataclass
+class _Slot:
+    """One reusable card: its text and its two buttons."""
+
+    box: widgets.VBox
+    html: widgets.HTML
+    shortlist: widgets.Button
+    agenda: widgets.Button
+    ident: str | None = None
+
+
+class Picker(widgets.VBox):
+    """Filter the catalogue in this session's light; shortlist a card or put it in the agenda with a plan B."""
+
+    def __init__(self, binding: SessionBinding, catalogue: Catalogue | None = None) -> None:
+        self.binding = binding
+        self.catalogue = catalogue if catalogue is not None else load_catalogue()
+        s = binding.session
+        lang = self.lang = s.language
+        any_ = t("suggest.any", lang)
+        wide = {"description_width": "11em"}
+        self.text = widgets.Text(
+            description=t("catalogue.search", lang), placeholder="stilte, voting, conflict …", style=wide
+        )
+        self.role = widgets.Dropdown(
+            options=[(any_, None)] + [(t(f"roles.{r}", lang), r) for r in ROLES],
+            description=t("catalogue.role", lang),
+            style=wide,
+        )
+        self.layer = widgets.Dropdown(
+            options=[(any_, None)] + [(t(f"layers.{x}", lang), x) for x in LAYERS],
+            description=t("catalogue.layer", lang),
+            style=wide,
+        )
+        self.energy = widgets.IntRangeSlider(
+            value=(1, 5), min=1, max=5, description=t("suggest.energy", lang), style=wide
+        )
+        self.minutes = widgets.IntSlider(
+            value=min(s.budget_minutes, 240),
+            min=5,
+            max=240,
+            step=5,
+            description=t("suggest.max_minutes", lang),
+            style=wide,
+        )
+        self.size = widgets.BoundedIntText(
+            value=s.group.size, min=1, max=10_000, description=t("suggest.group_size", lang), style=wide
+        )
+        self.setting = widgets.Dropdown(
+            options=[(t(f"settings.{x}", lang), x) for x in SETTINGS],
+            value=s.group.setting,
+            description=t("catalogue.settings", lang),
+            style=wide,
+        )
+        self.show_unfit = widgets.Checkbox(
+            value=False, description=t("suggest.show_unfit", lang), indent=False
+        )
+        self.count = widgets.HTML()
+        self.status = widgets.HTML()
+        self.mine = widgets.HTML()
+        self.results: list[Suggestion] = []
+        self.slots = [self._slot() for _ in range(PAGE)]
+        self._profile: tuple[Session, Profile] | None = None
+
+        for w in (
+            self.text,
+            self.role,
+            self.layer,
+            self.energy,
+            self.minutes,
+            self.size,
+            self.setting,
+            self.show_unfit,
+        ):
+            w.observe(lambda _: self.refresh(), names="value")
+        binding.on_change(lambda _: self.refresh())
+        filters = widgets.GridBox(
+            [
+                self.text,
+                self.role,
+                self.layer,
+                self.setting,
+                self.size,
+                self.minutes,
+                self.energy,
+                self.show_unfit,
+            ],
+            layout=widgets.Layout(grid_template_columns="repeat(2, 30em)"),
+        )
+        heading = widgets.HTML(f"<h3>{e(t('suggest.picker_heading', lang))}</h3>")
+        super().__init__(
+            [heading, filters, self.count, self.status, *[slot.box for slot in self.slots], self.mine]
+        )
+        self.refresh()
+
+    def _slot(self) -> _Slot:
+        text = widgets.HTML()
+        add = widgets.Button(icon="star", layout=widgets.Layout(width="auto"))
+        agenda = widgets.Button(
+            description=t("suggest.add_agenda", self.lang),
+            icon="calendar-plus",
+            button_style="primary",
+            layout=widgets.Layout(width="auto"),
+        )
+        box = widgets.VBox(
+            [text, widgets.HBox([add, agenda])],
+            layout=widgets.Layout(border="1px solid #bbb", padding="0.4em 0.8em", margin="0.3em 0"),
+        )
+        slot = _Slot(box, text, add, agenda)
+        add.on_click(lambda _: self.toggle_shortlist(slot.ident))
+        agenda.on_click(lambda _: self.add_to_agenda(slot.ident))
+        return slot
+
+    def profile(self) -> Profile:
+        """The profile of the current session; recomputed only when the session changed."""
+        session = self.binding.session
+        if self._profile is None or self._profile[0] is not session:
+            self._profile = (session, diagnose(session))
+        return self._profile[1]
+
+    def refresh(self) -> None:
+        """Rank with the filters applied; refill the card slots in place (no widgets are created)."""
+        session = self.binding.session
+        what_if = session.with_changes(group=Group(self.size.value or 1, self.setting.value))
+        ranked = rank(
+            what_if, self.catalogue, self.profile(), role=self.role.value, include_unfit=self.show_unfit.value
+        )
+        low, high = self.energy.value
+        layer = self.layer.value
+        found = {i.id for i in self.catalogue.search(self.text.value)} if self.text.value.strip() else None
+        self.results = [
+            s
+            for s in ranked
+            if low <= s.intervention.energy <= high
+            and s.intervention.minutes.min <= self.minutes.value
+            and (layer is None or s.intervention.layer == layer)
+            and (found is None or s.id in found)
+        ]
+        shown = self.results[:PAGE]
+        self.count.value = f"<b>{e(t('catalogue.count', self.lang, count=len(self.results)))}</b> · {e(t('suggest.showing', self.lang, shown=len(shown), count=len(self.results)))}"
+        for slot, suggestion in zip(self.slots, [*shown, *[None] * (PAGE - len(shown))], strict=True):
+            slot.ident = suggestion.id if suggestion else None
+            slot.box.layout.display = "" if suggestion else "none"
+            if suggestion is None:
+                continue
+            backup = self.plan_b_for(suggestion.id)
+            plan = backup.intervention.name(self.lang) if backup else t("suggest.no_plan_b", self.lang)
+            slot.html.value = (
+                suggestion_html(suggestion, self.lang, details=True)
+                + f"<p><b>{e(t('session.plan_b', self.lang))}:</b> {e(plan)}</p>"
+            )
+            listed = suggestion.id in session.shortlist
+            slot.shortlist.description = t("suggest.remove" if listed else "suggest.add_shortlist", self.lang)
+            slot.shortlist.button_style = "warning" if listed else ""
+        self._show_shortlist(session)
+
+    def plan_b_for(self, ident: str) -> Suggestion | None:
+        options = plan_b(ident, self.binding.session, self.catalogue, self.profile(), limit=1)
+        return options[0] if options else None
+
+    def toggle_shortlist(self, ident: str | None) -> None:
+        if ident is None:
+            return
+        current = self.binding.session.shortlist
+        name = self.catalogue.get(ident).name(self.lang)
+        if ident in current:
+            problem = self.binding.update(shortlist=tuple(i for i in current if i != ident))
+            message = t("suggest.removed", self.lang, name=name)
+        else:
+            problem = self.binding.update(shortlist=(*current, ident))
+            message = t("suggest.added_shortlist", self.lang, name=name)
+        self._say(problem, message)
+
+    def add_to_agenda(self, ident: str | None) -> None:
+        if ident is None:
+            return
+        item = self.catalogue.get(ident)
+        backup = self.plan_b_for(ident)
+        block = Block(item.minutes.typical, intervention=ident, plan_b=(backup.id,) if backup else ())
+        problem = self.binding.update(agenda=(*self.binding.session.agenda, block))
+        plan = backup.intervention.name(self.lang) if backup else t("suggest.no_plan_b", self.lang)
+        self._say(
+            problem,
+            t(
+                "suggest.added_agenda",
+                self.lang,
+                name=item.name(self.lang),
+                minutes=block.minutes,
+                plan_b=plan,
+            ),
+        )
+
+    def _say(self, problem: str | None, message: str) -> None:
+        if problem:
+            self.status.value = (
+                f"<span style='color:#b00020'>{e(t('brief.not_saved', self.lang, message=problem))}</span>"
+            )
+        else:
+            self.status.value = f"<span style='color:#1b5e20'>{e(message)}</span>"
+
+    def _show_shortlist(self, session: Session) -> None:
+        names = [
+            self.catalogue.get(i).name(self.lang) if i in self.catalogue else i for i in session.shortlist
+        ]
+        items = (
+            "".join(f"<li>{e(n)}</li>" for n in names)
+            or f"<li>{e(t('suggest.empty_shortlist', self.lang))}</li>"
+        )
+        self.mine.value = f"<h4>{e(t('suggest.your_shortlist', self.lang))}</h4><ul>{items}</ul>"
