@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from . import __version__
 from .catalogue import LAYERS, ROLES, SETTINGS, SHIPPED, Catalogue, Intervention, load_catalogue, validate
 from .errors import PlaybookError
-from .i18n import LANGUAGES, default_language, t
+from .i18n import LANGUAGES, capitalised, default_language, t
 from .session import Session, SessionFile, check_references, new_session, session_to_data
 
 if TYPE_CHECKING:
@@ -174,8 +174,7 @@ def describe(item: Intervention, lang: str, catalogue: Catalogue | None = None) 
     """A plain-text card for one intervention, as a facilitator would print it."""
 
     def label(key: str) -> str:
-        text = t(f"catalogue.{key}", lang)
-        return text[:1].upper() + text[1:]
+        return capitalised(t(f"catalogue.{key}", lang))
 
     def para(text: str, indent: str = "  ") -> str:
         return textwrap.fill(text, 92, initial_indent=indent, subsequent_indent=indent)

@@ -40,6 +40,11 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def capitalised(text: str) -> str:
+    """A label with a capital first letter; word lists keep their words lowercase for use mid-sentence."""
+    return text[:1].upper() + text[1:]
+
+
 def default_language() -> Language:
     """``PLAYBOOK_LANG`` if it names a supported language, else English."""
     lang = os.environ.get("PLAYBOOK_LANG", "en")

@@ -7,7 +7,7 @@ import html
 import ipywidgets as widgets
 
 from ..catalogue import LAYERS, ROLES, SETTINGS, SHIPPED, Catalogue, Intervention, load_catalogue
-from ..i18n import LANGUAGE_NAMES, LANGUAGES, default_language, t
+from ..i18n import LANGUAGE_NAMES, LANGUAGES, capitalised, default_language, t
 
 
 def intervention_card_html(item: Intervention, lang: str) -> str:
@@ -57,9 +57,15 @@ class CatalogueBrowser(widgets.VBox):
         self.query = widgets.Text(
             placeholder="check-in, stemmen, conflict …", description=t("catalogue.search", lang)
         )
-        self.role = widgets.Dropdown(options=[("—", None)], description=t("catalogue.role", lang))
-        self.layer = widgets.Dropdown(options=[("—", None)], description=t("catalogue.layer", lang))
-        self.setting = widgets.Dropdown(options=[("—", None)], description=t("catalogue.settings", lang))
+        self.role = widgets.Dropdown(
+            options=[("—", None)], description=capitalised(t("catalogue.role", lang))
+        )
+        self.layer = widgets.Dropdown(
+            options=[("—", None)], description=capitalised(t("catalogue.layer", lang))
+        )
+        self.setting = widgets.Dropdown(
+            options=[("—", None)], description=capitalised(t("catalogue.settings", lang))
+        )
         self.language = widgets.ToggleButtons(options=[(LANGUAGE_NAMES[x], x) for x in LANGUAGES], value=lang)
         self.count = widgets.HTML()
         self.cards = widgets.HTML()

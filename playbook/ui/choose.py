@@ -13,7 +13,7 @@ import ipywidgets as widgets
 
 from ..catalogue import LAYERS, ROLES, SETTINGS, SHIPPED, Catalogue, load_catalogue
 from ..diagnosis import Profile, diagnose
-from ..i18n import t
+from ..i18n import capitalised, t
 from ..recommend import Suggestion, plan_b, rank, shortlist
 from ..session import Block, Group, Session
 from .binding import SessionBinding
@@ -96,12 +96,12 @@ class Picker(widgets.VBox):
         )
         self.role = widgets.Dropdown(
             options=[(any_, None)] + [(t(f"roles.{r}", lang), r) for r in ROLES],
-            description=t("catalogue.role", lang),
+            description=capitalised(t("catalogue.role", lang)),
             style=wide,
         )
         self.layer = widgets.Dropdown(
             options=[(any_, None)] + [(t(f"layers.{x}", lang), x) for x in LAYERS],
-            description=t("catalogue.layer", lang),
+            description=capitalised(t("catalogue.layer", lang)),
             style=wide,
         )
         self.energy = widgets.IntRangeSlider(
@@ -121,7 +121,7 @@ class Picker(widgets.VBox):
         self.setting = widgets.Dropdown(
             options=[(t(f"settings.{x}", lang), x) for x in SETTINGS],
             value=s.group.setting,
-            description=t("catalogue.settings", lang),
+            description=capitalised(t("catalogue.settings", lang)),
             style=wide,
         )
         self.show_unfit = widgets.Checkbox(
