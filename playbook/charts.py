@@ -15,8 +15,10 @@ import textwrap
 import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from .agenda import Plan, clock
 from .diagnosis import HIGH, LOW, DimensionScore, Profile
 from .i18n import t
 
@@ -33,10 +35,15 @@ def _style(fig: Figure) -> None:
             ax.spines[side].set_visible(False)
 
 
+RC = {"hatch.linewidth": 0.5, "svg.hashsalt": "playbook"}
+"""Thin hatch lines: patterns that stay readable in black and white without drowning the labels."""
+
+
 def to_png(fig: Figure, dpi: int = 100) -> bytes:
     """The figure as PNG bytes (for widgets.Image and for embedding in handouts)."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    with matplotlib.rc_context(RC):
+        fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
     return buffer.getvalue()
 
 
@@ -44,7 +51,7 @@ def to_svg(fig: Figure) -> str:
     """The figure as an inline ``<svg>`` element with real text: crisp in print, searchable, and about
     twice as fast to produce as a PNG, which keeps widgets responsive."""
     buffer = io.StringIO()
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "playbook"}):
+    with matplotlib.rc_context({**RC, "svg.fonttype": "none"}):
         fig.savefig(buffer, format="svg")
     return re.sub(r"^.*?(?=<svg)", "", buffer.getvalue(), flags=re.S)
 
@@ -251,4 +258,122 @@ def stance_chart(profile: Profile) -> Figure:
     ax.set_ylim(-0.7, len(contrasts) - 0.1)
     ax.axis("off")
     ax.set_title(t("diagnosis.heading_stance", lang), loc="left", fontsize=11, fontweight="bold")
+    return fig
+
+
+ROLE_STYLE = {
+    "open": (SKY, ""),
+    "diverge": (GREEN, "//"),
+    "groan": (ORANGE, "xx"),
+    "converge": (BLUE, "\\\\"),
+    "close": (PURPLE, ".."),
+    "energise": ("#F0E442", "++"),
+    "break": ("#DDDDDD", ""),
+}
+"""Okabe-Ito colour and a hatch per arc role, so the strip of blocks also reads in black and white."""
+
+
+def arc_chart(plan: Plan) -> Figure:
+    """The session arc over clock time: blocks along the top, Kaner's diamond with the groan zone shaded and
+    the energy line, depth below a waterline, and every finding marked (numbered) where it occurs.
+
+    All of it is drawn in one axes, in three horizontal zones (depth below 0, the diamond from 0 to 1, the
+    blocks from 1.12 up), which keeps a redraw after every edit fast enough to feel live.
+    """
+    lang = plan.language
+    arc = plan.arc
+    total = max(len(arc), 1)
+    xs = np.arange(total + 1)
+    fig = Figure(figsize=(10, 6.2))
+    fig.subplots_adjust(left=0.09, right=0.93, top=0.9, bottom=0.2)
+    ax = fig.add_subplot()
+    ax.set_xlim(0, total)
+    strip_low, strip_high = 1.12, 1.72
+
+    # The blocks along the top: a band coloured and hatched by role, the names on white beneath it
+    # (one collection per role, and no boxes behind the names, keep the redraw quick).
+    band = strip_high - 0.14
+    by_role: dict[str, list[tuple[int, int]]] = {}
+    for b in plan.blocks:
+        by_role.setdefault(b.role, []).append((b.start - plan.start, b.minutes))
+    for role, spans in by_role.items():
+        colour, hatch = ROLE_STYLE.get(role, (GREY, ""))
+        ax.broken_barh(
+            spans, (band, strip_high - band), facecolors=colour, hatch=hatch, edgecolor=INK, linewidth=0.6
+        )
+    edges = sorted({b.start - plan.start for b in plan.blocks} | {total})
+    ax.vlines(edges, strip_low, band, color=GREY, linewidth=0.6)
+    for b in plan.blocks:
+        name = b.title if len(b.title) <= 20 else b.title[:19] + "…"
+        x = b.start - plan.start + b.minutes / 2
+        ax.text(
+            x, (strip_low + band) / 2, name, rotation=90, ha="center", va="center", fontsize=7, clip_on=True
+        )
+
+    # Kaner's diamond: the breadth of options widening and narrowing, the groan zone shaded.
+    breadth = np.array((*arc.breadth, arc.breadth[-1] if len(arc) else 0.1))
+    ax.fill_between(xs, 0.5 - breadth / 2, 0.5 + breadth / 2, step="post", color="#CCCCCC", linewidth=0)
+    groan = np.array([z == "groan" for z in arc.zone] + [False])
+    ax.fill_between(
+        xs, 0, 1, where=groan, step="post", facecolor="none", edgecolor=ORANGE, hatch="xx", linewidth=0
+    )
+
+    # Energy (1-5) drawn into the diamond's zone, with its own scale on the right.
+    energy = np.array((*arc.energy, arc.energy[-1] if len(arc) else 3))
+    ax.step(xs, (energy - 0.5) / 5, where="post", color=INK, linewidth=1.8)
+    for level in range(1, 6):
+        ax.text(total * 1.008, (level - 0.5) / 5, str(level), va="center", ha="left", fontsize=8)
+    ax.text(total * 1.045, 0.5, t("arc.energy", lang), rotation=90, va="center", ha="left", fontsize=8)
+    ax.text(-total * 0.012, 0.5, t("arc.breadth", lang), rotation=90, va="center", ha="right", fontsize=8)
+
+    # Depth below the waterline.
+    depth = np.array((*arc.depth, arc.depth[-1] if len(arc) else 0))
+    ax.fill_between(
+        xs, -0.12, -0.12 - 0.85 * depth, step="post", color=WATER, edgecolor=BLUE, hatch="..", linewidth=0.8
+    )
+    ax.axhline(-0.12, color=BLUE, linestyle="--", linewidth=1.2)
+    ax.text(total, -0.1, t("diagnosis.waterline", lang), ha="right", va="bottom", fontsize=8, color=BLUE)
+    ax.text(-total * 0.012, -0.55, t("arc.depth", lang), rotation=90, va="center", ha="right", fontsize=8)
+
+    # Findings, numbered where they occur; the codes are listed under the chart by number.
+    marked = [f for f in plan.findings if f.minute is not None]
+    placed: list[float] = []
+    for n, f in enumerate(marked, 1):
+        x = min(max(f.minute, 0), total)  # type: ignore[type-var]
+        crowd = sum(1 for other in placed if abs(other - x) < 0.025 * total)  # stack markers that meet
+        placed.append(x)
+        colour = VERMILLION if f.level == "error" else ORANGE if f.level == "warning" else SKY
+        ax.plot([x, x], [-0.12, 1.04], color=colour, linestyle=":", linewidth=1.2)
+        ax.text(x + crowd * 0.018 * total, 1.06, str(n), ha="center", va="center", fontsize=7, fontweight="bold",
+                bbox={"boxstyle": "circle,pad=0.2", "facecolor": "white", "edgecolor": colour})  # fmt: skip
+
+    ax.set_ylim(-1.0, strip_high + 0.02)
+    ax.set_yticks([])
+    step = 15 if total <= 120 else 30 if total <= 300 else 60
+    ticks = list(range(0, total + 1, step))
+    ax.set_xticks(ticks, [clock(plan.start + m) for m in ticks], fontsize=8)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+
+    handles = [
+        Patch(facecolor="#CCCCCC", label=t("arc.breadth", lang)),
+        Patch(facecolor="none", edgecolor=ORANGE, hatch="xx", label=t("arc.groan", lang)),
+        Line2D([0], [0], color=INK, linewidth=1.8, label=t("arc.energy", lang)),
+        Patch(facecolor=WATER, edgecolor=BLUE, hatch="..", label=t("arc.depth", lang)),
+    ]
+    fig.legend(
+        handles=handles, loc="lower left", bbox_to_anchor=(0.09, 0.09), ncols=4, frameon=False, fontsize=8
+    )
+    notes = "   ".join(f"{n} {f.code}" for n, f in enumerate(marked, 1))
+    if notes:
+        fig.text(0.09, 0.03, "\n".join(textwrap.wrap(notes, 150)), fontsize=7.5, va="bottom")
+    title = t(
+        "arc.title",
+        lang,
+        start=clock(plan.start),
+        end=clock(plan.end),
+        minutes=plan.total_minutes,
+        budget=plan.budget_minutes,
+    )
+    fig.suptitle(title, x=0.09, ha="left", fontsize=11, fontweight="bold")
     return fig

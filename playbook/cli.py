@@ -39,7 +39,10 @@ def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="playbook", description="A playbook for process facilitation.", parents=[lang])
     p.add_argument("--version", action="version", version=f"playbook {__version__}")
     top = p.add_subparsers(
-        dest="area", required=True, metavar="{catalogue,session,diagnose,suggest}", parser_class=_Parser
+        dest="area",
+        required=True,
+        metavar="{catalogue,session,diagnose,suggest,plan,arc}",
+        parser_class=_Parser,
     )
 
     cat = top.add_parser("catalogue", help="browse and check the interventions (werkvormen)")
@@ -80,6 +83,15 @@ def _parser() -> argparse.ArgumentParser:
         "--limit", type=int, default=None, metavar="N", help="how many (default: 10, or 4 per role)"
     )
     c.add_argument("--all", action="store_true", help="also show what breaks a hard limit, with the reason")
+    c.set_defaults(command=None)
+
+    c = top.add_parser("plan", help="the timed agenda and its findings", parents=[lang, data])
+    c.add_argument("file", type=Path)
+    c.set_defaults(command=None)
+
+    c = top.add_parser("arc", help="draw the session arc as PNG or SVG", parents=[lang])
+    c.add_argument("file", type=Path)
+    c.add_argument("-o", "--output", type=Path, required=True, help="arc.png or arc.svg")
     c.set_defaults(command=None)
     return p
 
@@ -379,6 +391,53 @@ def _suggest(args: argparse.Namespace) -> None:
         print()
 
 
+def _plan(args: argparse.Namespace) -> None:
+    from .agenda import clock, plan
+
+    session = SessionFile.open(args.file).session
+    p = plan(session, load_catalogue(), lang=_lang(args, session))
+    if args.json:
+        _print_json(p.to_data())
+        return
+    lang = p.language
+    print(f"{session.title}\n{'=' * len(session.title)}")
+    print(
+        t("session.planned", lang, minutes=p.total_minutes, budget=p.budget_minutes)
+        + f" · {clock(p.start)}–{clock(p.end)}\n"
+    )
+    for b in p.blocks:
+        role = t("session.break", lang) if b.role == "break" else t(f"roles.{b.role}", lang)
+        print(
+            f"  {clock(b.start)}–{clock(b.end)}  {b.minutes:>3} {t('units.minutes', lang)}  {role:<14}  {b.title}"
+        )
+    if p.findings:
+        print()
+    for f in p.findings:
+        print(textwrap.fill(f"[{f.level}] {f.code}: {f.message}", 96, subsequent_indent="    "))
+
+
+def _arc(args: argparse.Namespace) -> None:
+    from .agenda import plan
+
+    suffix = args.output.suffix.lower()
+    if suffix not in (".png", ".svg"):
+        raise PlaybookError.at(
+            args.output, "", "the arc is written as .png or .svg; choose one of those names"
+        )
+    if not args.output.parent.is_dir():
+        raise PlaybookError.at(args.output, "", f"folder {args.output.parent} does not exist")
+    session = SessionFile.open(args.file).session
+    p = plan(session, load_catalogue(), lang=_lang(args, session))
+    from .charts import arc_chart, to_png, to_svg  # matplotlib only for the command that draws
+
+    figure = arc_chart(p)
+    data = to_png(figure, dpi=150) if suffix == ".png" else to_svg(figure).encode("utf-8")
+    from .yamlio import write_bytes_atomic
+
+    write_bytes_atomic(args.output, data)
+    print(args.output)
+
+
 def render_profile(p: Profile) -> str:
     """The profile as plain text: every score, estimate and finding followed by its reasons."""
     lang = p.language
@@ -448,6 +507,8 @@ _COMMANDS = {
     ("session", "show"): _session_show,
     ("diagnose", None): _diagnose,
     ("suggest", None): _suggest,
+    ("plan", None): _plan,
+    ("arc", None): _arc,
 }
 
 

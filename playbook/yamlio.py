@@ -200,6 +200,18 @@ def current_fingerprint(path: str | Path) -> str | None:
         return None
 
 
+def write_bytes_atomic(path: str | Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` all at once (exports: charts, handouts); no conflict check."""
+    path = Path(path)
+    with _temporary(path) as tmp:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+
+
 def write_text_atomic(
     path: str | Path, text: str, *, expected: str | None = None, overwrite: bool = False
 ) -> str:

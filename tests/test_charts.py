@@ -100,3 +100,30 @@ def test_palette_does_not_rely_on_red_versus_green_alone() -> None:
     fig = iceberg_chart(diagnose(Session(title="x", diagnosis=MERGED_GROUP_FULL_OF_RUMOURS)))
     hatches = {patch.get_hatch() for patch in fig.axes[0].patches}
     assert "///" in hatches
+
+
+def test_the_arc_names_every_block_and_numbers_every_finding(catalogue) -> None:
+    from playbook.agenda import plan
+    from playbook.charts import arc_chart
+
+    p = plan(load_session(EXAMPLE_NL), catalogue)
+    fig = arc_chart(p)
+    labels = [text for text, _ in texts(fig)]
+    for block in p.blocks:
+        assert any(label.startswith(block.title[:19]) for label in labels), block.title
+    marked = [f for f in p.findings if f.minute is not None]
+    circles = [a.get_text() for a in fig.axes[0].texts if a.get_bbox_patch() is not None]
+    assert len(marked) == 2 and circles == ["1", "2"]
+    assert any("no-groan-space" in label for label in labels)
+    assert any(label.startswith("Verloop van de sessie · 13:00–16:20") for label in labels)
+
+
+def test_the_arc_reads_in_black_and_white(catalogue) -> None:
+    from matplotlib.collections import PolyCollection
+
+    from playbook.agenda import plan
+    from playbook.charts import arc_chart
+
+    fig = arc_chart(plan(load_session(EXAMPLE_NL), catalogue))
+    hatches = {c.get_hatch() for c in fig.axes[0].collections if isinstance(c, PolyCollection)}
+    assert {"//", "xx", "\\\\", ".."} <= hatches  # diverge, groan, converge, close differ without colour

@@ -223,3 +223,34 @@ def test_suggest_all_shows_what_breaks_a_limit(capsys: pytest.CaptureFixture[str
     assert code == 0 and unfit and all("does not work online" in i["warnings"] for i in unfit)
     code, _, err = run(capsys, "suggest", str(EXAMPLE_EN), "--limit", "0")
     assert code == 2 and "--limit must be at least 1" in err
+
+
+def test_plan_json_and_text(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "plan", str(EXAMPLE_NL), "--json")
+    data = json.loads(out)
+    assert code == 0 and data["start"] == "13:00" and data["end"] == "16:20"
+    assert data["total_minutes"] == 200 and data["budget_minutes"] == 210
+    assert {"start", "end", "minutes", "title", "role", "intervention"} <= data["blocks"][0].keys()
+    assert {f["code"] for f in data["findings"]} == {"no-groan-space", "no-break"}  # advice, so still exit 0
+    code, out, _ = run(capsys, "plan", str(EXAMPLE_NL), "--lang", "en")
+    assert code == 0 and "13:00–13:10" in out and "[warning] no-break" in out
+
+
+def test_plan_of_an_invalid_file_is_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    bad = tmp_path / "bad.session.yaml"
+    bad.write_text("schema_version: 1\ntitle: x\nagenda:\n  - break: b\n    minutes: -1\n", encoding="utf-8")
+    code, out, err = run(capsys, "plan", str(bad))
+    assert code == 2 and out == "" and "agenda[0].minutes" in err
+
+
+def test_arc_writes_png_and_svg(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    png, svg = tmp_path / "arc.png", tmp_path / "arc.svg"
+    assert run(capsys, "arc", str(EXAMPLE_EN), "-o", str(png))[0] == 0
+    assert png.read_bytes().startswith(b"\x89PNG")
+    assert run(capsys, "arc", str(EXAMPLE_NL), "-o", str(svg))[0] == 0
+    text = svg.read_text(encoding="utf-8")
+    assert text.startswith("<svg") and "Incheckronde" in text and "worstelzone" in text
+    code, _, err = run(capsys, "arc", str(EXAMPLE_EN), "-o", str(tmp_path / "arc.pdf"))
+    assert code == 2 and ".png or .svg" in err
+    code, _, err = run(capsys, "arc", str(EXAMPLE_EN), "-o", str(tmp_path / "missing" / "arc.svg"))
+    assert code == 2 and "does not exist" in err

@@ -1,5 +1,6 @@
 """ipywidgets views bound to a session document. Imported only by notebooks, never by the core."""
 
+from .agenda import AgendaBuilder
 from .binding import SessionBinding
 from .brief import BriefForm
 from .browse import CatalogueBrowser
@@ -8,6 +9,7 @@ from .diagnosis import DiagnosisPanel
 from .start import StartPanel
 
 __all__ = [
+    "AgendaBuilder",
     "BriefForm",
     "CatalogueBrowser",
     "DiagnosisPanel",

@@ -1,0 +1,348 @@
+"""Notebook 03: the agenda builder, with the timeline, the findings and the arc chart beside it, live.
+
+Rows are made once and refilled on every change (a 40-block agenda stays responsive); every edit goes
+through the binding, so it is saved atomically before the plan, the findings and the arc are redrawn.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, replace
+
+import ipywidgets as widgets
+
+from ..agenda import Plan, clock, plan
+from ..catalogue import ROLES, Catalogue, load_catalogue
+from ..charts import arc_chart, to_svg
+from ..diagnosis import Profile, diagnose
+from ..i18n import t
+from ..recommend import plan_b
+from ..session import DAY_MINUTES, Block, Session
+from .binding import SessionBinding
+
+e = html.escape
+LEVEL_MARK = {"error": ("⛔", "#b00020"), "warning": ("⚠", "#8a4b00"), "info": ("ℹ", "#1f4e79")}
+
+
+def findings_html(p: Plan) -> str:
+    """The findings as a list: level, code and the advice, escaped; marked on the arc by number."""
+    if not p.findings:
+        return f"<p>✓ {e(t('agenda.no_findings', p.language))}</p>"
+    items = []
+    numbered = [f for f in p.findings if f.minute is not None]
+    for f in p.findings:
+        mark, colour = LEVEL_MARK[f.level]
+        number = f"{numbered.index(f) + 1}. " if f in numbered else ""
+        items.append(
+            f"<li style='color:{colour};margin-bottom:0.3em'>{mark} {number}<code>{e(f.code)}</code> {e(f.message)}</li>"
+        )
+    return f"<ul style='list-style:none;padding-left:0'>{''.join(items)}</ul>"
+
+
+def timeline_html(p: Plan) -> str:
+    """The agenda as a table with clock times, roles and plan B, every title escaped."""
+    lang = p.language
+    head = "".join(
+        f"<th style='text-align:left;padding-right:0.8em'>{e(t(k, lang))}</th>"
+        for k in ("agenda.time", "agenda.minutes", "catalogue.role", "agenda.block", "session.plan_b")
+    )
+    rows = []
+    for b in p.blocks:
+        role = t("session.break", lang) if b.role == "break" else t(f"roles.{b.role}", lang)
+        backup = ", ".join(b.block.plan_b)
+        rows.append(
+            f"<tr><td>{clock(b.start)}–{clock(b.end)}</td><td>{b.minutes}</td><td>{e(role)}</td>"
+            f"<td>{e(b.title)}</td><td>{e(backup)}</td></tr>"
+        )
+    total = t("session.planned", lang, minutes=p.total_minutes, budget=p.budget_minutes)
+    return f"<table><tr>{head}</tr>{''.join(rows)}</table><p><b>{e(total)}</b> · {clock(p.start)}–{clock(p.end)}</p>"
+
+
+@dataclass
+class _Row:
+    box: widgets.HBox
+    time: widgets.HTML
+    title: widgets.HTML
+    minutes: widgets.BoundedIntText
+    up: widgets.Button
+    down: widgets.Button
+    remove: widgets.Button
+    edit: widgets.Button
+
+
+class AgendaBuilder(widgets.VBox):
+    """Build the timed agenda: add, reorder, resize, annotate; see times, findings and the arc follow."""
+
+    def __init__(self, binding: SessionBinding, catalogue: Catalogue | None = None) -> None:
+        self.binding = binding
+        self.catalogue = catalogue if catalogue is not None else load_catalogue()
+        lang = self.lang = binding.session.language
+        self.plan: Plan | None = None
+        self.selected: int | None = None
+        self._quiet = False
+        self._profile: tuple[Session, Profile] | None = None
+        self._drawn: object = None
+
+        self.rows: list[_Row] = []
+        self.row_box = widgets.VBox()
+        self.status = widgets.HTML()
+        self.timeline = widgets.HTML()
+        self.findings = widgets.HTML()
+        self.arc = widgets.HTML()
+
+        self.choice = widgets.Dropdown(
+            description=t("agenda.work_form", lang),
+            layout=widgets.Layout(width="34em"),
+            style={"description_width": "9em"},
+        )
+        self.add_button = widgets.Button(
+            description=t("agenda.add", lang), icon="plus", button_style="primary"
+        )
+        self.custom_title = widgets.Text(
+            description=t("agenda.own_block", lang),
+            placeholder=t("agenda.own_placeholder", lang),
+            layout=widgets.Layout(width="34em"),
+            style={"description_width": "9em"},
+        )
+        self.custom_role = widgets.Dropdown(
+            options=[(t(f"roles.{r}", lang), r) for r in ROLES], layout=widgets.Layout(width="11em")
+        )
+        self.custom_minutes = widgets.BoundedIntText(
+            value=15, min=1, max=DAY_MINUTES, layout=widgets.Layout(width="6em")
+        )
+        self.custom_button = widgets.Button(description=t("agenda.add", lang), icon="plus")
+        self.break_label = widgets.Text(
+            value=t("session.break", lang),
+            description=t("session.break", lang),
+            layout=widgets.Layout(width="34em"),
+            style={"description_width": "9em"},
+        )
+        self.break_minutes = widgets.BoundedIntText(
+            value=15, min=1, max=DAY_MINUTES, layout=widgets.Layout(width="6em")
+        )
+        self.break_button = widgets.Button(description=t("agenda.add", lang), icon="coffee")
+        self.notes = widgets.Textarea(
+            description=t("session.notes", lang),
+            layout=widgets.Layout(width="46em", height="4.5em"),
+            continuous_update=False,
+            style={"description_width": "9em"},
+        )
+        self.backup = widgets.Dropdown(
+            description=t("session.plan_b", lang),
+            layout=widgets.Layout(width="46em"),
+            style={"description_width": "9em"},
+        )
+        self.editor_title = widgets.HTML()
+        self.editor = widgets.VBox(
+            [self.editor_title, self.notes, self.backup],
+            layout=widgets.Layout(display="none", border="1px solid #bbb", padding="0.4em"),
+        )
+
+        self.add_button.on_click(lambda _: self.add_intervention(self.choice.value))
+        self.custom_button.on_click(
+            lambda _: self.add_custom(
+                self.custom_title.value, self.custom_role.value, self.custom_minutes.value
+            )
+        )
+        self.break_button.on_click(lambda _: self.add_break(self.break_label.value, self.break_minutes.value))
+        self.notes.observe(lambda c: self._edit_selected(notes=c["new"]), names="value")
+        self.backup.observe(
+            lambda c: self._edit_selected(plan_b=(c["new"],) if c["new"] else ()), names="value"
+        )
+        binding.on_change(lambda _: self.refresh())
+
+        adders = widgets.VBox(
+            [
+                widgets.HBox([self.choice, self.add_button]),
+                widgets.HBox([self.custom_title, self.custom_role, self.custom_minutes, self.custom_button]),
+                widgets.HBox([self.break_label, self.break_minutes, self.break_button]),
+            ]
+        )
+        left = widgets.VBox(
+            [
+                widgets.HTML(f"<h3>{e(t('agenda.heading', lang))}</h3>"),
+                self.row_box,
+                self.status,
+                self.editor,
+                adders,
+            ]
+        )
+        right = widgets.VBox(
+            [
+                widgets.HTML(f"<h4>{e(t('agenda.findings', lang))}</h4>"),
+                self.findings,
+                widgets.HTML(f"<h4>{e(t('agenda.timeline', lang))}</h4>"),
+                self.timeline,
+            ],
+            layout=widgets.Layout(width="40%", padding="0 0 0 1em"),
+        )
+        super().__init__([widgets.HBox([left, right]), self.arc])
+        self.refresh()
+
+    # -- building the rows ----------------------------------------------------------------------------
+
+    def _row(self) -> _Row:
+        n = len(self.rows)
+        small = widgets.Layout(width="2.6em")
+        row = _Row(
+            widgets.HBox(),
+            widgets.HTML(layout=widgets.Layout(width="7.5em")),
+            widgets.HTML(layout=widgets.Layout(width="22em")),
+            widgets.BoundedIntText(min=1, max=DAY_MINUTES, layout=widgets.Layout(width="5.5em")),
+            widgets.Button(icon="arrow-up", layout=small, tooltip=t("agenda.up", self.lang)),
+            widgets.Button(icon="arrow-down", layout=small, tooltip=t("agenda.down", self.lang)),
+            widgets.Button(icon="trash", layout=small, tooltip=t("agenda.remove", self.lang)),
+            widgets.Button(icon="pencil", layout=small, tooltip=t("agenda.edit", self.lang)),
+        )
+        row.box.children = [row.time, row.title, row.minutes, row.up, row.down, row.edit, row.remove]
+        row.minutes.observe(lambda c: self.set_minutes(n, c["new"]), names="value")
+        row.up.on_click(lambda _: self.move(n, -1))
+        row.down.on_click(lambda _: self.move(n, +1))
+        row.remove.on_click(lambda _: self.remove(n))
+        row.edit.on_click(lambda _: self.select(n))
+        self.rows.append(row)
+        return row
+
+    # -- editing the agenda (each goes through the binding: saved, then redrawn) -----------------------
+
+    def _agenda(self, agenda: list[Block]) -> None:
+        problem = self.binding.update(agenda=tuple(agenda))
+        self.status.value = (
+            f"<span style='color:#b00020'>{e(t('brief.not_saved', self.lang, message=problem))}</span>"
+            if problem
+            else ""
+        )
+
+    def set_minutes(self, index: int, minutes: int) -> None:
+        if self._quiet or index >= len(self.binding.session.agenda):
+            return
+        agenda = list(self.binding.session.agenda)
+        agenda[index] = replace(agenda[index], minutes=minutes)
+        self._agenda(agenda)
+
+    def move(self, index: int, step: int) -> None:
+        agenda = list(self.binding.session.agenda)
+        other = index + step
+        if not (0 <= index < len(agenda) and 0 <= other < len(agenda)):
+            return
+        agenda[index], agenda[other] = agenda[other], agenda[index]
+        if self.selected == index:
+            self.selected = other
+        self._agenda(agenda)
+
+    def remove(self, index: int) -> None:
+        agenda = list(self.binding.session.agenda)
+        if index < len(agenda):
+            del agenda[index]
+            self.selected = None
+            self._agenda(agenda)
+
+    def add_intervention(self, ident: str | None) -> None:
+        if not ident:
+            return
+        item = self.catalogue.get(ident)
+        options = plan_b(ident, self.binding.session, self.catalogue, self._current_profile(), limit=1)
+        block = Block(item.minutes.typical, intervention=ident, plan_b=(options[0].id,) if options else ())
+        self._agenda([*self.binding.session.agenda, block])
+
+    def add_custom(self, title: str, role: str, minutes: int) -> None:
+        if not title.strip():
+            self.status.value = f"<span style='color:#b00020'>{e(t('agenda.title_needed', self.lang))}</span>"
+            return
+        self._agenda([*self.binding.session.agenda, Block(minutes, title=title.strip(), role=role)])
+        self.custom_title.value = ""
+
+    def add_break(self, label: str, minutes: int) -> None:
+        self._agenda([*self.binding.session.agenda, Block(minutes, title=label.strip(), is_break=True)])
+
+    def select(self, index: int | None) -> None:
+        self.selected = index
+        self._show_editor()
+
+    def _edit_selected(self, **changes: object) -> None:
+        if self._quiet or self.selected is None or self.selected >= len(self.binding.session.agenda):
+            return
+        agenda = list(self.binding.session.agenda)
+        agenda[self.selected] = replace(agenda[self.selected], **changes)
+        self._agenda(agenda)
+
+    # -- showing ---------------------------------------------------------------------------------------
+
+    def _current_profile(self) -> Profile:
+        session = self.binding.session
+        if self._profile is None or self._profile[0] is not session:
+            self._profile = (session, diagnose(session))
+        return self._profile[1]
+
+    def refresh(self) -> None:
+        """Plan once; refill the rows, the table and the findings; redraw the arc only if it changed."""
+        session = self.binding.session
+        self.plan = p = plan(session, self.catalogue, self._current_profile())
+        while len(self.rows) < len(p.blocks):
+            self._row()
+        self._quiet = True
+        try:
+            for i, row in enumerate(self.rows):
+                if i >= len(p.blocks):
+                    continue
+                b = p.blocks[i]
+                role = t("session.break", self.lang) if b.role == "break" else t(f"roles.{b.role}", self.lang)
+                row.time.value = f"{clock(b.start)}–{clock(b.end)}"
+                row.title.value = f"<b>{e(b.title)}</b> <small>{e(role)}</small>"
+                row.minutes.value = b.minutes
+                row.up.disabled, row.down.disabled = i == 0, i == len(p.blocks) - 1
+            self.row_box.children = [r.box for r in self.rows[: len(p.blocks)]]
+            self._fill_choices(session)
+            self._show_editor()
+        finally:
+            self._quiet = False
+        self.timeline.value = timeline_html(p)
+        self.findings.value = findings_html(p)
+        drawn = (p.arc, p.findings, tuple((b.title, b.role) for b in p.blocks), p.budget_minutes)
+        if drawn != self._drawn:
+            self.arc.value = to_svg(arc_chart(p))
+            self._drawn = drawn
+
+    def _fill_choices(self, session: Session) -> None:
+        listed = [
+            (f"★ {self.catalogue.get(i).name(self.lang)}", i)
+            for i in session.shortlist
+            if i in self.catalogue
+        ]
+        rest = sorted(
+            ((i.name(self.lang), i.id) for i in self.catalogue if i.id not in session.shortlist),
+            key=lambda o: o[0].casefold(),
+        )
+        options = [("—", None), *listed, *rest]
+        if list(self.choice.options) != options:
+            self.choice.options = options
+
+    def _show_editor(self) -> None:
+        session = self.binding.session
+        if self.selected is None or self.selected >= len(session.agenda):
+            self.editor.layout.display = "none"
+            return
+        block = session.agenda[self.selected]
+        self.editor.layout.display = ""
+        title = self.plan.blocks[self.selected].title if self.plan else ""
+        self.editor_title.value = f"<b>{e(title)}</b>"
+        was_quiet, self._quiet = self._quiet, True
+        try:
+            self.notes.value = block.notes
+            role = self.plan.blocks[self.selected].role if self.plan else None
+            same_role = sorted(
+                (i.name(self.lang), i.id)
+                for i in self.catalogue
+                if i.role == role and i.id != block.intervention
+            )
+            options = [("—", None), *same_role]
+            if list(self.backup.options) != options:
+                self.backup.options = options
+            self.backup.value = (
+                block.plan_b[0]
+                if block.plan_b and block.plan_b[0] in dict((v, v) for _, v in options)
+                else None
+            )
+            self.backup.disabled = block.is_break
+        finally:
+            self._quiet = was_quiet
