@@ -55,6 +55,8 @@ class TimedBlock:
     role: str
     """The arc role, or 'break'."""
     intervention: Intervention | None
+    plan_b_titles: tuple[str, ...] = ()
+    """The plan B work forms by name (their id when the catalogue does not know them)."""
 
     @property
     def minutes(self) -> int:
@@ -181,7 +183,8 @@ def timeline(session: Session, catalogue: Catalogue, lang: str) -> tuple[TimedBl
             role = item.role if item else "open"
         else:
             title, role = block.title, block.role or "open"
-        out.append(TimedBlock(i, block, now, title, role, item))
+        backups = tuple(catalogue.get(b).name(lang) if b in catalogue else b for b in block.plan_b)
+        out.append(TimedBlock(i, block, now, title, role, item, backups))
         now += block.minutes
     return tuple(out)
 

@@ -95,6 +95,7 @@ def test_notes_and_plan_b_of_a_block(binding: SessionBinding, example: Path) -> 
     builder.backup.value = "world-cafe"
     saved = load_session(example).agenda[3]
     assert saved.notes == "Koppels: altijd gemengd" and saved.plan_b == ("world-cafe",)
+    assert "World Café" in builder.timeline.value  # plan B by name, not by id
     assert all(ident is None or ident != "appreciative-interviews" for _, ident in builder.backup.options)
 
 

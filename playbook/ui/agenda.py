@@ -15,7 +15,7 @@ from ..agenda import Plan, clock, plan
 from ..catalogue import ROLES, Catalogue, load_catalogue
 from ..charts import arc_chart, to_svg
 from ..diagnosis import Profile, diagnose
-from ..i18n import t
+from ..i18n import capitalised, t
 from ..recommend import plan_b
 from ..session import DAY_MINUTES, Block, Session
 from .binding import SessionBinding
@@ -43,15 +43,15 @@ def timeline_html(p: Plan) -> str:
     """The agenda as a table with clock times, roles and plan B, every title escaped."""
     lang = p.language
     head = "".join(
-        f"<th style='text-align:left;padding-right:0.8em'>{e(t(k, lang))}</th>"
+        f"<th style='text-align:left;padding-right:0.8em'>{e(capitalised(t(k, lang)))}</th>"
         for k in ("agenda.time", "agenda.minutes", "catalogue.role", "agenda.block", "session.plan_b")
     )
     rows = []
     for b in p.blocks:
         role = t("session.break", lang) if b.role == "break" else t(f"roles.{b.role}", lang)
-        backup = ", ".join(b.block.plan_b)
+        backup = ", ".join(b.plan_b_titles)
         rows.append(
-            f"<tr><td>{clock(b.start)}–{clock(b.end)}</td><td>{b.minutes}</td><td>{e(role)}</td>"
+            f"<tr><td style='white-space:nowrap'>{clock(b.start)}–{clock(b.end)}</td><td>{b.minutes}</td><td>{e(role)}</td>"
             f"<td>{e(b.title)}</td><td>{e(backup)}</td></tr>"
         )
     total = t("session.planned", lang, minutes=p.total_minutes, budget=p.budget_minutes)
