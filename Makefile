@@ -10,7 +10,7 @@ LAB_FLAGS ?= --ServerApp.ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-ro
 START    := notebooks/00_start_here.ipynb
 
 .DEFAULT_GOAL := help
-.PHONY: help install lab test lint format bench clean
+.PHONY: help install lab test lint format bench handouts browser clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-9s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -34,7 +34,17 @@ lab: $(VENV)/.runtime ## Install, then open JupyterLab on the start notebook wit
 	PLAYBOOK_WORKSPACE="$(WORKSPACE)" $(BIN)/jupyter lab $(LAB_FLAGS) \
 		--ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/$(START)
 
-test: $(VENV)/.test ## Install with the test extras, then lint and run every test
+# Browser tests drive Debian's Chromium through Python playwright (never a downloaded browser).
+browser: ## Make sure Debian's chromium is installed (as root with apt-get); the browser tests need it
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "chromium is missing: run 'sudo apt-get install chromium' (browser tests are skipped, and fail under CI=true)" >&2; \
+	fi
+
+test: $(VENV)/.test browser ## Install with the test extras, then lint and run every test (browser tests included)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
@@ -49,6 +59,11 @@ format: $(VENV)/.test ## Format the code and fix what ruff can fix
 
 bench: $(VENV)/.test ## Print the benchmark table (import time, catalogue load and search)
 	$(BIN)/python benchmarks/run.py
+
+handouts: $(VENV)/.runtime ## Build the example handouts (build/handouts) and the playbook site (build/site)
+	$(BIN)/playbook handout assets/examples/*.session.yaml --audience participants -o build/handouts
+	$(BIN)/playbook handout assets/examples/*.session.yaml --audience facilitator -o build/handouts
+	$(BIN)/playbook export notebooks -o build/site
 
 clean: ## Remove the virtual environment, caches and build output (not your sessions)
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache

@@ -78,6 +78,58 @@ def _ranking_rows(big) -> list[tuple[str, str, str]]:
     return [(f"rank {len(big):,} interventions for a session", f"{ms:.1f} ms", "median of 15; goal ≤ 50 ms")]
 
 
+def _handout_rows() -> list[tuple[str, str, str]]:
+    """One handout in process against `jupyter nbconvert --execute` of the same notebook; a batch of 100."""
+    import re
+
+    import nbformat
+
+    from playbook.catalogue import load_catalogue
+    from playbook.handout import export_html, handout_html, handout_notebook
+    from playbook.session import load_session
+    from playbook.workspace import examples
+
+    catalogue = load_catalogue()
+    session = load_session(next(iter(examples().values())))
+    handout_html(session, catalogue, "facilitator")  # import nbconvert and build the exporter once
+    ours = _median_ms(lambda: handout_html(session, catalogue, "facilitator"), 5) / 1000
+    page = handout_html(session, catalogue, "facilitator")
+    text_only = len(re.sub(r"data:[^\"')\s]+", "", page).encode())
+    rows = [
+        (
+            "handout (facilitator) in process",
+            f"{ours * 1000:.0f} ms",
+            f"{len(page.encode()) / 1024:.0f} KB, {text_only / 1024:.0f} KB without images (goal ≤ 120)",
+        )
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        nb_path = Path(tmp) / "handout.ipynb"
+        nbformat.write(handout_notebook(session, catalogue, "facilitator"), nb_path)
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", "--execute", str(nb_path)],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        theirs = time.perf_counter() - start
+        size = (Path(tmp) / "handout.html").stat().st_size
+        rows.append(
+            (
+                "jupyter nbconvert --to html --execute, same notebook",
+                f"{theirs * 1000:.0f} ms",
+                f"{size / 1024:.0f} KB; ours is {ours / theirs:.2f}× the time (goal ≤ 0.25)",
+            )
+        )
+        start = time.perf_counter()
+        for n in range(100):
+            copy = session.with_changes(title=f"{session.title} {n}")
+            export_html(
+                handout_notebook(copy, catalogue, "participants"), title=copy.title, lang=copy.language
+            )
+        batch = time.perf_counter() - start
+        rows.append(("batch: 100 participant handouts", f"{batch:.1f} s", f"{batch * 10:.0f} ms each"))
+    return rows
+
+
 def _widget_rows() -> list[tuple[str, str, str]]:
     """Notebook 01: one answer changed in the widget -> saved, new profile, redrawn chart(s)."""
     import os
@@ -209,6 +261,7 @@ def main() -> None:
         )
 
     rows += _widget_rows()
+    rows += _handout_rows()
 
     width = max(len(r[0]) for r in rows)
     print(f"\n{'benchmark'.ljust(width)}  {'result':>10}  note")

@@ -9,6 +9,7 @@ of global state, rendered with the Agg backend.
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import textwrap
 
@@ -53,7 +54,26 @@ def to_svg(fig: Figure) -> str:
     buffer = io.StringIO()
     with matplotlib.rc_context({**RC, "svg.fonttype": "none"}):
         fig.savefig(buffer, format="svg")
-    return re.sub(r"^.*?(?=<svg)", "", buffer.getvalue(), flags=re.S)
+    return _own_ids(re.sub(r"^.*?(?=<svg)", "", buffer.getvalue(), flags=re.S))
+
+
+_SVG_COUNT = itertools.count(1)
+
+
+def _own_ids(svg: str) -> str:
+    """Give an inline SVG ids of its own: several charts share one page, and ids must be unique there.
+
+    Ids nobody refers to are dropped; the referenced ones (clip paths, reused glyphs) get a prefix.
+    """
+    used = set(re.findall(r"(?:href=\"#|url\(#)([^\")]+)", svg))
+    prefix = f"c{next(_SVG_COUNT)}-"
+
+    def rename(match: re.Match[str]) -> str:
+        ident = match.group(1)
+        return f' id="{prefix}{ident}"' if ident in used else ""
+
+    svg = re.sub(r' id="([^"]+)"', rename, svg)
+    return re.sub(r'(href="#|url\(#)([^")]+)', lambda m: f"{m.group(1)}{prefix}{m.group(2)}", svg)
 
 
 def _margin(labels: list[str], fig_width: float, points: float = 9) -> float:

@@ -41,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     top = p.add_subparsers(
         dest="area",
         required=True,
-        metavar="{catalogue,session,diagnose,suggest,plan,arc}",
+        metavar="{catalogue,session,diagnose,suggest,plan,arc,handout,export}",
         parser_class=_Parser,
     )
 
@@ -92,6 +92,21 @@ def _parser() -> argparse.ArgumentParser:
     c = top.add_parser("arc", help="draw the session arc as PNG or SVG", parents=[lang])
     c.add_argument("file", type=Path)
     c.add_argument("-o", "--output", type=Path, required=True, help="arc.png or arc.svg")
+    c.set_defaults(command=None)
+
+    c = top.add_parser("handout", help="one offline HTML handout per session file", parents=[lang])
+    c.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    c.add_argument("--audience", choices=("participants", "facilitator"), default="participants")
+    c.add_argument(
+        "-o", "--output", type=Path, required=True, help="an .html file, or a folder (several files)"
+    )
+    c.set_defaults(command=None)
+
+    c = top.add_parser(
+        "export", help="execute the notebooks on the example and export them as a site", parents=[lang]
+    )
+    c.add_argument("notebooks", type=Path, help="the folder of notebooks")
+    c.add_argument("-o", "--output", type=Path, required=True, help="the site folder, e.g. build/site")
     c.set_defaults(command=None)
     return p
 
@@ -438,6 +453,22 @@ def _arc(args: argparse.Namespace) -> None:
     print(args.output)
 
 
+def _handout(args: argparse.Namespace) -> None:
+    from .handout import write_handouts
+
+    for path in write_handouts(
+        args.files, load_catalogue(), args.audience, getattr(args, "lang", None), args.output
+    ):
+        print(path)
+
+
+def _export(args: argparse.Namespace) -> None:
+    from .site import export_site
+
+    pages = export_site(args.notebooks, args.output, lang=_lang(args))
+    print(f"{pages[0]} ({len(pages)} files)")
+
+
 def render_profile(p: Profile) -> str:
     """The profile as plain text: every score, estimate and finding followed by its reasons."""
     lang = p.language
@@ -509,6 +540,8 @@ _COMMANDS = {
     ("suggest", None): _suggest,
     ("plan", None): _plan,
     ("arc", None): _arc,
+    ("handout", None): _handout,
+    ("export", None): _export,
 }
 
 

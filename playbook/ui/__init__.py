@@ -6,6 +6,7 @@ from .brief import BriefForm
 from .browse import CatalogueBrowser
 from .choose import Picker, SuggestionsView
 from .diagnosis import DiagnosisPanel
+from .export import ExportPanel
 from .start import StartPanel
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "BriefForm",
     "CatalogueBrowser",
     "DiagnosisPanel",
+    "ExportPanel",
     "Picker",
     "SessionBinding",
     "StartPanel",

@@ -19,6 +19,7 @@ from ..i18n import capitalised, t
 from ..recommend import plan_b
 from ..session import DAY_MINUTES, Block, Session
 from .binding import SessionBinding
+from .static import Snapshot
 
 e = html.escape
 LEVEL_MARK = {"error": ("⛔", "#b00020"), "warning": ("⚠", "#8a4b00"), "info": ("ℹ", "#1f4e79")}
@@ -70,7 +71,7 @@ class _Row:
     edit: widgets.Button
 
 
-class AgendaBuilder(widgets.VBox):
+class AgendaBuilder(Snapshot, widgets.VBox):
     """Build the timed agenda: add, reorder, resize, annotate; see times, findings and the arc follow."""
 
     def __init__(self, binding: SessionBinding, catalogue: Catalogue | None = None) -> None:
@@ -178,6 +179,13 @@ class AgendaBuilder(widgets.VBox):
         )
         super().__init__([widgets.HBox([left, right]), self.arc])
         self.refresh()
+
+    def snapshot_html(self) -> str:
+        lang = self.lang
+        return (
+            f"<h3>{e(t('agenda.timeline', lang))}</h3>{self.timeline.value}"
+            f"<h3>{e(t('agenda.findings', lang))}</h3>{self.findings.value}{self.arc.value}"
+        )
 
     # -- building the rows ----------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ import ipywidgets as widgets
 from ..i18n import t
 from ..session import DAY_MINUTES, SETTINGS
 from .binding import SessionBinding
+from .static import Snapshot
 
 _TIME = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$")
 WIDE = widgets.Layout(width="50em")
@@ -31,7 +32,7 @@ def _clock(minutes: int) -> str:
     return f"{minutes // 60 % 24:02d}:{minutes % 60:02d}"
 
 
-class BriefForm(widgets.VBox):
+class BriefForm(Snapshot, widgets.VBox):
     """Every field saves on change; an invalid value shows a message beside the field and is not saved."""
 
     def __init__(self, binding: SessionBinding) -> None:
@@ -125,6 +126,27 @@ class BriefForm(widgets.VBox):
         ):
             rows.append(widgets.HBox([getattr(self, name), self.errors[name]]))
         super().__init__([*rows, widgets.HBox([self.status, self.reload_button])])
+
+    def snapshot_html(self) -> str:
+        """The brief as a table: what the form shows, without the inputs."""
+        s = self.binding.session
+        rows = [
+            ("brief.client", s.brief.client),
+            ("brief.wish", s.brief.wish),
+            ("brief.visible_result", s.brief.visible_result),
+            ("brief.context", s.brief.context),
+            ("brief.date", s.date.isoformat() if s.date else ""),
+            ("brief.start", s.start.strftime("%H:%M")),
+            ("brief.end", _clock(_minutes(s.start) + s.budget_minutes)),
+            ("brief.budget", str(s.budget_minutes)),
+            ("brief.size", str(s.group.size)),
+            ("brief.setting", t(f"settings.{s.group.setting}", self.lang)),
+        ]
+        body = "".join(
+            f"<tr><th scope='row'>{html.escape(t(k, self.lang))}</th><td>{html.escape(v)}</td></tr>"
+            for k, v in rows
+        )
+        return f"<h3>{html.escape(t('brief.heading', self.lang))}</h3><table>{body}</table>"
 
     # -- handlers: validate what a person typed, then let the core save it ---------------------------
 

@@ -8,6 +8,7 @@ import ipywidgets as widgets
 
 from ..catalogue import LAYERS, ROLES, SETTINGS, SHIPPED, Catalogue, Intervention, load_catalogue
 from ..i18n import LANGUAGE_NAMES, LANGUAGES, capitalised, default_language, t
+from .static import Snapshot
 
 
 def intervention_card_html(item: Intervention, lang: str) -> str:
@@ -48,7 +49,7 @@ def intervention_card_html(item: Intervention, lang: str) -> str:
     )
 
 
-class CatalogueBrowser(widgets.VBox):
+class CatalogueBrowser(Snapshot, widgets.VBox):
     """Search box, role/layer/setting filters and a language switch above a list of cards."""
 
     def __init__(self, catalogue: Catalogue | None = None, lang: str | None = None) -> None:
@@ -89,6 +90,10 @@ class CatalogueBrowser(widgets.VBox):
             current = widget.value
             widget.options = [("—", None)] + [(t(f"{key}.{v}", lang), v) for v in values]
             widget.value = current
+
+    def snapshot_html(self) -> str:
+        count = t("catalogue.count", self.language.value, count=len(self.results))
+        return f"<h3>{html.escape(count)}</h3>{self.cards.value}"
 
     def refresh(self) -> None:
         lang = self.language.value

@@ -18,6 +18,7 @@ from ..recommend import Suggestion, plan_b, rank, shortlist
 from ..session import Block, Group, Session
 from .binding import SessionBinding
 from .browse import intervention_card_html
+from .static import Snapshot
 
 e = html.escape
 PAGE = 10
@@ -43,7 +44,7 @@ def suggestion_html(s: Suggestion, lang: str, details: bool = False) -> str:
     return head + body + (intervention_card_html(item, lang) if details else "")
 
 
-class SuggestionsView(widgets.VBox):
+class SuggestionsView(Snapshot, widgets.VBox):
     """The shortlist per arc role the playbook suggests for this session, redrawn when the session changes."""
 
     def __init__(
@@ -60,6 +61,12 @@ class SuggestionsView(widgets.VBox):
         binding.on_change(lambda _: self.refresh())
         super().__init__([widgets.HTML(f"<h3>{e(t('suggest.heading', self.lang))}</h3>"), self.tabs])
         self.refresh()
+
+    def snapshot_html(self) -> str:
+        parts = [f"<h3>{e(t('suggest.heading', self.lang))}</h3>"]
+        for i, role in enumerate(ROLES):
+            parts.append(f"<h4>{e(t(f'roles.{role}', self.lang))}</h4>{self.tabs.children[i].value}")
+        return "".join(parts)
 
     def refresh(self) -> None:
         self.suggestions = shortlist(self.binding.session, self.catalogue, per_role=self.per_role)
@@ -81,7 +88,7 @@ class _Slot:
     ident: str | None = None
 
 
-class Picker(widgets.VBox):
+class Picker(Snapshot, widgets.VBox):
     """Filter the catalogue in this session's light; shortlist a card or put it in the agenda with a plan B."""
 
     def __init__(self, binding: SessionBinding, catalogue: Catalogue | None = None) -> None:
@@ -164,6 +171,12 @@ class Picker(widgets.VBox):
             [heading, filters, self.count, self.status, *[slot.box for slot in self.slots], self.mine]
         )
         self.refresh()
+
+    def snapshot_html(self) -> str:
+        cards = "".join(f"<div class='block'>{slot.html.value}</div>" for slot in self.slots if slot.ident)
+        return (
+            f"<h3>{e(t('suggest.picker_heading', self.lang))}</h3>{self.count.value}{cards}{self.mine.value}"
+        )
 
     def _slot(self) -> _Slot:
         text = widgets.HTML()

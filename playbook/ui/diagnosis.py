@@ -16,6 +16,7 @@ from ..diagnosis import Bank, Profile, default_bank, diagnose
 from ..i18n import t
 from ..session import Session
 from .binding import SessionBinding
+from .static import Snapshot
 
 e = html.escape
 
@@ -57,7 +58,7 @@ def profile_html(p: Profile) -> str:
     return "".join(parts)
 
 
-class DiagnosisPanel(widgets.VBox):
+class DiagnosisPanel(Snapshot, widgets.VBox):
     """Answer the statements, pick the history, tick the signals; see the profile and charts follow."""
 
     def __init__(self, binding: SessionBinding, bank: Bank | None = None) -> None:
@@ -139,6 +140,10 @@ class DiagnosisPanel(widgets.VBox):
         heading = widgets.HTML(f"<h3>{e(t('diagnosis.heading_profile', lang))}</h3>")
         super().__init__([inputs, heading, self.iceberg, self.summary, self.stage, self.stance])
         self.refresh(s)
+
+    def snapshot_html(self) -> str:
+        heading = f"<h3>{e(t('diagnosis.heading_profile', self.lang))}</h3>"
+        return heading + self.iceberg.value + self.summary.value + self.stage.value + self.stance.value
 
     def _answer(self, qid: str, value: int | None) -> None:
         answers = dict(self.binding.session.diagnosis.answers)

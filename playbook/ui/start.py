@@ -12,6 +12,7 @@ from ..i18n import LANGUAGE_NAMES, LANGUAGES, default_language, t
 from ..paths import workspace
 from ..session import SUFFIX, Session, SessionFile
 from ..workspace import create_session, examples, open_current, open_example, set_current
+from .static import Snapshot
 
 
 def session_summary_html(handle: SessionFile, lang: str) -> str:
@@ -53,7 +54,7 @@ def _label(text: str) -> widgets.HTML:
     )
 
 
-class StartPanel(widgets.VBox):
+class StartPanel(Snapshot, widgets.VBox):
     """Choose the session that notebooks 01–05 will work on; the choice is remembered on disk."""
 
     def __init__(self, path: str | Path | None = None, lang: str | None = None) -> None:
@@ -138,6 +139,9 @@ class StartPanel(widgets.VBox):
         self.mine.value = (
             str(self.handle.path) if str(self.handle.path) in dict(self.mine.options).values() else None
         )
+
+    def snapshot_html(self) -> str:
+        return self.summary.value
 
     @property
     def session(self) -> Session | None:

@@ -1,0 +1,136 @@
+"""The shared playbook site: every notebook executed on the example session and exported as static pages.
+
+Widgets have no kernel in a static page, so each playbook widget leaves a ``text/html`` snapshot of what
+it shows next to its live view (see ``ui/static.py``); the site shows those snapshots, and the code folded
+away in ``<details>``. Pages use the handout template: no scripts, nothing from the network.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import nbformat
+
+from .catalogue import Catalogue, load_catalogue
+from .errors import PlaybookError
+from .handout import AUDIENCES, export_html, handout_name, write_handouts
+from .i18n import t
+from .workspace import DEFAULT_EXAMPLE, copy_example, examples
+
+e = html.escape
+
+
+@contextmanager
+def _example_workspace() -> Path:
+    """A throw-away workspace holding the default example, so executing never touches the user's files."""
+    before = os.environ.get("PLAYBOOK_WORKSPACE")
+    with tempfile.TemporaryDirectory(prefix="playbook-site-") as tmp:
+        os.environ["PLAYBOOK_WORKSPACE"] = tmp
+        try:
+            copy_example(DEFAULT_EXAMPLE)
+            yield Path(tmp)
+        finally:
+            if before is None:
+                os.environ.pop("PLAYBOOK_WORKSPACE", None)
+            else:
+                os.environ["PLAYBOOK_WORKSPACE"] = before
+
+
+def _title(nb: nbformat.NotebookNode, fallback: str) -> str:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return fallback
+
+
+def _nav(pages: list[tuple[str, str]], lang: str) -> str:
+    items = [f'<li><a href="index.html">{e(t("handout.index_title", lang))}</a></li>']
+    items += [f'<li><a href="{e(href)}">{e(title)}</a></li>' for href, title in pages]
+    return "<ul>" + "".join(items) + "</ul>"
+
+
+def export_site(
+    notebooks: str | Path,
+    out: str | Path,
+    catalogue: Catalogue | None = None,
+    lang: str = "en",
+    timeout: int = 600,
+) -> list[Path]:
+    """Execute each notebook in ``notebooks`` (sub-folders too) on the example session and write the site."""
+    from nbclient import NotebookClient
+    from pygments.formatters import HtmlFormatter
+
+    from .yamlio import write_bytes_atomic
+
+    source, out = Path(notebooks), Path(out)
+    paths = sorted(p for p in source.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+    if not paths:
+        raise PlaybookError.at(source, "", "no notebooks found to export")
+    out.mkdir(parents=True, exist_ok=True)
+    catalogue = catalogue if catalogue is not None else load_catalogue()
+    code_css = HtmlFormatter().get_style_defs(".highlight")
+    pages = [(p.relative_to(source).with_suffix(".html").as_posix().replace("/", "-"), p) for p in paths]
+    executed: list[tuple[str, str, nbformat.NotebookNode]] = []
+    with _example_workspace():
+        for href, path in pages:
+            nb = nbformat.read(path, as_version=4)
+            try:
+                NotebookClient(
+                    nb,
+                    timeout=timeout,
+                    kernel_name="python3",
+                    resources={"metadata": {"path": str(path.parent)}},
+                ).execute()
+            except Exception as exc:  # a broken notebook is reported by name, not as a traceback
+                raise PlaybookError.at(
+                    path,
+                    "",
+                    f"could not be executed: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}",
+                ) from None
+            executed.append((href, _title(nb, path.stem), nb))
+
+    nav = _nav([(href, title) for href, title, _ in executed], lang)
+    written = []
+    for href, title, nb in executed:
+        page = export_html(nb, title=title, lang=lang, show_code=True, nav=nav, css=code_css)
+        write_bytes_atomic(out / href, page.encode("utf-8"))
+        written.append(out / href)
+
+    handouts = out / "handouts"
+    links = []
+    for name, path in examples().items():
+        for audience in AUDIENCES:
+            written += write_handouts([path], catalogue, audience, None, handouts)
+            lang_of = _session_language(path)
+            links.append(
+                (
+                    f"handouts/{handout_name(path, audience, lang_of)}",
+                    f"{name} · {t(f'handout.{audience}', lang_of)}",
+                )
+            )
+    body = [f"<h1>{e(t('handout.index_title', lang))}</h1><p>{e(t('handout.index_intro', lang))}</p><ul>"]
+    body += [f'<li><a href="{e(href)}">{e(title)}</a></li>' for href, title, _ in executed]
+    body.append(f"</ul><h2>{e(t('handout.handouts', lang))}</h2><ul>")
+    body += [f'<li><a href="{e(href)}">{e(title)}</a></li>' for href, title in links]
+    body.append("</ul>")
+    index = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_raw_cell("".join(body), metadata={"raw_mimetype": "text/html"})]
+    )
+    write_bytes_atomic(
+        out / "index.html",
+        export_html(index, title=t("handout.index_title", lang), lang=lang, nav=nav).encode("utf-8"),
+    )
+    return [out / "index.html", *written]
+
+
+def _session_language(session_path: Path) -> str:
+    """The language a session file is written in (for naming its handout)."""
+    from .session import load_session
+
+    return load_session(session_path).language

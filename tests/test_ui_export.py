@@ -1,0 +1,27 @@
+"""Notebook 04's export panel, driven from Python: the handout is written and linked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playbook.ui import ExportPanel, SessionBinding
+
+
+def test_export_writes_the_handout_and_links_it(example: Path, tmp_path: Path) -> None:
+    panel = ExportPanel(SessionBinding.open(example), folder=tmp_path / "handouts")
+    panel.audience.value = "facilitator"
+    panel.language.value = "en"
+    panel.button.click()
+    assert [p.name for p in panel.written] == ["samen-een-servicedesk.facilitator.en.html"]
+    text = panel.written[0].read_text(encoding="utf-8")
+    assert '<html lang="en">' in text and "Facilitator's script" in text
+    assert "samen-een-servicedesk.facilitator.en.html</a>" in panel.result.value
+    assert panel.snapshot_html() == panel.result.value
+
+
+def test_export_errors_are_messages(example: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    panel = ExportPanel(SessionBinding.open(example), folder=blocker / "handouts")
+    assert panel.export() == []
+    assert "could not" in panel.result.value.lower() or "cannot" in panel.result.value.lower()
