@@ -14,7 +14,6 @@ import ipywidgets as widgets
 from ..agenda import Plan, clock, plan
 from ..catalogue import ROLES, Catalogue, load_catalogue
 from ..charts import arc_chart, to_svg
-from ..diagnosis import Profile, diagnose
 from ..i18n import capitalised, t
 from ..recommend import plan_b
 from ..session import DAY_MINUTES, Block, Session
@@ -81,7 +80,6 @@ class AgendaBuilder(Snapshot, widgets.VBox):
         self.plan: Plan | None = None
         self.selected: int | None = None
         self._quiet = False
-        self._profile: tuple[Session, Profile] | None = None
         self._drawn: object = None
 
         self.rows: list[_Row] = []
@@ -249,7 +247,7 @@ class AgendaBuilder(Snapshot, widgets.VBox):
         if not ident:
             return
         item = self.catalogue.get(ident)
-        options = plan_b(ident, self.binding.session, self.catalogue, self._current_profile(), limit=1)
+        options = plan_b(ident, self.binding.session, self.catalogue, self.binding.profile(), limit=1)
         block = Block(item.minutes.typical, intervention=ident, plan_b=(options[0].id,) if options else ())
         self._agenda([*self.binding.session.agenda, block])
 
@@ -276,16 +274,10 @@ class AgendaBuilder(Snapshot, widgets.VBox):
 
     # -- showing ---------------------------------------------------------------------------------------
 
-    def _current_profile(self) -> Profile:
-        session = self.binding.session
-        if self._profile is None or self._profile[0] is not session:
-            self._profile = (session, diagnose(session))
-        return self._profile[1]
-
     def refresh(self) -> None:
         """Plan once; refill the rows, the table and the findings; redraw the arc only if it changed."""
         session = self.binding.session
-        self.plan = p = plan(session, self.catalogue, self._current_profile())
+        self.plan = p = plan(session, self.catalogue, self.binding.profile())
         while len(self.rows) < len(p.blocks):
             self._row()
         self._quiet = True

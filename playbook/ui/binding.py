@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..diagnosis import Profile, diagnose
 from ..errors import PlaybookError
 from ..session import Session, SessionFile
 from ..workspace import open_current
@@ -22,6 +23,7 @@ class SessionBinding:
     def __init__(self, handle: SessionFile) -> None:
         self.handle = handle
         self._listeners: list[Callable[[Session], None]] = []
+        self._profile: tuple[Session, Profile] | None = None
 
     @classmethod
     def open(cls, path: str | Path | None = None) -> SessionBinding:
@@ -35,6 +37,13 @@ class SessionBinding:
     @property
     def path(self) -> Path:
         return self.handle.path
+
+    def profile(self) -> Profile:
+        """The diagnosis of the session as it is now, computed once per saved version for all views."""
+        session = self.session
+        if self._profile is None or self._profile[0] is not session:
+            self._profile = (session, diagnose(session))
+        return self._profile[1]
 
     def on_change(self, listener: Callable[[Session], None]) -> None:
         self._listeners.append(listener)

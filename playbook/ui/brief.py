@@ -14,6 +14,8 @@ from ..session import DAY_MINUTES, SETTINGS
 from .binding import SessionBinding
 from .static import Snapshot
 
+FIELDS = ("client", "wish", "visible_result", "context", "date", "start", "end", "budget", "size", "setting")
+"""The form's fields, top to bottom; each has a widget attribute of this name and a message beside it."""
 _TIME = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$")
 WIDE = widgets.Layout(width="50em")
 
@@ -74,21 +76,7 @@ class BriefForm(Snapshot, widgets.VBox):
         )
         for w in (self.start, self.end, self.budget, self.size, self.setting, self.date):
             w.layout = widgets.Layout(width="25em")
-        self.errors = {
-            name: widgets.HTML()
-            for name in (
-                "client",
-                "wish",
-                "visible_result",
-                "context",
-                "date",
-                "start",
-                "end",
-                "budget",
-                "size",
-                "setting",
-            )
-        }
+        self.errors = {name: widgets.HTML() for name in FIELDS}
         self.status = widgets.HTML()
         self.reload_button = widgets.Button(
             description=t("brief.reload", lang), icon="refresh", layout=widgets.Layout(display="none")
@@ -112,18 +100,7 @@ class BriefForm(Snapshot, widgets.VBox):
         )
 
         rows = [widgets.HTML(f"<h3>{html.escape(t('brief.heading', lang))}</h3>")]
-        for name in (
-            "client",
-            "wish",
-            "visible_result",
-            "context",
-            "date",
-            "start",
-            "end",
-            "budget",
-            "size",
-            "setting",
-        ):
+        for name in FIELDS:
             rows.append(widgets.HBox([getattr(self, name), self.errors[name]]))
         super().__init__([*rows, widgets.HBox([self.status, self.reload_button])])
 

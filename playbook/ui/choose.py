@@ -12,7 +12,6 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 
 from ..catalogue import LAYERS, ROLES, SETTINGS, SHIPPED, Catalogue, load_catalogue
-from ..diagnosis import Profile, diagnose
 from ..i18n import capitalised, t
 from ..recommend import Suggestion, plan_b, rank, shortlist
 from ..session import Block, Group, Session
@@ -139,7 +138,6 @@ class Picker(Snapshot, widgets.VBox):
         self.mine = widgets.HTML()
         self.results: list[Suggestion] = []
         self.slots = [self._slot() for _ in range(PAGE)]
-        self._profile: tuple[Session, Profile] | None = None
 
         for w in (
             self.text,
@@ -196,19 +194,16 @@ class Picker(Snapshot, widgets.VBox):
         agenda.on_click(lambda _: self.add_to_agenda(slot.ident))
         return slot
 
-    def profile(self) -> Profile:
-        """The profile of the current session; recomputed only when the session changed."""
-        session = self.binding.session
-        if self._profile is None or self._profile[0] is not session:
-            self._profile = (session, diagnose(session))
-        return self._profile[1]
-
     def refresh(self) -> None:
         """Rank with the filters applied; refill the card slots in place (no widgets are created)."""
         session = self.binding.session
         what_if = session.with_changes(group=Group(self.size.value or 1, self.setting.value))
         ranked = rank(
-            what_if, self.catalogue, self.profile(), role=self.role.value, include_unfit=self.show_unfit.value
+            what_if,
+            self.catalogue,
+            self.binding.profile(),
+            role=self.role.value,
+            include_unfit=self.show_unfit.value,
         )
         low, high = self.energy.value
         layer = self.layer.value
@@ -240,7 +235,7 @@ class Picker(Snapshot, widgets.VBox):
         self._show_shortlist(session)
 
     def plan_b_for(self, ident: str) -> Suggestion | None:
-        options = plan_b(ident, self.binding.session, self.catalogue, self.profile(), limit=1)
+        options = plan_b(ident, self.binding.session, self.catalogue, self.binding.profile(), limit=1)
         return options[0] if options else None
 
     def toggle_shortlist(self, ident: str | None) -> None:

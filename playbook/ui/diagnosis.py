@@ -165,7 +165,8 @@ class DiagnosisPanel(Snapshot, widgets.VBox):
     def refresh(self, session: Session) -> None:
         """Recompute the profile; draw again only the charts whose part of the profile changed."""
         self._show(session)
-        old, new = self.profile, diagnose(session, self.bank)
+        old = self.profile
+        new = self.binding.profile() if self.bank is default_bank() else diagnose(session, self.bank)
         self.profile = new
         self.summary.value = profile_html(new)
         if old is None or (old.dimensions, old.undercurrent) != (new.dimensions, new.undercurrent):
