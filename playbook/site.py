@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import os
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -25,7 +26,7 @@ e = html.escape
 
 
 @contextmanager
-def _example_workspace() -> Path:
+def _example_workspace() -> Iterator[Path]:
     """A throw-away workspace holding the default example, so executing never touches the user's files."""
     before = os.environ.get("PLAYBOOK_WORKSPACE")
     with tempfile.TemporaryDirectory(prefix="playbook-site-") as tmp:
