@@ -397,3 +397,104 @@ def arc_chart(plan: Plan) -> Figure:
     )
     fig.suptitle(title, x=0.09, ha="left", fontsize=11, fontweight="bold")
     return fig
+
+
+OBSERVATION_MARK = {
+    "energy-low": "v", "tension": "X", "silence": "s", "breakthrough": "*", "conflict": "D", "laughter": "^", "note": "o",
+}  # fmt: skip
+
+
+def plan_vs_actual_chart(planned: Plan, actual: Plan, observations: list[tuple[int, str, str]]) -> Figure:
+    """The planned and the actual session on one clock: two strips of blocks, the two energy lines,
+    and every observation (minute after the planned start, kind, label) marked where it was seen."""
+    lang = actual.language
+    start = min(planned.start, actual.start)
+    end = (
+        max(planned.end, actual.end, *(start + m for m, _, _ in observations))
+        if observations
+        else max(planned.end, actual.end)
+    )
+    total = max(end - start, 1)
+    fig = Figure(figsize=(10, 4.6))
+    fig.subplots_adjust(left=0.1, right=0.97, top=0.86, bottom=0.22)
+    ax = fig.add_subplot()
+    ax.set_xlim(0, total)
+    rows = ((planned, 2.3, t("live.planned", lang)), (actual, 1.3, t("live.actual", lang)))
+    for p, y, label in rows:
+        for b in p.blocks:
+            colour, hatch = ROLE_STYLE.get(b.role, (GREY, ""))
+            ax.broken_barh(
+                [(b.start - start, b.minutes)],
+                (y, 0.7),
+                facecolors=colour,
+                hatch=hatch,
+                edgecolor=INK,
+                linewidth=0.6,
+            )
+        ax.text(-total * 0.01, y + 0.35, label, ha="right", va="center", fontsize=9, fontweight="bold")
+        energy = [(b.start - start, b.energy) for b in p.blocks]
+        xs = [x for x, _ in energy] + [p.end - start]
+        ys = [e for _, e in energy] + [energy[-1][1] if energy else 3]
+        ax.step(
+            xs,
+            [(y_ - 1) / 4 * 0.9 for y_ in ys],
+            where="post",
+            color=INK,
+            linestyle="--" if p is planned else "-",
+            linewidth=1.6,
+        )
+    for minute, kind, _label in observations:
+        ax.scatter(
+            [minute],
+            [1.12],
+            marker=OBSERVATION_MARK.get(kind, "o"),
+            s=70,
+            color=VERMILLION,
+            edgecolor=INK,
+            zorder=4,
+        )
+        ax.plot([minute, minute], [0, 1.12], color=VERMILLION, linestyle=":", linewidth=0.8)
+    ax.set_ylim(-0.05, 3.1)
+    ax.set_yticks([])
+    step = 15 if total <= 120 else 30 if total <= 300 else 60
+    ticks = list(range(0, total + 1, step))
+    ax.set_xticks(ticks, [clock(start + m) for m in ticks], fontsize=8)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    kinds = sorted({k for _, k, _ in observations})
+    handles = [
+        Line2D(
+            [0], [0], color=INK, linestyle="--", label=f"{t('arc.energy', lang)} ({t('live.planned', lang)})"
+        ),
+        Line2D(
+            [0], [0], color=INK, linestyle="-", label=f"{t('arc.energy', lang)} ({t('live.actual', lang)})"
+        ),
+        *[
+            Line2D(
+                [0],
+                [0],
+                marker=OBSERVATION_MARK.get(k, "o"),
+                color="none",
+                markerfacecolor=VERMILLION,
+                markeredgecolor=INK,
+                label=t(f"live.kinds.{k}", lang),
+            )
+            for k in kinds
+        ],
+    ]
+    fig.legend(
+        handles=handles,
+        loc="lower left",
+        bbox_to_anchor=(0.1, 0.0),
+        ncols=min(len(handles), 5),
+        frameon=False,
+        fontsize=8,
+    )
+    fig.suptitle(
+        f"{t('live.planned', lang)} / {t('live.actual', lang)} · {clock(actual.start)}–{clock(actual.end)}",
+        x=0.1,
+        ha="left",
+        fontsize=11,
+        fontweight="bold",
+    )
+    return fig

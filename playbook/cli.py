@@ -41,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     top = p.add_subparsers(
         dest="area",
         required=True,
-        metavar="{catalogue,session,diagnose,suggest,plan,arc,handout,export}",
+        metavar="{catalogue,session,diagnose,suggest,plan,arc,handout,export,report}",
         parser_class=_Parser,
     )
 
@@ -71,6 +71,9 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("file", type=Path)
     c = cmds.add_parser("show", help="print a session document", parents=[lang, data])
     c.add_argument("file", type=Path)
+    c = cmds.add_parser("next", help="a follow-up session that starts from the open actions", parents=[lang])
+    c.add_argument("file", type=Path)
+    c.add_argument("-o", "--output", type=Path, required=True, help="the new session file")
 
     c = top.add_parser("diagnose", help="read the group above and below the surface", parents=[lang, data])
     c.add_argument("file", type=Path)
@@ -100,6 +103,13 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument(
         "-o", "--output", type=Path, required=True, help="an .html file, or a folder (several files)"
     )
+    c.set_defaults(command=None)
+
+    c = top.add_parser(
+        "report", help="after the session: plan and actual, result, actions, as HTML", parents=[lang]
+    )
+    c.add_argument("file", type=Path)
+    c.add_argument("-o", "--output", type=Path, required=True, help="report.html")
     c.set_defaults(command=None)
 
     c = top.add_parser(
@@ -469,6 +479,28 @@ def _export(args: argparse.Namespace) -> None:
     print(f"{pages[0]} ({len(pages)} files)")
 
 
+def _report(args: argparse.Namespace) -> None:
+    from .report import report_html
+    from .yamlio import write_bytes_atomic
+
+    if not args.output.parent.is_dir():
+        raise PlaybookError.at(args.output, "", f"folder {args.output.parent} does not exist")
+    handle = SessionFile.open(args.file)
+    write_bytes_atomic(
+        args.output, report_html(handle, load_catalogue(), getattr(args, "lang", None)).encode("utf-8")
+    )
+    print(args.output)
+
+
+def _session_next(args: argparse.Namespace) -> None:
+    from .live import follow_up
+
+    session = SessionFile.open(args.file).session
+    path = args.output if str(args.output).endswith(".yaml") else Path(f"{args.output}.session.yaml")
+    SessionFile.create(path, follow_up(session, getattr(args, "lang", None)))
+    print(t("session.created", _lang(args, session), path=path))
+
+
 def render_profile(p: Profile) -> str:
     """The profile as plain text: every score, estimate and finding followed by its reasons."""
     lang = p.language
@@ -536,12 +568,14 @@ _COMMANDS = {
     ("session", "new"): _session_new,
     ("session", "check"): _session_check,
     ("session", "show"): _session_show,
+    ("session", "next"): _session_next,
     ("diagnose", None): _diagnose,
     ("suggest", None): _suggest,
     ("plan", None): _plan,
     ("arc", None): _arc,
     ("handout", None): _handout,
     ("export", None): _export,
+    ("report", None): _report,
 }
 
 

@@ -30,7 +30,7 @@ DAY_MINUTES = 24 * 60
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _TOP = (
     "schema_version", "title", "language", "date", "start", "budget_minutes", "brief", "group",
-    "diagnosis", "shortlist", "agenda",
+    "diagnosis", "shortlist", "agenda", "run",
 )  # fmt: skip
 _BRIEF = ("client", "wish", "visible_result", "context")
 
@@ -89,6 +89,57 @@ class Block:
         return "intervention" if self.intervention else "custom"
 
 
+EVENTS = ("start", "finish", "swap", "cut", "resize", "insert")
+OBSERVATIONS = ("energy-low", "tension", "silence", "breakthrough", "conflict", "laughter", "note")
+
+
+@dataclass(frozen=True)
+class RunEvent:
+    """Something the facilitator did while the session ran, with the moment it happened."""
+
+    at: dt.datetime
+    kind: str
+    block: int | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Observation:
+    """The undercurrent as it was seen: a quick mark (tension, laughter, …) or a free note, time-stamped."""
+
+    at: dt.datetime
+    kind: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Action:
+    what: str
+    who: str = ""
+    when: str = ""
+
+
+@dataclass(frozen=True)
+class Run:
+    """What happened when the session ran (notebook 05); empty until the first block starts."""
+
+    planned: tuple[Block, ...] = ()
+    """The agenda as it stood when the session started: the plan to compare the actual run with."""
+    events: tuple[RunEvent, ...] = ()
+    observations: tuple[Observation, ...] = ()
+    result: str = ""
+    """The visible result, in words."""
+    photos: tuple[str, ...] = ()
+    """Photos of the result (flip-charts), as paths relative to the session file."""
+    actions: tuple[Action, ...] = ()
+    pairs: tuple[tuple[str, str], ...] = ()
+    """Who already worked together in a group, so a reshuffle can avoid repeating pairs."""
+
+    @property
+    def started(self) -> bool:
+        return bool(self.events)
+
+
 @dataclass(frozen=True)
 class Session:
     title: str
@@ -102,6 +153,7 @@ class Session:
     shortlist: tuple[str, ...] = ()
     """Intervention ids the facilitator is considering (notebook 02), in the order they were added."""
     agenda: tuple[Block, ...] = ()
+    run: Run = field(default_factory=Run)
     schema_version: int = SCHEMA_VERSION
 
     @property
@@ -178,6 +230,7 @@ def parse_session(data: Any, file: str | Path = "<session>", catalogue: Catalogu
         for i, block in enumerate(blocks):
             if block is not None:
                 _check_references(r, block, join("agenda", i), catalogue)
+    run = _read_run(r, d.get("run") or {})
     r.raise_if_any()
     return Session(
         title=title,  # type: ignore[arg-type]
@@ -190,6 +243,7 @@ def parse_session(data: Any, file: str | Path = "<session>", catalogue: Catalogu
         diagnosis=diagnosis,
         shortlist=shortlist,
         agenda=tuple(blocks),  # type: ignore[arg-type]
+        run=run,
         schema_version=version,
     )
 
@@ -210,6 +264,75 @@ def _read_diagnosis(r: FieldReader, value: Any) -> Diagnosis:
     signals = r.identifiers(d.get("signals"), "diagnosis.signals") or ()
     notes = r.text(d.get("notes"), "diagnosis.notes") or ""
     return Diagnosis(answers, history, signals, notes)
+
+
+def _read_moment(r: FieldReader, value: Any, f: str) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        r.problem(f, f"must be a moment like 2027-01-14T13:05:00, found {value!r}")
+        return None
+
+
+def _read_run(r: FieldReader, value: Any) -> Run:
+    keys = ("planned", "events", "observations", "result", "photos", "actions", "pairs")
+    if (d := r.mapping(value, "run", (), keys)) is None:
+        return Run()
+    planned = [
+        _read_block(r, raw, join("run.planned", i))
+        for i, raw in enumerate(r.items(d.get("planned"), "run.planned") or [])
+    ]
+    events = []
+    for i, raw in enumerate(r.items(d.get("events"), "run.events") or []):
+        f = join("run.events", i)
+        if (e := r.mapping(raw, f, ("at", "kind"), ("block", "detail"))) is None:
+            continue
+        at, kind = (
+            _read_moment(r, e.get("at"), join(f, "at")),
+            r.choice(e.get("kind"), join(f, "kind"), EVENTS),
+        )
+        block = r.number(e["block"], join(f, "block"), low=0) if e.get("block") is not None else None
+        if at and kind:
+            events.append(RunEvent(at, kind, block, r.text(e.get("detail"), join(f, "detail")) or ""))
+    observations = []
+    for i, raw in enumerate(r.items(d.get("observations"), "run.observations") or []):
+        f = join("run.observations", i)
+        if (o := r.mapping(raw, f, ("at", "kind"), ("note",))) is None:
+            continue
+        at, kind = (
+            _read_moment(r, o.get("at"), join(f, "at")),
+            r.choice(o.get("kind"), join(f, "kind"), OBSERVATIONS),
+        )
+        if at and kind:
+            observations.append(Observation(at, kind, r.text(o.get("note"), join(f, "note")) or ""))
+    actions = []
+    for i, raw in enumerate(r.items(d.get("actions"), "run.actions") or []):
+        f = join("run.actions", i)
+        if (a := r.mapping(raw, f, ("what",), ("who", "when"))) is not None:
+            what = r.text(a.get("what"), join(f, "what"), allow_empty=False)
+            if what:
+                actions.append(
+                    Action(
+                        what,
+                        r.text(a.get("who"), join(f, "who")) or "",
+                        r.text(a.get("when"), join(f, "when")) or "",
+                    )
+                )
+    photos = tuple(
+        p
+        for i, p in enumerate(r.items(d.get("photos"), "run.photos") or [])
+        if r.text(p, join("run.photos", i), allow_empty=False)
+    )
+    pairs = []
+    for i, pair in enumerate(r.items(d.get("pairs"), "run.pairs") or []):
+        if isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) for x in pair):
+            pairs.append((pair[0], pair[1]))
+        else:
+            r.problem(join("run.pairs", i), "must be a pair of names")
+    return Run(
+        tuple(b for b in planned if b is not None), tuple(events), tuple(observations),
+        r.text(d.get("result"), "run.result") or "", photos, tuple(actions), tuple(pairs),
+    )  # fmt: skip
 
 
 def _read_date(r: FieldReader, value: Any) -> dt.date | None:
@@ -296,21 +419,7 @@ def check_references(session: Session, catalogue: Catalogue, file: str | Path = 
 
 def session_to_data(session: Session) -> dict[str, Any]:
     """Plain data in the document's layout; empty optional fields are left out to keep files short."""
-    agenda = []
-    for block in session.agenda:
-        item: dict[str, Any]
-        if block.is_break:
-            item = {"break": block.title}
-        elif block.intervention:
-            item = {"intervention": block.intervention}
-        else:
-            item = {"custom": {"title": block.title, "role": block.role}}
-        item["minutes"] = block.minutes
-        if block.notes:
-            item["notes"] = block.notes
-        if block.plan_b:
-            item["plan_b"] = list(block.plan_b)
-        agenda.append(item)
+    agenda = _blocks_data(session.agenda)
     return {
         "schema_version": session.schema_version,
         "title": session.title,
@@ -323,7 +432,57 @@ def session_to_data(session: Session) -> dict[str, Any]:
         "diagnosis": _diagnosis_data(session.diagnosis),
         "shortlist": list(session.shortlist),
         "agenda": agenda,
+        **({"run": _run_data(session.run)} if _run_data(session.run) else {}),
     }
+
+
+def _blocks_data(blocks: tuple[Block, ...]) -> list[dict[str, Any]]:
+    out = []
+    for block in blocks:
+        item: dict[str, Any]
+        if block.is_break:
+            item = {"break": block.title}
+        elif block.intervention:
+            item = {"intervention": block.intervention}
+        else:
+            item = {"custom": {"title": block.title, "role": block.role}}
+        item["minutes"] = block.minutes
+        if block.notes:
+            item["notes"] = block.notes
+        if block.plan_b:
+            item["plan_b"] = list(block.plan_b)
+        out.append(item)
+    return out
+
+
+def _run_data(run: Run) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    if run.planned:
+        data["planned"] = _blocks_data(run.planned)
+    if run.events:
+        data["events"] = [
+            {
+                "at": e.at.isoformat(),
+                "kind": e.kind,
+                **({"block": e.block} if e.block is not None else {}),
+                **({"detail": e.detail} if e.detail else {}),
+            }
+            for e in run.events
+        ]
+    if run.observations:
+        data["observations"] = [
+            {"at": o.at.isoformat(), "kind": o.kind, **({"note": o.note} if o.note else {})}
+            for o in run.observations
+        ]
+    if run.result:
+        data["result"] = run.result
+    if run.photos:
+        data["photos"] = list(run.photos)
+    if run.actions:
+        data["actions"] = [{"what": a.what, "who": a.who, "when": a.when} for a in run.actions]
+    if run.pairs:
+        data["pairs"] = [list(p) for p in run.pairs]
+    return data
 
 
 def _diagnosis_data(diagnosis: Diagnosis) -> dict[str, Any]:

@@ -127,7 +127,37 @@ def files(tmp_path_factory: pytest.TempPathFactory, catalogue: Catalogue) -> dic
         found[f"hostile.{audience}"] = write_handouts(
             [hostile], catalogue, audience, None, out / f"hostile-{audience}.html"
         )[0]
+    found["report"] = _report(out, catalogue)
     return found
+
+
+def _report(out: Path, catalogue: Catalogue) -> Path:
+    """A post-session report of a hostile session that ran, with a photo and actions."""
+    import datetime as dt
+
+    from playbook.live import Live
+    from playbook.report import report_html
+
+    path = out / "ran.session.yaml"
+    SessionFile.create(path, hostile_session())
+    moments = iter(dt.datetime(2027, 3, 1, 9, m) for m in range(0, 60, 3))
+    live = Live(SessionFile.open(path), catalogue, clock=lambda: next(moments))
+    live.start()
+    live.observe("note", HOSTILE[0])
+    live.start()
+    live.capture_result(HOSTILE[2], [("flip.png", PNG)])
+    live.add_action(HOSTILE[1], HOSTILE[3], HOSTILE[5])
+    target = out / "report.html"
+    target.write_text(report_html(SessionFile.open(path), catalogue), encoding="utf-8")
+    return target
+
+
+# A 1×1 PNG, so the report has a real photo to embed.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360f8ffff3f0005fe02fea7d6a4"
+    "a60000000049454e44ae426082"
+)
 
 
 def _check_page(browser: Any, path: Path, shots: Path) -> Visit:
@@ -146,7 +176,7 @@ def test_handouts_open_offline_clean_and_accessible(
     browser: Any, files: dict[str, Path], tmp_path: Path
 ) -> None:
     for name, path in files.items():
-        if name.startswith("hostile"):
+        if name.startswith("hostile") or name == "report":
             continue
         visit = _check_page(browser, path, tmp_path)
         assert visit.page.locator("script").count() == 0
@@ -183,11 +213,27 @@ def test_hostile_text_stays_text_in_the_browser(browser: Any, files: dict[str, P
         visit.close()
 
 
+def test_the_report_is_as_safe_and_clean_as_a_handout(
+    browser: Any, files: dict[str, Path], tmp_path: Path
+) -> None:
+    visit = _check_page(browser, files["report"], tmp_path)
+    page = visit.page
+    assert page.locator("script").count() == 0
+    text = page.inner_text("main")
+    for hostile in (HOSTILE[0], HOSTILE[1], HOSTILE[2], HOSTILE[3], HOSTILE[5]):
+        assert hostile in text
+    sources = page.evaluate("() => [...document.images].map(i => i.src.slice(0, 22))")
+    assert sorted(sources) == ["data:image/png;base64,", "data:image/svg+xml;bas"]
+    assert page.evaluate("() => [...document.images].every(i => i.complete && i.naturalWidth > 0)")
+    visit.close()
+
+
 def test_print_fits_on_a4(browser: Any, files: dict[str, Path], tmp_path: Path) -> None:
     for name in (
         "samen-een-servicedesk.facilitator.nl.html",
         "quarterly-retrospective.participants.en.html",
         "hostile.facilitator",
+        "report",
     ):
         visit = Visit(browser, files[name])
         page = visit.page

@@ -254,3 +254,30 @@ def test_arc_writes_png_and_svg(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     assert code == 2 and ".png or .svg" in err
     code, _, err = run(capsys, "arc", str(EXAMPLE_EN), "-o", str(tmp_path / "missing" / "arc.svg"))
     assert code == 2 and "does not exist" in err
+
+
+def test_report_and_next_session(capsys: pytest.CaptureFixture[str], tmp_path: Path, example: Path) -> None:
+    import datetime as dt
+
+    from playbook.live import Live
+    from playbook.session import SessionFile
+
+    live = Live(SessionFile.open(example), load_catalogue(), clock=lambda: dt.datetime(2027, 1, 14, 13, 5))
+    live.start()
+    live.observe("laughter")
+    live.add_action("Afspraken uitwerken", "Marieke", "1 februari")
+    report = tmp_path / "report.html"
+    code, out, _ = run(capsys, "report", str(example), "-o", str(report))
+    text = report.read_text(encoding="utf-8")
+    assert (
+        code == 0
+        and out.strip() == str(report)
+        and "<script" not in text
+        and "Afspraken uitwerken" in text
+        and "gelach" in text
+    )
+    code, _, _ = run(capsys, "session", "next", str(example), "-o", str(tmp_path / "next"))
+    nxt = load_session(tmp_path / "next.session.yaml")
+    assert code == 0 and "Afspraken uitwerken" in nxt.brief.wish
+    code, _, err = run(capsys, "session", "next", str(example), "-o", str(tmp_path / "next.session.yaml"))
+    assert code == 2 and "already exists" in err

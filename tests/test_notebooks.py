@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 from pathlib import Path
 
 import nbformat
@@ -58,3 +60,43 @@ def test_notebook_executes(path: Path, isolated: Path) -> None:
     assert widgets, "the notebook should show its widgets"
     if path.name == "00_start_here.ipynb":
         assert current_path() is not None and current_path().parent == isolated  # the example was opened
+
+
+@pytest.mark.slow
+def test_the_live_notebook_resumes_after_its_kernel_is_killed(example: Path) -> None:
+    path = ROOT / "notebooks" / "05_run_the_session.ipynb"
+
+    def prepared(extra: str) -> nbformat.NotebookNode:
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if "parameters" in cell.metadata.get("tags", []):
+                cell.source = f"SESSION = {str(example)!r}"
+        nb.cells.append(nbformat.v4.new_code_cell(extra))
+        return nb
+
+    during = prepared("companion.start_button.click()\ncompanion.observe_buttons['tension'].click()")
+    client = NotebookClient(
+        during, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
+    with client.setup_kernel():
+        for index, cell in enumerate(during.cells):
+            client.execute_cell(cell, index)
+        os.kill(client.km.provisioner.process.pid, signal.SIGKILL)  # the kernel dies mid-session
+        client.km.provisioner.process.wait(timeout=30)
+
+    after = prepared(
+        "status = companion.live.status()\n"
+        "assert status.current is not None and status.current.index == 0, status\n"
+        "assert [o.kind for o in companion.live.session.run.observations] == ['tension']\n"
+        "assert 'Welkom en bedoeling' in companion.now.value"
+    )
+    NotebookClient(
+        after, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
+    assert [
+        o.output_type
+        for c in after.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if o.output_type == "error"
+    ] == []

@@ -309,3 +309,27 @@ def test_a_failed_write_leaves_the_old_file_intact(example: Path, monkeypatch: p
 
 def test_dump_yaml_writes_multiline_text_as_blocks() -> None:
     assert "wish: |-\n  one\n  two\n" in dump_yaml({"wish": "one\ntwo"})
+
+
+def test_the_run_round_trips_with_its_moments(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from playbook.session import Action, Observation, Run, RunEvent
+
+    at = dt.datetime(2027, 1, 14, 13, 5, 30)
+    run = Run(
+        planned=(Block(10, intervention="check-in-round"), Block(5, title="Pauze", is_break=True)),
+        events=(RunEvent(at, "start", 0), RunEvent(at, "swap", 1, "a → b")),
+        observations=(Observation(at, "tension", "A ↔ B 😬"), Observation(at, "laughter")),
+        result="Vijf afspraken",
+        photos=("x.photos/flip.png",),
+        actions=(Action("Uitwerken", "Zoë", "1 feb"),),
+        pairs=(("Ann", "Bo"),),
+    )
+    session = Session(title="Run", agenda=run.planned, run=run)
+    handle = SessionFile.create(tmp_path / "run.session.yaml", session)
+    assert load_session(handle.path) == session
+    bad = handle.path.read_text(encoding="utf-8").replace("kind: tension", "kind: boredom")
+    (tmp_path / "bad.session.yaml").write_text(bad, encoding="utf-8")
+    with pytest.raises(PlaybookError, match=r"run.observations\[0\].kind"):
+        load_session(tmp_path / "bad.session.yaml")

@@ -7,6 +7,7 @@ from .browse import CatalogueBrowser
 from .choose import Picker, SuggestionsView
 from .diagnosis import DiagnosisPanel
 from .export import ExportPanel
+from .live import LiveCompanion
 from .start import StartPanel
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "CatalogueBrowser",
     "DiagnosisPanel",
     "ExportPanel",
+    "LiveCompanion",
     "Picker",
     "SessionBinding",
     "StartPanel",

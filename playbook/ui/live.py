@@ -1,0 +1,331 @@
+"""Notebook 05: the live companion. The clock, the current block, quick observations, groups, the result.
+
+The countdown runs as an asyncio task on the kernel's own event loop: it updates one HTML widget every
+second and never blocks the kernel, so the facilitator can keep working in the notebook. Every button
+goes through ``playbook.live.Live``, which saves the session document before anything is redrawn.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import os
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as widgets
+
+from ..agenda import clock
+from ..catalogue import Catalogue, load_catalogue
+from ..charts import arc_chart, to_svg
+from ..errors import PlaybookError
+from ..groups import make_groups, parse_people
+from ..i18n import t
+from ..live import Clock, Live, system_clock
+from ..session import OBSERVATIONS, Block, SessionFile
+from .agenda import findings_html
+from .static import Snapshot
+
+e = html.escape
+QUICK = [k for k in OBSERVATIONS if k != "note"]
+
+
+class LiveCompanion(Snapshot, widgets.VBox):
+    """Run the session: start and finish blocks, adjust, observe, make groups, capture the result."""
+
+    def __init__(
+        self,
+        handle: SessionFile,
+        catalogue: Catalogue | None = None,
+        clock: Clock = system_clock,
+        tick: bool = True,
+    ) -> None:
+        self.catalogue = catalogue if catalogue is not None else load_catalogue()
+        self.live = Live(handle, self.catalogue, clock)
+        lang = self.lang = handle.session.language
+        self.groups: list[list[str]] = []
+        self._task: asyncio.Task[Any] | None = None
+        self._drawn: object = None
+
+        def button(key: str, icon: str, style: str = "") -> widgets.Button:
+            return widgets.Button(
+                description=t(key, lang), icon=icon, button_style=style, layout=widgets.Layout(width="auto")
+            )
+
+        self.now = widgets.HTML()
+        self.message = widgets.HTML()
+        self.start_button = button("live.start", "play", "primary")
+        self.finish_button = button("live.finish", "stop")
+        self.plan_b_button = button("live.plan_b", "exchange")
+        self.cut_button = button("live.cut", "cut")
+        self.shorter_button = button("live.shorter", "minus")
+        self.longer_button = button("live.longer", "plus")
+        self.insert_choice = widgets.Dropdown(
+            options=[("—", None), *sorted((i.name(lang), i.id) for i in self.catalogue)],
+            layout=widgets.Layout(width="18em"),
+        )
+        self.insert_button = button("live.insert", "plus-square")
+        self.observe_buttons = {k: button(f"live.kinds.{k}", "eye") for k in QUICK}
+        self.note = widgets.Text(placeholder=t("live.add_note", lang), layout=widgets.Layout(width="30em"))
+        self.note_button = button("live.add_note", "sticky-note")
+        self.people = widgets.Textarea(
+            placeholder=t("live.people", lang), layout=widgets.Layout(width="30em", height="6em")
+        )
+        self.group_size = widgets.BoundedIntText(
+            value=3, min=1, max=1000, description=t("live.group_size", lang)
+        )
+        self.groups_button = button("live.groups", "users")
+        self.reshuffle_button = button("live.reshuffle", "random")
+        self.groups_view = widgets.HTML()
+        self.result = widgets.Textarea(
+            value=handle.session.run.result,
+            placeholder=t("live.result", lang),
+            layout=widgets.Layout(width="46em", height="5em"),
+        )
+        self.photos = widgets.FileUpload(accept="image/*", multiple=True, description=t("live.photos", lang))
+        self.result_button = button("live.save_result", "save")
+        self.action_what = widgets.Text(
+            placeholder=t("live.action", lang), layout=widgets.Layout(width="22em")
+        )
+        self.action_who = widgets.Text(placeholder=t("live.who", lang), layout=widgets.Layout(width="10em"))
+        self.action_when = widgets.Text(placeholder=t("live.when", lang), layout=widgets.Layout(width="10em"))
+        self.action_button = button("live.add_action", "check")
+        self.actions = widgets.HTML()
+        self.timeline = widgets.HTML()
+        self.findings = widgets.HTML()
+        self.arc = widgets.HTML()
+        self.report_button = button("live.write_report", "file-alt", "info")
+        self.next_button = button("live.write_next", "forward")
+        self.after = widgets.HTML()
+
+        self.start_button.on_click(lambda _: self._do(self.live.start))
+        self.finish_button.on_click(lambda _: self._do(self.live.finish))
+        self.plan_b_button.on_click(lambda _: self._do(self.live.swap_to_plan_b))
+        self.cut_button.on_click(lambda _: self._do(self.live.cut))
+        self.shorter_button.on_click(lambda _: self._do(lambda: self._resize(-5)))
+        self.longer_button.on_click(lambda _: self._do(lambda: self._resize(+5)))
+        self.insert_button.on_click(lambda _: self._do(self._insert))
+        for kind, b in self.observe_buttons.items():
+            b.on_click(lambda _, kind=kind: self._do(lambda: self.live.observe(kind)))
+        self.note_button.on_click(lambda _: self._do(self._note))
+        self.groups_button.on_click(lambda _: self._do(lambda: self._groups(remember=True)))
+        self.reshuffle_button.on_click(lambda _: self._do(lambda: self._groups(remember=True)))
+        self.result_button.on_click(lambda _: self._do(self._result))
+        self.action_button.on_click(lambda _: self._do(self._action))
+        self.report_button.on_click(lambda _: self._do(self.write_report))
+        self.next_button.on_click(lambda _: self._do(self.write_next))
+
+        h = lambda key: widgets.HTML(f"<h4>{e(t(key, lang))}</h4>")  # noqa: E731
+        super().__init__(
+            [
+                widgets.HTML(f"<h3>{e(t('live.heading', lang))}</h3>"),
+                self.now,
+                widgets.HBox(
+                    [
+                        self.start_button,
+                        self.finish_button,
+                        self.plan_b_button,
+                        self.cut_button,
+                        self.shorter_button,
+                        self.longer_button,
+                    ]
+                ),
+                widgets.HBox([self.insert_choice, self.insert_button]),
+                self.message,
+                h("live.observe"),
+                widgets.HBox(list(self.observe_buttons.values())),
+                widgets.HBox([self.note, self.note_button]),
+                h("live.groups"),
+                widgets.HBox(
+                    [
+                        self.people,
+                        widgets.VBox(
+                            [self.group_size, widgets.HBox([self.groups_button, self.reshuffle_button])]
+                        ),
+                    ]
+                ),
+                self.groups_view,
+                h("live.result"),
+                self.result,
+                widgets.HBox([self.photos, self.result_button]),
+                widgets.HBox([self.action_what, self.action_who, self.action_when, self.action_button]),
+                self.actions,
+                h("agenda.timeline"),
+                self.timeline,
+                self.findings,
+                self.arc,
+                h("live.after"),
+                widgets.HBox([self.report_button, self.next_button]),
+                self.after,
+            ]
+        )
+        self.refresh()
+        if tick:
+            self.start_ticking()
+
+    # -- actions ---------------------------------------------------------------------------------------
+
+    def _do(self, action: Any) -> None:
+        """Run one action; a mistake becomes a message, never a traceback."""
+        try:
+            action()
+        except PlaybookError as exc:
+            self.message.value = f"<span style='color:#b00020'>{e(str(exc))}</span>"
+        else:
+            self.message.value = ""
+        self.refresh()
+
+    def _resize(self, by: int) -> None:
+        st = self.live.status()
+        target = st.current or st.next
+        if target is None:
+            raise PlaybookError(t("live.nothing_left", self.lang))
+        self.live.resize(target.index, max(1, target.block.minutes + by))
+
+    def _insert(self) -> None:
+        if not self.insert_choice.value:
+            return
+        st = self.live.status()
+        at = st.next.index if st.next else len(self.live.session.agenda)
+        item = self.catalogue.get(self.insert_choice.value)
+        self.live.insert(at, Block(item.minutes.typical, intervention=item.id))
+
+    def _note(self) -> None:
+        self.live.observe("note", self.note.value)
+        self.note.value = ""
+
+    def _groups(self, remember: bool) -> None:
+        names, teams = parse_people(self.people.value)
+        self.groups = make_groups(names, self.group_size.value, teams, self.live.session.run.pairs)
+        if remember:
+            self.live.remember_groups(self.groups)
+        items = "".join(f"<li>{e(', '.join(g))}</li>" for g in self.groups)
+        self.groups_view.value = f"<ol>{items}</ol>"
+
+    def _result(self) -> None:
+        photos = [(f["name"], bytes(f["content"])) for f in self.photos.value]
+        self.live.capture_result(self.result.value, photos)
+        self.photos.value = ()
+
+    def _action(self) -> None:
+        self.live.add_action(self.action_what.value, self.action_who.value, self.action_when.value)
+        self.action_what.value = self.action_who.value = self.action_when.value = ""
+
+    def write_report(self) -> Path:
+        """The post-session report, next to the session file, linked from the notebook."""
+        from ..report import report_html
+        from ..yamlio import write_bytes_atomic
+
+        handle = self.live.handle
+        target = handle.path.with_name(handle.path.name.removesuffix(".session.yaml") + ".report.html")
+        write_bytes_atomic(target, report_html(handle, self.catalogue).encode("utf-8"))
+        self._link(target)
+        return target
+
+    def write_next(self) -> Path:
+        """A follow-up session document that starts from the open actions; it does not replace a file."""
+        from ..live import follow_up
+        from ..workspace import slugify
+
+        session = self.live.session
+        follow = follow_up(session)
+        folder = self.live.handle.path.parent
+        target, n = folder / f"{slugify(follow.title)}.session.yaml", 2
+        while target.exists():
+            target, n = folder / f"{slugify(follow.title)}-{n}.session.yaml", n + 1
+        SessionFile.create(target, follow)
+        self._link(target)
+        return target
+
+    def _link(self, path: Path) -> None:
+        href = os.path.relpath(path, Path.cwd()).replace(os.sep, "/")
+        self.after.value = f"<p>{e(t('handout.exported', self.lang, path=''))}<a href='{e(href)}' target='_blank' rel='noopener'>{e(path.name)}</a></p>"
+
+    # -- showing ---------------------------------------------------------------------------------------
+
+    def render_now(self) -> None:
+        """The clock, the current block and its countdown, what comes next; cheap enough for every second."""
+        st = self.live.status()
+        lang = self.lang
+        parts = [f"<p style='font-size:1.3em'><b>{clock(st.now.hour * 60 + st.now.minute)}</b>"]
+        if st.behind_minutes > 0:
+            parts.append(
+                f" · <span style='color:#8a4b00'>{e(t('live.behind', lang, minutes=st.behind_minutes))}</span>"
+            )
+        elif st.behind_minutes < 0:
+            parts.append(f" · {e(t('live.ahead', lang, minutes=-st.behind_minutes))}")
+        elif self.live.session.run.started:
+            parts.append(f" · {e(t('live.on_time', lang))}")
+        parts.append("</p>")
+        titles = {b.index: self._title(b.block) for b in st.blocks}
+        if st.current is not None:
+            left = st.remaining_seconds or 0
+            key = "live.remaining" if left >= 0 else "live.over"
+            minutes, seconds = divmod(abs(left), 60)
+            colour = "#1b5e20" if left >= 0 else "#b00020"
+            parts.append(
+                f"<p><b>{e(t('live.now', lang))}:</b> {e(titles[st.current.index])} · "
+                f"<span style='color:{colour};font-size:1.2em'>{e(t(key, lang, minutes=minutes, seconds=seconds))}</span></p>"
+            )
+        elif not self.live.session.run.started:
+            parts.append(f"<p>{e(t('live.not_started', lang))}</p>")
+        if st.next is not None:
+            parts.append(
+                f"<p><b>{e(t('live.next', lang))}:</b> {e(titles[st.next.index])} · {st.next.start:%H:%M}</p>"
+            )
+        elif st.current is None and self.live.session.run.started:
+            parts.append(f"<p>{e(t('live.done', lang))}</p>")
+        self.now.value = "".join(parts)
+
+    def _title(self, block: Block) -> str:
+        if block.intervention and block.intervention in self.catalogue:
+            return self.catalogue.get(block.intervention).name(self.lang)
+        return block.title or block.intervention or ""
+
+    def refresh(self) -> None:
+        """After every action: the clock, the re-timed agenda with its findings, the arc, the actions."""
+        self.render_now()
+        st = self.live.status()
+        rows = "".join(
+            f"<tr><td>{b.start:%H:%M}–{b.end:%H:%M}</td><td>{e(self._title(b.block))}</td><td>{e(t(f'live.status_{b.status}', self.lang))}</td></tr>"
+            for b in st.blocks
+        )
+        self.timeline.value = f"<table>{rows}</table>"
+        p = self.live.replan()
+        self.findings.value = findings_html(p)
+        drawn = (p.arc, p.findings, tuple(b.title for b in p.blocks))
+        if drawn != self._drawn:
+            self.arc.value = to_svg(arc_chart(p))
+            self._drawn = drawn
+        run = self.live.session.run
+        items = "".join(
+            f"<tr><td>{e(a.what)}</td><td>{e(a.who)}</td><td>{e(a.when)}</td></tr>" for a in run.actions
+        )
+        self.actions.value = f"<table>{items}</table>" if items else ""
+
+    def start_ticking(self) -> None:
+        """Update the countdown every second on the kernel's event loop; outside a kernel, do nothing."""
+        try:
+            loop = asyncio.get_event_loop()
+        except RuntimeError:
+            return
+        if not loop.is_running():
+            return
+
+        async def tick() -> None:
+            while True:
+                await asyncio.sleep(1)
+                try:
+                    self.render_now()
+                except Exception:
+                    return
+
+        self._task = loop.create_task(tick())
+
+    def stop_ticking(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+
+    def snapshot_html(self) -> str:
+        return self.now.value + self.timeline.value + self.findings.value + self.arc.value
