@@ -31,6 +31,8 @@ from .session import (
 )
 
 Clock = Callable[[], dt.datetime]
+LATE_START = dt.timedelta(hours=2)
+"""A run that starts further than this from the planned start is compared with its own start."""
 
 
 def system_clock() -> dt.datetime:
@@ -85,7 +87,12 @@ def timeline(session: Session, now: dt.datetime) -> LiveStatus:
         elif e.kind == "finish" and e.block is not None:
             finished[e.block] = e.at
     planned_start = dt.datetime.combine(_day(session, now), session.start)
-    cursor = min(started.values(), default=planned_start)
+    first = min(started.values(), default=None)
+    if first is not None and abs(first - planned_start) > LATE_START:
+        # A run on another day or hour than planned (a rehearsal, a moved session): measure the drift
+        # from its own start, not a gap of days from the date in the brief.
+        planned_start = first
+    cursor = first or planned_start
     states: list[BlockState] = []
     current = None
     for i, block in enumerate(session.agenda):

@@ -186,3 +186,11 @@ def test_a_count_is_enough_and_sizes_differ_by_one_at_most() -> None:
     assert len(names) == 14 and sorted(len(g) for g in groups) == [3, 3, 4, 4]
     with pytest.raises(PlaybookError):
         make_groups([], 3)
+
+
+def test_a_run_on_another_day_is_measured_from_its_own_start(example: Path, catalogue: Catalogue) -> None:
+    clock = FakeClock(dt.datetime(2026, 11, 27, 22, 21))  # a rehearsal, weeks before the planned date
+    live = Live(SessionFile.open(example), catalogue, clock)
+    live.start()
+    clock.advance(12)
+    assert live.status().behind_minutes == 2  # the 10-minute welcome ran 2 over; not weeks ahead
