@@ -237,6 +237,12 @@ def parse_intervention(data: Any, file: str | Path, origin: str = SHIPPED) -> In
         r.problem("risks", "must name at least one risk and how to handle it")
 
     materials, variants = text_list("materials"), text_list("variants")
+    translated = [(k, v) for k, v in texts.items() if k != "name"]  # a method's name may be the same
+    translated += [(join(join("steps", i), "text"), step.text) for i, step in enumerate(steps)]
+    translated += [(join(join("risks", i), "handling"), risk.handling) for i, risk in enumerate(risks)]
+    for field_, text in translated:
+        if text is not None and text.en.strip() == text.nl.strip():
+            r.problem(field_, "the Dutch is a copy of the English; write it in Dutch")
     before = r.identifiers(d.get("good_before"), "good_before")
     after = r.identifiers(d.get("good_after"), "good_after")
     source = r.text(d.get("source"), "source", allow_empty=False) if "source" in d else None
@@ -416,6 +422,36 @@ def collect(folders: Sequence[tuple[Path, str]]) -> tuple[list[Intervention], li
                         )
                     )
     return items, problems
+
+
+COVERAGE_GOALS = {"per role": 15, "undercurrent (layer below)": 25, "online": 40, "for 50+ people": 15}
+"""What a catalogue worth trusting offers at least (the validation report marks what falls short)."""
+
+
+def coverage(items: Iterable[Intervention]) -> list[tuple[str, str, int, int | None]]:
+    """Rows (group, label, count, goal) of how well the catalogue covers roles, layers, settings and sizes."""
+    items = list(items)
+    rows: list[tuple[str, str, int, int | None]] = []
+    for role in ROLES:
+        rows.append(("role", role, sum(i.role == role for i in items), COVERAGE_GOALS["per role"]))
+    for layer in LAYERS:
+        goal = COVERAGE_GOALS["undercurrent (layer below)"] if layer == "below" else None
+        rows.append(("layer", layer, sum(i.layer == layer for i in items), goal))
+    for setting in SETTINGS:
+        goal = COVERAGE_GOALS["online"] if setting == "online" else None
+        rows.append(("setting", setting, sum(setting in i.settings for i in items), goal))
+    bands = (("up to 10", 1, 10), ("11-30", 11, 30), ("31-50", 31, 50), ("50+", 50, 10_000))
+    for label, low, high in bands:
+        goal = COVERAGE_GOALS["for 50+ people"] if label == "50+" else None
+        rows.append(
+            (
+                "group size",
+                label,
+                sum(i.group_size.min <= high and i.group_size.max >= low for i in items),
+                goal,
+            )
+        )
+    return rows
 
 
 def load_catalogue(extra: Iterable[str | Path] | None = None, *, shipped: bool = True) -> Catalogue:

@@ -16,7 +16,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import __version__
-from .catalogue import LAYERS, ROLES, SETTINGS, SHIPPED, Catalogue, Intervention, load_catalogue, validate
+from .catalogue import (
+    LAYERS,
+    ROLES,
+    SETTINGS,
+    SHIPPED,
+    Catalogue,
+    Intervention,
+    coverage,
+    load_catalogue,
+    validate,
+)
 from .errors import PlaybookError
 from .i18n import LANGUAGES, capitalised, default_language, t
 from .session import Session, SessionFile, check_references, new_session, session_to_data
@@ -60,6 +70,9 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("text", nargs="+")
     c = cmds.add_parser("validate", help="check a catalogue folder (default: the one in use)", parents=[lang])
     c.add_argument("dir", nargs="?", type=Path)
+    c.add_argument(
+        "--report", action="store_true", help="also show the coverage per role, layer, setting and group size"
+    )
 
     ses = top.add_parser("session", help="create, check and show session documents")
     cmds = ses.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -273,8 +286,18 @@ def _catalogue_validate(args: argparse.Namespace) -> None:
     if problems:
         raise PlaybookError(problems)
     folders = [args.dir] if args.dir else None
-    count = len(load_catalogue(folders))
-    print(t("catalogue.valid", _lang(args), count=count))
+    catalogue = load_catalogue(folders)
+    if args.report:
+        print(f"{'':12}{'':18}{'count':>6}  goal")
+        for group, label, count, goal in coverage(catalogue):
+            mark = (
+                ""
+                if goal is None
+                else f"  {goal:>3} {'✓' if count >= goal else '✗ short by ' + str(goal - count)}"
+            )
+            print(f"{group:<12}{label:<18}{count:>6}{mark}")
+        print()
+    print(t("catalogue.valid", _lang(args), count=len(catalogue)))
 
 
 # -------------------------------------------------------------------------------------------- session

@@ -13,6 +13,7 @@ from playbook.catalogue import (
     ROLES,
     SHIPPED,
     Catalogue,
+    coverage,
     load_catalogue,
     validate,
 )
@@ -57,6 +58,17 @@ def test_shipped_catalogue_covers_what_the_method_needs(catalogue: Catalogue) ->
     assert all(i.origin == SHIPPED for i in catalogue)
 
 
+def test_the_catalogue_has_full_coverage(catalogue: Catalogue) -> None:
+    assert len(catalogue) >= 150
+    short = [
+        (group, label, count, goal)
+        for group, label, count, goal in coverage(catalogue)
+        if goal is not None and count < goal
+    ]
+    assert short == []
+    assert all(i.steps and i.visible_output and i.risks and i.source for i in catalogue)
+
+
 def test_every_text_is_really_translated(catalogue: Catalogue) -> None:
     for item in catalogue:
         texts = [item.summary, item.invitation, item.visible_output, *[s.text for s in item.steps]]
@@ -92,6 +104,11 @@ def test_every_step_plan_fits_its_time_range(catalogue: Catalogue) -> None:
         ({"good_before": ["dot-votng"]}, "good_before[0]", "did you mean 'dot-voting'?"),
         ({"summry": {"en": "x", "nl": "y"}}, "summry", "did you mean 'summary'?"),
         ({"risks": []}, "risks", "at least one risk"),
+        (
+            {"summary": {"en": "Same text", "nl": "Same text"}},
+            "summary",
+            "the Dutch is a copy of the English",
+        ),
     ],
     ids=lambda v: v if isinstance(v, str) and " " not in v else None,
 )

@@ -75,6 +75,14 @@ def test_catalogue_validate(capsys: pytest.CaptureFixture[str], tmp_path: Path, 
     assert code == 2 and "oops.yaml: name: is missing" in err
 
 
+def test_catalogue_validate_report_shows_coverage(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "catalogue", "validate", "--report")
+    assert code == 0
+    for row in ("role        converge", "layer       below", "setting     online", "group size  50+"):
+        assert row in out
+    assert "✗" not in out and out.count("✓") == 9
+
+
 def test_unknown_id_is_a_user_error(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "catalogue", "show", "dot-votin")
     assert code == 2 and out == ""
