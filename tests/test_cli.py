@@ -228,7 +228,10 @@ def test_suggest_all_shows_what_breaks_a_limit(capsys: pytest.CaptureFixture[str
     )
     items = json.loads(out)
     unfit = [i for i in items if not i["fits"]]
-    assert code == 0 and unfit and all("does not work online" in i["warnings"] for i in unfit)
+    offline = {i.id for i in load_catalogue() if "online" not in i.settings}
+    assert code == 0 and unfit and all(i["warnings"] for i in unfit)
+    assert all("does not work online" in i["warnings"] for i in unfit if i["id"] in offline)
+    assert any(i["id"] in offline for i in unfit)
     code, _, err = run(capsys, "suggest", str(EXAMPLE_EN), "--limit", "0")
     assert code == 2 and "--limit must be at least 1" in err
 
