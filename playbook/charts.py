@@ -17,7 +17,7 @@ import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, Wedge
 
 from .agenda import Plan, clock
 from .diagnosis import HIGH, LOW, DimensionScore, Profile
@@ -293,6 +293,12 @@ ROLE_STYLE = {
 """Okabe-Ito colour and a hatch per arc role, so the strip of blocks also reads in black and white."""
 
 
+def _per_minute(values: tuple[float, ...], empty: float) -> np.ndarray:
+    """One value per minute plus the last one repeated (for step plots); an empty agenda gets one minute."""
+    seq = list(values) or [empty]
+    return np.array([*seq, seq[-1]])
+
+
 def arc_chart(plan: Plan) -> Figure:
     """The session arc over clock time: blocks along the top, Kaner's diamond with the groan zone shaded and
     the energy line, depth below a waterline, and every finding marked (numbered) where it occurs.
@@ -331,15 +337,15 @@ def arc_chart(plan: Plan) -> Figure:
         )
 
     # Kaner's diamond: the breadth of options widening and narrowing, the groan zone shaded.
-    breadth = np.array((*arc.breadth, arc.breadth[-1] if len(arc) else 0.1))
+    breadth = _per_minute(arc.breadth, 0.1)
     ax.fill_between(xs, 0.5 - breadth / 2, 0.5 + breadth / 2, step="post", color="#CCCCCC", linewidth=0)
-    groan = np.array([z == "groan" for z in arc.zone] + [False])
+    groan = np.array([*([z == "groan" for z in arc.zone] or [False]), False])
     ax.fill_between(
         xs, 0, 1, where=groan, step="post", facecolor="none", edgecolor=ORANGE, hatch="xx", linewidth=0
     )
 
     # Energy (1-5) drawn into the diamond's zone, with its own scale on the right.
-    energy = np.array((*arc.energy, arc.energy[-1] if len(arc) else 3))
+    energy = _per_minute(arc.energy, 3.0)
     ax.step(xs, (energy - 0.5) / 5, where="post", color=INK, linewidth=1.8)
     for level in range(1, 6):
         ax.text(total * 1.008, (level - 0.5) / 5, str(level), va="center", ha="left", fontsize=8)
@@ -347,7 +353,7 @@ def arc_chart(plan: Plan) -> Figure:
     ax.text(-total * 0.012, 0.5, t("arc.breadth", lang), rotation=90, va="center", ha="right", fontsize=8)
 
     # Depth below the waterline.
-    depth = np.array((*arc.depth, arc.depth[-1] if len(arc) else 0))
+    depth = _per_minute(arc.depth, 0.0)
     ax.fill_between(
         xs, -0.12, -0.12 - 0.85 * depth, step="post", color=WATER, edgecolor=BLUE, hatch="..", linewidth=0.8
     )
@@ -497,4 +503,89 @@ def plan_vs_actual_chart(planned: Plan, actual: Plan, observations: list[tuple[i
         fontsize=11,
         fontweight="bold",
     )
+    return fig
+
+
+def scores_chart(scores: list[tuple[str, int]], title: str) -> Figure:
+    """Horizontal bars with their values: the leadership self-assessment, the colours heard in a wish."""
+    fig = Figure(figsize=(7, 0.55 * len(scores) + 1.2))
+    labels = [label for label, _ in scores]
+    fig.subplots_adjust(
+        left=_margin(labels, 7),
+        right=0.92,
+        top=1 - 0.5 / (0.55 * len(scores) + 1.2),
+        bottom=0.6 / (0.55 * len(scores) + 1.2),
+    )
+    ax = fig.add_subplot()
+    ys = np.arange(len(scores))[::-1]
+    patterns = ["", "//", "..", "xx", "\\\\"]
+    for n, (y, (_, value)) in enumerate(zip(ys, scores, strict=True)):
+        ax.barh(
+            y,
+            max(value, 0.5),
+            color=(BLUE, GREEN, ORANGE, PURPLE, SKY)[n % 5],
+            hatch=patterns[n % 5],
+            edgecolor=INK,
+            linewidth=0.6,
+            height=0.6,
+        )
+        ax.text(value + 1, y, str(value), va="center", fontsize=9)
+    ax.set_yticks(ys, labels, fontsize=9)
+    ax.set_xlim(0, max(100, max((v for _, v in scores), default=0) * 1.15))
+    ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
+    _style(fig)
+    return fig
+
+
+def rose_chart(
+    positions: list[tuple[str, float, str]],
+    selected: str | None,
+    invited: str | None,
+    axes: dict[str, str],
+    title: str,
+) -> Figure:
+    """Leary's Rose: eight positions around two axes; the chosen behaviour and the one it invites marked.
+
+    ``positions`` are (id, angle in degrees, label); ``axes`` names the four ends (above, below, together,
+    against) in the reader's language.
+    """
+    fig = Figure(figsize=(6.4, 6.4))
+    fig.subplots_adjust(left=0.04, right=0.96, top=0.9, bottom=0.04)
+    ax = fig.add_subplot()
+    ax.set_aspect("equal")
+    ax.axis("off")
+    for ident, angle, label in positions:
+        start = angle - 22.5
+        colour = VERMILLION if ident == selected else SKY if ident == invited else "#EEEEEE"
+        hatch = "//" if ident == selected else ".." if ident == invited else ""
+        ax.add_patch(
+            Wedge((0, 0), 1.0, start, start + 45, facecolor=colour, hatch=hatch, edgecolor=INK, linewidth=0.8)
+        )
+        rad = np.radians(angle)
+        ax.text(
+            0.68 * np.cos(rad),
+            0.68 * np.sin(rad),
+            label,
+            ha="center",
+            va="center",
+            fontsize=9,
+            fontweight="bold" if ident in (selected, invited) else "normal",
+        )
+    ax.plot([-1.12, 1.12], [0, 0], color=INK, linewidth=1.2)
+    ax.plot([0, 0], [-1.12, 1.12], color=INK, linewidth=1.2)
+    ax.text(0, 1.18, axes["above"], ha="center", va="bottom", fontsize=10, fontweight="bold")
+    ax.text(0, -1.18, axes["below"], ha="center", va="top", fontsize=10, fontweight="bold")
+    ax.text(1.16, 0, axes["together"], ha="left", va="center", fontsize=10, fontweight="bold")
+    ax.text(-1.16, 0, axes["against"], ha="right", va="center", fontsize=10, fontweight="bold")
+    if selected and invited:
+        a, b = (np.radians(next(p[1] for p in positions if p[0] == x)) for x in (selected, invited))
+        ax.annotate(
+            "",
+            xy=(0.42 * np.cos(b), 0.42 * np.sin(b)),
+            xytext=(0.42 * np.cos(a), 0.42 * np.sin(a)),
+            arrowprops={"arrowstyle": "->", "color": INK, "linewidth": 1.6},
+        )
+    ax.set_xlim(-1.55, 1.55)
+    ax.set_ylim(-1.4, 1.4)
+    fig.suptitle(title, x=0.04, ha="left", fontsize=11, fontweight="bold")
     return fig

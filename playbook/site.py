@@ -75,7 +75,7 @@ def export_site(
         raise PlaybookError.at(source, "", "no notebooks found to export")
     out.mkdir(parents=True, exist_ok=True)
     catalogue = catalogue if catalogue is not None else load_catalogue()
-    code_css = HtmlFormatter().get_style_defs(".highlight")
+    code_css = HtmlFormatter(style="vs").get_style_defs(".highlight")  # AA contrast on a light page
     pages = [(p.relative_to(source).with_suffix(".html").as_posix().replace("/", "-"), p) for p in paths]
     executed: list[tuple[str, str, nbformat.NotebookNode]] = []
     with _example_workspace():

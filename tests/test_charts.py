@@ -127,3 +127,11 @@ def test_the_arc_reads_in_black_and_white(catalogue) -> None:
     fig = arc_chart(plan(load_session(EXAMPLE_NL), catalogue))
     hatches = {c.get_hatch() for c in fig.axes[0].collections if isinstance(c, PolyCollection)}
     assert {"//", "xx", "\\\\", ".."} <= hatches  # diverge, groan, converge, close differ without colour
+
+
+def test_the_arc_of_an_empty_agenda_is_drawn_without_error(catalogue) -> None:
+    from playbook.agenda import plan
+    from playbook.charts import arc_chart
+
+    svg = to_svg(arc_chart(plan(Session(title="Blank"), catalogue)))
+    assert svg.startswith("<svg") and "0 of 180 minutes" in svg

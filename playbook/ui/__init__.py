@@ -9,16 +9,36 @@ from .diagnosis import DiagnosisPanel
 from .export import ExportPanel
 from .live import LiveCompanion
 from .start import StartPanel
+from .teaching import (
+    CaseStudio,
+    ColourListener,
+    DiamondPlay,
+    IcebergPlay,
+    Quiz,
+    RoseExplorer,
+    SelfAssessment,
+    StagePlay,
+    TrainerGuide,
+)
 
 __all__ = [
     "AgendaBuilder",
     "BriefForm",
+    "CaseStudio",
     "CatalogueBrowser",
+    "ColourListener",
     "DiagnosisPanel",
+    "DiamondPlay",
     "ExportPanel",
+    "IcebergPlay",
     "LiveCompanion",
     "Picker",
+    "Quiz",
+    "RoseExplorer",
+    "SelfAssessment",
     "SessionBinding",
+    "StagePlay",
     "StartPanel",
     "SuggestionsView",
+    "TrainerGuide",
 ]
