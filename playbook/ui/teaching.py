@@ -141,22 +141,33 @@ class SelfAssessment(Snapshot, widgets.VBox):
         return self.table.value
 
 
-class RoseExplorer(Snapshot, widgets.VBox):
-    """Pick a behaviour on Leary's Rose and see which behaviour it tends to invite."""
+class _PickAndShow(Snapshot, widgets.VBox):
+    """A choice, a text about it and a chart of it, redrawn when the choice changes."""
 
-    def __init__(self, lang: str | None = None) -> None:
-        lang = self.lang = lang or default_language()
-        self.positions = {p.id: p for p in rose()}
+    def __init__(self, options: list[tuple[str, str]], label: str) -> None:
         self.pick = widgets.Dropdown(
-            options=[(p.name(lang), p.id) for p in self.positions.values()],
-            description=t("teach.rose_pick", lang),
-            style={"description_width": "initial"},
+            options=options, description=label, style={"description_width": "initial"}
         )
         self.chart = widgets.HTML()
         self.text = widgets.HTML()
         self.pick.observe(lambda _: self.refresh(), names="value")
         super().__init__([self.pick, self.text, self.chart])
         self.refresh()
+
+    def refresh(self) -> None:
+        raise NotImplementedError
+
+    def snapshot_html(self) -> str:
+        return self.text.value + self.chart.value
+
+
+class RoseExplorer(_PickAndShow):
+    """Pick a behaviour on Leary's Rose and see which behaviour it tends to invite."""
+
+    def __init__(self, lang: str | None = None) -> None:
+        lang = self.lang = lang or default_language()
+        self.positions = {p.id: p for p in rose()}
+        super().__init__([(p.name(lang), p.id) for p in self.positions.values()], t("teach.rose_pick", lang))
 
     def refresh(self) -> None:
         lang = self.lang
@@ -171,9 +182,6 @@ class RoseExplorer(Snapshot, widgets.VBox):
         self.text.value = (
             f"<p>{e(chosen.behaviour(lang))}</p><p><b>{e(says)}</b> {e(invited.behaviour(lang))}</p>"
         )
-
-    def snapshot_html(self) -> str:
-        return self.text.value + self.chart.value
 
 
 class ColourListener(Snapshot, widgets.VBox):
@@ -261,23 +269,14 @@ class IcebergPlay(Snapshot, widgets.VBox):
         return self.chart.value
 
 
-class StagePlay(Snapshot, widgets.VBox):
+class StagePlay(_PickAndShow):
     """Pick a stage of Tuckman's model and see where it sits on the curve of a group's effectiveness."""
 
     def __init__(self, lang: str | None = None) -> None:
         lang = self.lang = lang or default_language()
         self.base = diagnose(Session(title="stage", language=lang))
         self.curve = self.base.stage.curve
-        self.pick = widgets.Dropdown(
-            options=[(label, ident) for ident, label, _ in self.curve],
-            description=t("teach.stage_pick", lang),
-            style={"description_width": "initial"},
-        )
-        self.chart = widgets.HTML()
-        self.text = widgets.HTML()
-        self.pick.observe(lambda _: self.refresh(), names="value")
-        super().__init__([self.pick, self.text, self.chart])
-        self.refresh()
+        super().__init__([(label, ident) for ident, label, _ in self.curve], t("teach.stage_pick", lang))
 
     def refresh(self) -> None:
         stage = next(s for s in default_bank().stages if s.id == self.pick.value)
@@ -286,9 +285,6 @@ class StagePlay(Snapshot, widgets.VBox):
         )
         self.chart.value = to_svg(stage_chart(replace(self.base, stage=estimate)))
         self.text.value = f"<p>{e(stage.description(self.lang))}</p>"
-
-    def snapshot_html(self) -> str:
-        return self.text.value + self.chart.value
 
 
 class DiamondPlay(Snapshot, widgets.VBox):
