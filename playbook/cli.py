@@ -372,24 +372,19 @@ def render_session(s: Session, catalogue: Catalogue, lang: str) -> str:
     lines += ["", label("agenda")]
     if not s.agenda:
         lines.append("  " + label("empty_agenda"))
-    clock = s.start.hour * 60 + s.start.minute
-    for block in s.agenda:
-        if block.is_break:
-            title, role = block.title or label("break"), label("break")
-        elif block.intervention:
-            known = block.intervention in catalogue
-            item = catalogue.get(block.intervention) if known else None
-            title = item.name(lang) if item else block.intervention
-            role = t(f"roles.{item.role}", lang) if item else "?"
+    from .agenda import clock, timeline  # the agenda's own clock times and titles, loaded only here
+
+    for b in timeline(s, catalogue, lang):
+        if b.role == "break":
+            role = label("break")
+        elif b.block.intervention and b.intervention is None:
+            role = "?"  # an id the catalogue does not know; `session check` says which
         else:
-            title, role = block.title, t(f"roles.{block.role}", lang)
-        start = f"{clock // 60 % 24:02d}:{clock % 60:02d}"
-        prefix = f"  {start}  {block.minutes:>3} {t('units.minutes', lang)}  {role:<14}  "
-        lines.append(f"{prefix}{title}")
-        if block.plan_b:
-            plan_b = ", ".join(catalogue.get(i).name(lang) if i in catalogue else i for i in block.plan_b)
-            lines.append(f"{' ' * len(prefix)}{label('plan_b')}: {plan_b}")
-        clock += block.minutes
+            role = t(f"roles.{b.role}", lang)
+        prefix = f"  {clock(b.start)}  {b.minutes:>3} {t('units.minutes', lang)}  {role:<14}  "
+        lines.append(f"{prefix}{b.title}")
+        if b.plan_b_titles:
+            lines.append(f"{' ' * len(prefix)}{label('plan_b')}: {', '.join(b.plan_b_titles)}")
     return "\n".join(lines)
 
 

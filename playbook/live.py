@@ -59,6 +59,8 @@ class LiveStatus:
     now: dt.datetime
     behind_minutes: int
     """How far the expected end has moved past the planned end (negative: ahead)."""
+    planned_start: dt.datetime
+    """The moment the run is measured from: the planned start, or the run's own start when far off it."""
 
     @property
     def remaining_seconds(self) -> int | None:
@@ -66,13 +68,21 @@ class LiveStatus:
             return None
         return int((self.current.end - self.now).total_seconds())
 
-    @property
-    def expected_end(self) -> dt.datetime | None:
-        return self.blocks[-1].end if self.blocks else None
-
 
 def _day(session: Session, now: dt.datetime) -> dt.date:
     return session.date or now.date()
+
+
+def actual_plan(
+    session: Session, states: tuple[BlockState, ...], anchor: dt.datetime, catalogue: Catalogue
+) -> Plan:
+    """The blocks with the minutes they took (or are now expected to take), from the actual first start;
+    planned like any agenda, so running late shows up in the findings."""
+    first = states[0].start if states else anchor
+    agenda = tuple(
+        replace(b.block, minutes=max(1, round((b.end - b.start).total_seconds() / 60))) for b in states
+    )
+    return plan(session.with_changes(agenda=agenda, start=first.time().replace(second=0)), catalogue)
 
 
 def timeline(session: Session, now: dt.datetime) -> LiveStatus:
@@ -111,7 +121,7 @@ def timeline(session: Session, now: dt.datetime) -> LiveStatus:
         minutes=sum(b.minutes for b in (run.planned or session.agenda))
     )
     behind = round(((states[-1].end if states else planned_end) - planned_end).total_seconds() / 60)
-    return LiveStatus(tuple(states), current, coming, now, behind)
+    return LiveStatus(tuple(states), current, coming, now, behind, planned_start)
 
 
 class Live:
@@ -131,13 +141,8 @@ class Live:
 
     def replan(self) -> Plan:
         """The agenda as it now stands, from the actual start, with its findings (running late shows)."""
-        s = self.session
         st = self.status()
-        first = st.blocks[0].start if st.blocks else dt.datetime.combine(_day(s, st.now), s.start)
-        actual = tuple(
-            replace(b.block, minutes=max(1, round((b.end - b.start).total_seconds() / 60))) for b in st.blocks
-        )
-        return plan(s.with_changes(agenda=actual, start=first.time().replace(second=0)), self.catalogue)
+        return actual_plan(self.session, st.blocks, st.planned_start, self.catalogue)
 
     # -- saving ----------------------------------------------------------------------------------------
 

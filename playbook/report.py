@@ -10,7 +10,6 @@ import base64
 import datetime as dt
 import html
 import mimetypes
-from dataclasses import replace
 from pathlib import Path
 
 import nbformat
@@ -20,7 +19,7 @@ from .catalogue import Catalogue
 from .charts import plan_vs_actual_chart, to_svg
 from .handout import _raw, _svg_img, export_html
 from .i18n import capitalised, t
-from .live import timeline
+from .live import actual_plan, timeline
 from .session import Session, SessionFile
 
 e = html.escape
@@ -34,20 +33,14 @@ def planned_and_actual(
     run = session.run
     planned = plan(session.with_changes(agenda=run.planned or session.agenda), catalogue)
     last = max([e.at for e in run.events] + [o.at for o in run.observations], default=None)
-    status = timeline(session, last) if last else timeline(session, _planned_start(session))
-    blocks = [s for s in status.blocks if s.status != "coming"] or list(status.blocks)
-    first = blocks[0].start if blocks else _planned_start(session)
-    agenda = tuple(
-        replace(s.block, minutes=max(1, round((s.end - s.start).total_seconds() / 60))) for s in blocks
-    )
-    actual = plan(session.with_changes(agenda=agenda, start=first.time().replace(second=0)), catalogue)
-    origin = _planned_start(session)
-    seen = [(round((o.at - origin).total_seconds() / 60), o.kind, o.note) for o in run.observations]
+    status = timeline(session, last or dt.datetime.combine(session.date or dt.date.today(), session.start))
+    blocks = tuple(s for s in status.blocks if s.status != "coming") or status.blocks
+    actual = actual_plan(session, blocks, status.planned_start, catalogue)
+    # Observations are placed from the same moment the run is measured from (its own start, for a rehearsal).
+    seen = [
+        (round((o.at - status.planned_start).total_seconds() / 60), o.kind, o.note) for o in run.observations
+    ]
     return planned, actual, seen
-
-
-def _planned_start(session: Session) -> dt.datetime:
-    return dt.datetime.combine(session.date or dt.date.today(), session.start)
 
 
 def _photo(path: Path, alt: str) -> str:

@@ -18,8 +18,9 @@ import nbformat
 
 from .catalogue import Catalogue, load_catalogue
 from .errors import PlaybookError
-from .handout import AUDIENCES, export_html, handout_name, write_handouts
+from .handout import AUDIENCES, export_html, write_handouts
 from .i18n import t
+from .session import load_session
 from .workspace import DEFAULT_EXAMPLE, copy_example, examples
 
 e = html.escape
@@ -106,15 +107,11 @@ def export_site(
     handouts = out / "handouts"
     links = []
     for name, path in examples().items():
+        lang_of = load_session(path).language
         for audience in AUDIENCES:
-            written += write_handouts([path], catalogue, audience, None, handouts)
-            lang_of = _session_language(path)
-            links.append(
-                (
-                    f"handouts/{handout_name(path, audience, lang_of)}",
-                    f"{name} · {t(f'handout.{audience}', lang_of)}",
-                )
-            )
+            [target] = write_handouts([path], catalogue, audience, None, handouts)
+            written.append(target)
+            links.append((f"handouts/{target.name}", f"{name} · {t(f'handout.{audience}', lang_of)}"))
     body = [f"<h1>{e(t('handout.index_title', lang))}</h1><p>{e(t('handout.index_intro', lang))}</p><ul>"]
     body += [f'<li><a href="{e(href)}">{e(title)}</a></li>' for href, title, _ in executed]
     body.append(f"</ul><h2>{e(t('handout.handouts', lang))}</h2><ul>")
@@ -128,10 +125,3 @@ def export_site(
         export_html(index, title=t("handout.index_title", lang), lang=lang, nav=nav).encode("utf-8"),
     )
     return [out / "index.html", *written]
-
-
-def _session_language(session_path: Path) -> str:
-    """The language a session file is written in (for naming its handout)."""
-    from .session import load_session
-
-    return load_session(session_path).language

@@ -108,8 +108,9 @@ class LiveCompanion(Snapshot, widgets.VBox):
         for kind, b in self.observe_buttons.items():
             b.on_click(lambda _, kind=kind: self._do(lambda: self.live.observe(kind)))
         self.note_button.on_click(lambda _: self._do(self._note))
-        self.groups_button.on_click(lambda _: self._do(lambda: self._groups(remember=True)))
-        self.reshuffle_button.on_click(lambda _: self._do(lambda: self._groups(remember=True)))
+        # A reshuffle is the same act: the pairs remembered so far are what it avoids.
+        self.groups_button.on_click(lambda _: self._do(self._groups))
+        self.reshuffle_button.on_click(lambda _: self._do(self._groups))
         self.result_button.on_click(lambda _: self._do(self._result))
         self.action_button.on_click(lambda _: self._do(self._action))
         self.report_button.on_click(lambda _: self._do(self.write_report))
@@ -194,11 +195,10 @@ class LiveCompanion(Snapshot, widgets.VBox):
         self.live.observe("note", self.note.value)
         self.note.value = ""
 
-    def _groups(self, remember: bool) -> None:
+    def _groups(self) -> None:
         names, teams = parse_people(self.people.value)
         self.groups = make_groups(names, self.group_size.value, teams, self.live.session.run.pairs)
-        if remember:
-            self.live.remember_groups(self.groups)
+        self.live.remember_groups(self.groups)
         items = "".join(f"<li>{e(', '.join(g))}</li>" for g in self.groups)
         self.groups_view.value = f"<ol>{items}</ol>"
 
