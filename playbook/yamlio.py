@@ -84,8 +84,15 @@ class _Dumper(yaml.SafeDumper):
     """
 
 
+_READ_AS_BREAKS = frozenset("\r\x85\u2028\u2029")
+"""Characters a YAML reader turns into line breaks: only a double-quoted (escaped) scalar keeps them."""
+
+
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value.strip("\n") else None
+    if _READ_AS_BREAKS.intersection(value):
+        style: str | None = '"'
+    else:
+        style = "|" if "\n" in value.strip("\n") else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 

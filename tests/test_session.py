@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -19,10 +20,12 @@ from playbook.session import (
     Session,
     SessionFile,
     check_references,
+    dump_session,
     load_session,
     new_session,
+    parse_session,
 )
-from playbook.yamlio import MAX_BYTES, dump_yaml
+from playbook.yamlio import MAX_BYTES, dump_yaml, parse_yaml
 
 from .conftest import EXAMPLE_EN, EXAMPLE_NL
 
@@ -333,3 +336,11 @@ def test_the_run_round_trips_with_its_moments(tmp_path: Path) -> None:
     (tmp_path / "bad.session.yaml").write_text(bad, encoding="utf-8")
     with pytest.raises(PlaybookError, match=r"run.observations\[0\].kind"):
         load_session(tmp_path / "bad.session.yaml")
+
+
+@pytest.mark.parametrize(
+    "text", ["end\x85", "one\u2028two", "para\u2029graph", "windows\r\nline", "ok\x85\nmixed"]
+)
+def test_text_with_characters_yaml_reads_as_line_breaks_is_saved_faithfully(text: str) -> None:
+    session = replace(new_session("Title", "en"), title=text)
+    assert parse_session(parse_yaml(dump_session(session), "x"), "x") == session
