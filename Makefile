@@ -8,9 +8,11 @@ WORKSPACE ?= $(CURDIR)/sessions
 # JupyterLab refuses to run as root unless told to; containers and CI machines often are root.
 LAB_FLAGS ?= --ServerApp.ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root,)
 START    := notebooks/00_start_here.ipynb
+HUB      := deploy/jupyterhub
+PROXY    := $(HUB)/node_modules/.bin/configurable-http-proxy
 
 .DEFAULT_GOAL := help
-.PHONY: help install lab test lint format bench handouts browser clean
+.PHONY: help install lab app hub hub-proxy test lint format bench handouts browser clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-9s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -23,6 +25,10 @@ $(VENV)/.runtime: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
 	@touch $@
 
+$(VENV)/.hub: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[hub]"
+	@touch $@ $(VENV)/.runtime
+
 $(VENV)/.test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
 	@touch $@ $(VENV)/.runtime
@@ -34,6 +40,28 @@ lab: $(VENV)/.runtime ## Install, then open JupyterLab on the start notebook wit
 	PLAYBOOK_WORKSPACE="$(WORKSPACE)" $(BIN)/jupyter lab $(LAB_FLAGS) \
 		--ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/$(START)
 
+# APP_FLAGS: e.g. "--port 9000 --no-browser"; see `playbook app --help`.
+app: $(VENV)/.runtime ## Install, then serve notebooks 00-05 as a web app without code (Voila) on the same sessions
+	@mkdir -p "$(WORKSPACE)"
+	PLAYBOOK_WORKSPACE="$(WORKSPACE)" $(BIN)/playbook app notebooks $(APP_FLAGS)
+
+# JupyterHub's proxy is a Node.js program; npm installs the version pinned in $(HUB)/package-lock.json.
+$(PROXY): $(HUB)/package.json $(HUB)/package-lock.json
+	@if ! command -v npm >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Debian's nodejs and npm for the hub's proxy"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	fi
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix $(HUB) --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+		echo "npm is missing: run 'sudo apt-get install nodejs npm' (the hub test is skipped, and fails under CI=true)" >&2; \
+	fi
+
+hub-proxy: $(PROXY) ## Install the hub's proxy (configurable-http-proxy, from npm) into deploy/jupyterhub
+
+hub: $(VENV)/.hub $(PROXY) ## Install, then start a workshop JupyterHub on http://127.0.0.1:8000 (README: workshops)
+	$(BIN)/jupyterhub -f $(HUB)/jupyterhub_config.py
+
 # Browser tests drive Debian's Chromium through Python playwright (never a downloaded browser).
 browser: ## Make sure Debian's chromium is installed (as root with apt-get); the browser tests need it
 	@if command -v chromium >/dev/null 2>&1; then :; \
@@ -44,7 +72,7 @@ browser: ## Make sure Debian's chromium is installed (as root with apt-get); the
 		echo "chromium is missing: run 'sudo apt-get install chromium' (browser tests are skipped, and fail under CI=true)" >&2; \
 	fi
 
-test: $(VENV)/.test browser ## Install with the test extras, then lint and run every test (browser tests included)
+test: $(VENV)/.test browser $(PROXY) ## Install with the test extras, then lint and run every test (browser and hub included)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
@@ -66,5 +94,5 @@ handouts: $(VENV)/.runtime ## Build the example handouts (build/handouts) and th
 	$(BIN)/playbook export notebooks -o build/site
 
 clean: ## Remove the virtual environment, caches and build output (not your sessions)
-	rm -rf $(VENV) build dist .pytest_cache .ruff_cache
+	rm -rf $(VENV) build dist .pytest_cache .ruff_cache $(HUB)/node_modules
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

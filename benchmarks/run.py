@@ -284,6 +284,11 @@ def main() -> None:
 
     rows += _widget_rows()
     rows += _handout_rows()
+    if "--no-servers" not in sys.argv:  # the app, the browser tests and the hub take a few minutes
+        from apps import app_rows, test_rows
+
+        rows += app_rows()
+        rows += test_rows()
 
     width = max(len(r[0]) for r in rows)
     print(f"\n{'benchmark'.ljust(width)}  {'result':>10}  note")

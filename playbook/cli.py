@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import __version__
+from .app import DEFAULT_PORT
 from .catalogue import (
     LAYERS,
     ROLES,
@@ -51,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     top = p.add_subparsers(
         dest="area",
         required=True,
-        metavar="{catalogue,session,diagnose,suggest,plan,arc,handout,export,report}",
+        metavar="{catalogue,session,diagnose,suggest,plan,arc,handout,export,report,init,app}",
         parser_class=_Parser,
     )
 
@@ -130,6 +131,29 @@ def _parser() -> argparse.ArgumentParser:
     )
     c.add_argument("notebooks", type=Path, help="the folder of notebooks")
     c.add_argument("-o", "--output", type=Path, required=True, help="the site folder, e.g. build/site")
+    c.set_defaults(command=None)
+
+    c = top.add_parser(
+        "init", help="copy the notebooks and example sessions into a folder of your own (or a participant's)"
+    )
+    c.add_argument("dir", type=Path, metavar="DIR", help="the folder, e.g. ~/playbook")
+    c.add_argument(
+        "--refresh-notebooks",
+        action="store_true",
+        help="replace the notebooks with this version's (the old ones are kept as .bak; sessions are never touched)",
+    )
+    c.set_defaults(command=None)
+
+    c = top.add_parser("app", help="serve the facilitator's notebooks as a web app without code (Voilà)")
+    c.add_argument(
+        "dir",
+        type=Path,
+        nargs="?",
+        metavar="DIR",
+        help="a folder made by 'playbook init' (default: the one you are in, else the shipped notebooks)",
+    )
+    c.add_argument("--port", type=int, help=f"the port (default: {DEFAULT_PORT}, or a free one)")
+    c.add_argument("--no-browser", action="store_true", help="do not open a browser")
     c.set_defaults(command=None)
     return p
 
@@ -519,6 +543,20 @@ def _session_next(args: argparse.Namespace) -> None:
     print(t("session.created", _lang(args, session), path=path))
 
 
+def _init(args: argparse.Namespace) -> None:
+    from .workspace import init_folder
+
+    report = init_folder(args.dir, refresh_notebooks=args.refresh_notebooks)
+    print(f"{report.folder}: {len(report.copied)} files copied, {len(report.kept)} already there and kept")
+    print(f"open {report.folder / '00_start_here.ipynb'} in JupyterLab, or run: playbook app {report.folder}")
+
+
+def _app(args: argparse.Namespace) -> None:
+    from .app import plan, serve
+
+    serve(plan(args.dir, args.port, open_browser=not args.no_browser))
+
+
 def render_profile(p: Profile) -> str:
     """The profile as plain text: every score, estimate and finding followed by its reasons."""
     lang = p.language
@@ -594,6 +632,8 @@ _COMMANDS = {
     ("handout", None): _handout,
     ("export", None): _export,
     ("report", None): _report,
+    ("init", None): _init,
+    ("app", None): _app,
 }
 
 

@@ -26,11 +26,35 @@ def i18n_dir() -> Path:
     return assets_dir() / "i18n"
 
 
+MARKER = ".playbook-folder"
+"""Written by ``playbook init``: its folder keeps its sessions in ``sessions/`` beside the notebooks."""
+
+
+def notebooks_dir() -> Path:
+    """The shipped notebooks: inside the package when installed as a wheel, ``./notebooks`` in a checkout."""
+    inside = _PACKAGE / "notebooks"
+    return inside if inside.is_dir() else _PACKAGE.parent / "notebooks"
+
+
+def playbook_folder(start: Path | None = None) -> Path | None:
+    """The ``playbook init`` folder that ``start`` (default: the working directory) lies in, if any."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / MARKER).is_file():
+            return folder
+    return None
+
+
 def workspace() -> Path:
     """The folder holding a facilitator's own session documents.
 
-    ``PLAYBOOK_WORKSPACE`` wins (``make lab`` points it at ``./sessions``); otherwise ``~/playbook``.
-    Shipped examples are copied here before they are opened, so editing never changes the originals.
+    ``PLAYBOOK_WORKSPACE`` wins (``make lab`` points it at ``./sessions``). A notebook opened from a
+    folder made by ``playbook init`` (its kernel runs there) uses that folder's ``sessions/``, so every
+    participant on a shared hub works in their own copy. Otherwise ``~/playbook``. Shipped examples
+    are copied here before they are opened, so editing never changes the originals.
     """
     env = os.environ.get("PLAYBOOK_WORKSPACE")
-    return Path(env).expanduser() if env else Path.home() / "playbook"
+    if env:
+        return Path(env).expanduser()
+    folder = playbook_folder()
+    return folder / "sessions" if folder else Path.home() / "playbook"

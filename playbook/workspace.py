@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 import shutil
 import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import PlaybookError
-from .paths import examples_dir, workspace
+from .paths import MARKER, examples_dir, notebooks_dir, workspace
 from .session import SUFFIX, SessionFile, new_session
 from .yamlio import write_text_atomic
 
@@ -109,3 +110,48 @@ def open_current(path: str | Path | None = None) -> SessionFile:
     if current is not None:
         return SessionFile.open(current)
     return open_example()
+
+
+@dataclass
+class InitReport:
+    """What ``init_folder`` did: files copied, and files left alone because they were already there."""
+
+    folder: Path
+    copied: list[Path] = field(default_factory=list)
+    kept: list[Path] = field(default_factory=list)
+
+
+_MARKER_TEXT = """\
+# This folder was made by `playbook init`. The notebooks here keep their session documents in
+# ./sessions, so this copy of the playbook is self-contained. Delete this file to use ~/playbook instead.
+"""
+
+
+def init_folder(folder: str | Path, refresh_notebooks: bool = False) -> InitReport:
+    """Give one person their own playbook: the notebooks and the example sessions, copied into ``folder``.
+
+    A trainer runs this for each participant (a hub does it at every start): files that are already
+    there are kept, so a participant's sessions and notes are never overwritten. ``refresh_notebooks``
+    replaces the notebooks with the shipped ones (after an upgrade) and still leaves every session alone.
+    """
+    root = Path(folder).expanduser()
+    if root.exists() and not root.is_dir():
+        raise PlaybookError.at(root, "", "this is a file, not a folder; choose a folder for the playbook")
+    source = notebooks_dir()
+    notebooks = sorted(p for p in source.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+    if not notebooks:
+        raise PlaybookError.at(source, "", "the shipped notebooks are missing; reinstall the playbook")
+    report = InitReport(_ensure(root).resolve())
+    plan = [(nb, root / nb.relative_to(source), refresh_notebooks) for nb in notebooks]
+    plan += [(ex, root / "sessions" / ex.name, False) for ex in examples().values()]
+    for src, target, replace in plan:
+        if target.exists() and not replace:
+            report.kept.append(target)
+            continue
+        _ensure(target.parent)
+        write_text_atomic(target, src.read_text(encoding="utf-8"), overwrite=True)
+        report.copied.append(target)
+    marker = root / MARKER
+    if not marker.exists():
+        write_text_atomic(marker, _MARKER_TEXT)
+    return report

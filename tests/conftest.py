@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,6 +14,16 @@ from playbook.catalogue import Catalogue, load_catalogue
 from playbook.paths import examples_dir
 
 ROOT = Path(__file__).resolve().parent.parent
+# Debian's Chromium, never a browser downloaded by playwright.
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 EXAMPLE_NL = examples_dir() / "samen-een-servicedesk.session.yaml"
 EXAMPLE_EN = examples_dir() / "quarterly-retrospective.session.yaml"
 
@@ -56,3 +68,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 def pytest_make_collect_report(collector: pytest.Collector):
     outcome = yield
     _fail_skips_on_ci(outcome.get_result())
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for the whole run; each test opens its own context."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (make browser installs it)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()

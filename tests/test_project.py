@@ -35,8 +35,8 @@ def test_environment_yml_lists_the_same_runtime_dependencies_as_pyproject() -> N
 def test_core_does_not_import_views() -> None:
     code = (
         "import sys, playbook, playbook.session, playbook.catalogue, playbook.workspace, playbook.cli,"
-        " playbook.diagnosis, playbook.recommend, playbook.agenda, playbook.live, playbook.groups;"
-        "heavy = [m for m in ('ipywidgets', 'matplotlib', 'nbconvert', 'nbclient', 'IPython') if m in sys.modules];"
+        " playbook.diagnosis, playbook.recommend, playbook.agenda, playbook.live, playbook.groups, playbook.app;"
+        "heavy = [m for m in ('ipywidgets', 'matplotlib', 'nbconvert', 'nbclient', 'IPython', 'voila', 'jupyterhub', 'tornado') if m in sys.modules];"
         "print(','.join(heavy))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import re
 from pathlib import Path
 
 from playbook.ui import ExportPanel, SessionBinding
@@ -25,3 +27,15 @@ def test_export_errors_are_messages(example: Path, tmp_path: Path) -> None:
     panel = ExportPanel(SessionBinding.open(example), folder=blocker / "handouts")
     assert panel.export() == []
     assert "could not" in panel.result.value.lower() or "cannot" in panel.result.value.lower()
+
+
+def test_the_handout_is_also_offered_as_a_download_for_the_app(example: Path, tmp_path: Path) -> None:
+    """The Voilà app and a hub cannot serve files beside the sessions: the link carries the file itself."""
+    panel = ExportPanel(SessionBinding.open(example), folder=tmp_path / "handouts")
+    panel.button.click()
+    match = re.search(
+        r"href='data:text/html;base64,([A-Za-z0-9+/=]+)' download='([^']+)'", panel.result.value
+    )
+    assert match, panel.result.value[:300]
+    assert base64.b64decode(match.group(1)) == panel.written[0].read_bytes()
+    assert match.group(2) == panel.written[0].name

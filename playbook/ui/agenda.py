@@ -87,7 +87,8 @@ class AgendaBuilder(Snapshot, widgets.VBox):
         self.status = widgets.HTML()
         self.timeline = widgets.HTML()
         self.findings = widgets.HTML()
-        self.arc = widgets.HTML()
+        self.arc = widgets.HTML().add_class("pb-arc")
+        self.timeline.add_class("pb-timeline")
 
         self.choice = widgets.Dropdown(
             description=t("agenda.work_form", lang),
@@ -194,13 +195,21 @@ class AgendaBuilder(Snapshot, widgets.VBox):
             widgets.HBox(),
             widgets.HTML(layout=widgets.Layout(width="7.5em")),
             widgets.HTML(layout=widgets.Layout(width="22em")),
-            widgets.BoundedIntText(min=1, max=DAY_MINUTES, layout=widgets.Layout(width="5.5em")),
+            widgets.BoundedIntText(
+                min=1,
+                max=DAY_MINUTES,
+                layout=widgets.Layout(width="5.5em"),
+                tooltip=t("agenda.minutes", self.lang),
+            ),
             widgets.Button(icon="arrow-up", layout=small, tooltip=t("agenda.up", self.lang)),
             widgets.Button(icon="arrow-down", layout=small, tooltip=t("agenda.down", self.lang)),
             widgets.Button(icon="trash", layout=small, tooltip=t("agenda.remove", self.lang)),
             widgets.Button(icon="pencil", layout=small, tooltip=t("agenda.edit", self.lang)),
         )
         row.box.children = [row.time, row.title, row.minutes, row.up, row.down, row.edit, row.remove]
+        # Stable class names: the end-to-end tests (and a user's own CSS) find the parts by them.
+        row.box.add_class("pb-agenda-row")
+        row.minutes.add_class("pb-minutes")
         row.minutes.observe(lambda c: self.set_minutes(n, c["new"]), names="value")
         row.up.on_click(lambda _: self.move(n, -1))
         row.down.on_click(lambda _: self.move(n, +1))

@@ -55,7 +55,7 @@ class BriefForm(Snapshot, widgets.VBox):
             )
             if area:
                 w.layout = widgets.Layout(width="50em", height="6em")
-            return w
+            return w.add_class(f"pb-brief-{key}")  # a stable name for tests and custom CSS
 
         self.client = text("client", s.brief.client)
         self.wish = text("wish", s.brief.wish, area=True)

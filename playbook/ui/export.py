@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import os
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -14,6 +13,7 @@ from ..handout import AUDIENCES, write_handouts
 from ..i18n import LANGUAGE_NAMES, LANGUAGES, t
 from ..paths import workspace
 from .binding import SessionBinding
+from .links import file_links
 from .static import Snapshot
 
 e = html.escape
@@ -49,7 +49,7 @@ class ExportPanel(Snapshot, widgets.VBox):
         super().__init__([self.audience, self.language, self.button, self.result])
 
     def export(self) -> list[Path]:
-        """Write the handout; show a link relative to the notebook so JupyterLab opens it."""
+        """Write the handout; link it for JupyterLab and offer it as a download (the app, a hub)."""
         try:
             self.written = write_handouts(
                 [self.binding.path], self.catalogue, self.audience.value, self.language.value, self.folder
@@ -59,12 +59,7 @@ class ExportPanel(Snapshot, widgets.VBox):
                 f"<p style='color:#b00020'>{e(t('start.error', self.lang, message=str(exc)))}</p>"
             )
             return []
-        links = []
-        for path in self.written:
-            href = os.path.relpath(path, Path.cwd()).replace(os.sep, "/")
-            links.append(
-                f"<a href='{e(href)}' target='_blank' rel='noopener'>{e(path.name)}</a> <small>({e(str(path))})</small>"
-            )
+        links = [file_links(path, self.lang) for path in self.written]
         self.result.value = (
             "<p>"
             + "<br>".join(e(t("handout.exported", self.lang, path="")) + link for link in links)

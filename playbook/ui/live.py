@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import html
-import os
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from ..i18n import t
 from ..live import Clock, Live, system_clock
 from ..session import OBSERVATIONS, Block, SessionFile
 from .agenda import findings_html
+from .links import file_links
 from .static import Snapshot
 
 e = html.escape
@@ -238,8 +238,9 @@ class LiveCompanion(Snapshot, widgets.VBox):
         return target
 
     def _link(self, path: Path) -> None:
-        href = os.path.relpath(path, Path.cwd()).replace(os.sep, "/")
-        self.after.value = f"<p>{e(t('handout.exported', self.lang, path=''))}<a href='{e(href)}' target='_blank' rel='noopener'>{e(path.name)}</a></p>"
+        self.after.value = (
+            f"<p>{e(t('handout.exported', self.lang, path=''))}{file_links(path, self.lang)}</p>"
+        )
 
     # -- showing ---------------------------------------------------------------------------------------
 

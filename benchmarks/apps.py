@@ -1,0 +1,79 @@
+"""The figures of the app, the browser tests and the hub (part of `make bench`).
+
+- From typing `make app` to the notebook list answering, and to notebook 03 drawn in Chromium with its
+  arc (the kernel has run the notebook and the widgets have rendered).
+- How long the end-to-end tests (JupyterLab and the app) and the three-participant hub test take.
+- Memory per hub participant with notebook 01 open and run: proportional set size (shared pages split
+  fairly) of their single-user server with its kernel, as the hub test records it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests import servers  # noqa: E402  (the same server helpers as the tests)
+from tests.conftest import ARGS, CHROMIUM  # noqa: E402
+
+
+def app_rows() -> list[tuple[str, str, str]]:
+    """Start `make app` exactly as a user does and time the first render of notebook 03."""
+    from playwright.sync_api import sync_playwright
+
+    port = servers.free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        env = servers.jupyter_env(Path(tmp), WORKSPACE=str(Path(tmp) / "sessions"))
+        argv = ["make", "--no-print-directory", "app", f"APP_FLAGS=--no-browser --port {port}"]
+        with servers.Server(argv, env, ROOT, Path(tmp) / "app.log", port) as app:
+            listed = app.wait("/")
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+                page = browser.new_page()
+                page.goto(f"{app.base}/voila/render/03_design_the_session.ipynb")
+                page.locator(".pb-arc svg").wait_for(state="attached", timeout=180_000)
+                first = time.perf_counter() - app.started
+                start = time.perf_counter()
+                page.reload()
+                page.locator(".pb-arc svg").wait_for(state="attached", timeout=180_000)
+                again = time.perf_counter() - start
+                browser.close()
+    return [
+        ("make app → notebook list answers", f"{listed:.1f} s", "venv already installed"),
+        ("make app → notebook 03 rendered with its arc", f"{first:.1f} s", "first render, cold kernel"),
+        ("app: notebook 03 opened again", f"{again:.1f} s", "a new kernel runs the notebook"),
+    ]
+
+
+def test_rows() -> list[tuple[str, str, str]]:
+    """Run the end-to-end and hub tests once and report their durations and the hub's memory."""
+    out = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "--durations=0", "-p", "no:cacheprovider",
+         "tests/test_e2e.py", "tests/test_hub.py"],
+        cwd=ROOT, capture_output=True, text=True, env={**os.environ, "CI": "true"},
+    ).stdout  # fmt: skip
+    durations = {
+        m.group(2): float(m.group(1)) for m in re.finditer(r"^([\d.]+)s call\s+tests/\S+::(\S+)", out, re.M)
+    }
+    if not durations:
+        return [("end-to-end tests", "failed", out.strip().splitlines()[-1] if out.strip() else "no output")]
+    rows = [(f"test {name}", f"{seconds:.1f} s", "pytest --durations") for name, seconds in durations.items()]
+    memory_file = ROOT / "build" / "test-artifacts" / "hub" / "memory.json"
+    if memory_file.exists():
+        memory = json.loads(memory_file.read_text())["pss_mib_per_user"]
+        rows.append(
+            (
+                "hub: memory per participant, notebook 01 run",
+                f"{max(memory.values())} MiB",
+                "PSS of server + kernel; " + ", ".join(f"{u} {m}" for u, m in memory.items()),
+            )
+        )
+    return rows

@@ -1,0 +1,122 @@
+"""App mode: the facilitator's notebooks served by Voilà as a web app without code, on localhost.
+
+The app runs the same notebooks on the same session documents as JupyterLab; only the code is hidden.
+Voilà is started in this process with a traitlets ``Config`` (a few of its settings are not reachable
+from its command line), our own page template (no stylesheets from a CDN) and only the notebooks of
+the facilitator's path listed: the start page and 01–05, not the trainer's workshop folder.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import PlaybookError
+from .paths import MARKER, assets_dir, notebooks_dir
+
+PATH = (
+    "00_start_here.ipynb",
+    "01_brief_and_diagnosis.ipynb",
+    "02_choose_interventions.ipynb",
+    "03_design_the_session.ipynb",
+    "04_export_the_handout.ipynb",
+    "05_run_the_session.ipynb",
+)
+"""The notebooks the app serves, in the order of the facilitator's path."""
+TEMPLATE = "playbook"
+DEFAULT_PORT = 8866
+
+
+@dataclass(frozen=True)
+class AppPlan:
+    """Everything needed to start the app, worked out (and checked) before Voilà is imported."""
+
+    folder: Path
+    port: int
+    ip: str
+    open_browser: bool
+    hidden: tuple[str, ...]
+
+    @property
+    def url(self) -> str:
+        """The app's front page: the facilitator's notebooks, in order."""
+        return f"http://{self.ip}:{self.port}/"
+
+
+def free_port(ip: str = "127.0.0.1") -> int:
+    """A TCP port nobody listens on right now (the OS picks it)."""
+    with socket.socket() as s:
+        s.bind((ip, 0))
+        return int(s.getsockname()[1])
+
+
+def plan(
+    folder: str | Path | None = None,
+    port: int | None = None,
+    open_browser: bool = True,
+    ip: str = "127.0.0.1",
+) -> AppPlan:
+    """Check the folder and port and decide what to hide; raises ``PlaybookError`` for a user mistake."""
+    root = Path(folder).expanduser().resolve() if folder else _default_folder()
+    missing = [name for name in PATH if not (root / name).is_file()]
+    if not root.is_dir() or missing:
+        raise PlaybookError.at(
+            root,
+            "",
+            f"not a playbook folder: {', '.join(missing) if root.is_dir() else 'no such folder'} missing; "
+            "make one with 'playbook init FOLDER'",
+        )
+    if port is not None and not 0 < port < 65536:
+        raise PlaybookError(f"--port {port} is not a port number (1–65535)")
+    chosen = port if port is not None else DEFAULT_PORT
+    with socket.socket() as s:
+        try:
+            s.bind((ip, chosen))
+        except OSError:
+            if port is not None:
+                raise PlaybookError(f"port {port} is in use; choose another with --port") from None
+            chosen = free_port(ip)
+    hidden = (*sorted(p.name for p in root.iterdir() if p.name not in PATH), "*.bak")
+    return AppPlan(root, chosen, ip, open_browser, hidden)
+
+
+def _default_folder() -> Path:
+    """The playbook folder the working directory is in (``playbook init``), else the shipped notebooks."""
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / MARKER).is_file():
+            return folder
+    return notebooks_dir()
+
+
+def voila_share() -> Path:
+    """The data folder holding our Voilà template (``voila/templates/playbook``)."""
+    return assets_dir()
+
+
+def serve(app: AppPlan) -> None:
+    """Start Voilà on ``app`` and serve until interrupted (Ctrl-C)."""
+    from traitlets.config import Config
+    from voila.app import Voila
+
+    # Voilà finds templates on the Jupyter data path; kernels inherit it, which is harmless.
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (str(voila_share()), os.environ.get("JUPYTER_PATH", "")) if p
+    )
+    config = Config()
+    config.ContentsManager.hide_globs = [*app.hidden, "__pycache__", "*.pyc", ".ipynb_checkpoints"]
+    config.VoilaConfiguration.template = TEMPLATE
+    config.VoilaConfiguration.show_tracebacks = False
+    # The handouts and reports notebook 04 and 05 link to, besides Voilà's default images.
+    config.VoilaConfiguration.file_allowlist = [r".*\.(png|jpg|jpeg|gif|svg|html)"]
+    args = [
+        str(app.folder),
+        f"--port={app.port}",
+        f"--Voila.ip={app.ip}",
+        "--Voila.port_retries=0",
+        f"--Voila.open_browser={app.open_browser}",
+    ]
+    print(f"playbook app: {app.url} serves {app.folder} (Ctrl-C stops it)", flush=True)
+    Voila.launch_instance(args, config=config)
