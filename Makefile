@@ -85,8 +85,8 @@ format: $(VENV)/.test ## Format the code and fix what ruff can fix
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: $(VENV)/.test ## Print the benchmark table (import time, catalogue load and search)
-	$(BIN)/python benchmarks/run.py
+bench: $(VENV)/.test $(PROXY) ## Print the benchmark table (BENCH_FLAGS=--no-servers skips the app and hub)
+	$(BIN)/python benchmarks/run.py $(BENCH_FLAGS)
 
 handouts: $(VENV)/.runtime ## Build the example handouts (build/handouts) and the playbook site (build/site)
 	$(BIN)/playbook handout assets/examples/*.session.yaml --audience participants -o build/handouts

@@ -68,12 +68,20 @@ def test_rows() -> list[tuple[str, str, str]]:
     rows = [(f"test {name}", f"{seconds:.1f} s", "pytest --durations") for name, seconds in durations.items()]
     memory_file = ROOT / "build" / "test-artifacts" / "hub" / "memory.json"
     if memory_file.exists():
-        memory = json.loads(memory_file.read_text())["pss_mib_per_user"]
+        measured = json.loads(memory_file.read_text())
+        memory, cpu = measured["pss_mib_per_user"], measured["cpu_seconds_per_user"]
         rows.append(
             (
                 "hub: memory per participant, notebook 01 run",
                 f"{max(memory.values())} MiB",
                 "PSS of server + kernel; " + ", ".join(f"{u} {m}" for u, m in memory.items()),
+            )
+        )
+        rows.append(
+            (
+                "hub: CPU per participant, login to notebook 01 run",
+                f"{max(cpu.values()):.1f} s",
+                "CPU seconds of server + kernel; " + ", ".join(f"{u} {c}" for u, c in cpu.items()),
             )
         )
     return rows

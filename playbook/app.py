@@ -27,6 +27,9 @@ PATH = (
 """The notebooks the app serves, in the order of the facilitator's path."""
 TEMPLATE = "playbook"
 DEFAULT_PORT = 8866
+KERNEL_IDLE_SECONDS = 600
+CULL_INTERVAL_SECONDS = 60
+"""A closed page's kernel is stopped after this long; saving is immediate, so nothing is lost."""
 
 
 @dataclass(frozen=True)
@@ -109,8 +112,12 @@ def serve(app: AppPlan) -> None:
     config.ContentsManager.hide_globs = [*app.hidden, "__pycache__", "*.pyc", ".ipynb_checkpoints"]
     config.VoilaConfiguration.template = TEMPLATE
     config.VoilaConfiguration.show_tracebacks = False
-    # The handouts and reports notebook 04 and 05 link to, besides Voilà's default images.
-    config.VoilaConfiguration.file_allowlist = [r".*\.(png|jpg|jpeg|gif|svg|html)"]
+    # Voilà asks to shut a page's kernel down when the page closes, but that request is refused for a
+    # missing XSRF token (voila-dashboards/voila#1458). Kernels of closed pages are culled instead, so a
+    # day of clicking through the app does not pile up kernels; an open page keeps its kernel.
+    config.MappingKernelManager.cull_interval = CULL_INTERVAL_SECONDS
+    config.MappingKernelManager.cull_idle_timeout = KERNEL_IDLE_SECONDS
+    config.MappingKernelManager.cull_connected = False
     args = [
         str(app.folder),
         f"--port={app.port}",

@@ -144,8 +144,7 @@ def app(folder: Path, home: Path, log: Path) -> Server:
     return Server(argv, jupyter_env(home), folder, log, port)
 
 
-def process_tree_memory(pid: int) -> int:
-    """Proportional set size (bytes) of ``pid`` and all its descendants: shared pages counted fairly."""
+def _descendants(pid: int) -> list[int]:
     children: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -153,18 +152,37 @@ def process_tree_memory(pid: int) -> int:
         except OSError:
             continue
         children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    total, todo = 0, [pid]
+    found, todo = [], [pid]
     while todo:
         current = todo.pop()
+        found.append(current)
         todo.extend(children.get(current, []))
+    return found
+
+
+def process_tree_memory(pid: int) -> int:
+    """Proportional set size (bytes) of ``pid`` and all its descendants: shared pages counted fairly."""
+    total = 0
+    for current in _descendants(pid):
         try:
             rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
         except OSError:
             continue
-        for line in rollup.splitlines():
-            if line.startswith("Pss:"):
-                total += int(line.split()[1]) * 1024
+        total += sum(int(line.split()[1]) * 1024 for line in rollup.splitlines() if line.startswith("Pss:"))
     return total
+
+
+def process_tree_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) that ``pid`` and its descendants have used so far, finished children included."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for current in _descendants(pid):
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(v) for v in fields[11:15])  # utime, stime, cutime, cstime
+    return total / ticks
 
 
 HUB_CONFIG = ROOT / "deploy" / "jupyterhub" / "jupyterhub_config.py"

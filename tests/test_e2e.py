@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from playbook.agenda import clock, plan
+from playbook.app import PATH
 from playbook.catalogue import Catalogue
 from playbook.session import SessionFile
 from playbook.workspace import DEFAULT_EXAMPLE, init_folder
@@ -56,6 +57,8 @@ def page(browser: Any) -> Iterator[Any]:
             r.abort()
 
     context.route("**/*", route)
+    page.refused = []  # responses with an error status, by URL
+    page.on("response", lambda r: page.refused.append(r.url) if r.status >= 400 else None)
     page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda exc: page.errors.append(str(exc)))
     yield page
@@ -137,3 +140,31 @@ def test_notebook_03_in_the_app(page: Any, folder: Path, tmp_path: Path, catalog
         assert page.get_by_text("SessionBinding").count() == 0, "the app shows code"
     assert page.outside == [], "the app asked the network for something"
     assert page.errors == [], "the app logged errors in the browser"
+
+
+def test_every_notebook_of_the_path_works_in_the_app(page: Any, folder: Path, tmp_path: Path) -> None:
+    """Each of 00–05 runs in the app without an error and without showing code; the live clock ticks."""
+    with servers.app(folder, tmp_path, tmp_path / "app.log") as app:
+        app.wait("/")
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        for notebook in PATH:
+            page.goto(f"{app.base}/voila/render/{notebook}")
+            page.locator(".widget-box, .jupyter-widgets").first.wait_for(state="attached", timeout=180_000)
+            page.screenshot(path=str(ARTIFACTS / f"app-{notebook.removesuffix('.ipynb')}.png"))
+            text = page.locator("body").inner_text()
+            assert "Traceback" not in text and "error when executing" not in text.lower(), notebook
+            assert page.locator(".jp-InputArea-editor, .cm-editor").count() == 0, f"{notebook} shows code"
+
+        # Notebook 05 is open: start the session from the browser, then watch the countdown tick.
+        page.locator(".pb-live-start").click()
+        session = session_path(folder)
+        assert eventually(lambda: SessionFile.open(session).session.run.started), "the start was not saved"
+        now = page.locator(".pb-live-now")
+        seen = now.inner_text()
+        assert eventually(lambda: now.inner_text() != seen, 10), "the countdown does not tick in the app"
+    # Leaving a page, Voilà asks to shut its kernel down and is refused (voila-dashboards/voila#1458);
+    # the app culls those kernels instead. Every other request must have succeeded, without errors.
+    beacons = [u for u in page.refused if "/voila/api/shutdown/" in u]
+    assert len(beacons) == len(PATH) - 1 and beacons == page.refused
+    assert page.outside == []
+    assert [m for m in page.errors if "403 (Forbidden)" not in m] == []

@@ -52,9 +52,9 @@ class LiveCompanion(Snapshot, widgets.VBox):
                 description=t(key, lang), icon=icon, button_style=style, layout=widgets.Layout(width="auto")
             )
 
-        self.now = widgets.HTML()
+        self.now = widgets.HTML().add_class("pb-live-now")
         self.message = widgets.HTML()
-        self.start_button = button("live.start", "play", "primary")
+        self.start_button = button("live.start", "play", "primary").add_class("pb-live-start")
         self.finish_button = button("live.finish", "stop")
         self.plan_b_button = button("live.plan_b", "exchange")
         self.cut_button = button("live.cut", "cut")
