@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import PlaybookError
-from .paths import MARKER, assets_dir, notebooks_dir
+from .paths import assets_dir, notebooks_dir, playbook_folder
 
 PATH = (
     "00_start_here.ipynb",
@@ -87,11 +87,7 @@ def plan(
 
 def _default_folder() -> Path:
     """The playbook folder the working directory is in (``playbook init``), else the shipped notebooks."""
-    here = Path.cwd()
-    for folder in (here, *here.parents):
-        if (folder / MARKER).is_file():
-            return folder
-    return notebooks_dir()
+    return playbook_folder() or notebooks_dir()
 
 
 def voila_share() -> Path:
