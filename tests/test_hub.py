@@ -54,6 +54,17 @@ def test_three_participants_each_run_notebook_01_in_their_own_playbook(browser: 
                 client.press("Tab")
                 page.screenshot(path=str(shots / f"{user}-01.png"))
 
+            # Names become home folders here: one that climbs out of its folder must not log in.
+            intruder = browser.new_context()
+            contexts.append(intruder)
+            page = intruder.new_page()
+            page.goto(f"{hub.base}/hub/login")
+            page.fill("#username_input", "../escape")
+            page.fill("#password_input", password)
+            page.click("#login_submit")
+            page.get_by_text("Invalid username or password").wait_for(timeout=30_000)
+            assert not (state / "escape").exists() and not (state / "homes" / "escape").exists()
+
             running = servers.hub_servers()
             assert set(USERS) <= set(running), f"not all three servers run side by side: {running}"
             for user in USERS:
