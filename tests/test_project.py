@@ -6,7 +6,10 @@ import re
 import subprocess
 import sys
 import tomllib
+import zipfile
+from pathlib import Path
 
+import pytest
 import yaml
 
 from playbook.i18n import LANGUAGES, strings, t
@@ -86,3 +89,33 @@ def test_every_vocabulary_word_has_a_label_in_both_languages() -> None:
     }.items():
         for lang in LANGUAGES:
             assert all(f"{group}.{w}" in strings(lang) for w in words), (group, lang)
+
+
+@pytest.mark.slow
+def test_the_wheel_carries_notebooks_assets_and_the_app_template_but_no_clutter(tmp_path: Path) -> None:
+    """A hub installs the playbook from a wheel (pip install DIR): `playbook init` and the app need these."""
+    checkpoint = ROOT / "notebooks" / ".ipynb_checkpoints" / "stray-checkpoint.ipynb"
+    made = not checkpoint.parent.exists()
+    checkpoint.parent.mkdir(exist_ok=True)
+    checkpoint.write_text("{}")
+    try:
+        subprocess.run(
+            [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path), str(ROOT)],
+            check=True,
+            capture_output=True,
+        )
+    finally:
+        checkpoint.unlink()
+        if made:
+            checkpoint.parent.rmdir()
+    (wheel,) = tmp_path.glob("playbook-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    shipped = {
+        f"playbook/notebooks/{p.relative_to(ROOT / 'notebooks')}"
+        for p in (ROOT / "notebooks").rglob("*.ipynb")
+        if ".ipynb_checkpoints" not in p.parts
+    }
+    assert shipped <= names
+    assert "playbook/assets/voila/templates/playbook/index.html.j2" in names
+    assert "playbook/assets/examples/samen-een-servicedesk.session.yaml" in names
+    assert not [n for n in names if ".ipynb_checkpoints" in n or "__pycache__" in n]
