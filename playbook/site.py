@@ -57,6 +57,14 @@ def _nav(pages: list[tuple[str, str]], lang: str) -> str:
     return "<ul>" + "".join(items) + "</ul>"
 
 
+def _site_links(page: str, path: Path, pages: list[tuple[str, Path]]) -> str:
+    """Links between notebooks ("Next on the path") point at their pages in the site, not at .ipynb files."""
+    for href, other in pages:
+        relative = Path(os.path.relpath(other, path.parent)).as_posix()
+        page = page.replace(f'href="{e(relative)}"', f'href="{e(href)}"')
+    return page
+
+
 def export_site(
     notebooks: str | Path,
     out: str | Path,
@@ -99,8 +107,9 @@ def export_site(
 
     nav = _nav([(href, title) for href, title, _ in executed], lang)
     written = []
-    for href, title, nb in executed:
+    for (href, title, nb), (_, path) in zip(executed, pages, strict=True):
         page = export_html(nb, title=title, lang=lang, show_code=True, nav=nav, css=code_css)
+        page = _site_links(page, path, pages)
         write_bytes_atomic(out / href, page.encode("utf-8"))
         written.append(out / href)
 

@@ -243,6 +243,11 @@ def test_the_site_opens_offline_with_static_widgets(
     for page_path in [p for p in pages if p.parent == out]:
         visit = _check_page(browser, page_path, shots)
         assert visit.page.locator("script").count() == 0
+        hrefs = visit.page.evaluate(
+            "() => [...document.querySelectorAll('main a')].map(a => a.getAttribute('href'))"
+        )
+        local = [h for h in hrefs if not h.startswith(("http", "#", "data:", "mailto:"))]
+        assert all((out / h).is_file() for h in local), f"{page_path.name} links to a missing page: {local}"
         if page_path.name != "index.html":
             assert visit.page.locator("details.code").count() >= 1  # code folded away, not removed
             assert not visit.page.locator("details.code").first.evaluate("d => d.open")
