@@ -28,8 +28,9 @@ PATH = (
 TEMPLATE = "playbook"
 DEFAULT_PORT = 8866
 KERNEL_IDLE_SECONDS = 600
-CULL_INTERVAL_SECONDS = 60
 """A closed page's kernel is stopped after this long; saving is immediate, so nothing is lost."""
+CULL_INTERVAL_SECONDS = 60
+"""How often the app looks for such kernels."""
 
 
 @dataclass(frozen=True)
