@@ -65,12 +65,13 @@ def plan(
     """Check the folder and port and decide what to hide; raises ``PlaybookError`` for a user mistake."""
     root = Path(folder).expanduser().resolve() if folder else _default_folder()
     missing = [name for name in PATH if not (root / name).is_file()]
-    if not root.is_dir() or missing:
+    if not root.is_dir():
+        raise PlaybookError.at(root, "", "no such folder; make one with 'playbook init FOLDER'")
+    if missing:
         raise PlaybookError.at(
             root,
             "",
-            f"not a playbook folder: {', '.join(missing) if root.is_dir() else 'no such folder'} missing; "
-            "make one with 'playbook init FOLDER'",
+            f"not a playbook folder ({', '.join(missing)} missing); make one with 'playbook init FOLDER'",
         )
     if port is not None and not 0 < port < 65536:
         raise PlaybookError(f"--port {port} is not a port number (1–65535)")

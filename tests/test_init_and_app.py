@@ -114,4 +114,4 @@ def test_app_checks_folder_and_port_before_starting(
         assert main(["app", str(root), "--port", str(taken), "--no-browser"]) == 2
     assert "in use; choose another with --port" in capsys.readouterr().err
     assert main(["app", str(tmp_path / "nowhere"), "--no-browser"]) == 2
-    assert "no such folder" in capsys.readouterr().err
+    assert "nowhere: no such folder; make one with 'playbook init FOLDER'" in capsys.readouterr().err
