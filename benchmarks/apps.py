@@ -29,23 +29,22 @@ def app_rows() -> list[tuple[str, str, str]]:
     """Start `make app` exactly as a user does and time the first render of notebook 03."""
     from playwright.sync_api import sync_playwright
 
-    port = servers.free_port()
-    with tempfile.TemporaryDirectory() as tmp:
-        env = servers.jupyter_env(Path(tmp), WORKSPACE=str(Path(tmp) / "sessions"))
-        argv = ["make", "--no-print-directory", "app", f"APP_FLAGS=--no-browser --port {port}"]
-        with servers.Server(argv, env, ROOT, Path(tmp) / "app.log", port) as app:
-            listed = app.wait("/")
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-                page = browser.new_page()
-                page.goto(f"{app.base}/voila/render/03_design_the_session.ipynb")
-                page.locator(".pb-arc svg").wait_for(state="attached", timeout=180_000)
-                first = time.perf_counter() - app.started
-                start = time.perf_counter()
-                page.reload()
-                page.locator(".pb-arc svg").wait_for(state="attached", timeout=180_000)
-                again = time.perf_counter() - start
-                browser.close()
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        servers.make_app(Path(tmp), Path(tmp) / "app.log", Path(tmp) / "sessions") as app,
+        sync_playwright() as p,
+    ):
+        listed = app.wait("/")
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page()
+        page.goto(f"{app.base}/voila/render/03_design_the_session.ipynb")
+        page.locator(".pb-arc svg").wait_for(state="attached", timeout=180_000)
+        first = time.perf_counter() - app.started
+        start = time.perf_counter()
+        page.reload()
+        page.locator(".pb-arc svg").wait_for(state="attached", timeout=180_000)
+        again = time.perf_counter() - start
+        browser.close()
     return [
         ("make app → notebook list answers", f"{listed:.1f} s", "venv already installed"),
         ("make app → notebook 03 rendered with its arc", f"{first:.1f} s", "first render, cold kernel"),

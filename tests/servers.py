@@ -160,6 +160,13 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
+def make_app(home: Path, log: Path, workspace: Path) -> Server:
+    """``make app`` exactly as a user types it: the repository's notebooks, sessions in ``workspace``."""
+    port = free_port()
+    argv = ["make", "--no-print-directory", "-C", str(ROOT), "app", f"APP_FLAGS=--no-browser --port {port}"]
+    return Server(argv, jupyter_env(home, WORKSPACE=str(workspace)), ROOT, log, port)
+
+
 def process_tree_memory(pid: int) -> int:
     """Proportional set size (bytes) of ``pid`` and all its descendants: shared pages counted fairly."""
     total = 0

@@ -1,7 +1,8 @@
 """The facilitator's path as a user walks it: JupyterLab and the Voilà app, in Debian's Chromium.
 
-Each test gives a fresh folder its own playbook (``playbook init``: notebooks and example sessions),
-starts a real server on a free localhost port, opens notebook 03 on the copied example, changes one
+Each test starts a real server on a free localhost port (JupyterLab on a folder made by ``playbook
+init``, the app through ``make app`` as a user types it, or ``playbook app`` on such a folder), opens
+notebook 03 on a copy of the example session, changes one
 block's minutes by typing into the widget, and checks what a facilitator would check: the arc chart is
 redrawn, the clock times move, and the session document on disk holds the new minutes. The browser may
 only talk to the local server. Screenshots are kept in ``build/test-artifacts/e2e`` (CI keeps them).
@@ -124,9 +125,11 @@ def test_notebook_03_in_jupyterlab(page: Any, folder: Path, tmp_path: Path, cata
     assert page.outside == [], "JupyterLab asked the network for something"
 
 
-def test_notebook_03_in_the_app(page: Any, folder: Path, tmp_path: Path, catalogue: Catalogue) -> None:
-    with servers.app(folder, tmp_path, tmp_path / "app.log") as app:
-        app.wait("/")
+def test_notebook_03_in_the_app(page: Any, tmp_path: Path, catalogue: Catalogue) -> None:
+    """Started with ``make app``, as the README says: the repository's notebooks, sessions in WORKSPACE."""
+    folder = tmp_path / "make-app"  # its sessions/ is the workspace make app is given
+    with servers.make_app(tmp_path, tmp_path / "app.log", folder / "sessions") as app:
+        app.wait("/", timeout=180)
         page.goto(f"{app.base}/")
         page.get_by_text(NOTEBOOK).wait_for(timeout=60_000)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
