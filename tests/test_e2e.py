@@ -1,11 +1,11 @@
 """The facilitator's path as a user walks it: JupyterLab and the Voilà app, in Debian's Chromium.
 
-Each test starts a real server on a free localhost port (JupyterLab on a folder made by ``playbook
-init``, the app through ``make app`` as a user types it, or ``playbook app`` on such a folder), opens
-notebook 03 on a copy of the example session, changes one
-block's minutes by typing into the widget, and checks what a facilitator would check: the arc chart is
-redrawn, the clock times move, and the session document on disk holds the new minutes. The browser may
-only talk to the local server. Screenshots are kept in ``build/test-artifacts/e2e`` (CI keeps them).
+Each test starts a real server on a free localhost port: JupyterLab on a folder made by ``playbook init``,
+the app through ``make app`` as a user types it, or ``playbook app`` on such a folder. On notebook 03,
+with a copy of the example session, it types new minutes into one block's field and checks what a
+facilitator would check: the arc chart is redrawn, the clock times move, and the session document on
+disk holds the new minutes. The browser may only talk to the local server. Screenshots stay in
+``build/test-artifacts/e2e`` after the run.
 """
 
 from __future__ import annotations
