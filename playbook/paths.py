@@ -36,6 +36,11 @@ def notebooks_dir() -> Path:
     return inside if inside.is_dir() else _PACKAGE.parent / "notebooks"
 
 
+def notebook_files(folder: Path) -> list[Path]:
+    """The notebooks in ``folder`` and its sub-folders, sorted; JupyterLab's checkpoint copies left out."""
+    return sorted(p for p in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+
+
 def playbook_folder(start: Path | None = None) -> Path | None:
     """The ``playbook init`` folder that ``start`` (default: the working directory) lies in, if any."""
     here = (start or Path.cwd()).resolve()

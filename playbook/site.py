@@ -20,6 +20,7 @@ from .catalogue import Catalogue, load_catalogue
 from .errors import PlaybookError
 from .handout import AUDIENCES, export_html, write_handouts
 from .i18n import t
+from .paths import notebook_files
 from .session import load_session
 from .workspace import DEFAULT_EXAMPLE, copy_example, examples
 
@@ -79,7 +80,7 @@ def export_site(
     from .yamlio import write_bytes_atomic
 
     source, out = Path(notebooks), Path(out)
-    paths = sorted(p for p in source.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+    paths = notebook_files(source)
     if not paths:
         raise PlaybookError.at(source, "", "no notebooks found to export")
     out.mkdir(parents=True, exist_ok=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import PlaybookError
-from .paths import MARKER, examples_dir, notebooks_dir, workspace
+from .paths import MARKER, examples_dir, notebook_files, notebooks_dir, workspace
 from .session import SUFFIX, SessionFile, new_session
 from .yamlio import write_text_atomic
 
@@ -138,7 +138,7 @@ def init_folder(folder: str | Path, refresh_notebooks: bool = False) -> InitRepo
     if root.exists() and not root.is_dir():
         raise PlaybookError.at(root, "", "this is a file, not a folder; choose a folder for the playbook")
     source = notebooks_dir()
-    notebooks = sorted(p for p in source.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+    notebooks = notebook_files(source)
     if not notebooks:
         raise PlaybookError.at(source, "", "the shipped notebooks are missing; reinstall the playbook")
     report = InitReport(_ensure(root).resolve())

@@ -12,11 +12,7 @@ from playbook.cli import main
 from playbook.errors import PlaybookError
 from playbook.workspace import DEFAULT_EXAMPLE, examples, init_folder, open_current
 
-SHIPPED = sorted(
-    p.relative_to(paths.notebooks_dir())
-    for p in paths.notebooks_dir().rglob("*.ipynb")
-    if ".ipynb_checkpoints" not in p.parts
-)
+SHIPPED = [p.relative_to(paths.notebooks_dir()) for p in paths.notebook_files(paths.notebooks_dir())]
 
 
 def test_init_copies_every_notebook_and_example(tmp_path: Path) -> None:

@@ -11,12 +11,12 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from playbook.paths import notebook_files
 from playbook.workspace import current_path
 
 from .conftest import ROOT
 
-NOTEBOOKS = sorted((ROOT / "notebooks").rglob("*.ipynb"))
-NOTEBOOKS = [p for p in NOTEBOOKS if ".ipynb_checkpoints" not in p.parts]
+NOTEBOOKS = notebook_files(ROOT / "notebooks")
 
 
 def test_there_is_a_start_notebook() -> None:

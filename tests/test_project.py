@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from playbook.i18n import LANGUAGES, strings, t
+from playbook.paths import notebook_files
 
 from .conftest import ROOT
 
@@ -111,9 +112,7 @@ def test_the_wheel_carries_notebooks_assets_and_the_app_template_but_no_clutter(
     (wheel,) = tmp_path.glob("playbook-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     shipped = {
-        f"playbook/notebooks/{p.relative_to(ROOT / 'notebooks')}"
-        for p in (ROOT / "notebooks").rglob("*.ipynb")
-        if ".ipynb_checkpoints" not in p.parts
+        f"playbook/notebooks/{p.relative_to(ROOT / 'notebooks')}" for p in notebook_files(ROOT / "notebooks")
     }
     assert shipped <= names
     assert "playbook/assets/voila/templates/playbook/index.html.j2" in names
