@@ -64,9 +64,9 @@ def plan(
 ) -> AppPlan:
     """Check the folder and port and decide what to hide; raises ``PlaybookError`` for a user mistake."""
     root = Path(folder).expanduser().resolve() if folder else _default_folder()
-    missing = [name for name in PATH if not (root / name).is_file()]
     if not root.is_dir():
         raise PlaybookError.at(root, "", "no such folder; make one with 'playbook init FOLDER'")
+    missing = [name for name in PATH if not (root / name).is_file()]
     if missing:
         raise PlaybookError.at(
             root,
@@ -92,19 +92,15 @@ def _default_folder() -> Path:
     return playbook_folder() or notebooks_dir()
 
 
-def voila_share() -> Path:
-    """The data folder holding our Voilà template (``voila/templates/playbook``)."""
-    return assets_dir()
-
-
 def serve(app: AppPlan) -> None:
     """Start Voilà on ``app`` and serve until interrupted (Ctrl-C)."""
     from traitlets.config import Config
     from voila.app import Voila
 
-    # Voilà finds templates on the Jupyter data path; kernels inherit it, which is harmless.
+    # Voilà finds templates on the Jupyter data path (our template is assets/voila/templates/playbook);
+    # kernels inherit it, which is harmless.
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
-        p for p in (str(voila_share()), os.environ.get("JUPYTER_PATH", "")) if p
+        p for p in (str(assets_dir()), os.environ.get("JUPYTER_PATH", "")) if p
     )
     config = Config()
     config.ContentsManager.hide_globs = [*app.hidden, "__pycache__", "*.pyc", ".ipynb_checkpoints"]

@@ -144,6 +144,13 @@ def app(folder: Path, home: Path, log: Path) -> Server:
     return Server(argv, jupyter_env(home), folder, log, port)
 
 
+def make_app(home: Path, log: Path, workspace: Path) -> Server:
+    """``make app`` exactly as a user types it: the repository's notebooks, sessions in ``workspace``."""
+    port = free_port()
+    argv = ["make", "--no-print-directory", "-C", str(ROOT), "app", f"APP_FLAGS=--no-browser --port {port}"]
+    return Server(argv, jupyter_env(home, WORKSPACE=str(workspace)), ROOT, log, port)
+
+
 def _descendants(pid: int) -> list[int]:
     children: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -158,13 +165,6 @@ def _descendants(pid: int) -> list[int]:
         found.append(current)
         todo.extend(children.get(current, []))
     return found
-
-
-def make_app(home: Path, log: Path, workspace: Path) -> Server:
-    """``make app`` exactly as a user types it: the repository's notebooks, sessions in ``workspace``."""
-    port = free_port()
-    argv = ["make", "--no-print-directory", "-C", str(ROOT), "app", f"APP_FLAGS=--no-browser --port {port}"]
-    return Server(argv, jupyter_env(home, WORKSPACE=str(workspace)), ROOT, log, port)
 
 
 def process_tree_memory(pid: int) -> int:

@@ -45,6 +45,7 @@ def folder(tmp_path: Path) -> Path:
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     """A page that may reach 127.0.0.1 only; what else it asked for and every console error are kept."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.outside, page.errors = [], []
@@ -81,7 +82,6 @@ def eventually(check: Callable[[], bool], timeout: float = 30.0) -> bool:
 
 def change_minutes_and_follow(page: Any, folder: Path, catalogue: Catalogue, shots: str) -> None:
     """Type new minutes into one block's field; the arc, the clock times and the file must follow."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     arc = page.locator(".pb-arc")
     arc.locator("svg").wait_for(state="attached", timeout=180_000)
     arc.scroll_into_view_if_needed()
@@ -132,7 +132,6 @@ def test_notebook_03_in_the_app(page: Any, tmp_path: Path, catalogue: Catalogue)
         app.wait("/", timeout=180)
         page.goto(f"{app.base}/")
         page.get_by_text(NOTEBOOK).wait_for(timeout=60_000)
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
         listed = page.locator(".jp-DirListing-item, li, tr").all_inner_texts()
         assert not any("workshop" in item for item in listed), "the app lists the trainer's notebooks"
         page.screenshot(path=str(ARTIFACTS / "app-tree.png"))
@@ -149,7 +148,6 @@ def test_every_notebook_of_the_path_works_in_the_app(page: Any, folder: Path, tm
     """Walking 00–05 by their links, each runs in the app without an error or code; the live clock ticks."""
     with servers.app(folder, tmp_path, tmp_path / "app.log") as app:
         app.wait("/")
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
         for notebook in PATH:
             if notebook != PATH[0]:  # the way a user walks the path: the link at the end of each step
                 page.locator(f"a[href='{notebook}']").first.click()
