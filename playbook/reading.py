@@ -40,11 +40,14 @@ COMPOUND_REST = 3
 """A Dutch cue matches as the head of a compound when at least this many letters come before it."""
 COMPOUND_HEAD = 4
 """… and when the cue itself has at least this many letters, so that short words stay whole words."""
-SLOTS = {"{who}": "who", "{name}": "name"}
-"""Slots of a phrase cue: anyone a client may want something done to, or named people only."""
+SLOTS = {"{who}": "who", "{name}": "name", "{boss}": "boss"}
+"""Slots of a phrase cue: anyone a client may want something done to, named people only, or those in
+charge (the board, management, the director)."""
+RESOLVED_WINDOW = 8
+"""How far after a cue, in the same sentence, a word that it is over reaches ('… has since been resolved')."""
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
-_SENTENCE_END = re.compile(r"[.!?;:\n]")
-_CLAUSE_END = re.compile(r"[,()\[\]\"“”]")
+_SENTENCE_END = re.compile(r"[.!?\n]")
+_CLAUSE_END = re.compile(r"[,;:()\[\]\"“”]")
 
 
 # ------------------------------------------------------------------------------------------ the text
@@ -149,8 +152,10 @@ def tokenise(parts: Mapping[str, str], language: str, breaks: frozenset[str] = f
 @dataclass(frozen=True)
 class Step:
     kind: str
-    """'word' (matched by stem), 'prefix' (a cue ending in *), 'who' or 'name' (slots), 'gap' (...)."""
+    """'word' (matched by stem), 'prefix' (a cue ending in *), 'who', 'name' or 'boss' (slots), 'gap'."""
     value: str = ""
+    surface: str = ""
+    """The word as written in the cue (folded), for words that must match as written."""
 
 
 @dataclass(frozen=True)
@@ -176,6 +181,8 @@ class Who:
     """Stems of group nouns ('team', 'medewerker')."""
     determiners: frozenset[str]
     joiners: frozenset[str]
+    authorities: frozenset[str] = frozenset()
+    """Stems of those in charge ('board', 'directie'), for the {boss} slot."""
 
 
 @dataclass(frozen=True)
@@ -191,10 +198,17 @@ class Lexicon:
     who: Who
     cues: tuple[Cue, ...]
     groups: tuple[str, ...]
+    closed_words: frozenset[str] = frozenset()
+    """Short grammatical words ('uit', 'vier', 'over') that match a cue only when written as that cue,
+    so a stem such as 'uit' (of 'uitje') or 'vier' (of 'vieren') does not find them."""
+    skip_words: frozenset[str] = frozenset()
+    """Words a phrase may step over ('te' in 'elkaar beter te leren kennen')."""
+    resolved: tuple[tuple[str, ...], ...] = ()
+    """Words after a cue that say it is over ('resolved', 'uitgesproken'): the cue does not count."""
     by_stem: dict[str, tuple[Cue, ...]] = field(repr=False, default_factory=dict)
     by_prefix: dict[str, tuple[Cue, ...]] = field(repr=False, default_factory=dict)
     by_head: dict[str, tuple[Cue, ...]] = field(repr=False, default_factory=dict)
-    by_who: tuple[Cue, ...] = field(repr=False, default=())
+    by_slot: dict[str, tuple[Cue, ...]] = field(repr=False, default_factory=dict)
 
 
 def _parse_cue(
@@ -212,7 +226,7 @@ def _parse_cue(
             words = [fold(w) for w in _WORD.findall(piece)]
             if not words:
                 return None
-            steps += [Step("word", stem(w, language)) for w in words]
+            steps += [Step("word", stem(w, language), w) for w in words]
     if not steps or steps[0].kind == "gap" or steps[-1].kind == "gap":
         return None
     return Cue(text, tuple(steps), weight, inverse, exception, group)
@@ -257,11 +271,11 @@ def _cue_groups(r: FieldReader, data: Any, prefix: str, language: str) -> list[C
     return found
 
 
-def _index(cues: Iterable[Cue], compounds: bool) -> tuple[dict, dict, dict, tuple[Cue, ...]]:
+def _index(cues: Iterable[Cue], compounds: bool) -> tuple[dict, dict, dict, dict]:
     by_stem: dict[str, list[Cue]] = {}
     by_prefix: dict[str, list[Cue]] = {}
     by_head: dict[str, list[Cue]] = {}
-    by_who: list[Cue] = []
+    by_slot: dict[str, list[Cue]] = {}
     for cue in cues:
         first = cue.steps[0]
         if first.kind == "word":
@@ -271,12 +285,12 @@ def _index(cues: Iterable[Cue], compounds: bool) -> tuple[dict, dict, dict, tupl
         elif first.kind == "prefix":
             by_prefix.setdefault(first.value[:3], []).append(cue)
         else:
-            by_who.append(cue)
+            by_slot.setdefault(first.kind, []).append(cue)
 
     def frozen(d: dict[str, list[Cue]]) -> dict[str, tuple[Cue, ...]]:
         return {k: tuple(v) for k, v in d.items()}
 
-    return frozen(by_stem), frozen(by_prefix), frozen(by_head), tuple(by_who)
+    return frozen(by_stem), frozen(by_prefix), frozen(by_head), frozen(by_slot)
 
 
 def load_lexicon(language: str, folder: str | Path | None = None) -> Lexicon:
@@ -286,11 +300,22 @@ def load_lexicon(language: str, folder: str | Path | None = None) -> Lexicon:
     data, _ = load_yaml_file(path)
     r = FieldReader(path)
     top = r.mapping(data, "", ("language", "negation", "who", "readings")) or {}
-    lang = r.mapping(top.get("language"), "language", ("stemmer", "function_words"), ("compounds",)) or {}
+    lang = (
+        r.mapping(
+            top.get("language"),
+            "language",
+            ("stemmer", "function_words"),
+            ("compounds", "closed_words", "skip_words"),
+        )
+        or {}
+    )
     if lang.get("stemmer") != {"en": "english", "nl": "dutch"}.get(language):
         r.problem("language.stemmer", f"must name the stemmer of this language ({language})")
-    neg = r.mapping(top.get("negation"), "negation", ("before", "breaks"), ("after",)) or {}
-    who = r.mapping(top.get("who"), "who", ("pronouns", "nouns", "determiners", "joiners")) or {}
+    neg = r.mapping(top.get("negation"), "negation", ("before", "breaks"), ("after", "resolved")) or {}
+    who = (
+        r.mapping(top.get("who"), "who", ("pronouns", "nouns", "determiners", "joiners"), ("authorities",))
+        or {}
+    )
 
     def words(value: Any, f: str) -> frozenset[str]:
         return frozenset(fold(w) for w in _phrases(r, value, f))
@@ -298,30 +323,38 @@ def load_lexicon(language: str, folder: str | Path | None = None) -> Lexicon:
     cues = _cue_groups(r, top.get("readings"), "readings", language)
     r.raise_if_any()
     compounds = bool(lang.get("compounds", False))
-    by_stem, by_prefix, by_head, by_who = _index(cues, compounds)
-    negators = tuple(
-        tuple(fold(w) for w in _WORD.findall(_normalise(p)))
-        for p in _phrases(r, neg.get("before"), "negation.before")
-    )
+    by_stem, by_prefix, by_head, by_slot = _index(cues, compounds)
+
+    def sequences(value: Any, f: str) -> tuple[tuple[str, ...], ...]:
+        found = (tuple(fold(w) for w in _WORD.findall(_normalise(p))) for p in _phrases(r, value, f))
+        return tuple(x for x in found if x)
+
+    negators = sequences(neg.get("before"), "negation.before")
     return Lexicon(
         language=language,
         function_words=words(lang.get("function_words"), "language.function_words"),
         compounds=compounds,
-        negators=tuple(n for n in negators if n),
+        negators=negators,
         after_negators=words(neg.get("after"), "negation.after"),
         breaks=words(neg.get("breaks"), "negation.breaks"),
+        closed_words=words(lang.get("closed_words"), "language.closed_words"),
+        skip_words=words(lang.get("skip_words"), "language.skip_words"),
+        resolved=sequences(neg.get("resolved"), "negation.resolved"),
         who=Who(
             words(who.get("pronouns"), "who.pronouns"),
             frozenset(stem(fold(w), language) for w in _phrases(r, who.get("nouns"), "who.nouns")),
             words(who.get("determiners"), "who.determiners"),
             words(who.get("joiners"), "who.joiners"),
+            frozenset(
+                stem(fold(w), language) for w in _phrases(r, who.get("authorities"), "who.authorities")
+            ),
         ),
         cues=tuple(cues),
         groups=tuple(dict.fromkeys(c.group for c in cues)),
         by_stem=by_stem,
         by_prefix=by_prefix,
         by_head=by_head,
-        by_who=by_who,
+        by_slot=by_slot,
     )
 
 
@@ -369,6 +402,8 @@ class Hit:
 def _word_matches(token: Token, step: Step, lex: Lexicon) -> bool:
     if step.kind == "prefix":
         return token.text.startswith(step.value)
+    if token.text in lex.closed_words:
+        return token.text == step.surface
     if token.stem == step.value:
         return True
     return (
@@ -383,6 +418,34 @@ def _is_name(token: Token, lex: Lexicon) -> bool:
     return token.capital and token.text not in lex.function_words and token.text not in lex.who.determiners
 
 
+_NOUNS: dict[tuple[str, str], bool] = {}
+
+
+def _is_noun(word_stem: str, lex: Lexicon) -> bool:
+    """A group noun, or (Dutch) a compound ending in one ('teamleden')."""
+    key = (lex.language, word_stem)
+    if (known := _NOUNS.get(key)) is None:
+        nouns = lex.who.nouns
+        known = _NOUNS[key] = word_stem in nouns or (
+            lex.compounds
+            and any(word_stem.endswith(n) and len(word_stem) - len(n) >= COMPOUND_REST for n in nouns)
+        )
+    return known
+
+
+def _boss_end(doc: Doc, i: int, lex: Lexicon) -> int | None:
+    """The last token of those in charge named from token ``i`` ('the board', 'het MT', 'de directie')."""
+    tokens, who = doc.tokens, lex.who
+    k = i
+    while k < len(tokens) and tokens[k].text in who.determiners and k - i < 3:
+        k += 1
+    end = None
+    while k < len(tokens) and tokens[k].sentence == tokens[i].sentence and tokens[k].stem in who.authorities:
+        end = k
+        k += 1
+    return end
+
+
 def _who_end(doc: Doc, i: int, lex: Lexicon, names_only: bool = False) -> int | None:
     """The last token of the people named from token ``i`` ('them', 'the team', 'Anna and Bram')."""
     tokens, who = doc.tokens, lex.who
@@ -395,10 +458,7 @@ def _who_end(doc: Doc, i: int, lex: Lexicon, names_only: bool = False) -> int | 
         if k >= len(tokens) or tokens[k].sentence != tokens[i].sentence:
             break
         tok = tokens[k]
-        noun = tok.stem in who.nouns or (
-            lex.compounds
-            and any(tok.stem.endswith(n) and len(tok.stem) - len(n) >= COMPOUND_REST for n in who.nouns)
-        )
+        noun = _is_noun(tok.stem, lex)
         name = _is_name(tok, lex) and (
             not tok.initial or (k + 1 < len(tokens) and tokens[k + 1].text in who.joiners)
         )
@@ -406,6 +466,8 @@ def _who_end(doc: Doc, i: int, lex: Lexicon, names_only: bool = False) -> int | 
             break
         end = k
         j = k + 1
+        while noun and j < len(tokens) and tokens[j].stem in who.nouns and tokens[j].sentence == tok.sentence:
+            end, j = j, j + 1  # 'the team leads', 'de teamleden'
         if j < len(tokens) and tokens[j].sentence == tok.sentence:
             if tokens[j].text in who.joiners:
                 j += 1
@@ -416,10 +478,22 @@ def _who_end(doc: Doc, i: int, lex: Lexicon, names_only: bool = False) -> int | 
     return end
 
 
-def _match(doc: Doc, cue: Cue, i: int, lex: Lexicon) -> int | None:
-    """The last token of ``cue`` matched from token ``i``, or None."""
+def _slot_at(
+    doc: Doc, j: int, lex: Lexicon, kind: str, slots: dict[tuple[str, int], int | None]
+) -> int | None:
+    key = (kind, j)
+    if key not in slots:
+        slots[key] = _boss_end(doc, j, lex) if kind == "boss" else _who_end(doc, j, lex, kind == "name")
+    return slots[key]
+
+
+def _match(doc: Doc, cue: Cue, i: int, lex: Lexicon, slots: dict[tuple[str, int], int | None]) -> int | None:
+    """The last token of ``cue`` matched from token ``i``, or None; ``slots`` remembers slot matches."""
     tokens = doc.tokens
     sentence = tokens[i].sentence
+
+    def slot(kind: str, j: int) -> int | None:
+        return _slot_at(doc, j, lex, kind, slots)
 
     def walk(s: int, j: int) -> int | None:
         if s == len(cue.steps):
@@ -432,31 +506,51 @@ def _match(doc: Doc, cue: Cue, i: int, lex: Lexicon) -> int | None:
                 if j + skip < len(tokens) and (found := walk(s + 1, j + skip)) is not None:
                     return found
             return None
-        if step.kind in ("who", "name"):
-            end = _who_end(doc, j, lex, names_only=step.kind == "name")
+        if step.kind in ("who", "name", "boss"):
+            end = slot(step.kind, j)
             return None if end is None else walk(s + 1, end + 1)
-        return walk(s + 1, j + 1) if _word_matches(tokens[j], step, lex) else None
+        if _word_matches(tokens[j], step, lex):
+            return walk(s + 1, j + 1)
+        if s > 0 and tokens[j].text in lex.skip_words:  # 'elkaar beter te leren kennen'
+            return walk(s, j + 1)
+        return None
 
     return walk(0, i)
 
 
-def _negator_marks(doc: Doc, lex: Lexicon) -> list[bool]:
+def _marks(doc: Doc, phrases: tuple[tuple[str, ...], ...], contractions: bool = False) -> list[bool]:
+    """Which tokens belong to one of ``phrases`` (negations, or words that say something is over)."""
     marks = [False] * len(doc.tokens)
     texts = [t.text for t in doc.tokens]
     for i, text in enumerate(texts):
-        if text.endswith("n't"):
+        if contractions and text.endswith("n't"):
             marks[i] = True
             continue
-        for phrase in lex.negators:
+        for phrase in phrases:
             if tuple(texts[i : i + len(phrase)]) == phrase:
                 for k in range(i, i + len(phrase)):
                     marks[k] = True
     return marks
 
 
-def _negated(doc: Doc, first: int, last: int, marks: list[bool], lex: Lexicon, inverse: bool) -> int | None:
-    """The first negating token in scope of the hit, or None: before it, or (Dutch, inverse cues) after it."""
+def _negated(
+    doc: Doc, first: int, last: int, marks: list[bool], over: list[bool], lex: Lexicon, cue: Cue
+) -> int | None:
+    """The first negating token in scope of the hit, or None: a negation before it; for an inverse cue one
+    after it ('we vertrouwen elkaar niet'); for any other cue a word after it that says it is over."""
     tokens = doc.tokens
+    inverse = cue.inverse
+    if not inverse:
+        negation_words = {w for phrase in lex.negators for w in phrase}
+        own = any(st.surface in negation_words or st.surface.endswith("n't") for st in cue.steps)
+        for k in range(first + 1, last):  # 'the board has not decided': a negation inside the phrase
+            if marks[k] and not own:
+                return k
+        for k in range(last + 1, min(len(tokens), last + 1 + RESOLVED_WINDOW)):
+            if tokens[k].sentence != tokens[last].sentence:
+                break
+            if over[k]:
+                return k
     clause = tokens[first].clause
     for k in range(first - 1, max(-1, first - 1 - NEGATION_WINDOW), -1):
         if tokens[k].clause != clause:
@@ -476,7 +570,9 @@ def _negated(doc: Doc, first: int, last: int, marks: list[bool], lex: Lexicon, i
 
 def find(doc: Doc, lex: Lexicon) -> tuple[Hit, ...]:
     """Every cue of the lexicon found in the document, with its words and whether it is negated."""
-    marks = _negator_marks(doc, lex)
+    marks = _marks(doc, lex.negators, contractions=True)
+    over = _marks(doc, lex.resolved)
+    slots: dict[tuple[str, int], int | None] = {}
     hits: list[Hit] = []
     seen: set[tuple[str, str, int]] = set()
     for i, tok in enumerate(doc.tokens):
@@ -484,15 +580,17 @@ def find(doc: Doc, lex: Lexicon) -> tuple[Hit, ...]:
         if lex.compounds:  # the cue as the last part of a compound: 'afspraak' in 'werkafspraken'
             for k in range(COMPOUND_REST, len(tok.stem) - COMPOUND_HEAD + 1):
                 candidates += lex.by_head.get(tok.stem[k:], ())
-        candidates += lex.by_who
+        for kind in ("who", "name", "boss"):  # a slot-first cue only where such people are named
+            if _slot_at(doc, i, lex, kind, slots) is not None:
+                candidates += lex.by_slot.get(kind, ())
         for cue in candidates:
             if (cue.group, cue.text, i) in seen:
                 continue
-            last = _match(doc, cue, i, lex)
+            last = _match(doc, cue, i, lex, slots)
             if last is None:
                 continue
             seen.add((cue.group, cue.text, i))
-            negator = _negated(doc, i, last, marks, lex, cue.inverse)
+            negator = _negated(doc, i, last, marks, over, lex, cue)
             first = i if negator is None or negator > i else negator
             shown_last = last if negator is None or negator < last else negator
             words = (
