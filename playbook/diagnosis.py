@@ -9,10 +9,11 @@ checks where the brief sits between managing and facilitating.
 
 from __future__ import annotations
 
+import itertools
 import math
 import statistics
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -1175,3 +1176,57 @@ def effective_readings(session: Session, bank: Bank | None = None) -> Readings:
     """The readings of a session with the facilitator's corrections applied: the one place later steps
     (suggestions, the handout, the designer) take colour, stance, stage and intents from."""
     return diagnose(session, bank).readings
+
+
+READING_KINDS = ("colour", "stance", "stage", "intent")
+
+
+def reading_choices(kind: str, bank: Bank | None = None) -> tuple[str | tuple[str, ...], ...]:
+    """Every value a facilitator may give a reading: for the colour each colour and each pair (a mix),
+    for the stage each stage and each pair of neighbours ('between forming and storming'); 'unclear' last."""
+    bank = bank or default_bank()
+    if kind == "colour":
+        ids = [c.id for c in bank.colours]
+        pairs = [(a, b) for i, a in enumerate(ids) for b in ids[i + 1 :]]
+        return (*ids, *pairs, UNCLEAR)
+    if kind == "stage":
+        ids = [s.id for s in bank.stages]
+        return (*ids, *itertools.pairwise(ids), UNCLEAR)
+    if kind == "stance":
+        return STANCES
+    if kind == "intent":
+        return INTENT_VALUES
+    raise PlaybookError(f"unknown reading '{kind}'; choose one of {', '.join(READING_KINDS)}")
+
+
+def with_reading(
+    diagnosis: Diagnosis, kind: str, value: str | tuple[str, ...] | None, intent: str | None = None
+) -> Diagnosis:
+    """The diagnosis with the facilitator's word on one reading (None: back to what the brief says)."""
+    readings = diagnosis.readings
+    if kind == "intent":
+        if intent is None:
+            raise PlaybookError("say which intent the reading is about")
+        intents = {k: v for k, v in readings.intents.items() if k != intent}
+        if value is not None:
+            intents[intent] = value  # type: ignore[assignment]
+        readings = replace(readings, intents=intents)
+    elif kind in ("colour", "stance", "stage"):
+        readings = replace(readings, **{kind: value})
+    else:
+        raise PlaybookError(f"unknown reading '{kind}'; choose one of {', '.join(READING_KINDS)}")
+    return replace(diagnosis, readings=readings)
+
+
+def reading_label(kind: str, value: str | tuple[str, ...], lang: str, bank: Bank | None = None) -> str:
+    """A reading's value in words: 'Blue (plans and control)', 'between Forming and Storming', 'present'."""
+    bank = bank or default_bank()
+    if value == UNCLEAR:
+        return t("diagnosis.unclear", lang)
+    if kind in ("colour", "stage"):
+        names = {x.id: x.name(lang) for x in (bank.colours if kind == "colour" else bank.stages)}
+        ids = value if isinstance(value, tuple) else (value,)
+        return _mix_label(
+            ids, names, lang, "diagnosis.colour_and" if kind == "colour" else "diagnosis.between"
+        )
+    return t(f"diagnosis.{value}", lang)
