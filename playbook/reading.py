@@ -203,6 +203,8 @@ class Lexicon:
     so a stem such as 'uit' (of 'uitje') or 'vier' (of 'vieren') does not find them."""
     skip_words: frozenset[str] = frozenset()
     """Words a phrase may step over ('te' in 'elkaar beter te leren kennen')."""
+    diminishers: tuple[tuple[str, ...], ...] = ()
+    """Words that weaken only the word right after them ('low trust', 'weinig vertrouwen')."""
     resolved: tuple[tuple[str, ...], ...] = ()
     """Words after a cue that say it is over ('resolved', 'uitgesproken'): the cue does not count."""
     by_stem: dict[str, tuple[Cue, ...]] = field(repr=False, default_factory=dict)
@@ -311,7 +313,10 @@ def load_lexicon(language: str, folder: str | Path | None = None) -> Lexicon:
     )
     if lang.get("stemmer") != {"en": "english", "nl": "dutch"}.get(language):
         r.problem("language.stemmer", f"must name the stemmer of this language ({language})")
-    neg = r.mapping(top.get("negation"), "negation", ("before", "breaks"), ("after", "resolved")) or {}
+    neg = (
+        r.mapping(top.get("negation"), "negation", ("before", "breaks"), ("after", "resolved", "diminishers"))
+        or {}
+    )
     who = (
         r.mapping(top.get("who"), "who", ("pronouns", "nouns", "determiners", "joiners"), ("authorities",))
         or {}
@@ -340,6 +345,7 @@ def load_lexicon(language: str, folder: str | Path | None = None) -> Lexicon:
         closed_words=words(lang.get("closed_words"), "language.closed_words"),
         skip_words=words(lang.get("skip_words"), "language.skip_words"),
         resolved=sequences(neg.get("resolved"), "negation.resolved"),
+        diminishers=sequences(neg.get("diminishers"), "negation.diminishers"),
         who=Who(
             words(who.get("pronouns"), "who.pronouns"),
             frozenset(stem(fold(w), language) for w in _phrases(r, who.get("nouns"), "who.nouns")),
@@ -534,7 +540,14 @@ def _marks(doc: Doc, phrases: tuple[tuple[str, ...], ...], contractions: bool = 
 
 
 def _negated(
-    doc: Doc, first: int, last: int, marks: list[bool], over: list[bool], lex: Lexicon, cue: Cue
+    doc: Doc,
+    first: int,
+    last: int,
+    marks: list[bool],
+    over: list[bool],
+    weak: list[bool],
+    lex: Lexicon,
+    cue: Cue,
 ) -> int | None:
     """The first negating token in scope of the hit, or None: a negation before it; for an inverse cue one
     after it ('we vertrouwen elkaar niet'); for any other cue a word after it that says it is over."""
@@ -552,6 +565,11 @@ def _negated(
             if over[k]:
                 return k
     clause = tokens[first].clause
+    if first > 0 and weak[first - 1] and tokens[first - 1].clause == clause:  # 'low trust'
+        k = first - 1
+        while k > 0 and weak[k - 1]:
+            k -= 1
+        return k
     for k in range(first - 1, max(-1, first - 1 - NEGATION_WINDOW), -1):
         if tokens[k].clause != clause:
             break
@@ -572,6 +590,7 @@ def find(doc: Doc, lex: Lexicon) -> tuple[Hit, ...]:
     """Every cue of the lexicon found in the document, with its words and whether it is negated."""
     marks = _marks(doc, lex.negators, contractions=True)
     over = _marks(doc, lex.resolved)
+    weak = _marks(doc, lex.diminishers)
     slots: dict[tuple[str, int], int | None] = {}
     hits: list[Hit] = []
     seen: set[tuple[str, str, int]] = set()
@@ -590,7 +609,7 @@ def find(doc: Doc, lex: Lexicon) -> tuple[Hit, ...]:
             if last is None:
                 continue
             seen.add((cue.group, cue.text, i))
-            negator = _negated(doc, i, last, marks, over, lex, cue)
+            negator = _negated(doc, i, last, marks, over, weak, lex, cue)
             first = i if negator is None or negator > i else negator
             shown_last = last if negator is None or negator < last else negator
             words = (

@@ -210,7 +210,7 @@ def parse_session(data: Any, file: str | Path = "<session>", catalogue: Catalogu
 
     With a ``catalogue``, intervention ids in the agenda and plan B are checked against it too.
     """
-    r = FieldReader(file)
+    r = FieldReader(file, data.get("language") if isinstance(data, dict) else None)  # its own language
     if not isinstance(data, dict):
         r.problem("", "is not a session document (expected fields such as title, brief and agenda)")
         r.raise_if_any()
