@@ -24,7 +24,7 @@ def read(
     return diagnose(Session(title="t", language=lang, brief=brief, diagnosis=Diagnosis(**diagnosis)))  # type: ignore[arg-type]
 
 
-def intent(profile, ident: str) -> str:  # noqa: ANN001
+def intent(profile, ident: str) -> str:
     return profile.intent(ident).reading.value
 
 
@@ -290,7 +290,7 @@ def test_hypotheses_spread_so_the_top_three_can_guide() -> None:
 # ------------------------------------------------------------------------ the facilitator's word
 
 
-def test_a_correction_replaces_the_reading_everywhere(tmp_path: Path, catalogue) -> None:  # noqa: ANN001
+def test_a_correction_replaces_the_reading_everywhere(tmp_path: Path, catalogue) -> None:
     brief = Brief(wish="Please plan a session for the team.")
     session = Session(title="t", brief=brief, group=__import__("playbook.session").session.Group(10))
     assert effective_readings(session).intents["choose"].value == "absent"
