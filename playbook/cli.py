@@ -782,9 +782,11 @@ def render_profile(p: Profile) -> str:
         )
         lines += reasons(th.evidence, "       ")
     lines += head("heading_colour")
-    lines.append(f"  {p.colour.label or '–'}")
+    lines.append(f"  {_reading_text('colour', p.colour.reading, lang)}")
     lines += reasons([*p.colour.reasons, *p.colour.warnings])
     lines += head("heading_stance")
+    lines.append(f"  {_reading_text('stance', p.stance.reading, lang)}")
+    lines += reasons(p.stance.reasons)
     if not p.stance.findings:
         lines.append(f"  {t('diagnosis.stance_clear', lang)}")
     for f in p.stance.findings:
@@ -793,7 +795,30 @@ def render_profile(p: Profile) -> str:
         )
         if f.advice:
             lines.append(textwrap.fill(f.advice, 96, initial_indent="    → ", subsequent_indent="      "))
+    lines += head("heading_intents")
+    for i in p.intents:
+        if i.reading.value != "absent" or i.reading.read is not None:
+            lines.append(f"  {t(f'intents.{i.id}', lang)}: {_reading_text('intent', i.reading, lang)}")
     return "\n".join(lines).lstrip("\n")
+
+
+def _reading_text(kind: str, reading: Any, lang: str) -> str:
+    """A reading on one line: value, how sure (or the facilitator's word), and the words it rests on."""
+    from .diagnosis import reading_label
+
+    value = reading_label(kind, reading.value, lang)
+    if reading.corrected:
+        how = t("diagnosis.by_you_corrected", lang, read=reading_label(kind, reading.read, lang))
+    elif reading.read is not None:
+        how = t("diagnosis.by_you_confirmed", lang)
+    else:
+        how = t("diagnosis.confidence", lang, confidence=reading.confidence)
+    words = (
+        f"; {t('diagnosis.evidence', lang, words=', '.join(f'“{w}”' for w in reading.evidence))}"
+        if reading.evidence
+        else ""
+    )
+    return f"{value} ({how}){words}"
 
 
 _COMMANDS = {
