@@ -811,14 +811,17 @@ def _reading_text(kind: str, reading: Any, lang: str) -> str:
         how = t("diagnosis.by_you_corrected", lang, read=reading_label(kind, reading.read, lang))
     elif reading.read is not None:
         how = t("diagnosis.by_you_confirmed", lang)
+    elif reading.value == "unclear":
+        how = ""
     else:
         how = t("diagnosis.confidence", lang, confidence=reading.confidence)
+    how = f" ({how})" if how else ""
     words = (
         f"; {t('diagnosis.evidence', lang, words=', '.join(f'“{w}”' for w in reading.evidence))}"
         if reading.evidence
         else ""
     )
-    return f"{value} ({how}){words}"
+    return f"{value}{how}{words}"
 
 
 _COMMANDS = {
