@@ -21,10 +21,11 @@ from nbformat import NotebookNode
 from .agenda import Plan, TimedBlock, clock, plan
 from .catalogue import Catalogue
 from .charts import arc_chart, iceberg_chart, to_svg
-from .diagnosis import Profile, diagnose
+from .diagnosis import Profile, diagnose, reading_label
 from .errors import PlaybookError
 from .i18n import LANGUAGES, capitalised, t
 from .paths import assets_dir
+from .reading import Reading
 from .session import Session, SessionFile
 from .yamlio import write_bytes_atomic
 
@@ -139,8 +140,12 @@ def handout_notebook(
     cells.append(_raw(head + "</p></header>"))
 
     why = [f"<section><h2>{e(t('handout.why', lang))}</h2>"]
-    if session.brief.wish:
-        why.append(f"<p class='lead'>{e(session.brief.wish)}</p>")
+    # Participants read the purpose they are told; the client's own wish is for the facilitator's eyes.
+    told = session.brief.wish if facilitator else (session.brief.purpose or session.brief.wish)
+    if told:
+        why.append(f"<p class='lead'>{e(told)}</p>")
+    if facilitator and session.brief.purpose:
+        why.append(f"<h3>{e(t('session.purpose', lang))}</h3><p>{e(session.brief.purpose)}</p>")
     if session.brief.visible_result:
         why.append(f"<h3>{e(t('handout.result', lang))}</h3><p>{e(session.brief.visible_result)}</p>")
     if facilitator and session.brief.context:
@@ -173,6 +178,33 @@ def handout_notebook(
     return nb
 
 
+def _reading_line(kind: str, reading: Reading, lang: str) -> str:
+    """A reading as the facilitator signed it off: value, and either the facilitator's word or the words."""
+    value = reading_label(kind, reading.value, lang)
+    if reading.corrected:
+        how = t("diagnosis.by_you_corrected", lang, read=reading_label(kind, reading.read, lang))  # type: ignore[arg-type]
+    elif reading.read is not None:
+        how = t("diagnosis.by_you_confirmed", lang)
+    else:
+        how = t("diagnosis.confidence", lang, confidence=reading.confidence)
+    words = (
+        f" · {t('diagnosis.evidence', lang, words=', '.join(reading.evidence))}" if reading.evidence else ""
+    )
+    return f"<p class='reading'><b>{e(value)}</b> ({e(how)}){e(words)}</p>"
+
+
+def _intents_section(profile: Profile) -> str:
+    lang = profile.language
+    present = [i for i in profile.intents if i.present]
+    if not present:
+        return ""
+    items = "".join(
+        f"<li>{e(t(f'intents.{i.id}', lang))}: {_reading_line('intent', i.reading, lang)}</li>"
+        for i in present
+    )
+    return f"<h3>{e(t('diagnosis.heading_intents', lang))}</h3><ul>{items}</ul>"
+
+
 def _diagnosis_section(profile: Profile) -> str:
     lang = profile.language
     out = [f"<section><h2>{e(t('diagnosis.heading_profile', lang))}</h2>"]
@@ -193,13 +225,17 @@ def _diagnosis_section(profile: Profile) -> str:
     for th in profile.themes[:5]:
         evidence = "".join(f"<li>{e(x)}</li>" for x in th.evidence)
         out.append(f"<h4>{e(th.name)} ({th.strength}/100)</h4><p>{e(th.hypothesis)}</p><ul>{evidence}</ul>")
-    out.append(f"<h3>{e(t('diagnosis.heading_colour', lang))}: {e(profile.colour.label or '–')}</h3>")
+    out.append(
+        f"<h3>{e(t('diagnosis.heading_colour', lang))}: {e(profile.colour.label or t('diagnosis.unclear', lang))}</h3>"
+    )
+    out.append(_reading_line("colour", profile.colour.reading, lang))
     out.append(
         "<ul>"
         + "".join(f"<li>{e(r)}</li>" for r in (*profile.colour.reasons, *profile.colour.warnings))
         + "</ul>"
     )
     out.append(f"<h3>{e(t('diagnosis.heading_stance', lang))}</h3>")
+    out.append(_reading_line("stance", profile.stance.reading, lang))
     if not profile.stance.findings:
         out.append(f"<p>{e(t('diagnosis.stance_clear', lang))}</p>")
     for f in profile.stance.findings:
@@ -207,6 +243,7 @@ def _diagnosis_section(profile: Profile) -> str:
         out.append(
             f"<p class='finding {'error' if f.level == 'error' else 'warning'}'><code>{e(f.code)}</code> {e(f.message)}{advice}</p>"
         )
+    out.append(_intents_section(profile))
     return "".join(out) + "</section>"
 
 

@@ -14,7 +14,9 @@ from ..session import DAY_MINUTES, SETTINGS
 from .binding import SessionBinding
 from .static import Snapshot
 
-FIELDS = ("client", "wish", "visible_result", "context", "date", "start", "end", "budget", "size", "setting")
+TEXTS = ("client", "wish", "visible_result", "purpose", "context")
+"""The brief's text fields, in the order the form shows them."""
+FIELDS = (*TEXTS, "date", "start", "end", "budget", "size", "setting")
 """The form's fields, top to bottom; each has a widget attribute of this name and a message beside it."""
 _TIME = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$")
 WIDE = widgets.Layout(width="50em")
@@ -60,6 +62,8 @@ class BriefForm(Snapshot, widgets.VBox):
         self.client = text("client", s.brief.client)
         self.wish = text("wish", s.brief.wish, area=True)
         self.visible_result = text("visible_result", s.brief.visible_result, area=True)
+        self.purpose = text("purpose", s.brief.purpose, area=True)
+        self.purpose.placeholder = t("brief.purpose_placeholder", lang)
         self.context = text("context", s.brief.context, area=True)
         self.date = widgets.DatePicker(value=s.date, description=t("brief.date", lang), style=style)
         self.start = text("start", s.start.strftime("%H:%M"))
@@ -83,7 +87,7 @@ class BriefForm(Snapshot, widgets.VBox):
         )
         self.reload_button.on_click(lambda _: self._reload())
 
-        for name in ("client", "wish", "visible_result", "context"):
+        for name in TEXTS:
             getattr(self, name).observe(
                 lambda change, name=name: self._brief(name, change["new"]), names="value"
             )
@@ -111,6 +115,7 @@ class BriefForm(Snapshot, widgets.VBox):
             ("brief.client", s.brief.client),
             ("brief.wish", s.brief.wish),
             ("brief.visible_result", s.brief.visible_result),
+            ("brief.purpose", s.brief.purpose),
             ("brief.context", s.brief.context),
             ("brief.date", s.date.isoformat() if s.date else ""),
             ("brief.start", s.start.strftime("%H:%M")),
@@ -202,7 +207,7 @@ class BriefForm(Snapshot, widgets.VBox):
             self.status.value = f"<span style='color:#b00020'>{html.escape(problem)}</span>"
             return
         s = self.binding.session
-        for name in ("client", "wish", "visible_result", "context"):
+        for name in TEXTS:
             getattr(self, name).value = getattr(s.brief, name)
         self.date.value = s.date
         self.start.value = s.start.strftime("%H:%M")
