@@ -85,7 +85,9 @@ def serve(room: RoomPlan, out: object = None) -> None:
 
     session = SessionFile.open(room.session).session
     store = RoomStore.create(room.session, session.title, session.language)
-    service = Service(OneRoom(store), hosts=room.hosts, public_url=room.public_url)
+    service = Service(
+        OneRoom(store), hosts=room.hosts, public_url=room.public_url, host_url=f"http://127.0.0.1:{room.port}"
+    )
 
     async def main() -> None:
         app = make_app(service)
@@ -114,7 +116,7 @@ def announce(room: RoomPlan, store: object, lang: str) -> None:
 
     join = store.meta["join_url"]  # type: ignore[attr-defined]
     token = store.meta["token"]  # type: ignore[attr-defined]
-    local = f"http://127.0.0.1:{room.port}"
+    local = store.meta["host_url"].rstrip("/")  # type: ignore[attr-defined]
     print(f"playbook room: {room.session.name}", flush=True)
     print(f"  {t('room.host.join_at', lang)}: {join}   ({t('room.host.code', lang, code=store.code)})")  # type: ignore[attr-defined]
     with contextlib.suppress(Exception):  # a terminal without the characters still gets the URL

@@ -173,6 +173,8 @@ class Service:
     """Host headers this service answers to (DNS rebinding: any other name is refused)."""
     public_url: str = ""
     """How phones reach the service, e.g. http://192.168.1.20:8870 (join links are built from it)."""
+    host_url: str = ""
+    """How the facilitator's own browser reaches it (locally http://127.0.0.1:PORT); else public_url."""
     hub: bool = False
     catalogue: Catalogue | None = None
     live: dict[str, RoomLive] = field(default_factory=dict)
@@ -185,9 +187,14 @@ class Service:
         live = self.live.get(store.room_id)
         if live is None or live.store is not store:
             live = self.live[store.room_id] = RoomLive(store)
-            if self.public_url:
-                store.set_join_url(self.join_url(store))
+            self.announce(store)
         return live
+
+    def announce(self, store: RoomStore) -> None:
+        if self.public_url:
+            store.set_urls(
+                self.join_url(store), f"{(self.host_url or self.public_url).rstrip('/')}{self.base}"
+            )
 
     def join_url(self, store: RoomStore) -> str:
         return f"{self.public_url.rstrip('/')}{self.base}j/{store.code}"
@@ -628,8 +635,7 @@ class HostAction(Facilitator):
             store.set_open(action == "open_room")
         elif action == "new_code":
             store.new_code()
-            if self.service.public_url:
-                store.set_join_url(self.service.join_url(store))
+            self.service.announce(store)
         elif action == "preview":
             live.preview = self.get_body_argument("on", "") == "1"
         else:

@@ -182,6 +182,7 @@ class RoomStore:
             "public": "0",
             "screen": "",
             "join_url": "",
+            "host_url": "",
             "session": Path(session_path).name,
             "title": title,
             "lang": lang,
@@ -280,10 +281,12 @@ class RoomStore:
             self._set(db, "code", new_code())
         return self.code
 
-    def set_join_url(self, url: str) -> None:
-        if self._meta.get("join_url") != url:
+    def set_urls(self, join: str, host: str) -> None:
+        """Where phones join, and where the facilitator's pages are (written by the service serving it)."""
+        if (self._meta.get("join_url"), self._meta.get("host_url")) != (join, host):
             with self._write(public=False) as db:
-                self._set(db, "join_url", url)
+                self._set(db, "join_url", join)
+                self._set(db, "host_url", host)
 
     def set_pid(self, pid: int) -> None:
         """The service that serves this room records itself here (0 when it stops)."""

@@ -8,6 +8,7 @@ from .choose import Picker, SuggestionsView
 from .diagnosis import DiagnosisPanel
 from .export import ExportPanel
 from .live import LiveCompanion
+from .room import RoomPanel
 from .start import StartPanel
 from .teaching import (
     CaseStudio,
@@ -34,6 +35,7 @@ __all__ = [
     "LiveCompanion",
     "Picker",
     "Quiz",
+    "RoomPanel",
     "RoseExplorer",
     "SelfAssessment",
     "SessionBinding",
