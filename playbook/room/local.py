@@ -58,6 +58,7 @@ def plan(file: str | Path, host: str = "127.0.0.1", port: int | None = None) -> 
         raise PlaybookError(f"--port {port} is not a port number (1–65535)")
     chosen = port if port is not None else DEFAULT_PORT
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as Tornado will: a restart reuses it
         try:
             s.bind((host, chosen))
         except OSError as exc:

@@ -77,6 +77,7 @@ class RoomLive:
         self.saved = -1
         self.save_due = 0.0
         self.saving = False
+        self.soon = False
         self.task: asyncio.Future[None] | None = None
         self.read_session()
 
@@ -212,16 +213,19 @@ class Service:
             moved = live.read_session()
             if changed or moved:
                 live.notify()
-            if store.version != live.saved and time.monotonic() >= live.save_due:
-                self.save_results(live)
+            self.save_results(live)
 
     def save_results(self, live: RoomLive, soon: bool = False) -> None:
-        """Write the results into the session document, off the event loop, one write at a time."""
-        if soon:
-            live.save_due = 0.0
+        """Write the results into the session document, off the event loop, one write at a time.
+
+        Submissions are written at most every few seconds; the facilitator's actions (``soon``) at once,
+        or right after the write under way."""
+        live.soon = live.soon or soon
         if live.saving or live.store.version == live.saved:
             return
-        live.saving = True
+        if not live.soon and time.monotonic() < live.save_due:
+            return
+        live.saving, live.soon = True, False
         version, results = live.store.version, live.store.results()
 
         def write() -> None:
@@ -236,6 +240,8 @@ class Service:
             finally:
                 live.saving = False
                 live.save_due = time.monotonic() + SAVE_SECONDS
+                if live.soon:
+                    self.save_results(live)
 
         live.task = asyncio.ensure_future(run())
 
