@@ -53,6 +53,11 @@ CSP = (
 """Only the room's own script, stylesheets and requests; nothing inline, nothing from elsewhere."""
 BODY_MAX = 16 * 1024
 """Largest request body a page may send: a card is 280 characters, a vote's options a few kilobytes."""
+REFUSED_STATUS = {
+    "rate": 429, "not_joined": 403, "room_closed": 403, "activity_closed": 409, "person_limit": 409,
+    "item_limit": 409, "entries_limit": 409, "nothing_to_take_back": 409, "replayed": 409,
+}  # fmt: skip
+"""Refusals that depend on the room's state are conflicts; malformed or too long input is a bad request."""
 POLL_SECONDS = 20.0
 """How long a page's request for news waits before it is answered anyway (and asks again)."""
 WATCH_SECONDS = 0.25
@@ -93,10 +98,13 @@ class RoomLive:
             return False
         self._stamp = stamp
         try:
-            self._session = SessionFile.open(path).session
+            session = SessionFile.open(path).session
         except PlaybookError as exc:  # a half-edited file: keep the last good one
             log.warning("%s", exc)
             return False
+        before, self._session = self._session, session
+        if before is not None and _clock_of(before) == _clock_of(session):
+            return False  # the room's own results, say: the clock did not move
         self.clock_gen += 1
         return True
 
@@ -130,6 +138,11 @@ class RoomLive:
             return None
         st = timeline(self._session, dt.datetime.now())
         return st.current.index if st.current else None
+
+
+def _clock_of(session: Session) -> tuple[Any, ...]:
+    """What the shared countdown depends on: the run's events and the agenda, its day and start."""
+    return (session.run.events, session.agenda, session.date, session.start, session.title)
 
 
 class Rooms:
@@ -248,7 +261,7 @@ class Service:
 
 def qr_svg(url: str) -> str:
     """The join URL as an inline SVG QR code (segno): a phone's camera opens the room from the beamer."""
-    return segno.make(url or "-", error="m").svg_inline(scale=4, border=2, dark="#000", light="#fff")
+    return segno.make(url or "-", error="m").svg_inline(border=2, dark="#000", light="#fff", omitsize=True)
 
 
 # ------------------------------------------------------------------------------------------- handlers
@@ -463,9 +476,7 @@ class SubmitHandler(Participant):
                 raise RefusedError("rate", lang)
             outcome = store.submit(who, self.submission(lang), lang)
         except RefusedError as exc:
-            status = {"rate": 429, "not_joined": 403, "room_closed": 403, "activity_closed": 409}.get(
-                exc.code, 400
-            )
+            status = REFUSED_STATUS.get(exc.code, 400)
             if self.wants_json:
                 self.json({"ok": False, "code": exc.code, "message": str(exc)}, status)
             elif exc.code == "not_joined":
