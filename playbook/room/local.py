@@ -81,7 +81,7 @@ def plan(file: str | Path, host: str = "127.0.0.1", port: int | None = None) -> 
 
 def serve(room: RoomPlan, out: object = None) -> None:
     """Serve the room until interrupted; the results are written into the session on the way out."""
-    from .service import BODY_MAX, OneRoom, Service, flush, make_app, start_watching
+    from .service import BODY_MAX, OneRoom, Service, flush, make_app, release, start_watching
     from .store import RoomStore
 
     session = SessionFile.open(room.session).session
@@ -104,6 +104,7 @@ def serve(room: RoomPlan, out: object = None) -> None:
         await stop.wait()
         watcher.stop()
         server.stop()
+        await release(service)
         flush(service)
         store.set_pid(0)
 

@@ -83,6 +83,7 @@ class RoomLive:
         self.save_due = 0.0
         self.saving = False
         self.soon = False
+        self.closing = False
         self.task: asyncio.Future[None] | None = None
         self.read_session()
 
@@ -120,7 +121,7 @@ class RoomLive:
 
     async def wait(self, changed: Callable[[], bool], timeout: float) -> None:
         deadline = time.monotonic() + timeout
-        while not changed():
+        while not changed() and not self.closing:
             left = deadline - time.monotonic()
             if left <= 0:
                 return
@@ -334,6 +335,10 @@ class Base(web.RequestHandler):
         self.refuse(status_code, message, lang)
 
 
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
 class Participant(Base):
     """A participant's request to one room, found by its join code; the cookie says who (anonymously)."""
 
@@ -535,7 +540,7 @@ class Facilitator(Base):
         live = self.service.room(self.store)
         self.page(
             name, self.lang_for(self.store), room=self.store.room_id, title=self.title(live),
-            auth="hub" if self.service.hub else "token",
+            auth="hub" if self.service.hub else "token", xsrf=_text(self.xsrf_token),
         )  # fmt: skip
 
     def title(self, live: RoomLive) -> str:
@@ -717,6 +722,14 @@ def start_watching(service: Service) -> PeriodicCallback:
     watcher = PeriodicCallback(service.watch, WATCH_SECONDS * 1000)
     watcher.start()
     return watcher
+
+
+async def release(service: Service) -> None:
+    """On the way out: answer every page still waiting for news, so none gets an error."""
+    for live in service.live.values():
+        live.closing = True
+        live.notify()
+    await asyncio.sleep(0.2)
 
 
 def flush(service: Service) -> None:

@@ -16,6 +16,7 @@
   function headers() {
     var h = { "Accept": "application/json" };
     if (token) h["Authorization"] = "Bearer " + token;
+    if (live.dataset.xsrf) h["X-XSRFToken"] = live.dataset.xsrf;  // the hub asks it of every request
     return h;
   }
   function newSid() {  // 128 random bits; crypto.getRandomValues works on plain http too
