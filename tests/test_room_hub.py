@@ -46,7 +46,9 @@ def test_a_trainer_opens_a_room_on_the_hub_and_a_phone_joins_without_an_account(
             item = page.locator("li").filter(has_text=f"{DEFAULT_EXAMPLE}.session.yaml")
             item.get_by_role("button").click()
             page.locator(".pb-code").wait_for(timeout=60_000)
-            session = state / "homes" / "trainer" / "playbook" / "sessions" / f"{DEFAULT_EXAMPLE}.session.yaml"
+            session = (
+                state / "homes" / "trainer" / "playbook" / "sessions" / f"{DEFAULT_EXAMPLE}.session.yaml"
+            )
             store = RoomStore.open(session)
             assert store.path == store_path(session) and store.meta["owner"] == "trainer"
             join = store.meta["join_url"]
@@ -88,4 +90,6 @@ def test_a_trainer_opens_a_room_on_the_hub_and_a_phone_joins_without_an_account(
         finally:
             for context in contexts:
                 context.close()
-    servers.stop_processes([pid for user, pid in servers.hub_servers().items() if user in ("trainer", "anna")])
+    servers.stop_processes(
+        [pid for user, pid in servers.hub_servers().items() if user in ("trainer", "anna")]
+    )

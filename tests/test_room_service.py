@@ -168,7 +168,7 @@ def test_a_phone_joins_checks_in_and_a_retry_counts_once(room: Room) -> None:
     first = phone.send(checkin, sid, text="curious", mood="4")
     again = phone.send(checkin, sid, text="curious", mood="4")
     assert first[0] == again[0] == 200 and again[1]["again"] and again[1]["entry"] == first[1]["entry"]
-    assert "You checked in with “curious” (4)" in again[1]["html"]
+    assert "You checked in with “curious” (4)" in again[1]["section"]
     assert room.store.counts(checkin)["participants"] == 1
     assert "Took part: 1" in room.state()["html"]
 

@@ -36,6 +36,7 @@ def environment() -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(str(room_assets())),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
+        auto_reload=False,
         trim_blocks=True,
         lstrip_blocks=True,
     )
@@ -114,21 +115,22 @@ def option_label(activity: Activity | RoomActivity, option: str, lang: str) -> s
 
 def phone_view(store: RoomStore, participant: str, lang: str) -> dict[str, Any]:
     """What one participant's phone shows: the open activities with what they already gave."""
-    items = []
-    for a in store.activities():
-        if not a.is_open:
-            continue
-        view: dict[str, Any] = {"a": a, "mine": store.mine(participant, a), "sid": new_sid()}
-        if a.kind == "vote":
-            view["items"] = [
-                {"key": i.key, "text": i.text, "sid": new_sid(), "dots": view["mine"]["dots"].get(i.key, 0)}
-                for i in store.items(a)
-            ]
-        if a.kind in ("fist", "consent"):
-            mine = view["mine"]["answer"]
-            view["answer"] = option_label(a, mine, lang) if mine else None
-        items.append(view)
+    items = [phone_activity(store, participant, a, lang) for a in store.activities() if a.is_open]
     return {"activities": items, "open": store.is_open}
+
+
+def phone_activity(store: RoomStore, participant: str, a: Activity, lang: str) -> dict[str, Any]:
+    """One open activity on one phone: its forms, and this participant's word, cards, dots or answer."""
+    view: dict[str, Any] = {"a": a, "mine": store.mine(participant, a), "sid": new_sid()}
+    if a.kind == "vote":
+        view["items"] = [
+            {"key": i.key, "text": i.text, "sid": new_sid(), "dots": view["mine"]["dots"].get(i.key, 0)}
+            for i in store.items(a)
+        ]
+    if a.kind in ("fist", "consent"):
+        mine = view["mine"]["answer"]
+        view["answer"] = option_label(a, mine, lang) if mine else None
+    return view
 
 
 def host_view(store: RoomStore, preview: bool, lang: str) -> dict[str, Any]:

@@ -10,6 +10,7 @@ rendered by ``pages`` (autoescaping Jinja) and sent with a strict Content-Securi
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import hmac
 import json
@@ -17,6 +18,7 @@ import logging
 import secrets
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,7 +44,7 @@ from ..participation import (
 )
 from ..session import Session, SessionFile
 from . import pages
-from .store import CODE_LENGTH, RoomStore
+from .store import CODE_LENGTH, Activity, RoomStore
 
 log = logging.getLogger("playbook.room")
 
@@ -62,8 +64,12 @@ POLL_SECONDS = 20.0
 """How long a page's request for news waits before it is answered anyway (and asks again)."""
 WATCH_SECONDS = 0.25
 """How often the service looks for changes made by another process (the notebook) and the session."""
+WRITER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="room-writer")
+"""One thread writes the submissions of every room, one batch (one transaction, one flush) at a time."""
 SAVE_SECONDS = 5.0
-"""Submissions reach the session document at most this long after they reach the store."""
+"""Submissions reach the session document at most this long after they reach the store ..."""
+QUIET_SECONDS = 1.5
+"""... once the room has been quiet this long (the facilitator's actions are written at once)."""
 
 
 # --------------------------------------------------------------------------------------------- the rooms
@@ -84,8 +90,55 @@ class RoomLive:
         self.saving = False
         self.soon = False
         self.closing = False
+        self.last_submission = 0.0
         self.task: asyncio.Future[None] | None = None
+        self.pending: list[tuple[str, Submission, str, asyncio.Future[Any]]] = []
+        self.committer: asyncio.Future[None] | None = None
+        self._writer: RoomStore | None = None
         self.read_session()
+
+    def forget_own_write(self) -> None:
+        """The service itself just wrote the results into the session: nothing to read back."""
+        with contextlib.suppress(OSError):
+            st = self.store.session_path.stat()
+            self._stamp = (st.st_mtime_ns, st.st_size)
+
+    async def submit(self, who: str, submission: Submission, lang: str) -> dict[str, Any]:
+        """Hand one submission to the writer and wait until it is committed (group commit: the
+        submissions that arrive while one batch is flushed to disk go together in the next)."""
+        fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self.last_submission = time.monotonic()
+        self.pending.append((who, submission, lang, fut))
+        if self.committer is None or self.committer.done():
+            self.committer = asyncio.ensure_future(self._commit())
+        outcome = await fut
+        if isinstance(outcome, RefusedError):
+            raise outcome
+        return outcome
+
+    async def _commit(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self.pending:
+            batch, self.pending = self.pending, []
+            items = [(who, sub, lang) for who, sub, lang, _ in batch]
+            try:
+                outcomes = await loop.run_in_executor(WRITER, self.writer().submit_many, items)
+            except Exception as exc:  # nothing of this batch was committed: every phone may retry
+                log.error("submissions not stored: %s", exc)
+                for *_, fut in batch:
+                    if not fut.done():
+                        fut.set_exception(exc)
+                continue
+            self.store.refresh()
+            for (*_, fut), outcome in zip(batch, outcomes, strict=True):
+                if not fut.done():
+                    fut.set_result(outcome)
+
+    def writer(self) -> RoomStore:
+        """The writer thread's own connection, so reading the room on the event loop never waits for it."""
+        if self._writer is None:
+            self._writer = RoomStore.open(self.store.path)
+        return self._writer
 
     def read_session(self) -> bool:
         """Re-read the session document when it changed on disk (a block started in notebook 05)."""
@@ -237,18 +290,24 @@ class Service:
         live.soon = live.soon or soon
         if live.saving or live.store.version == live.saved:
             return
-        if not live.soon and time.monotonic() < live.save_due:
-            return
+        now = time.monotonic()
+        if not live.soon and (now < live.save_due or now - live.last_submission < QUIET_SECONDS):
+            return  # during a burst the store alone takes the submissions; the document follows after
         live.saving, live.soon = True, False
-        version, results = live.store.version, live.store.results()
+        version, path = live.store.version, live.store.path
 
-        def write() -> None:
-            record_results(live.store.session_path, results)
+        def write() -> None:  # its own connection: reading the store never holds up a submission
+            reader = RoomStore.open(path)
+            try:
+                record_results(reader.session_path, reader.results())
+            finally:
+                reader.close()
 
         async def run() -> None:
             try:
                 await asyncio.get_running_loop().run_in_executor(None, write)
                 live.saved = version
+                live.forget_own_write()
             except PlaybookError as exc:
                 log.warning("results not saved: %s", exc)
             finally:
@@ -390,12 +449,17 @@ class Participant(Base):
 
     def context(self, live: RoomLive, who: str, lang: str, message: str = "") -> dict[str, Any]:
         return {
-            "base": self.service.base,
-            "here": self.here,
+            **self.context_base(lang),
             "view": pages.phone_view(self.store, who, lang),
             "clock": pages.clock_view(live.session, self.service.block_titles(), lang, dt.datetime.now()),
-            "xsrf": self.xsrf_form_html(),
             "message": message,
+        }
+
+    def context_base(self, lang: str) -> dict[str, Any]:
+        return {
+            "base": self.service.base,
+            "here": self.here,
+            "xsrf": self.xsrf_form_html(),
             "limits": {"word": WORD_MAX, "text": TEXT_MAX},
             "scales": SCALES,
             "kind_label": pages.kind_label,
@@ -471,7 +535,7 @@ class StateHandler(Participant):
 class SubmitHandler(Participant):
     """One submission from a phone: checked at the door, decided by the store, acknowledged after commit."""
 
-    def post(self, code: str) -> None:
+    async def post(self, code: str) -> None:
         store = self.find(code)
         lang = self.lang_for(store)
         live = self.service.room(store)
@@ -479,7 +543,9 @@ class SubmitHandler(Participant):
             who = self.participant()
             if not self.service.submits.allow(f"{store.room_id}:{who}"):
                 raise RefusedError("rate", lang)
-            outcome = store.submit(who, self.submission(lang), lang)
+            submission = self.submission(lang)
+            outcome = await live.submit(who, submission, lang)
+            activity = store.activity(submission.activity)
         except RefusedError as exc:
             status = REFUSED_STATUS.get(exc.code, 400)
             if self.wants_json:
@@ -490,10 +556,16 @@ class SubmitHandler(Participant):
                 self.show(str(exc), status)
             return
         live.notify()
-        if self.wants_json:
-            self.json({**outcome, "v": self.version(live), "html": self.fragment(live, who, lang)})
+        if self.wants_json:  # the activity just changed on this phone, redrawn alone
+            self.json({**outcome, "id": f"a{activity.id}", "section": self.section(activity, who, lang)})
         else:
             self.redirect(self.here, status=303)
+
+    def section(self, activity: Activity, who: str, lang: str) -> str:
+        if not activity.is_open:
+            return ""
+        item = pages.phone_activity(self.store, who, activity, lang)
+        return pages.render("_activity.html", lang, item=item, **self.context_base(lang))
 
     def submission(self, lang: str) -> Submission:
         arg = self.get_body_argument

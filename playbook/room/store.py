@@ -60,6 +60,8 @@ create table if not exists entries(
   id integer primary key, activity integer not null, text text not null, mood integer, owner text,
   state text not null default 'hidden', merged_into integer);
 create index if not exists entries_activity on entries(activity, state);
+create index if not exists entries_merged on entries(merged_into);
+create index if not exists entries_owner on entries(activity, owner);
 create table if not exists answers(
   activity integer not null, participant text not null, value text not null,
   primary key (activity, participant));
@@ -68,6 +70,7 @@ create table if not exists votes(
 create index if not exists votes_person on votes(activity, participant, item);
 create table if not exists ops(
   sid text primary key, participant text not null, activity integer not null, outcome text not null);
+create index if not exists ops_person on ops(activity, participant);
 """
 
 Clock = Callable[[], dt.datetime]
@@ -331,23 +334,42 @@ class RoomStore:
 
     def submit(self, participant: str, s: Submission, lang: str = "en") -> dict[str, Any]:
         """Accept one submission, or raise :class:`RefusedError`; a retried ``sid`` returns its first outcome."""
+        (outcome,) = self.submit_many([(participant, s, lang)])
+        if isinstance(outcome, RefusedError):
+            raise outcome
+        return outcome
+
+    def submit_many(self, batch: list[tuple[str, Submission, str]]) -> list[dict[str, Any] | RefusedError]:
+        """Several submissions in one transaction (one flush to disk for a burst), each decided on its own:
+        a refused one is rolled back to its savepoint and the others still count. Nothing is acknowledged
+        before the commit."""
+        outcomes: list[dict[str, Any] | RefusedError] = []
         with self._write(public=False) as db:
-            row = db.execute(
-                "select participant, activity, outcome from ops where sid = ?", (s.sid,)
-            ).fetchone()
-            if row is not None:
-                if (row[0], row[1]) != (participant, s.activity):
-                    raise RefusedError("replayed", lang)
-                return {**json.loads(row[2]), "again": True}
-            if db.execute("select value from meta where key = 'state'").fetchone()[0] != "open":
-                raise RefusedError("room_closed", lang)
-            activity = self._activity(db, s.activity, lang)
-            if not activity.is_open:
-                raise RefusedError("activity_closed", lang)
-            outcome = _SUBMIT[activity.kind](self, db, participant, activity, s, lang)
-            db.execute(
-                "insert into ops values (?, ?, ?, ?)", (s.sid, participant, s.activity, json.dumps(outcome))
-            )
+            for participant, s, lang in batch:
+                db.execute("savepoint one")
+                try:
+                    outcomes.append(self._submit(db, participant, s, lang))
+                except RefusedError as exc:
+                    db.execute("rollback to one")
+                    outcomes.append(exc)
+                db.execute("release one")
+        return outcomes
+
+    def _submit(self, db: sqlite3.Connection, participant: str, s: Submission, lang: str) -> dict[str, Any]:
+        row = db.execute("select participant, activity, outcome from ops where sid = ?", (s.sid,)).fetchone()
+        if row is not None:
+            if (row[0], row[1]) != (participant, s.activity):
+                raise RefusedError("replayed", lang)
+            return {**json.loads(row[2]), "again": True}
+        if db.execute("select value from meta where key = 'state'").fetchone()[0] != "open":
+            raise RefusedError("room_closed", lang)
+        activity = self._activity(db, s.activity, lang)
+        if not activity.is_open:
+            raise RefusedError("activity_closed", lang)
+        outcome = _SUBMIT[activity.kind](self, db, participant, activity, s, lang)
+        db.execute(
+            "insert into ops values (?, ?, ?, ?)", (s.sid, participant, s.activity, json.dumps(outcome))
+        )
         return outcome
 
     def _checkin(self, db: sqlite3.Connection, who: str, a: Activity, s: Submission, lang: str) -> dict:

@@ -96,6 +96,10 @@
           form.querySelectorAll("textarea, input[type=text], input:not([type])").forEach(function (el) { el.value = ""; });
         }
         if (typeof data.html === "string") { if (data.v) live.dataset.v = data.v; swap(data.html); form = formFor(key) || form; }
+        if (typeof data.section === "string" && data.id) {  // only the activity this phone just changed
+          var old = document.getElementById(data.id);
+          if (old && data.section) { old.outerHTML = data.section; form = formFor(key) || form; }
+        }
         form.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
         say(form, r.ok ? live.dataset.sent : data.message || String(r.status), !r.ok);
         return;
