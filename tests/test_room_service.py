@@ -328,3 +328,22 @@ def test_the_session_document_gets_the_results_and_no_identities(room: Room) -> 
     cookies = [c.value for p in phones for c in p.jar]
     assert not [c for c in cookies if c in text] and "127.0.0.1" not in text
     assert room.store.meta["token"] not in text and room.code not in text
+
+
+def test_the_cli_names_a_missing_file_or_a_bad_port_in_one_line(tmp_path: Path) -> None:
+    import subprocess
+
+    missing = subprocess.run(
+        [sys.executable, "-m", "playbook", "room", str(tmp_path / "nope.session.yaml")],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert (
+        missing.returncode == 2 and "file not found" in missing.stderr and "Traceback" not in missing.stderr
+    )
+    session = tmp_path / "ok.session.yaml"
+    shutil.copyfile(EXAMPLE_EN, session)
+    bad = subprocess.run(
+        [sys.executable, "-m", "playbook", "room", str(session), "--port", "70000"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert bad.returncode == 2 and "70000" in bad.stderr and not (tmp_path / "ok.room.sqlite").exists()

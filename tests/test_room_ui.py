@@ -118,3 +118,20 @@ def test_a_vote_opened_in_the_notebook_is_tied_to_the_running_block(panel: RoomP
     store.show_results(vote.id, True)
     panel.refresh()
     assert "Vertrouwen: 1" in texts(panel)
+
+
+def test_on_the_hub_the_panel_points_to_the_hub_s_room_page(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/trainer/")
+    companion = LiveCompanion(open_current(example), tick=False)
+    panel = RoomPanel(companion, tick=False)
+    assert "/services/room/" in panel.status.value and panel.store is None
+    panel.start_button.click()  # no local service on a hub: a message with the way there
+    assert "/services/room/" in panel.message.value
+    RoomStore.create(example, "x", "nl", owner="trainer").set_urls(
+        "https://hub.example/services/room/j/ABCDEF", "https://hub.example/services/room/"
+    )
+    panel.refresh(force=True)
+    assert "https://hub.example/services/room/j/ABCDEF" in panel.join.value
+    assert "#token" not in panel.join.value  # the hub's login, never the token, opens its pages
