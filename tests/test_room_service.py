@@ -82,13 +82,13 @@ class Room:
 def _call(request: urllib.request.Request, opener: Any = None) -> tuple[int, dict[str, Any]]:
     try:
         with (opener or urllib.request.build_opener()).open(request, timeout=30) as response:
-            return response.status, json.loads(response.read() or b"{}")
+            status, body = response.status, response.read()
     except urllib.error.HTTPError as exc:
-        body = exc.read()
-        try:
-            return exc.code, json.loads(body)
-        except ValueError:
-            return exc.code, {"html": body.decode("utf-8", "replace")}
+        status, body = exc.code, exc.read()
+    try:
+        return status, json.loads(body or b"{}")
+    except ValueError:  # a page, not data
+        return status, {"html": body.decode("utf-8", "replace")}
 
 
 class Phone:
@@ -347,3 +347,21 @@ def test_the_cli_names_a_missing_file_or_a_bad_port_in_one_line(tmp_path: Path) 
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert bad.returncode == 2 and "70000" in bad.stderr and not (tmp_path / "ok.room.sqlite").exists()
+
+
+def test_listening_on_every_address_answers_to_this_machine_s_addresses_only(
+    session: Path, tmp_path: Path
+) -> None:
+    with start_room(session, tmp_path / "all.log", "--host", "0.0.0.0") as server:
+        server.wait("/j/")
+        room = Room(server, session)
+        assert "127.0.0.1" not in room.join_url or room.join_url.startswith(f"http://127.0.0.1:{server.port}")
+        for host, status in [
+            (f"127.0.0.1:{server.port}", 200),
+            (f"localhost:{server.port}", 200),
+            (f"127.0.0.2:{server.port}", 200),  # a loopback address of this machine, typed as digits
+            (f"203.0.113.9:{server.port}", 400),  # not this machine
+            (f"rebound.example:{server.port}", 400),
+        ]:
+            request = urllib.request.Request(f"{room.base}/j/", headers={"Host": host})
+            assert _call(request)[0] == status, host

@@ -288,3 +288,32 @@ def test_the_room_model_imports_no_web_framework() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == ""
+
+
+def test_the_document_reads_run_room_as_strictly_as_the_rest(session: Path) -> None:
+    from playbook.session import parse_session
+    from playbook.yamlio import load_yaml_file
+
+    data, _ = load_yaml_file(session)
+    data.setdefault("run", {})["room"] = {
+        "activities": [
+            {"kind": "poll", "opened": "yesterday", "participants": -1, "entries": [{"txt": "x"}]},
+            {"kind": "vote", "opened": "2027-01-14T13:00:00", "counts": [{"option": "a", "count": "3"}]},
+        ],
+        "mood_line": [{"title": "Last time", "mood": 7, "count": 3}],
+        "votes": [],
+    }
+    with pytest.raises(PlaybookError) as exc:
+        parse_session(data, session)
+    fields = {p.field for p in exc.value.problems}
+    assert {
+        "run.room.votes",
+        "run.room.activities[0].kind",
+        "run.room.activities[0].opened",
+        "run.room.activities[0].participants",
+        "run.room.activities[0].entries[0].txt",
+        "run.room.activities[0].entries[0].text",
+        "run.room.activities[1].counts[0].count",
+        "run.room.mood_line[0].mood",
+    } <= fields
+    assert "did you mean 'text'?" in str(exc.value)

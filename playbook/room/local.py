@@ -87,8 +87,9 @@ def serve(room: RoomPlan, out: object = None) -> None:
     session = SessionFile.open(room.session).session
     store = RoomStore.create(room.session, session.title, session.language)
     service = Service(
-        OneRoom(store), hosts=room.hosts, public_url=room.public_url, host_url=f"http://127.0.0.1:{room.port}"
-    )
+        OneRoom(store), hosts=room.hosts, public_url=room.public_url, host_url=f"http://127.0.0.1:{room.port}",
+        any_address=str(room.port) if room.host in ("0.0.0.0", "::", "") else "",
+    )  # fmt: skip
 
     async def main() -> None:
         app = make_app(service)

@@ -13,9 +13,11 @@ import asyncio
 import contextlib
 import datetime as dt
 import hmac
+import ipaddress
 import json
 import logging
 import secrets
+import socket
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -244,12 +246,30 @@ class Service:
     host_url: str = ""
     """How the facilitator's own browser reaches it (locally http://127.0.0.1:PORT); else public_url."""
     hub: bool = False
+    any_address: str = ""
+    """Listening on every address (``--host 0.0.0.0``): the port, so any local IP address may be used."""
+    _local: dict[str, bool] = field(default_factory=dict)
     catalogue: Catalogue | None = None
     live: dict[str, RoomLive] = field(default_factory=dict)
     submits: RateLimit = field(default_factory=lambda: RateLimit(burst=10, per_second=1))
     """Per participant: ten at once, then one a second (nobody writes cards faster)."""
     guesses: RateLimit = field(default_factory=lambda: RateLimit(burst=10, per_second=1 / 6))
     """Per address: wrong join codes, ten at once, then one every six seconds."""
+
+    def known_host(self, host: str) -> bool:
+        """A Host header this service answers to: one of its names, or (listening on every address) any
+        address of this machine typed as digits, which no DNS rebinding can produce."""
+        host = host.lower()
+        if not self.hosts or host in self.hosts:
+            return True
+        if not self.any_address:
+            return False
+        name, _, port = host.rpartition(":")
+        if port != self.any_address:
+            return False
+        if name not in self._local:
+            self._local[name] = _is_local_address(name.strip("[]"))
+        return self._local[name]
 
     def room(self, store: RoomStore) -> RoomLive:
         live = self.live.get(store.room_id)
@@ -319,6 +339,21 @@ class Service:
         live.task = asyncio.ensure_future(run())
 
 
+def _is_local_address(text: str) -> bool:
+    """Whether ``text`` is an IP address of this machine (only those can be bound to)."""
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    family = socket.AF_INET6 if address.version == 6 else socket.AF_INET
+    with socket.socket(family, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.bind((str(address), 0))
+        except OSError:
+            return False
+    return True
+
+
 def qr_svg(url: str) -> str:
     """The join URL as an inline SVG QR code (segno): a phone's camera opens the room from the beamer."""
     return segno.make(url or "-", error="m").svg_inline(border=2, dark="#000", light="#fff", omitsize=True)
@@ -343,7 +378,7 @@ class Base(web.RequestHandler):
         self.set_header("Cache-Control", "no-store")
 
     def prepare(self) -> None:
-        if self.service.hosts and self.request.host.lower() not in self.service.hosts:
+        if not self.service.known_host(self.request.host):
             raise web.HTTPError(400, reason="Unknown host")
         if len(self.request.body or b"") > BODY_MAX:
             raise web.HTTPError(413)
