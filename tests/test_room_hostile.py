@@ -79,7 +79,7 @@ def test_hostile_text_in_every_field_stays_text_on_every_page_and_in_the_report(
         assert status == 400 and HOSTILE[0] not in body.get("message", "")
     before = room.store.counts(cards)["entries"]
     with contextlib.suppress(ConnectionError):  # far past the limit, Tornado cuts the connection
-        assert phones[0].send(cards, text="y" * 300_000)[0] == 413
+        assert phones[0].send(cards, text="y" * 300_000)[0] in (400, 413)
     assert room.store.counts(cards)["entries"] == before and Phone(room).join()[0] == 200
     for field, value in [("activity", HOSTILE[0]), ("sid", HOSTILE[1])]:
         data = {"activity": str(cards), "sid": "a" * 32, "text": "fine", field: value}
