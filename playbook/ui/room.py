@@ -23,6 +23,7 @@ import ipywidgets as widgets
 from ..errors import PlaybookError
 from ..i18n import t
 from ..participation import ENTRY_KINDS, KINDS, PER_ITEM, PER_PERSON, ActivitySpec, record_results
+from ..room.pages import option_label
 from ..room.store import Activity, RoomStore, store_path
 from ..yamlio import current_fingerprint
 from .static import Snapshot
@@ -57,8 +58,9 @@ class RoomPanel(Snapshot, widgets.VBox):
         self.status = widgets.HTML().add_class("pb-room-status")
         self.message = widgets.HTML()
         self.everyone = widgets.Checkbox(
-            value=False, description="--host 0.0.0.0", indent=False, layout=widgets.Layout(width="auto")
-        )
+            value=False, description=t("room.host.everyone", lang), indent=False,
+            layout=widgets.Layout(width="auto"),
+        )  # fmt: skip
         self.start_button = button("room.host.start", "play", "primary")
         self.stop_button = button("room.host.stop", "stop")
         self.close_room_button = button("room.host.close_room", "lock")
@@ -308,7 +310,7 @@ class RoomPanel(Snapshot, widgets.VBox):
             cells += [into, merge] if others else []
             rows.append(widgets.HBox(cells).add_class(f"pb-room-entry-{entry.id}"))
         if a.shown and a.kind not in ("cards",):
-            tally = ", ".join(f"{label}: {n}" for _, label, n in store.tally(a))
+            tally = ", ".join(f"{option_label(a, label, lang)}: {n}" for _, label, n in store.tally(a))
             rows.append(widgets.HTML(f"<span class='pb-room-tally'>{e(tally)}</span>"))
         return widgets.VBox(
             rows, layout=widgets.Layout(border="1px solid #ccc", padding="4px", margin="4px 0")
