@@ -28,7 +28,8 @@ from tornado import web
 
 from ..errors import PlaybookError
 from ..session import SUFFIX, SessionFile
-from .service import BODY_MAX, Base, Rooms, Service, flush, make_app, release, start_watching
+from .rooms import Rooms, Service, flush, release, start_watching
+from .service import BODY_MAX, Base, make_app
 from .store import RoomStore, store_path
 
 

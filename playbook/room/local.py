@@ -81,7 +81,8 @@ def plan(file: str | Path, host: str = "127.0.0.1", port: int | None = None) -> 
 
 def serve(room: RoomPlan, out: object = None) -> None:
     """Serve the room until interrupted; the results are written into the session on the way out."""
-    from .service import BODY_MAX, OneRoom, Service, flush, make_app, release, start_watching
+    from .rooms import OneRoom, Service, flush, release, start_watching
+    from .service import BODY_MAX, make_app
     from .store import RoomStore
 
     session = SessionFile.open(room.session).session

@@ -241,7 +241,7 @@ class RoomPanel(Snapshot, widgets.VBox):
         self.activities.children = tuple(self._activity_box(store, a) for a in store.activities())
 
     def _join_html(self, store: RoomStore) -> str:
-        from ..room.service import qr_svg  # segno draws the QR code; the service module lends it
+        from ..room.rooms import qr_svg  # segno draws the QR code
 
         url, lang = store.meta.get("join_url", ""), self.lang
         host, room = store.meta.get("host_url", "").rstrip("/"), store.room_id
