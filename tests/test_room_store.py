@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -27,16 +26,9 @@ from playbook.participation import (
 from playbook.room.store import RoomStore, store_path
 from playbook.session import SessionFile, load_session
 
-from .conftest import EXAMPLE_EN
+from .test_room_service import session as session  # the fixture: a copy of the English example
 
 MOMENT = dt.datetime(2027, 1, 14, 13, 0)
-
-
-@pytest.fixture
-def session(tmp_path: Path) -> Path:
-    target = tmp_path / "retro.session.yaml"
-    shutil.copyfile(EXAMPLE_EN, target)
-    return target
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ import asyncio
 import hmac
 import os
 import secrets
-import signal
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,7 +27,7 @@ from tornado import web
 
 from ..errors import PlaybookError
 from ..session import SUFFIX, SessionFile
-from .rooms import Rooms, Service, flush, release, start_watching
+from .rooms import Rooms, Service, serve_until_stopped
 from .service import BODY_MAX, Base, make_app
 from .store import RoomStore, store_path
 
@@ -183,16 +182,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         app = make_hub_app(service)
         server = app.listen(own.port or 80, address=own.hostname or "127.0.0.1", xheaders=True,
                             max_body_size=BODY_MAX * 4)  # fmt: skip
-        watcher = start_watching(service)
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
-        await stop.wait()
-        watcher.stop()
-        server.stop()
-        await release(service)
-        flush(service)
+        await serve_until_stopped(service, server)
 
     asyncio.run(run())
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import signal
 import socket
 import sys
 from dataclasses import dataclass
@@ -81,7 +80,7 @@ def plan(file: str | Path, host: str = "127.0.0.1", port: int | None = None) -> 
 
 def serve(room: RoomPlan, out: object = None) -> None:
     """Serve the room until interrupted; the results are written into the session on the way out."""
-    from .rooms import OneRoom, Service, flush, release, start_watching
+    from .rooms import OneRoom, Service, serve_until_stopped
     from .service import BODY_MAX, make_app
     from .store import RoomStore
 
@@ -97,17 +96,8 @@ def serve(room: RoomPlan, out: object = None) -> None:
         server = app.listen(room.port, address=room.host, max_body_size=BODY_MAX * 4)
         service.room(store)
         store.set_pid(os.getpid())
-        watcher = start_watching(service)
         announce(room, store, session.language)
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
-        await stop.wait()
-        watcher.stop()
-        server.stop()
-        await release(service)
-        flush(service)
+        await serve_until_stopped(service, server)
         store.set_pid(0)
 
     with contextlib.suppress(KeyboardInterrupt):

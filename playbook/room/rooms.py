@@ -13,6 +13,7 @@ import datetime as dt
 import hmac
 import ipaddress
 import logging
+import signal
 import socket
 import time
 from collections.abc import Callable
@@ -324,6 +325,20 @@ def _is_local_address(text: str) -> bool:
 def qr_svg(url: str) -> str:
     """The join URL as an inline SVG QR code (segno): a phone's camera opens the room from the beamer."""
     return segno.make(url or "-", error="m").svg_inline(border=2, dark="#000", light="#fff", omitsize=True)
+
+
+async def serve_until_stopped(service: Service, server: Any) -> None:
+    """Watch the rooms until SIGINT or SIGTERM; then answer the waiting pages and save every room."""
+    watcher = start_watching(service)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    watcher.stop()
+    server.stop()
+    await release(service)
+    flush(service)
 
 
 def start_watching(service: Service) -> PeriodicCallback:

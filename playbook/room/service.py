@@ -78,6 +78,17 @@ class Base(web.RequestHandler):
             return
         super().check_xsrf_cookie()
 
+    async def answer_news(
+        self, live: RoomLive, version: Callable[[], str], render: Callable[[], str]
+    ) -> None:
+        """Long poll: answer once ``version()`` differs from the one the page has (or after a while)."""
+        seen = self.get_query_argument("v", "")
+        await live.wait(lambda: version() != seen, POLL_SECONDS)
+        if self.request.connection.stream.closed():  # type: ignore[union-attr]
+            return
+        now = version()
+        self.json({"v": now, "html": render() if now != seen else None})
+
     @property
     def wants_json(self) -> bool:
         return "application/json" in self.request.headers.get("Accept", "")
@@ -248,12 +259,7 @@ class StateHandler(Participant):
             self.json({"ok": False, "message": str(exc)}, 403)
             return
         live = self.service.room(store)
-        seen = self.get_query_argument("v", "")
-        await live.wait(lambda: self.version(live) != seen, POLL_SECONDS)
-        if self.request.connection.stream.closed():  # type: ignore[union-attr]
-            return
-        now = self.version(live)
-        self.json({"v": now, "html": self.fragment(live, who, lang) if now != seen else None})
+        await self.answer_news(live, lambda: self.version(live), lambda: self.fragment(live, who, lang))
 
 
 class SubmitHandler(Participant):
@@ -372,10 +378,7 @@ class HostState(Facilitator):
         if not self.authorize():
             return
         live = self.service.room(self.store)
-        seen = self.get_query_argument("v", "")
-        await live.wait(lambda: self.host_version(live) != seen, POLL_SECONDS)
-        now = self.host_version(live)
-        self.json({"v": now, "html": self.host_fragment(live) if now != seen else None})
+        await self.answer_news(live, lambda: self.host_version(live), lambda: self.host_fragment(live))
 
 
 class ScreenState(Facilitator):
@@ -384,20 +387,17 @@ class ScreenState(Facilitator):
         if not self.authorize():
             return
         live = self.service.room(self.store)
-        seen = self.get_query_argument("v", "")
-        version = lambda: f"{self.store.version}.{live.clock_gen}"  # noqa: E731
-        await live.wait(lambda: version() != seen, POLL_SECONDS)
-        now = version()
-        html = None
-        if now != seen:
+
+        def render() -> str:
             lang = self.lang_for(self.store)
-            html = pages.render(
+            return pages.render(
                 "_screen.html", lang, title=self.title(live), view=pages.screen_view(self.store),
                 clock=pages.clock_view(live.session, self.service.block_titles(), lang, dt.datetime.now()),
                 qr=qr_svg(self.store.meta.get("join_url", "")), kind_label=pages.kind_label,
                 bars=pages.bars, cloud=pages.cloud,
             )  # fmt: skip
-        self.json({"v": now, "html": html})
+
+        await self.answer_news(live, lambda: f"{self.store.version}.{live.clock_gen}", render)
 
 
 class HostAction(Facilitator):

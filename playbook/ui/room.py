@@ -27,6 +27,7 @@ from ..room.pages import option_label
 from ..room.store import Activity, RoomStore, store_path
 from ..yamlio import current_fingerprint
 from .static import Snapshot
+from .ticker import tick_every_second
 
 e = html.escape
 HUB_PAGE = "/services/room/"
@@ -318,23 +319,12 @@ class RoomPanel(Snapshot, widgets.VBox):
 
     def start_ticking(self) -> None:
         """Look for the group's input once a second on the kernel's event loop; outside a kernel, never."""
-        try:
-            loop = asyncio.get_event_loop()
-        except RuntimeError:
-            return
-        if not loop.is_running():
-            return
 
-        async def tick() -> None:
-            while True:
-                await asyncio.sleep(1)
-                try:
-                    self.refresh()
-                    self._follow_file()
-                except Exception:
-                    return
+        def look() -> None:
+            self.refresh()
+            self._follow_file()
 
-        self._task = loop.create_task(tick())
+        self._task = tick_every_second(look)
 
     def stop_ticking(self) -> None:
         if self._task is not None:
