@@ -5,6 +5,7 @@ URL (its own cookies and CSRF token, one keep-alive connection), then the group 
 each burst every phone sends one submission at a random moment within a second (the facilitator says
 "go", people type and tap). Bursts 1-7 are anonymous cards, 8-10 dots on a vote with three dots each. One
 submission in ten is sent a second time with the same id, as a phone does that missed the answer.
+All along, every phone also holds a long poll open for news, as the phone page does.
 Afterwards the store is read directly: every acknowledged id must be there (lost), and nothing may be
 counted twice (double-counted). Latency is from sending a request to its whole answer; memory is the
 proportional set size of the service process after the run. A last burst sends 300 at the same instant.
@@ -13,6 +14,7 @@ proportional set size of the service process after the run. A last burst sends 3
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import re
 import secrets
@@ -95,10 +97,22 @@ async def _send(client: Client, path: str, fields: dict[str, str], delay: float,
             out["refused"].append(status)
 
 
+async def _listen(client: Client, path: str) -> None:
+    """What a phone's page does all along: wait for news on a second connection (a long poll)."""
+    listener = Client(client.host, client.port)
+    listener.cookies = client.cookies
+    v = ""
+    while True:
+        status, body = await listener.request("GET", f"{path}?v={v}")
+        if status == 200:
+            v = json.loads(body)["v"]
+
+
 async def _load(room: Room, clients: list[Client], card: int, vote: int) -> dict:
     path = f"/j/{room.code}/submit"
     for client in clients:
         await client.join(f"/j/{room.code}")
+    listening = [asyncio.ensure_future(_listen(c, f"/j/{room.code}/state")) for c in clients]
     out: dict = {"latency": [], "acked": set(), "refused": [], "requests": 0}
     started = time.perf_counter()
     for burst in range(BURSTS):
@@ -127,6 +141,8 @@ async def _load(room: Room, clients: list[Client], card: int, vote: int) -> dict
         ]
     )
     out["at_once"] = at_once
+    for task in listening:
+        task.cancel()
     return out
 
 

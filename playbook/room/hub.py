@@ -179,6 +179,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     service = Service(HubRooms(args.state, args.sessions), base=prefix, hosts=hosts, hub=True)
 
     async def run() -> None:
+        service.block_titles()  # the catalogue, read before the first phone asks for the clock
         app = make_hub_app(service)
         server = app.listen(own.port or 80, address=own.hostname or "127.0.0.1", xheaders=True,
                             max_body_size=BODY_MAX * 4)  # fmt: skip

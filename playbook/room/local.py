@@ -95,6 +95,7 @@ def serve(room: RoomPlan, out: object = None) -> None:
         app = make_app(service)
         server = app.listen(room.port, address=room.host, max_body_size=BODY_MAX * 4)
         service.room(store)
+        service.block_titles()  # the catalogue, read before the first phone asks for the clock
         store.set_pid(os.getpid())
         announce(room, store, session.language)
         await serve_until_stopped(service, server)

@@ -50,7 +50,10 @@ class RoomLive:
 
     def __init__(self, store: RoomStore) -> None:
         self.store = store
-        self.waiters: set[asyncio.Future[None]] = set()
+        self.hosts: set[asyncio.Future[None]] = set()
+        """Facilitator's pages and beamers waiting for news."""
+        self.phones: set[asyncio.Future[None]] = set()
+        self._phones_saw: tuple[int, int, bool] | None = None
         self.preview = False
         self.clock_gen = 0
         self._session: Session | None = None
@@ -62,7 +65,7 @@ class RoomLive:
         self.closing = False
         self.last_submission = 0.0
         self.task: asyncio.Future[None] | None = None
-        self.pending: list[tuple[str, Submission, str, asyncio.Future[Any]]] = []
+        self.pending: list[tuple[str, Submission | None, str, asyncio.Future[Any]]] = []
         self.committer: asyncio.Future[None] | None = None
         self._writer: RoomStore | None = None
         self.read_session()
@@ -73,9 +76,9 @@ class RoomLive:
             st = self.store.session_path.stat()
             self._stamp = (st.st_mtime_ns, st.st_size)
 
-    async def submit(self, who: str, submission: Submission, lang: str) -> dict[str, Any]:
-        """Hand one submission to the writer and wait until it is committed (group commit: the
-        submissions that arrive while one batch is flushed to disk go together in the next)."""
+    async def submit(self, who: str, submission: Submission | None, lang: str) -> dict[str, Any]:
+        """Hand one submission (or, without one, a phone joining) to the writer and wait until it is
+        committed (group commit: what arrives while one batch is flushed goes together in the next)."""
         fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self.last_submission = time.monotonic()
         self.pending.append((who, submission, lang, fut))
@@ -137,25 +140,38 @@ class RoomLive:
         return self._session
 
     def notify(self) -> None:
-        for fut in self.waiters:
+        """Wake the pages whose view may have changed: the facilitator's and the beamer's at every change,
+        the phones' only when what phones show moved (an activity, a reveal, the clock), never for each
+        submission of somebody else, which would wake a whole room at every card."""
+        self._wake(self.hosts)
+        phones = (self.store.public, self.clock_gen, self.store.is_open)
+        if phones != self._phones_saw or self.closing:
+            self._phones_saw = phones
+            self._wake(self.phones)
+
+    @staticmethod
+    def _wake(waiters: set[asyncio.Future[None]]) -> None:
+        for fut in waiters:
             if not fut.done():
                 fut.set_result(None)
-        self.waiters.clear()
+        waiters.clear()
 
-    async def wait(self, changed: Callable[[], bool], timeout: float) -> None:
+    async def wait(self, changed: Callable[[], bool], timeout: float, phone: bool = False) -> None:
+        """Until ``changed()`` (checked whenever this page's audience is woken), the end, or ``timeout``."""
+        waiters = self.phones if phone else self.hosts
         deadline = time.monotonic() + timeout
         while not changed() and not self.closing:
             left = deadline - time.monotonic()
             if left <= 0:
                 return
             fut = asyncio.get_running_loop().create_future()
-            self.waiters.add(fut)
+            waiters.add(fut)
             try:
                 await asyncio.wait_for(fut, left)
             except TimeoutError:
                 return
             finally:
-                self.waiters.discard(fut)
+                waiters.discard(fut)
 
     def current_block(self) -> int | None:
         if self._session is None or not self._session.run.started:

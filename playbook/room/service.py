@@ -79,11 +79,11 @@ class Base(web.RequestHandler):
         super().check_xsrf_cookie()
 
     async def answer_news(
-        self, live: RoomLive, version: Callable[[], str], render: Callable[[], str]
+        self, live: RoomLive, version: Callable[[], str], render: Callable[[], str], phone: bool = False
     ) -> None:
         """Long poll: answer once ``version()`` differs from the one the page has (or after a while)."""
         seen = self.get_query_argument("v", "")
-        await live.wait(lambda: version() != seen, POLL_SECONDS)
+        await live.wait(lambda: version() != seen, POLL_SECONDS, phone)
         if self.request.connection.stream.closed():  # type: ignore[union-attr]
             return
         now = version()
@@ -158,7 +158,7 @@ class Participant(Base):
     def here(self) -> str:
         return f"{self.service.base}j/{self.store.code}"
 
-    def joined(self) -> str:
+    async def joined(self) -> str:
         """The participant's id in this room, made (and kept in a signed cookie) on the first visit."""
         if self.who:
             return self.who.decode() if isinstance(self.who, bytes) else self.who
@@ -168,7 +168,7 @@ class Participant(Base):
             secure=self.request.protocol == "https",
         )  # fmt: skip
         self.who = who.encode()
-        self.store.join(who)
+        await self.service.room(self.store).submit(who, None, "en")
         return who
 
     def participant(self) -> str:
@@ -201,10 +201,10 @@ class Participant(Base):
             "option_label": pages.option_label,
         }
 
-    def show(self, message: str = "", status: int = 200) -> None:
+    async def show(self, message: str = "", status: int = 200) -> None:
         live = self.service.room(self.store)
         lang = self.lang_for(self.store)
-        who = self.joined()
+        who = await self.joined()
         self.set_status(status)
         self.page(
             "phone.html", lang, title=self.title(live), v=self.version(live),
@@ -228,14 +228,14 @@ class EnterHandler(Base):
 
 
 class JoinHandler(Participant):
-    def get(self, code: str) -> None:
+    async def get(self, code: str) -> None:
         store = self.find(code)
         lang = self.lang_for(store)
         if not store.is_open:
             self.set_status(403)
             self.page("message.html", lang, heading=t("room.enter.closed", lang), text="", show_form=False)
             return
-        self.show()
+        await self.show()
 
 
 class LanguageHandler(Participant):
@@ -259,7 +259,9 @@ class StateHandler(Participant):
             self.json({"ok": False, "message": str(exc)}, 403)
             return
         live = self.service.room(store)
-        await self.answer_news(live, lambda: self.version(live), lambda: self.fragment(live, who, lang))
+        await self.answer_news(
+            live, lambda: self.version(live), lambda: self.fragment(live, who, lang), phone=True
+        )
 
 
 class SubmitHandler(Participant):
@@ -283,7 +285,7 @@ class SubmitHandler(Participant):
             elif exc.code == "not_joined":
                 self.redirect(self.here)
             else:
-                self.show(str(exc), status)
+                await self.show(str(exc), status)
             return
         live.notify()
         if self.wants_json:  # the activity just changed on this phone, redrawn alone

@@ -339,13 +339,22 @@ class RoomStore:
             raise outcome
         return outcome
 
-    def submit_many(self, batch: list[tuple[str, Submission, str]]) -> list[dict[str, Any] | RefusedError]:
+    def submit_many(
+        self, batch: list[tuple[str, Submission | None, str]]
+    ) -> list[dict[str, Any] | RefusedError]:
         """Several submissions in one transaction (one flush to disk for a burst), each decided on its own:
         a refused one is rolled back to its savepoint and the others still count. Nothing is acknowledged
-        before the commit."""
+        before the commit. An item without a submission is a phone joining."""
         outcomes: list[dict[str, Any] | RefusedError] = []
         with self._write(public=False) as db:
             for participant, s, lang in batch:
+                if s is None:
+                    db.execute(
+                        "insert or ignore into participants values (?, ?)",
+                        (participant, self.clock().isoformat()),
+                    )
+                    outcomes.append({"ok": True})
+                    continue
                 db.execute("savepoint one")
                 try:
                     outcomes.append(self._submit(db, participant, s, lang))
