@@ -365,3 +365,36 @@ def test_listening_on_every_address_answers_to_this_machine_s_addresses_only(
         ]:
             request = urllib.request.Request(f"{room.base}/j/", headers={"Host": host})
             assert _call(request)[0] == status, host
+
+
+def test_without_the_script_a_plain_form_post_works_and_a_reload_does_not_send_it_again(room: Room) -> None:
+    phone = Phone(room)
+    phone.join()
+    cards = room.open("cards")
+    _, page = phone.join()
+    sid = re.search(r'name="sid" value="([0-9a-f]+)"', page)[1]  # the id the page was rendered with
+    data = urllib.parse.urlencode({"_xsrf": phone.xsrf, "activity": cards, "sid": sid, "text": "plain form"})
+
+    class Stay(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: Any) -> None:
+            return None
+
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(phone.jar), Stay())
+    for _ in range(2):  # the browser's "send again?" after the post: the same id, counted once
+        try:
+            opener.open(
+                urllib.request.Request(f"{room.base}/j/{room.code}/submit", data=data.encode()), timeout=30
+            )
+        except urllib.error.HTTPError as exc:
+            assert exc.code == 303 and exc.headers["Location"] == f"/j/{room.code}"
+    assert room.store.counts(cards)["entries"] == 1
+    refused = urllib.parse.urlencode(
+        {"_xsrf": phone.xsrf, "activity": cards, "sid": "b" * 32, "text": "x" * 300}
+    )
+    try:
+        opener.open(
+            urllib.request.Request(f"{room.base}/j/{room.code}/submit", data=refused.encode()), timeout=30
+        )
+    except urllib.error.HTTPError as exc:
+        body = exc.read().decode()
+        assert exc.code == 400 and "at most 280 characters" in body and "<form" in body  # the page, with why
