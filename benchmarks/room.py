@@ -152,6 +152,7 @@ def _p(values: list[float], q: float) -> float:
 
 
 def room_rows() -> list[tuple[str, str, str]]:
+    """The rows of `make bench` for the room: latency, lost, double-counted, memory, CPU per request."""
     with tempfile.TemporaryDirectory() as tmp:
         session = Path(tmp) / "room.session.yaml"
         shutil.copyfile(ROOT / "assets" / "examples" / "quarterly-retrospective.session.yaml", session)
