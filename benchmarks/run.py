@@ -287,6 +287,9 @@ def main() -> None:
     rows += reading_rows()
     rows += _widget_rows()
     rows += _handout_rows()
+    from room import room_rows  # 300 phones in the participation room (benchmarks/room.py)
+
+    rows += room_rows()
     if "--no-servers" not in sys.argv:  # the app, the browser tests and the hub take a few minutes
         from apps import app_rows, test_rows
 
