@@ -113,6 +113,8 @@ class Intervention:
     good_before: tuple[str, ...]
     good_after: tuple[str, ...]
     source: str
+    decides: bool = False
+    """Ends in a choice that binds the group (a vote, a ranking, consent): who decides must be agreed."""
     origin: str = field(default=SHIPPED, compare=False)
     """``shipped`` or the user folder the file came from, so a picker can say where it came from."""
 
@@ -200,13 +202,17 @@ class Intervention:
         }
         if self.visible_output is not None:
             data["visible_output"] = self.visible_output.to_data()
-        return data | {
-            "risks": [{"risk": r.risk.to_data(), "handling": r.handling.to_data()} for r in self.risks],
-            "variants": [v.to_data() for v in self.variants],
-            "good_before": list(self.good_before),
-            "good_after": list(self.good_after),
-            "source": self.source,
-        }
+        return (
+            data
+            | {
+                "risks": [{"risk": r.risk.to_data(), "handling": r.handling.to_data()} for r in self.risks],
+                "variants": [v.to_data() for v in self.variants],
+                "good_before": list(self.good_before),
+                "good_after": list(self.good_after),
+                "source": self.source,
+            }
+            | ({"decides": True} if self.decides else {})
+        )
 
     def sized_data(self, people: int, minutes: int | None = None) -> dict[str, Any]:
         """Plain data for one group size: the scaled range and the steps with their minutes and
@@ -223,7 +229,7 @@ class Intervention:
 def parse_intervention(data: Any, file: str | Path, origin: str = SHIPPED) -> Intervention:
     """Build one intervention from plain data, or raise one error listing every problem in it."""
     r = FieldReader(file)
-    d = r.mapping(data, "", _FIELDS, ("visible_output",))
+    d = r.mapping(data, "", _FIELDS, ("visible_output", "decides"))
     if d is None:
         r.raise_if_any()
     assert d is not None
@@ -285,6 +291,9 @@ def parse_intervention(data: Any, file: str | Path, origin: str = SHIPPED) -> In
     before = r.identifiers(d.get("good_before"), "good_before")
     after = r.identifiers(d.get("good_after"), "good_after")
     source = r.text(d.get("source"), "source", allow_empty=False) if "source" in d else None
+    decides = d.get("decides", False)
+    if not isinstance(decides, bool):
+        r.problem("decides", f"must be true or false, found {decides!r}")
     r.raise_if_any()
     return Intervention(
         id=ident,  # type: ignore[arg-type]
@@ -307,6 +316,7 @@ def parse_intervention(data: Any, file: str | Path, origin: str = SHIPPED) -> In
         good_before=before or (),
         good_after=after or (),
         source=source,  # type: ignore[arg-type]
+        decides=decides,
         origin=origin,
     )
 

@@ -93,6 +93,7 @@ def test_every_step_plan_fits_its_time_range(catalogue: Catalogue) -> None:
         ({"summary": {"en": "x", "nl": "  "}}, "summary.nl", "must not be empty"),
         ({"role": "warm-up"}, "role", "open, diverge, groan, converge, close, energise, input"),
         ({"exposure": 4}, "exposure", "between 1 and 3"),
+        ({"decides": "yes"}, "decides", "must be true or false"),
         ({"energy": 9}, "energy", "between 1 and 5"),
         ({"minutes": {"min": 20, "typical": 10, "max": 30}}, "minutes", "min ≤ typical ≤ max"),
         (
