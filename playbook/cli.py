@@ -63,7 +63,12 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--role", choices=ROLES)
     c.add_argument("--layer", choices=LAYERS, help="'below' also lists those that work on both layers")
     c.add_argument("--setting", choices=SETTINGS)
-    c.add_argument("--size", type=int, metavar="N", help="only those that work for N people")
+    c.add_argument(
+        "--size",
+        type=_group_size,
+        metavar="N",
+        help="only those that work for N people, with their time for N",
+    )
     c = cmds.add_parser("show", help="everything about one intervention", parents=[lang, data])
     c.add_argument("id")
     c.add_argument(
@@ -198,7 +203,7 @@ def _size(i: Intervention, lang: str) -> str:
     return f"{i.group_size.min}–{top}" if top[0].isdigit() else f"{i.group_size.min}+"
 
 
-def _table(items: list[Intervention], lang: str) -> None:
+def _table(items: list[Intervention], lang: str, size: int | None = None) -> None:
     if not items:
         print(t("catalogue.none_found", lang))
         return
@@ -208,7 +213,7 @@ def _table(items: list[Intervention], lang: str) -> None:
             i.id,
             t(f"roles.{i.role}", lang),
             t(f"layers.{i.layer}", lang),
-            f"{i.minutes.min}–{i.minutes.max}",
+            "{0.min}–{0.max}".format(i.minutes_for(size) if size else i.minutes),
             _size(i, lang),
             i.name(lang),
         ]
@@ -224,7 +229,7 @@ def _catalogue_list(args: argparse.Namespace) -> None:
     items = load_catalogue().filter(
         role=args.role, layer=args.layer, setting=args.setting, group_size=args.size
     )
-    _emit(items, args)
+    _emit(items, args, args.size)
 
 
 def _catalogue_search(args: argparse.Namespace) -> None:
@@ -232,11 +237,11 @@ def _catalogue_search(args: argparse.Namespace) -> None:
     _emit(load_catalogue().search(" ".join(args.text), lang), args)
 
 
-def _emit(items: list[Intervention], args: argparse.Namespace) -> None:
+def _emit(items: list[Intervention], args: argparse.Namespace, size: int | None = None) -> None:
     if args.json:
         _print_json([{"origin": i.origin, **i.to_data()} for i in items])
     else:
-        _table(items, _lang(args))
+        _table(items, _lang(args), size)
 
 
 def _group_size(text: str) -> int:
@@ -478,8 +483,9 @@ def _suggest(args: argparse.Namespace) -> None:
         if not items:
             print(f"  {t('catalogue.none_found', lang)}")
         for s in items:
+            minutes = s.intervention.minutes_for(session.group.size)
             print(
-                f"  {s.score:>3}  {s.intervention.name(lang)} ({s.id}, {s.intervention.minutes.min}–{s.intervention.minutes.max} {t('units.minutes', lang)})"
+                f"  {s.score:>3}  {s.intervention.name(lang)} ({s.id}, {minutes.min}–{minutes.max} {t('units.minutes', lang)})"
             )
             for reason in s.reasons:
                 print(textwrap.fill(reason, 96, initial_indent="       ✓ ", subsequent_indent="         "))

@@ -257,7 +257,8 @@ class AgendaBuilder(Snapshot, widgets.VBox):
             return
         item = self.catalogue.get(ident)
         options = plan_b(ident, self.binding.session, self.catalogue, self.binding.profile(), limit=1)
-        block = Block(item.minutes.typical, intervention=ident, plan_b=(options[0].id,) if options else ())
+        minutes = item.minutes_for(self.binding.session.group.size).typical
+        block = Block(minutes, intervention=ident, plan_b=(options[0].id,) if options else ())
         self._agenda([*self.binding.session.agenda, block])
 
     def add_custom(self, title: str, role: str, minutes: int) -> None:
