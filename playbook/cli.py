@@ -425,6 +425,7 @@ def render_session(s: Session, catalogue: Catalogue, lang: str) -> str:
         (label("client"), s.brief.client),
         (label("wish"), s.brief.wish),
         (label("visible_result"), s.brief.visible_result),
+        (label("decision_rule"), s.brief.decision_rule),
         (label("context"), s.brief.context),
         (label("date"), f"{when}{s.start:%H:%M}–{s.end():%H:%M}"),
         (
