@@ -171,3 +171,25 @@ def test_the_script_counts_the_subgroups_and_says_how_to_sample(catalogue: Catal
     )
     script = handout_notebook(session, catalogue, "facilitator").cells[-1].source
     assert "20 foursomes" in script and "not all of them report" in script
+
+
+def test_catalogue_show_for_a_group_size(capsys: pytest.CaptureFixture[str], catalogue: Catalogue) -> None:
+    import json
+
+    from playbook.cli import main
+
+    assert main(["catalogue", "show", "1-2-4-all", "--size", "80", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    scaled = catalogue.get("1-2-4-all").minutes_for(80)
+    assert data["size"] == 80 and data["scales"] is True
+    assert data["minutes"] == {"min": scaled.min, "typical": scaled.typical, "max": scaled.max}
+    assert sum(s["minutes"] for s in data["steps"]) == scaled.typical
+    report = data["steps"][-1]
+    assert report["groups"]["label"] == {"en": "20 foursomes", "nl": "20 viertallen"} and report["turns"] == 6
+    assert report["sampling"]["rule"] == "new-only" and "20 foursomes" in report["text"]["en"]
+    assert main(["catalogue", "show", "1-2-4-all", "--size", "80", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert f"{scaled.min}–{scaled.max} ({scaled.typical}), for 80 people" in out and "(20 foursomes)" in out
+    with pytest.raises(SystemExit) as stopped:
+        main(["catalogue", "show", "1-2-4-all", "--size", "0"])
+    assert stopped.value.code == 2 and "between 1 and 10000 people" in capsys.readouterr().err
