@@ -197,7 +197,8 @@ def _score(item: Intervention, ctx: _Context, notes: list[Note] | None) -> tuple
         fits = False
         note("limit", f"suggest.setting_limit_{ctx.setting}")
     minutes = item.minutes_for(ctx.size)
-    frame = FRAME_MINUTES // 2 if item.role in ("open", "close") else FRAME_MINUTES
+    frame = min(FRAME_MINUTES, ctx.budget // 3)  # a ten-minute slot still has room for an energiser
+    frame = frame // 2 if item.role in ("open", "close") else frame
     if minutes.min > ctx.budget - frame:
         fits = False
         note("limit", "suggest.budget_limit", need=minutes.min, budget=ctx.budget, frame=frame)

@@ -103,6 +103,8 @@ def test_a_slot_is_not_filled_by_a_form_that_needs_all_of_it(catalogue: Catalogu
     assert not unfit.fits and "opening and closing" in unfit.warnings[0]
     roomy = Session(title="x", budget_minutes=40)
     assert needs_thirty.id in [s.id for s in rank(roomy, catalogue)]
+    tiny = rank(Session(title="x", budget_minutes=6), catalogue, role="energise")
+    assert tiny and all(s.intervention.minutes_for(12).min <= 4 for s in tiny)  # a short energiser still fits
 
 
 def test_plan_b_fits_the_minutes_of_the_block_it_replaces(catalogue: Catalogue) -> None:
