@@ -273,23 +273,8 @@ def parse_intervention(
     if minutes and size and steps and len(steps) == len(d.get("steps") or []):
         _check_scaling(r, minutes, size, tuple(steps), thorough)
 
-    def text_list(key: str) -> tuple[Text, ...]:
-        out = [_bilingual(r, v, join(key, i)) for i, v in enumerate(r.items(d.get(key), key) or [])]
-        return tuple(t for t in out if t is not None)
-
-    risks: list[Risk] = []
-    for i, raw in enumerate(r.items(d.get("risks"), "risks") or []):
-        f = join("risks", i)
-        if (rk := r.mapping(raw, f, ("risk", "handling"))) is None:
-            continue
-        risk = _bilingual(r, rk.get("risk"), join(f, "risk")) if "risk" in rk else None
-        handling = _bilingual(r, rk.get("handling"), join(f, "handling")) if "handling" in rk else None
-        if risk and handling:
-            risks.append(Risk(risk, handling))
-    if "risks" in d and not d.get("risks"):
-        r.problem("risks", "must name at least one risk and how to handle it")
-
-    materials, variants = text_list("materials"), text_list("variants")
+    risks = _read_risks(r, d)
+    materials, variants = _text_list(r, d, "materials"), _text_list(r, d, "variants")
     translated = [(k, v) for k, v in texts.items() if k != "name"]  # a method's name may be the same
     translated += [(join(join("steps", i), "text"), step.text) for i, step in enumerate(steps)]
     translated += [(join(join("risks", i), "handling"), risk.handling) for i, risk in enumerate(risks)]
@@ -319,7 +304,7 @@ def parse_intervention(
         materials=materials,
         steps=tuple(steps),
         visible_output=texts.get("visible_output"),
-        risks=tuple(risks),
+        risks=risks,
         variants=variants,
         good_before=before or (),
         good_after=after or (),
@@ -327,6 +312,26 @@ def parse_intervention(
         decides=decides,
         origin=origin,
     )
+
+
+def _text_list(r: FieldReader, d: dict[str, Any], key: str) -> tuple[Text, ...]:
+    out = [_bilingual(r, v, join(key, i)) for i, v in enumerate(r.items(d.get(key), key) or [])]
+    return tuple(t for t in out if t is not None)
+
+
+def _read_risks(r: FieldReader, d: dict[str, Any]) -> tuple[Risk, ...]:
+    risks: list[Risk] = []
+    for i, raw in enumerate(r.items(d.get("risks"), "risks") or []):
+        f = join("risks", i)
+        if (rk := r.mapping(raw, f, ("risk", "handling"))) is None:
+            continue
+        risk = _bilingual(r, rk.get("risk"), join(f, "risk")) if "risk" in rk else None
+        handling = _bilingual(r, rk.get("handling"), join(f, "handling")) if "handling" in rk else None
+        if risk and handling:
+            risks.append(Risk(risk, handling))
+    if "risks" in d and not d.get("risks"):
+        r.problem("risks", "must name at least one risk and how to handle it")
+    return tuple(risks)
 
 
 def _bilingual(r: FieldReader, value: Any, field: str) -> Text | None:
