@@ -68,7 +68,7 @@ _FIELDS = (
     "group_size", "minutes", "settings", "materials", "steps", "risks", "variants",
     "good_before", "good_after", "source",
 )  # fmt: skip
-_STEP_OPTIONAL = ("per_person", "per_group", "group_of", "groups", "at_most", "sampling")
+_STEP_OPTIONAL = ("per_person", "at_once", "per_group", "group_of", "groups", "at_most", "sampling")
 _PLACEHOLDERS = re.compile(r"\{[^{}]*\}")
 _TEXT_MAX = 20_000
 """The longest text the field reader accepts (its own default)."""
@@ -403,6 +403,10 @@ def _read_step(r: FieldReader, raw: Any, f: str) -> Step | None:
     groups = r.number(s["groups"], join(f, "groups"), low=2, high=ANY_SIZE) if "groups" in s else None
     at_most = r.number(s["at_most"], join(f, "at_most"), low=1) if "at_most" in s else None
     sampling = r.choice(s["sampling"], join(f, "sampling"), SAMPLING_RULES) if "sampling" in s else None
+    at_once = s.get("at_once", False)
+    if not isinstance(at_once, bool):
+        r.problem(join(f, "at_once"), f"must be true or false, found {at_once!r}")
+        return None
     if None in (fixed, conf, template, per_person, per_group):
         return None
     assert conf is not None and template is not None and fixed is not None
@@ -411,6 +415,7 @@ def _read_step(r: FieldReader, raw: Any, f: str) -> Step | None:
         configuration=conf,
         text=template,
         per_person=float(per_person),  # type: ignore[arg-type]
+        at_once=at_once,
         per_group=float(per_group),  # type: ignore[arg-type]
         group_of=group_of,
         groups=groups,
@@ -467,6 +472,9 @@ def _step_rules(step: Step, has_subgroups: bool) -> list[tuple[str, str]]:
          "at_most and sampling go together: the most turns, and what happens beyond them"),
         (step.at_most is not None and not scales, "at_most",
          "limits a round or a report-back; give the step per_person or per_group"),
+        (step.at_once and not step.per_person, "at_once", "describes the part per person; give the step per_person"),
+        (step.at_once and step.at_most is not None, "at_most",
+         "work done at the same time takes no turns to sample; leave out at_most and sampling, or at_once"),
         (not (step.minutes or scales), "minutes",
          "the step takes no time at all; give it fixed minutes or a part per person or per subgroup"),
     ]  # fmt: skip

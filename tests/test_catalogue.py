@@ -144,6 +144,13 @@ def step(**fields: Any) -> dict[str, Any]:
         ),
         ([step(per_person=1, at_most=8, sampling="everyone")], "steps[0].sampling", "a-few-voices, new-only"),
         ([step(configuration="solo", per_person=1)], "steps[0].per_person", "take no turns"),
+        ([step(at_once=True)], "steps[0].at_once", "give the step per_person"),
+        (
+            [step(per_person=1, at_once=True, at_most=8, sampling="new-only")],
+            "steps[0].at_most",
+            "no turns to sample",
+        ),
+        ([step(per_person=1, at_once="yes")], "steps[0].at_once", "must be true or false"),
         ([step(configuration="solo", group_of=3)], "steps[0].group_of", "form no subgroups"),
         ([step(configuration="small-groups", group_of=4, groups=3)], "steps[0].groups", "not both"),
         (
