@@ -286,6 +286,9 @@ def main() -> None:
 
     rows += reading_rows()
     rows += _widget_rows()
+    from durations import duration_rows  # the figures of time that fits the group
+
+    rows += duration_rows()
     rows += _handout_rows()
     from room import room_rows  # 300 phones in the participation room (benchmarks/room.py)
 

@@ -28,12 +28,14 @@ from .catalogue import (
     load_catalogue,
     validate,
 )
+from .durations import sampling_text
 from .errors import PlaybookError
 from .i18n import LANGUAGES, capitalised, default_language, t
 from .session import SETTINGS as SESSION_SETTINGS
 from .session import Session, SessionFile, check_references, new_session, session_to_data
 
 if TYPE_CHECKING:
+    from .calibrate import History
     from .diagnosis import Profile
 
 
@@ -53,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     top = p.add_subparsers(
         dest="area",
         required=True,
-        metavar="{catalogue,session,brief,group,questions,answer,signals,diagnose,suggest,agenda,plan,arc,handout,export,report,init,app,room}",
+        metavar="{catalogue,session,brief,group,questions,answer,signals,diagnose,suggest,agenda,plan,calibrate,arc,handout,export,report,init,app,room}",
         parser_class=_Parser,
     )
 
@@ -63,9 +65,17 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--role", choices=ROLES)
     c.add_argument("--layer", choices=LAYERS, help="'below' also lists those that work on both layers")
     c.add_argument("--setting", choices=SETTINGS)
-    c.add_argument("--size", type=int, metavar="N", help="only those that work for N people")
+    c.add_argument(
+        "--size",
+        type=_group_size,
+        metavar="N",
+        help="only those that work for N people, with their time for N",
+    )
     c = cmds.add_parser("show", help="everything about one intervention", parents=[lang, data])
     c.add_argument("id")
+    c.add_argument(
+        "--size", type=_group_size, metavar="N", help="the time and the steps for a group of N people"
+    )
     c = cmds.add_parser(
         "search", help="search names and descriptions in both languages", parents=[lang, data]
     )
@@ -107,6 +117,19 @@ def _parser() -> argparse.ArgumentParser:
 
     c = top.add_parser("plan", help="the timed agenda and its findings", parents=[lang, data])
     c.add_argument("file", type=Path)
+    c.add_argument(
+        "--no-history",
+        action="store_true",
+        help="leave out your own timing from the runs in the file's folder (see playbook calibrate)",
+    )
+    c.set_defaults(command=None)
+
+    c = top.add_parser(
+        "calibrate",
+        help="how your blocks ran against the plan, from the runs in a workspace",
+        parents=[lang, data],
+    )
+    c.add_argument("dir", type=Path, nargs="?", metavar="WORKSPACE", help="default: your workspace")
     c.set_defaults(command=None)
 
     c = top.add_parser("arc", help="draw the session arc as PNG or SVG", parents=[lang])
@@ -279,7 +302,7 @@ def _size(i: Intervention, lang: str) -> str:
     return f"{i.group_size.min}–{top}" if top[0].isdigit() else f"{i.group_size.min}+"
 
 
-def _table(items: list[Intervention], lang: str) -> None:
+def _table(items: list[Intervention], lang: str, size: int | None = None) -> None:
     if not items:
         print(t("catalogue.none_found", lang))
         return
@@ -289,7 +312,7 @@ def _table(items: list[Intervention], lang: str) -> None:
             i.id,
             t(f"roles.{i.role}", lang),
             t(f"layers.{i.layer}", lang),
-            f"{i.minutes.min}–{i.minutes.max}",
+            "{0.min}–{0.max}".format(i.minutes_for(size) if size else i.minutes),
             _size(i, lang),
             i.name(lang),
         ]
@@ -305,7 +328,7 @@ def _catalogue_list(args: argparse.Namespace) -> None:
     items = load_catalogue().filter(
         role=args.role, layer=args.layer, setting=args.setting, group_size=args.size
     )
-    _emit(items, args)
+    _emit(items, args, args.size)
 
 
 def _catalogue_search(args: argparse.Namespace) -> None:
@@ -313,24 +336,39 @@ def _catalogue_search(args: argparse.Namespace) -> None:
     _emit(load_catalogue().search(" ".join(args.text), lang), args)
 
 
-def _emit(items: list[Intervention], args: argparse.Namespace) -> None:
+def _emit(items: list[Intervention], args: argparse.Namespace, size: int | None = None) -> None:
     if args.json:
         _print_json([{"origin": i.origin, **i.to_data()} for i in items])
     else:
-        _table(items, _lang(args))
+        _table(items, _lang(args), size)
+
+
+def _group_size(text: str) -> int:
+    """A group size for --size: a whole number of people from 1 to 10,000."""
+    try:
+        size = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number of people, found {text!r}") from None
+    if not 1 <= size <= 10_000:
+        raise argparse.ArgumentTypeError(f"must be between 1 and 10000 people, found {size}")
+    return size
 
 
 def _catalogue_show(args: argparse.Namespace) -> None:
     catalogue = load_catalogue()
     item = catalogue.get(args.id)
     if args.json:
-        _print_json({"origin": item.origin, **item.to_data()})
+        data = item.to_data() if args.size is None else item.sized_data(args.size)
+        _print_json({"origin": item.origin, **data})
         return
-    print(describe(item, _lang(args), catalogue))
+    print(describe(item, _lang(args), catalogue, size=args.size))
 
 
-def describe(item: Intervention, lang: str, catalogue: Catalogue | None = None) -> str:
-    """A plain-text card for one intervention, as a facilitator would print it."""
+def describe(
+    item: Intervention, lang: str, catalogue: Catalogue | None = None, size: int | None = None
+) -> str:
+    """A plain-text card for one intervention, as a facilitator would print it; with ``size``, its time
+    and steps for a group of that many people."""
 
     def label(key: str) -> str:
         return capitalised(t(f"catalogue.{key}", lang))
@@ -346,11 +384,22 @@ def describe(item: Intervention, lang: str, catalogue: Catalogue | None = None) 
         return ", ".join(catalogue.get(i).name(lang) if i in known else i for i in ids)  # type: ignore[union-attr]
 
     lines = [item.name(lang), "=" * len(item.name(lang)), para(item.summary(lang), ""), ""]
+    minutes = item.minutes if size is None else item.minutes_for(size)
+    time = f"{minutes.min}–{minutes.max} ({minutes.typical})"
+    if size is not None:
+        time += f", {t('catalogue.for_size', lang, size=size)}"
+        if not item.fits_group(size):
+            time += f" · {t('catalogue.outside_size', lang)}"
+    elif item.scales:
+        time += (
+            f", {t('catalogue.for_size', lang, size=item.reference_people)} · {t('catalogue.scales', lang)}"
+        )
     facts = [
         (label("role"), t(f"roles.{item.role}", lang)),
         (label("layer"), t(f"layers.{item.layer}", lang)),
         (label("energy"), f"{item.energy}/5"),
-        (label("minutes"), f"{item.minutes.min}–{item.minutes.max} ({item.minutes.typical})"),
+        (label("exposure"), f"{item.exposure}/3"),
+        (label("minutes"), time),
         (label("group_size"), _size(item, lang)),
         (label("settings"), ", ".join(t(f"settings.{s}", lang) for s in item.settings)),
         (label("stages"), ", ".join(t(f"stages.{s}", lang) for s in item.stages)),
@@ -364,20 +413,20 @@ def describe(item: Intervention, lang: str, catalogue: Catalogue | None = None) 
         "",
         f"{label('steps')}:",
     ]
-    for n, step in enumerate(item.steps, 1):
-        head = f"{n}. {step.minutes} {t('units.minutes', lang)}, {t(f'configurations.{step.configuration}', lang)}: "
-        lines.append(
-            textwrap.fill(step.text(lang), 92, initial_indent="  " + head, subsequent_indent="     ")
-        )
+    for n, step in enumerate(item.steps_for(size or item.reference_people), 1):
+        how = t(f"configurations.{step.step.configuration}", lang)
+        if size is not None and step.groups is not None:
+            how += f" ({step.groups.label(lang)})"
+        head = f"{n}. {step.minutes} {t('units.minutes', lang)}, {how}: "
+        text = step.text(lang) if size is not None else step.step.text(lang)
+        lines.append(textwrap.fill(text, 92, initial_indent="  " + head, subsequent_indent="     "))
+        if size is not None and step.sampled:
+            lines.append(para(f"→ {sampling_text(step, lang)}", "     "))
     if item.materials:
         lines += ["", f"{label('materials')}:", *[bullet(m(lang)) for m in item.materials]]
-    lines += [
-        "",
-        f"{label('visible_output')}:",
-        para(item.visible_output(lang)),
-        "",
-        f"{label('risks')}:",
-    ]
+    if item.visible_output is not None:
+        lines += ["", f"{label('visible_output')}:", para(item.visible_output(lang))]
+    lines += ["", f"{label('risks')}:"]
     for risk in item.risks:
         lines += [bullet(risk.risk(lang)), para(f"→ {risk.handling(lang)}", "    ")]
     if item.variants:
@@ -462,6 +511,7 @@ def render_session(s: Session, catalogue: Catalogue, lang: str) -> str:
         (label("wish"), s.brief.wish),
         (label("visible_result"), s.brief.visible_result),
         (label("purpose"), s.brief.purpose),
+        (label("decision_rule"), s.brief.decision_rule),
         (label("context"), s.brief.context),
         (label("date"), f"{when}{s.start:%H:%M}–{s.end():%H:%M}"),
         (
@@ -534,8 +584,9 @@ def _suggest(args: argparse.Namespace) -> None:
         if not items:
             print(f"  {t('catalogue.none_found', lang)}")
         for s in items:
+            minutes = s.intervention.minutes_for(session.group.size)
             print(
-                f"  {s.score:>3}  {s.intervention.name(lang)} ({s.id}, {s.intervention.minutes.min}–{s.intervention.minutes.max} {t('units.minutes', lang)})"
+                f"  {s.score:>3}  {s.intervention.name(lang)} ({s.id}, {minutes.min}–{minutes.max} {t('units.minutes', lang)})"
             )
             for reason in s.reasons:
                 print(textwrap.fill(reason, 96, initial_indent="       ✓ ", subsequent_indent="         "))
@@ -546,9 +597,12 @@ def _suggest(args: argparse.Namespace) -> None:
 
 def _plan(args: argparse.Namespace) -> None:
     from .agenda import clock, plan
+    from .calibrate import history
 
     session = SessionFile.open(args.file).session
-    p = plan(session, load_catalogue(), lang=_lang(args, session))
+    catalogue = load_catalogue()
+    past = None if args.no_history else history(args.file.resolve().parent, catalogue)
+    p = plan(session, catalogue, lang=_lang(args, session), history=past)
     if args.json:
         _print_json(p.to_data())
         return
@@ -560,13 +614,60 @@ def _plan(args: argparse.Namespace) -> None:
     )
     for b in p.blocks:
         role = t("session.break", lang) if b.role == "break" else t(f"roles.{b.role}", lang)
+        pace = f"  (≈{b.expected_minutes})" if b.expected_minutes != b.minutes else ""
         print(
-            f"  {clock(b.start)}–{clock(b.end)}  {b.minutes:>3} {t('units.minutes', lang)}  {role:<14}  {b.title}"
+            f"  {clock(b.start)}–{clock(b.end)}  {b.minutes:>3} {t('units.minutes', lang)}  {role:<14}  {b.title}{pace}"
         )
     if p.findings:
         print()
     for f in p.findings:
         print(textwrap.fill(f"[{f.level}] {f.code}: {f.message}", 96, subsequent_indent="    "))
+
+
+def _calibrate(args: argparse.Namespace) -> None:
+    from .calibrate import History, history
+    from .paths import workspace
+
+    catalogue = load_catalogue()
+    folder = args.dir or workspace()
+    past = History() if args.dir is None and not folder.is_dir() else history(folder, catalogue)
+    if args.json:
+        _print_json(past.to_data())
+        return
+    print(render_history(past, catalogue, _lang(args)))
+
+
+def render_history(past: History, catalogue: Catalogue, lang: str) -> str:
+    """Per work form and per role: runs, the median of actual over planned, and whether plans use it."""
+    from .calibrate import MIN_RUNS
+
+    lines = [t("calibrate.skipped", lang, file=problem) for problem in past.skipped]
+    if not past.runs:
+        return "\n".join([*lines, t("calibrate.none", lang)])
+    heading = t("calibrate.heading", lang, runs=len(past.runs), sessions=past.sessions)
+    lines += [heading, "=" * len(heading)]
+    used, unused = t("calibrate.used", lang, runs=MIN_RUNS), t("calibrate.not_used", lang, runs=MIN_RUNS)
+    groups = (
+        (
+            "per_intervention",
+            past.interventions,
+            lambda k: catalogue.get(k).name(lang) if k in catalogue else k,
+        ),
+        (
+            "per_role",
+            past.roles,
+            lambda k: t("session.break", lang) if k == "break" else t(f"roles.{k}", lang),
+        ),
+    )
+    for key, tallies, name in groups:
+        lines += [
+            "",
+            f"{t(f'calibrate.{key}', lang)}  ({t('calibrate.runs', lang)}, {t('calibrate.ratio', lang)})",
+        ]
+        for ident, tally in sorted(tallies.items(), key=lambda kv: (-kv[1].runs, kv[0])):
+            mark = used if tally.usable else unused
+            lines.append(f"  {name(ident)[:40]:<40} {tally.runs:>3}  {tally.percent:>+4d} %  {mark}")
+    return "\n".join(lines)
 
 
 def _arc(args: argparse.Namespace) -> None:
@@ -865,6 +966,7 @@ _COMMANDS = {
     ("diagnose", None): _diagnose,
     ("suggest", None): _suggest,
     ("plan", None): _plan,
+    ("calibrate", None): _calibrate,
     ("arc", None): _arc,
     ("handout", None): _handout,
     ("export", None): _export,

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import PlaybookError, Problem
 from .i18n import LANGUAGES
 from .schema import FieldReader, join
+from .vocabulary import DAY_MINUTES, ROLES, SESSION_SUFFIX, SETTINGS
 from .yamlio import dump_yaml, load_yaml_file, parse_yaml, write_text_atomic
 
 if TYPE_CHECKING:
@@ -23,16 +24,14 @@ if TYPE_CHECKING:
 
 SCHEMA_VERSION = 1
 """The one version of the session document this playbook reads and writes."""
-SUFFIX = ".session.yaml"
-SETTINGS = ("in-person", "online", "hybrid")
+SUFFIX = SESSION_SUFFIX
 BLOCK_KINDS = ("intervention", "custom", "break")
-DAY_MINUTES = 24 * 60
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _TOP = (
     "schema_version", "title", "language", "date", "start", "budget_minutes", "brief", "group",
     "diagnosis", "shortlist", "agenda", "run",
 )  # fmt: skip
-_BRIEF = ("client", "wish", "visible_result", "context", "purpose")
+_BRIEF = ("client", "wish", "visible_result", "context", "purpose", "decision_rule")
 READING_VALUES = {
     "stance": ("managing", "facilitating", "unclear"),
     "intent": ("present", "absent", "unclear"),
@@ -51,6 +50,9 @@ class Brief:
     context: str = ""
     purpose: str = ""
     """What the participants are told the session is for; it may differ from the client's wish."""
+    decision_rule: str = ""
+    """Who decides and how (consent, majority, advice to the manager, the client decides afterwards):
+    agreed before a group converges, so a choice made in the room is not undone outside it."""
 
 
 ReadingValue = str | tuple[str, ...]
@@ -596,8 +598,6 @@ def _read_block(r: FieldReader, raw: Any, f: str) -> Block | None:
         if minutes is None or label is None:
             return None
         return Block(minutes, title=label, is_break=True, notes=notes)
-    from .catalogue import ROLES  # the arc roles are the catalogue's vocabulary
-
     if (c := r.mapping(b["custom"], join(f, "custom"), ("title", "role"))) is None:
         return None
     title = r.text(c.get("title"), join(f, "custom.title"), allow_empty=False, max_len=300)
@@ -646,7 +646,11 @@ def session_to_data(session: Session) -> dict[str, Any]:
         "date": session.date.isoformat() if session.date else None,
         "start": session.start.strftime("%H:%M"),
         "budget_minutes": session.budget_minutes,
-        "brief": {k: getattr(session.brief, k) for k in _BRIEF if k != "purpose" or session.brief.purpose},
+        "brief": {
+            k: getattr(session.brief, k)
+            for k in _BRIEF
+            if k not in ("purpose", "decision_rule") or getattr(session.brief, k)
+        },
         "group": {"size": session.group.size, "setting": session.group.setting},
         "diagnosis": _diagnosis_data(session.diagnosis),
         "shortlist": list(session.shortlist),
