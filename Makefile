@@ -37,7 +37,7 @@ install: $(VENV)/.runtime ## Create .venv and install the playbook with its depe
 
 lab: $(VENV)/.runtime ## Install, then open JupyterLab on the start notebook with the example session
 	@mkdir -p "$(WORKSPACE)"
-	PLAYBOOK_WORKSPACE="$(WORKSPACE)" $(BIN)/jupyter lab $(LAB_FLAGS) \
+	PLAYBOOK_WORKSPACE="$(WORKSPACE)" $(BIN)/python -m playbook.launch jupyterlab $(LAB_FLAGS) \
 		--ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/$(START)
 
 # APP_FLAGS: e.g. "--port 9000 --no-browser"; see `playbook app --help`.
