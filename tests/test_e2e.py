@@ -14,6 +14,7 @@ import os
 import secrets
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from playbook.agenda import clock, plan
 from playbook.app import PATH
 from playbook.catalogue import Catalogue
 from playbook.session import SessionFile
+from playbook.ui.preheat import READY
 from playbook.workspace import DEFAULT_EXAMPLE, init_folder
 
 from . import servers
@@ -173,3 +175,28 @@ def test_every_notebook_of_the_path_works_in_the_app(page: Any, folder: Path, tm
     assert len(beacons) == len(PATH) - 1 and beacons == page.refused
     assert page.outside == []
     assert [m for m in page.errors if "403 (Forbidden)" not in m] == []
+
+
+def test_a_ready_kernel_shows_the_session_as_it_is_when_the_page_opens(
+    page: Any, folder: Path, tmp_path: Path
+) -> None:
+    """The app keeps a preheated kernel per page; a session edited after that kernel started must show as
+    edited: the kernel waits for the page before it reads the session."""
+    with servers.app(folder, tmp_path, tmp_path / "app.log") as app:
+        app.wait("/")
+        assert eventually(lambda: app.log().count(READY) >= len(PATH), 240), "no kernels were made ready"
+        handle = SessionFile.open(session_path(folder))
+        agenda = list(handle.session.agenda)
+        agenda[CHANGED_ROW] = replace(agenda[CHANGED_ROW], minutes=agenda[CHANGED_ROW].minutes + 7)
+        handle.save(
+            handle.session.with_changes(title="Edited after the kernel was ready", agenda=tuple(agenda))
+        )
+
+        page.goto(f"{app.base}/voila/render/{NOTEBOOK}")
+        field = page.locator(".pb-agenda-row").nth(CHANGED_ROW).locator(".pb-minutes input")
+        field.wait_for(state="attached", timeout=180_000)
+        assert field.input_value() == str(agenda[CHANGED_ROW].minutes)
+        assert "Using pre-heated kernel" in app.log(), "the page did not use the ready kernel"
+        page.goto(f"{app.base}/voila/render/{PATH[0]}")
+        page.get_by_text("Edited after the kernel was ready").first.wait_for(timeout=180_000)
+    assert page.outside == []
