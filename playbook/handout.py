@@ -245,9 +245,10 @@ def _script_section(p: Plan, catalogue: Catalogue) -> str:
                 part.append(
                     f"<p><b>{e(t('catalogue.materials', lang))}:</b> {e('; '.join(m(lang) for m in item.materials))}</p>"
                 )
-            part.append(
-                f"<p><b>{e(t('catalogue.visible_output', lang))}:</b> {e(item.visible_output(lang))}</p>"
-            )
+            if item.visible_output is not None:
+                part.append(
+                    f"<p><b>{e(t('catalogue.visible_output', lang))}:</b> {e(item.visible_output(lang))}</p>"
+                )
             risks = "".join(f"<li>{e(r.risk(lang))} → {e(r.handling(lang))}</li>" for r in item.risks)
             part.append(f"<p><b>{e(t('catalogue.risks', lang))}</b></p><ul>{risks}</ul>")
         if b.block.notes:
