@@ -22,6 +22,7 @@ from .errors import PlaybookError, Problem
 from .i18n import LANGUAGES, Text, fold
 from .paths import catalogue_dir
 from .schema import FieldReader, join
+from .sources import source_problem
 from .style import check_files
 from .vocabulary import (
     ANY_SIZE,
@@ -681,6 +682,13 @@ def validate(folder: str | Path | None = None) -> list[Problem]:
 
 
 def house_rules(items: Iterable[Intervention]) -> list[Problem]:
-    """What the shipped catalogue promises beyond the schema: its words follow the house style
-    (``assets/style.yaml``). A user's own folder is held to the schema only."""
-    return check_files(catalogue_dir() / f"{i.id}.yaml" for i in items)
+    """What the shipped catalogue promises beyond the schema: every entry cites a source a reader can
+    look up (``sources``), and its words follow the house style (``assets/style.yaml``). A user's own
+    folder is held to the schema only."""
+    items = list(items)
+    problems = [
+        Problem(str(catalogue_dir() / f"{i.id}.yaml"), "source", message)
+        for i in items
+        if (message := source_problem(i.source))
+    ]
+    return problems + check_files(catalogue_dir() / f"{i.id}.yaml" for i in items)

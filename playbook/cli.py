@@ -351,8 +351,20 @@ def _catalogue_validate(args: argparse.Namespace) -> None:
             )
             print(f"{group:<12}{label:<18}{count:>6}{mark}")
         print()
+        _print_sources(catalogue)
         _print_house_style()
     print(t("catalogue.valid", _lang(args), count=len(catalogue)))
+
+
+def _print_sources(catalogue: Catalogue) -> None:
+    """How the catalogue is sourced: every work cited, most cited first."""
+    from .sources import works
+
+    cited = works(i.source for i in catalogue)
+    print(f"sources: {len(cited)} works cited by {len(catalogue)} interventions; most cited:")
+    for work, count in cited.most_common(8):
+        print(f"  {count:>4}  {work}")
+    print()
 
 
 def _print_house_style() -> None:
