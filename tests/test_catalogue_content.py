@@ -238,3 +238,10 @@ def test_the_teaching_widgets_show_the_sources() -> None:
     assert "Sources:" in rose.text.value and "Bert van Dijk" in rose.text.value
     rose.pick.value = "attacking"
     assert "Bert van Dijk" in rose.text.value
+
+
+def test_the_clients_cue_words_are_not_held_to_our_house_style(tmp_path: Path) -> None:
+    """Cue words are what clients write; the reading must hear "flip-over" if a client writes it."""
+    write(tmp_path / "diagnosis" / "cues" / "nl.yaml", {"cues": ["flip-over"]})
+    ours = write(tmp_path / "diagnosis" / "signals.yaml", {"name": {"en": "x", "nl": "flip-over"}})
+    assert content_files(tmp_path) == [ours]
