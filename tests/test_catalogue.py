@@ -99,7 +99,7 @@ def test_every_step_plan_fits_its_time_range(catalogue: Catalogue) -> None:
         (
             {"minutes": {"min": 30, "typical": 40, "max": 60}},
             "steps",
-            "add up to 14.5 for 12 people, outside minutes 30–60",
+            "add up to 12 for 12 people, outside minutes 30–60",
         ),
         ({"group_size": {"min": 10, "max": 4}}, "group_size", "min (10) is larger than max (4)"),
         ({"settings": ["online", "garden"]}, "settings[1]", "in-person, online, hybrid"),
@@ -144,6 +144,13 @@ def step(**fields: Any) -> dict[str, Any]:
         ),
         ([step(per_person=1, at_most=8, sampling="everyone")], "steps[0].sampling", "a-few-voices, new-only"),
         ([step(configuration="solo", per_person=1)], "steps[0].per_person", "take no turns"),
+        ([step(at_once=True)], "steps[0].at_once", "give the step per_person"),
+        (
+            [step(per_person=1, at_once=True, at_most=8, sampling="new-only")],
+            "steps[0].at_most",
+            "no turns to sample",
+        ),
+        ([step(per_person=1, at_once="yes")], "steps[0].at_once", "must be true or false"),
         ([step(configuration="solo", group_of=3)], "steps[0].group_of", "form no subgroups"),
         ([step(configuration="small-groups", group_of=4, groups=3)], "steps[0].groups", "not both"),
         (
