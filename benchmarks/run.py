@@ -283,6 +283,9 @@ def main() -> None:
         )
 
     rows += _widget_rows()
+    from durations import duration_rows  # the figures of time that fits the group
+
+    rows += duration_rows()
     rows += _handout_rows()
     if "--no-servers" not in sys.argv:  # the app, the browser tests and the hub take a few minutes
         from apps import app_rows, test_rows

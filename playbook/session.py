@@ -31,7 +31,7 @@ _TOP = (
     "schema_version", "title", "language", "date", "start", "budget_minutes", "brief", "group",
     "diagnosis", "shortlist", "agenda", "run",
 )  # fmt: skip
-_BRIEF = ("client", "wish", "visible_result", "context")
+_BRIEF = ("client", "wish", "visible_result", "context", "decision_rule")
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,9 @@ class Brief:
     wish: str = ""
     visible_result: str = ""
     context: str = ""
+    decision_rule: str = ""
+    """Who decides and how (consent, majority, advice to the manager, the client decides afterwards):
+    agreed before a group converges, so a choice made in the room is not undone outside it."""
 
 
 @dataclass(frozen=True)
@@ -424,7 +427,11 @@ def session_to_data(session: Session) -> dict[str, Any]:
         "date": session.date.isoformat() if session.date else None,
         "start": session.start.strftime("%H:%M"),
         "budget_minutes": session.budget_minutes,
-        "brief": {k: getattr(session.brief, k) for k in _BRIEF},
+        "brief": {
+            k: getattr(session.brief, k)
+            for k in _BRIEF
+            if k != "decision_rule" or session.brief.decision_rule
+        },
         "group": {"size": session.group.size, "setting": session.group.setting},
         "diagnosis": _diagnosis_data(session.diagnosis),
         "shortlist": list(session.shortlist),

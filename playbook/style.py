@@ -25,6 +25,9 @@ KINDS = ("terms", "phrases")
 
 CONTENT_FOLDERS = ("catalogue", "teaching", "i18n", "diagnosis", "examples", "suggestions")
 """The shipped folders whose text the house style covers (every YAML file in them, sub-folders too)."""
+NOT_OUR_WORDS = ("cues",)
+"""Sub-folders holding the client's vocabulary (the cue words a brief is read with), not our prose: a
+client may well write "flip-over", and the reading must still hear it."""
 
 _WORD_START = r"(?<![^\W_])"
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'"})
@@ -170,8 +173,8 @@ def load_style(path: str | Path | None = None) -> StyleSheet:
 
 
 def file_language(path: Path) -> str | None:
-    """The language of a file that holds one language only: an interface file is named after it."""
-    return path.stem if path.parent.name == "i18n" and path.stem in LANGUAGES else None
+    """The language of a file that holds one language only (``i18n/nl.yaml``): it is named after it."""
+    return path.stem if path.stem in LANGUAGES else None
 
 
 def content_files(root: Path | None = None) -> list[Path]:
@@ -181,7 +184,11 @@ def content_files(root: Path | None = None) -> list[Path]:
     for name in CONTENT_FOLDERS:
         folder = root / name
         if folder.is_dir():
-            files += sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml"))
+            files += sorted(
+                p
+                for p in folder.rglob("*")
+                if p.suffix in (".yaml", ".yml") and p.parent.name not in NOT_OUR_WORDS
+            )
     return files
 
 

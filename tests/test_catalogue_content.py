@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from playbook import catalogue as catalogue_module
-from playbook.catalogue import Catalogue, validate
+from playbook.catalogue import Catalogue, load_catalogue, validate
 from playbook.cli import main
 from playbook.errors import PlaybookError
 from playbook.paths import assets_dir, catalogue_dir
+from playbook.sources import citations, source_problem, works
 from playbook.style import check_files, content_files, load_style, parse_style
+from playbook.teaching import leadership, rose_source
 from playbook.yamlio import dump_yaml, load_yaml_file
 
 # ---------------------------------------------------------------------------------------- house style
@@ -145,3 +148,100 @@ def test_validate_report_lists_the_house_style(
     assert "nl  flap (flappen)" in style and "not: flip-over" in style
     assert "nl  worstelzone" in style and "kreunzone" in style
     assert f"valid: {len(catalogue)} interventions" in out
+
+
+# -------------------------------------------------------------------------------------------- sources
+
+
+def shipped_entries() -> list[Any]:
+    return list(load_catalogue([]))
+
+
+@pytest.mark.parametrize("item", shipped_entries(), ids=lambda i: i.id)
+def test_every_entry_cites_a_source_a_reader_can_look_up(item: Any) -> None:
+    assert source_problem(item.source) is None, f"{item.id}: {item.source}"
+    assert citations(item.source), item.id
+
+
+@pytest.mark.parametrize(
+    ("source", "refused"),
+    [
+        ("", "is missing"),
+        ("Common facilitation practice with no single author", "names no work"),
+        ("Common practice; see https://example.org/method", "web address"),
+        ("Jiro Kawakita, KJ method (1960s)", "names no work"),  # a decade is not a year
+        ("the Liberating Structures menu (2013)", "names no work"),  # nobody named
+        ("Gray, Brown & Macanufo, Gamestorming (2010), as Dot Voting", None),
+        ("Virginia Satir; Satir et al., The Satir Model (1991)", None),  # the second part cites
+        ("Kaner et al., Facilitator's Guide to Participatory Decision-Making (3rd ed., 2014)", None),
+    ],
+)
+def test_a_source_must_name_who_what_and_when(source: str, refused: str | None) -> None:
+    problem = source_problem(source)
+    assert (problem is None) if refused is None else (problem is not None and refused in problem)
+
+
+def test_citations_are_read_part_by_part() -> None:
+    found = citations(
+        "Derby & Larsen, Agile Retrospectives (2006), as Check-In; "
+        "Baldwin & Linnea, The Circle Way (2010), the check-in that opens a circle"
+    )
+    assert [str(c) for c in found] == [
+        "Derby & Larsen, Agile Retrospectives (2006)",
+        "Baldwin & Linnea, The Circle Way (2010)",
+    ]
+    assert works(
+        ["Derby & Larsen, Agile Retrospectives (2006); Derby & Larsen, Agile Retrospectives (2006)"]
+    ) == {"Derby & Larsen, Agile Retrospectives (2006)": 1}
+
+
+def test_validate_refuses_a_shipped_entry_without_a_source(shipped_copy: Path, tmp_path: Path) -> None:
+    data, _ = load_yaml_file(shipped_copy / "1-2-4-all.yaml")
+    data["source"] = "Common facilitation practice with no single author"
+    write(shipped_copy / "1-2-4-all.yaml", data)
+    problems = validate()
+    assert [(Path(p.file).name, p.field) for p in problems] == [("1-2-4-all.yaml", "source")]
+    assert "Author, Work (year)" in problems[0].message
+    data["id"] = "my-own"  # a trainer's own work form may be their own invention
+    mine = write(tmp_path / "mine" / "my-own.yaml", data)
+    assert [p.field for p in validate(mine.parent)] == ["source"]  # only the shipped one
+
+
+def test_validate_report_lists_the_most_cited_works(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["catalogue", "validate", "--report"]) == 0
+    out = capsys.readouterr().out
+    cited = works(i.source for i in load_catalogue([]))
+    assert f"sources: {len(cited)} works cited by" in out
+    top, count = cited.most_common(1)[0]
+    assert f"{count:>4}  {top}" in out
+
+
+# -------------------------------------------------------------------------------------- teaching models
+
+
+def test_the_leadership_styles_and_the_rose_name_their_sources() -> None:
+    styles, _ = leadership()
+    assert {s.id for s in styles} == {"democratic", "coaching", "transformational"}
+    for style in styles:
+        assert source_problem(style.source) is None, style.id
+    assert "Lewin, Lippitt & White" in next(s for s in styles if s.id == "democratic").source
+    assert "Burns" in next(s for s in styles if s.id == "transformational").source
+    assert source_problem(rose_source()) is None
+    assert "Bert van Dijk" in rose_source() and "Leary" in rose_source()
+
+
+def test_the_teaching_widgets_show_the_sources() -> None:
+    from playbook.ui.teaching import RoseExplorer, SelfAssessment
+
+    assert "Bronnen:" in SelfAssessment("nl").table.value and "Burns" in SelfAssessment("nl").table.value
+    rose = RoseExplorer("en")
+    assert "Sources:" in rose.text.value and "Bert van Dijk" in rose.text.value
+    rose.pick.value = "attacking"
+    assert "Bert van Dijk" in rose.text.value
+
+
+def test_the_clients_cue_words_are_not_held_to_our_house_style(tmp_path: Path) -> None:
+    """Cue words are what clients write; the reading must hear "flip-over" if a client writes it."""
+    write(tmp_path / "diagnosis" / "cues" / "nl.yaml", {"cues": ["flip-over"]})
+    ours = write(tmp_path / "diagnosis" / "signals.yaml", {"name": {"en": "x", "nl": "flip-over"}})
+    assert content_files(tmp_path) == [ours]
