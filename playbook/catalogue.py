@@ -613,13 +613,20 @@ def user_folders() -> list[Path]:
 
 
 _LOADED: dict[tuple[Path, str], tuple[tuple[int, int], Intervention]] = {}
-"""Each file as last loaded, by modification time and size: a kernel that builds several views (each
+"""Each file of the last load, by modification time and size: a kernel that builds several views (each
 loading the catalogue) reads and checks every file once, and again only when it changed."""
 
 
 def _read_folder(
-    folder: Path, origin: str, problems: list[Problem], *, thorough: bool, remember: bool
+    folder: Path,
+    origin: str,
+    problems: list[Problem],
+    *,
+    thorough: bool,
+    remember: set[tuple[Path, str]] | None,
 ) -> list[Intervention]:
+    """The work forms in one folder; with ``remember`` (the keys read in this load), unchanged files come
+    from the last load."""
     if not folder.is_dir():
         problems.append(Problem(str(folder), "", "catalogue folder not found"))
         return []
@@ -630,14 +637,16 @@ def _read_folder(
         try:
             info = path.stat()
             stamp, key = (info.st_mtime_ns, info.st_size), (path, origin)
-            known = _LOADED.get(key) if remember else None
+            known = _LOADED.get(key) if remember is not None else None
             if known is not None and known[0] == stamp:
+                remember.add(key)  # type: ignore[union-attr]
                 found.append(known[1])
                 continue
             data, _ = load_yaml_file(path)
             item = parse_intervention(data, path, origin, thorough=thorough)
-            if remember:
+            if remember is not None:
                 _LOADED[key] = (stamp, item)
+                remember.add(key)
             found.append(item)
         except PlaybookError as exc:
             problems.extend(exc.problems)
@@ -657,9 +666,10 @@ def collect(
     problems: list[Problem] = []
     items: list[Intervention] = []
     seen: dict[str, Intervention] = {}
+    read: set[tuple[Path, str]] | None = set() if remember else None
     for folder, origin in folders:
         deep = thorough or origin != SHIPPED
-        for item in _read_folder(folder, origin, problems, thorough=deep, remember=remember):
+        for item in _read_folder(folder, origin, problems, thorough=deep, remember=read):
             if item.id in seen:
                 first = seen[item.id]
                 where = "the shipped catalogue" if first.origin == SHIPPED else first.origin
@@ -687,6 +697,9 @@ def collect(
                             f"unknown intervention '{ref}'{hint}",
                         )
                     )
+    if read is not None:  # keep only what this load read: folders no longer used are let go
+        for stale in _LOADED.keys() - read:
+            del _LOADED[stale]
     return items, problems
 
 
