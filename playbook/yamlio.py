@@ -5,16 +5,27 @@ untrusted: only plain YAML types are built (no ``!!python`` tags), size and alia
 and YAML 1.1 surprises are switched off (``13:00`` stays a time, ``no`` stays a word, dates stay text).
 Writes go through a temporary file, fsync and rename, keeping the previous version as ``.bak``, so a
 crash or a full disk never leaves half a session behind.
+
+The shipped assets (the catalogue, the diagnosis, the cue words, the strings) are some 200 YAML files,
+and building Python objects from YAML is slow: about half a second of every command, first cell and
+app page. So a shipped file, once read, is also kept as JSON in the user's cache folder
+(``$XDG_CACHE_HOME/playbook`` or ``~/.cache/playbook``) under the hash of its bytes; the next process
+reads that instead, some forty times faster. The hash is of the file's content, so an edited or upgraded
+asset is simply a new entry; only data that JSON gives back unchanged is kept, the data goes through the
+same checks as ever, and a cache that cannot be read or written is passed over. A user's own files
+(sessions, their own catalogue) are never cached.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +35,7 @@ from yaml.nodes import MappingNode, Node, SequenceNode
 from yaml.resolver import BaseResolver
 
 from .errors import ConflictError, PlaybookError
+from .paths import assets_dir
 
 try:  # the C parser makes loading a large catalogue over ten times faster
     from yaml.cyaml import CParser as _Parser
@@ -189,9 +201,74 @@ def fingerprint(data: bytes) -> str:
 
 
 def load_yaml_file(path: str | Path, max_bytes: int = MAX_BYTES) -> tuple[Any, str]:
-    """Load one YAML file safely; return its data and the fingerprint of the bytes read."""
+    """Load one YAML file safely; return its data and the fingerprint of the bytes read.
+
+    A shipped asset is read from the cache when it holds these bytes (see the module's docstring).
+    """
     data = read_bytes(path, max_bytes)
-    return parse_yaml(decode(data, path), path), fingerprint(data)
+    digest = fingerprint(data)
+    cache = _asset_cache(path)
+    if cache is not None:
+        found = _cached(cache, digest)
+        if found is not _MISSING:
+            return found, digest
+    value = parse_yaml(decode(data, path), path)
+    if cache is not None:
+        _keep(cache, digest, value)
+    return value, digest
+
+
+CACHE_FORMAT = 1
+"""Part of the cache's folder name: raise it when :func:`parse_yaml` reads the same bytes differently."""
+
+_MISSING = object()
+
+
+def cache_dir() -> Path:
+    """The playbook's folder in the user's cache (``$XDG_CACHE_HOME``, as matplotlib's and pip's are)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "playbook"
+
+
+def _asset_cache(path: str | Path) -> Path | None:
+    """The cache folder for ``path`` if it is a shipped asset, else None (a string test: no file system)."""
+    if not os.path.abspath(path).startswith(os.path.join(_shipped(), "")):
+        return None
+    return cache_dir() / f"yaml-{CACHE_FORMAT}"
+
+
+@cache
+def _shipped() -> str:
+    return str(assets_dir().resolve())
+
+
+def _cached(cache: Path, digest: str) -> Any:
+    try:
+        return json.loads((cache / f"{digest}.json").read_bytes())
+    except (OSError, ValueError):  # not there yet, unreadable or damaged: parse the YAML again
+        return _MISSING
+
+
+def _keep(cache: Path, digest: str, value: Any) -> None:
+    """Write the entry all at once (another process may read it meanwhile); skip data JSON would change."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    except (TypeError, ValueError):
+        return
+    if json.loads(text) != value:  # e.g. a number as a mapping's key would come back as text
+        return
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=cache, prefix=f".{digest}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(text.encode("utf-8"))
+            os.replace(name, cache / f"{digest}.json")
+        except BaseException:
+            Path(name).unlink(missing_ok=True)
+            raise
+    except OSError:  # a read-only or full cache folder costs time, never a result
+        return
 
 
 def dump_yaml(data: Any) -> str:
