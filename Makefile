@@ -12,7 +12,7 @@ HUB      := deploy/jupyterhub
 PROXY    := $(HUB)/node_modules/.bin/configurable-http-proxy
 
 .DEFAULT_GOAL := help
-.PHONY: help install lab app hub hub-proxy test lint format bench handouts browser clean
+.PHONY: help install lab app hub hub-proxy test test-fast lint format bench handouts browser clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-9s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -76,6 +76,14 @@ test: $(VENV)/.test browser $(PROXY) ## Install with the test extras, then lint 
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+# The quick loop while you work: everything but the tests that start a kernel, Chromium, the app or a hub.
+FAST := not slow and not browser and not hub
+
+test-fast: $(VENV)/.test ## Lint, then every test that needs no kernel, browser, app or hub (a quick loop)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -m "$(FAST)"
 
 lint: $(VENV)/.test ## Lint only
 	$(BIN)/ruff check .

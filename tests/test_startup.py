@@ -7,6 +7,7 @@ measured by ``make bench`` (benchmarks/startup.py), never here.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -261,3 +262,32 @@ print(json.dumps([waits, [p.startswith(examples) for p in opened]]))
     assert views <= set(waits[0]["views"]), "the wait came before the views were imported"
     assert waits[0]["opened"] and all(shipped[: len(waits[0]["opened"])]), "only the shipped examples"
     assert not all(shipped), "the session was read before the wait, or not at all"
+
+
+def test_make_test_fast_leaves_out_kernels_browsers_apps_and_hubs_and_make_test_runs_everything() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    fast = re.search(r"^FAST := (.+)$", makefile, re.M)
+    assert fast and '-m "$(FAST)"' in makefile.split("\ntest-fast:")[1].split("\n\n")[0]
+    test_recipe = makefile.split("\ntest:")[1].split("\n\n")[0]
+    assert test_recipe.rstrip().endswith("python -m pytest"), "make test must run every test"
+
+    heavy = {"tests/test_browser.py", "tests/test_e2e.py", "tests/test_hub.py", "tests/test_room_browser.py"}
+    light = {"tests/test_session.py", "tests/test_ui_agenda.py", "tests/test_notebooks.py"}
+
+    def collected(*args: str) -> set[str]:
+        out = subprocess.run(
+            [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *args,
+             *sorted(heavy | light)],
+            capture_output=True, text=True, cwd=ROOT, check=True,
+        ).stdout  # fmt: skip
+        return {line for line in out.splitlines() if "::" in line}
+
+    def files(ids: set[str]) -> set[str]:
+        return {i.split("::")[0] for i in ids}
+
+    quick, every = collected("-m", fast[1]), collected()
+    assert files(every) == heavy | light and files(quick) == light
+    kernels = {i for i in every if "test_notebook_executes" in i}
+    assert kernels and not kernels & quick, "notebooks run in a kernel: not in the quick loop"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "make test-fast" in readme[: readme.index("\n## ")]
