@@ -18,6 +18,7 @@ from traitlets.config import Config
 
 from playbook.startup import _Deferrer
 from playbook.ui import VIEWS
+from playbook.yamlio import CACHE_FORMAT, fingerprint
 
 from .conftest import EXAMPLE_EN, ROOT
 
@@ -213,18 +214,25 @@ def test_launch_runs_a_module_as_python_m_does_with_the_deferral(tmp_path: Path)
     assert usage.returncode != 0 and "usage: python -m playbook.launch MODULE" in usage.stderr
 
 
-def test_the_hub_starts_each_participant_s_server_through_the_launcher(tmp_path: Path) -> None:
+def test_the_hub_starts_each_participant_s_server_through_the_launcher_with_a_warm_shared_cache(
+    tmp_path: Path,
+) -> None:
     config = Config()
     path = ROOT / "deploy" / "jupyterhub" / "jupyterhub_config.py"
     env = {"PLAYBOOK_HUB_STATE": str(tmp_path), "PLAYBOOK_ROOM_PORT": "1"}
+    namespace = {"get_config": lambda: config, "__file__": str(path)}
     with pytest.MonkeyPatch.context() as patch:
         for key, value in env.items():
             patch.setenv(key, value)
-        exec(
-            compile(path.read_text(encoding="utf-8"), str(path), "exec"),
-            {"get_config": lambda: config, "__file__": str(path)},
-        )
+        exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)
     assert config.Spawner.cmd == [sys.executable, "-m", "playbook.launch", "jupyterhub.singleuser"]
+    cache = Path(config.Spawner.environment["XDG_CACHE_HOME"])
+    assert cache == tmp_path / "cache"
+    assert namespace["warm_up"].wait(timeout=300) == 0
+    assert list((cache / "matplotlib").glob("fontlist-*.json")), "matplotlib's font list is not shared"
+    shipped = {fingerprint(p.read_bytes()) for p in (ROOT / "assets" / "catalogue").glob("*.yaml")}
+    kept = {p.stem for p in (cache / "playbook" / f"yaml-{CACHE_FORMAT}").glob("*.json")}
+    assert shipped <= kept, "the warm-up did not read the shipped catalogue into the shared cache"
 
 
 def test_a_preheated_kernel_imports_every_view_then_waits_before_any_session_is_read(tmp_path: Path) -> None:

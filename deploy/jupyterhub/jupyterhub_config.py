@@ -19,9 +19,11 @@ Settings come from the environment so that tests can run several hubs side by si
     PLAYBOOK_PROXY_API_PORT  the proxy's internal port (default: 8001)
 """
 
+import atexit
 import importlib.util
 import os
 import pwd
+import subprocess
 import sys
 from pathlib import Path
 
@@ -60,6 +62,18 @@ c.SimpleLocalProcessSpawner.home_dir_template = str(STATE / "homes" / "{username
 # uses (the IRI grammars jsonschema compiles at import, see playbook/startup.py): a second or two of CPU
 # and some 20 MiB less for every participant.
 c.Spawner.cmd = [sys.executable, "-m", "playbook.launch", "jupyterhub.singleuser"]
+# One cache folder for everyone (they run as the hub's user anyway): matplotlib's font list and the
+# playbook's shipped assets read as JSON (playbook/yamlio.py) are built once for the hub, not once per
+# participant. A warm-up fills it while the hub starts, so even the first participant finds it ready.
+CACHE = STATE / "cache"
+c.Spawner.environment = {"XDG_CACHE_HOME": str(CACHE)}
+warm_up = subprocess.Popen(
+    [sys.executable, "-c", "from playbook.ui.preheat import warm_up; warm_up()"],
+    env={**os.environ, "XDG_CACHE_HOME": str(CACHE)},
+    stdout=subprocess.DEVNULL,
+    stderr=subprocess.DEVNULL,
+)
+atexit.register(warm_up.kill)  # harmless when it has long finished
 c.Spawner.notebook_dir = "~/playbook"
 c.Spawner.default_url = "/lab/tree/00_start_here.ipynb"
 c.Spawner.start_timeout = 120

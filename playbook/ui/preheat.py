@@ -10,6 +10,8 @@ the catalogue, the diagnosis questions and the interface strings, draws the ship
 for. The rest of the cell opens the session after that, so the page shows it as it is at that moment.
 
 Outside a preheated kernel (JupyterLab, nbclient, a cold Voilà kernel) none of this happens.
+The workshop hub runs :func:`warm_up` once in a process of its own when it starts,
+so the cache folder its participants share (matplotlib's fonts, the shipped assets) is filled once.
 """
 
 from __future__ import annotations
