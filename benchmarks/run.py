@@ -235,6 +235,10 @@ def main() -> None:
         )
     )
 
+    from startup import startup_rows  # whole processes side by side: the CLI, the first cell (startup.py)
+
+    rows += startup_rows()
+
     shipped = load_catalogue([])
     rows.append(
         (
