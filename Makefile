@@ -60,7 +60,7 @@ $(PROXY): $(HUB)/package.json $(HUB)/package-lock.json
 hub-proxy: $(PROXY) ## Install the hub's proxy (configurable-http-proxy, from npm) into deploy/jupyterhub
 
 hub: $(VENV)/.hub $(PROXY) ## Install, then start a workshop JupyterHub on http://127.0.0.1:8000 (README: workshops)
-	$(BIN)/jupyterhub -f $(HUB)/jupyterhub_config.py
+	$(BIN)/python -m playbook.launch jupyterhub -f $(HUB)/jupyterhub_config.py
 
 # Browser tests drive Debian's Chromium through Python playwright (never a downloaded browser).
 browser: ## Make sure Debian's chromium is installed (as root with apt-get); the browser tests need it

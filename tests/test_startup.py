@@ -299,3 +299,15 @@ def test_make_test_fast_leaves_out_kernels_browsers_apps_and_hubs_and_make_test_
     assert kernels and not kernels & quick, "notebooks run in a kernel: not in the quick loop"
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "make test-fast" in readme[: readme.index("\n## ")]
+
+
+def test_the_hub_itself_runs_through_the_launcher_as_make_hub_starts_it() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "$(BIN)/python -m playbook.launch jupyterhub -f $(HUB)/jupyterhub_config.py" in makefile
+    out = subprocess.run(
+        [sys.executable, "-m", "playbook.launch", "jupyterhub", "--version"],
+        capture_output=True, text=True, check=True, cwd=ROOT,
+    ).stdout  # fmt: skip
+    assert re.match(r"\d+\.\d+", out.strip()), out
+    code = LOADED + "import playbook, jupyterhub.app\nprint(json.dumps(loaded('jsonschema', 'lark')))"
+    assert fresh(code) == {"jsonschema": True, "lark": False}
