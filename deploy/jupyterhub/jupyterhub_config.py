@@ -1,9 +1,10 @@
 """A JupyterHub for a playbook workshop on one machine: every participant gets a playbook of their own.
 
 ``make hub`` starts it on http://127.0.0.1:8000 as ``python -m playbook.launch jupyterhub -f`` this file
-(plain ``jupyterhub -f`` works too, a few seconds slower to start; see playbook/startup.py). When a participant logs in for the first time, the hub
-copies the notebooks and the example sessions into ``~/playbook`` (``playbook init``) and opens
-JupyterLab on the start notebook; at every later login their own work is kept.
+(plain ``jupyterhub -f`` works too, a few seconds slower to start; see playbook/startup.py). When a
+participant logs in for the first time, the hub copies the notebooks and the example sessions into
+``~/playbook`` (``playbook init``) and opens JupyterLab on the start notebook; at every later login
+their own work is kept.
 
 This configuration is for trying a workshop on your own machine and for the tests: anyone who knows
 the password can log in under any name (DummyAuthenticator), and all participants run as the same
