@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from playbook import yamlio
+from playbook import catalogue, yamlio
 from playbook.catalogue import load_catalogue
 from playbook.errors import PlaybookError
 from playbook.paths import assets_dir, catalogue_dir
@@ -53,9 +53,13 @@ def test_a_shipped_file_is_cached_under_the_hash_of_its_bytes_and_read_back_from
     assert again["id"] == "from-the-cache", "the second read parsed the YAML again"
 
 
-def test_the_catalogue_read_from_the_cache_equals_the_one_parsed_from_yaml(cache: Path) -> None:
+def test_the_catalogue_read_from_the_cache_equals_the_one_parsed_from_yaml(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(catalogue, "_LOADED", {})  # a fresh process: no file known from an earlier load
     parsed = load_catalogue([])
     assert len(list(cache.glob("*.json"))) >= len(parsed)
+    catalogue._LOADED.clear()
     cached = load_catalogue([])
     assert list(cached) == list(parsed)  # every intervention equal, field by field (frozen dataclasses)
 
