@@ -10,7 +10,6 @@ import argparse
 import json
 import os
 import sys
-import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -21,7 +20,6 @@ from .catalogue import (
     LAYERS,
     ROLES,
     SETTINGS,
-    SHIPPED,
     Catalogue,
     Intervention,
     coverage,
@@ -29,7 +27,7 @@ from .catalogue import (
     validate,
 )
 from .errors import PlaybookError
-from .i18n import LANGUAGES, capitalised, default_language, t
+from .i18n import LANGUAGES, default_language, t
 from .session import Session, SessionFile, check_references, new_session, session_to_data
 
 if TYPE_CHECKING:
@@ -246,63 +244,10 @@ def _catalogue_show(args: argparse.Namespace) -> None:
 
 def describe(item: Intervention, lang: str, catalogue: Catalogue | None = None) -> str:
     """A plain-text card for one intervention, as a facilitator would print it."""
+    from .flavours import text
+    from .structure import intervention_card
 
-    def label(key: str) -> str:
-        return capitalised(t(f"catalogue.{key}", lang))
-
-    def para(text: str, indent: str = "  ") -> str:
-        return textwrap.fill(text, 92, initial_indent=indent, subsequent_indent=indent)
-
-    def bullet(text: str) -> str:
-        return textwrap.fill(text, 92, initial_indent="  - ", subsequent_indent="    ")
-
-    def names(ids: tuple[str, ...]) -> str:
-        known = catalogue or ()
-        return ", ".join(catalogue.get(i).name(lang) if i in known else i for i in ids)  # type: ignore[union-attr]
-
-    lines = [item.name(lang), "=" * len(item.name(lang)), para(item.summary(lang), ""), ""]
-    facts = [
-        (label("role"), t(f"roles.{item.role}", lang)),
-        (label("layer"), t(f"layers.{item.layer}", lang)),
-        (label("energy"), f"{item.energy}/5"),
-        (label("minutes"), f"{item.minutes.min}–{item.minutes.max} ({item.minutes.typical})"),
-        (label("group_size"), _size(item, lang)),
-        (label("settings"), ", ".join(t(f"settings.{s}", lang) for s in item.settings)),
-        (label("stages"), ", ".join(t(f"stages.{s}", lang) for s in item.stages)),
-    ]
-    width = max(len(k) for k, _ in facts)
-    lines += [f"{k.ljust(width)}  {v}" for k, v in facts]
-    lines += [
-        "",
-        f"{label('invitation')}:",
-        para(f"“{item.invitation(lang)}”"),
-        "",
-        f"{label('steps')}:",
-    ]
-    for n, step in enumerate(item.steps, 1):
-        head = f"{n}. {step.minutes} {t('units.minutes', lang)}, {t(f'configurations.{step.configuration}', lang)}: "
-        lines.append(
-            textwrap.fill(step.text(lang), 92, initial_indent="  " + head, subsequent_indent="     ")
-        )
-    if item.materials:
-        lines += ["", f"{label('materials')}:", *[bullet(m(lang)) for m in item.materials]]
-    lines += [
-        "",
-        f"{label('visible_output')}:",
-        para(item.visible_output(lang)),
-        "",
-        f"{label('risks')}:",
-    ]
-    for risk in item.risks:
-        lines += [bullet(risk.risk(lang)), para(f"→ {risk.handling(lang)}", "    ")]
-    if item.variants:
-        lines += ["", f"{label('variants')}:", *[bullet(v(lang)) for v in item.variants]]
-    for key in ("good_after", "good_before"):
-        if ids := getattr(item, key):
-            lines += ["", f"{label(key)}: {names(ids)}"]
-    origin = t("catalogue.shipped", lang) if item.origin == SHIPPED else item.origin
-    lines += ["", f"{label('source')}: {item.source}", f"{label('origin')}: {origin}"]
-    return "\n".join(lines)
+    return text.render(intervention_card(item, lang, catalogue))
 
 
 def _catalogue_validate(args: argparse.Namespace) -> None:
@@ -366,50 +311,10 @@ def _session_show(args: argparse.Namespace) -> None:
 
 def render_session(s: Session, catalogue: Catalogue, lang: str) -> str:
     """A plain-text overview of a session: brief, group and the agenda with clock times."""
+    from .flavours import text
+    from .structure import session_summary
 
-    def label(key: str) -> str:
-        return t(f"session.{key}", lang)
-
-    when = f"{s.date.isoformat()}, " if s.date else ""
-    lines = [s.title, "=" * len(s.title)]
-    facts = [
-        (label("client"), s.brief.client),
-        (label("wish"), s.brief.wish),
-        (label("visible_result"), s.brief.visible_result),
-        (label("context"), s.brief.context),
-        (label("date"), f"{when}{s.start:%H:%M}–{s.end():%H:%M}"),
-        (
-            label("budget"),
-            t("session.planned", lang, minutes=s.planned_minutes, budget=s.budget_minutes),
-        ),
-        (
-            label("group"),
-            f"{t('session.size', lang, size=s.group.size)}, {t(f'settings.{s.group.setting}', lang)}",
-        ),
-    ]
-    width = max(len(k) for k, _ in facts)
-    for key, value in facts:
-        if value:
-            wrapped = textwrap.wrap(value, 92 - width) or [""]
-            lines.append(f"{key.ljust(width)}  {wrapped[0]}")
-            lines += [" " * (width + 2) + more for more in wrapped[1:]]
-    lines += ["", label("agenda")]
-    if not s.agenda:
-        lines.append("  " + label("empty_agenda"))
-    from .agenda import clock, timeline  # the agenda's own clock times and titles, loaded only here
-
-    for b in timeline(s, catalogue, lang):
-        if b.role == "break":
-            role = label("break")
-        elif b.block.intervention and b.intervention is None:
-            role = "?"  # an id the catalogue does not know; `session check` says which
-        else:
-            role = t(f"roles.{b.role}", lang)
-        prefix = f"  {clock(b.start)}  {b.minutes:>3} {t('units.minutes', lang)}  {role:<14}  "
-        lines.append(f"{prefix}{b.title}")
-        if b.plan_b_titles:
-            lines.append(f"{' ' * len(prefix)}{label('plan_b')}: {', '.join(b.plan_b_titles)}")
-    return "\n".join(lines)
+    return text.render(session_summary(s, catalogue, lang))
 
 
 def _diagnose(args: argparse.Namespace) -> None:
@@ -442,45 +347,24 @@ def _suggest(args: argparse.Namespace) -> None:
         data = {role: [s.to_data() for s in items] for role, items in groups.items()}
         _print_json(data[args.role] if args.role else data)
         return
-    for role, items in groups.items():
-        heading = t(f"roles.{role}", lang)
-        print(f"{heading}\n{'-' * len(heading)}")
-        if not items:
-            print(f"  {t('catalogue.none_found', lang)}")
-        for s in items:
-            print(
-                f"  {s.score:>3}  {s.intervention.name(lang)} ({s.id}, {s.intervention.minutes.min}–{s.intervention.minutes.max} {t('units.minutes', lang)})"
-            )
-            for reason in s.reasons:
-                print(textwrap.fill(reason, 96, initial_indent="       ✓ ", subsequent_indent="         "))
-            for warning in s.warnings:
-                print(textwrap.fill(warning, 96, initial_indent="       ⚠ ", subsequent_indent="         "))
-        print()
+    from .flavours import text
+    from .structure import suggestions_section
+
+    print(text.render(suggestions_section(groups, lang)))
 
 
 def _plan(args: argparse.Namespace) -> None:
-    from .agenda import clock, plan
+    from .agenda import plan
 
     session = SessionFile.open(args.file).session
     p = plan(session, load_catalogue(), lang=_lang(args, session))
     if args.json:
         _print_json(p.to_data())
         return
-    lang = p.language
-    print(f"{session.title}\n{'=' * len(session.title)}")
-    print(
-        t("session.planned", lang, minutes=p.total_minutes, budget=p.budget_minutes)
-        + f" · {clock(p.start)}–{clock(p.end)}\n"
-    )
-    for b in p.blocks:
-        role = t("session.break", lang) if b.role == "break" else t(f"roles.{b.role}", lang)
-        print(
-            f"  {clock(b.start)}–{clock(b.end)}  {b.minutes:>3} {t('units.minutes', lang)}  {role:<14}  {b.title}"
-        )
-    if p.findings:
-        print()
-    for f in p.findings:
-        print(textwrap.fill(f"[{f.level}] {f.code}: {f.message}", 96, subsequent_indent="    "))
+    from .flavours import text
+    from .structure import plan_section
+
+    print(text.render(plan_section(p, session.title, chart=False)))
 
 
 def _arc(args: argparse.Namespace) -> None:
@@ -559,61 +443,12 @@ def _app(args: argparse.Namespace) -> None:
 
 def render_profile(p: Profile) -> str:
     """The profile as plain text: every score, estimate and finding followed by its reasons."""
-    lang = p.language
+    from .flavours import text
+    from .structure import Section, profile_section
+    from .structure.method import dimensions_section
 
-    def head(key: str) -> list[str]:
-        text = t(f"diagnosis.{key}", lang)
-        return ["", text, "-" * len(text)]
-
-    def reasons(items: Sequence[str], indent: str = "    ") -> list[str]:
-        return [
-            textwrap.fill(r, 96, initial_indent=f"{indent}- ", subsequent_indent=f"{indent}  ") for r in items
-        ]
-
-    lines = [*head("heading_undercurrent"), f"  {p.undercurrent}/100", *reasons(p.undercurrent_reasons)]
-    lines += head("heading_iceberg")
-    for layer in ("above", "below"):
-        lines.append(f"  {t(f'layers.{layer}', lang)}")
-        for d in (d for d in p.dimensions if d.layer == layer):
-            score = "–" if d.score is None else f"{d.score:>3}"
-            lines.append(f"    {score}  {d.name}")
-            lines += reasons(d.reasons, "         ") if d.score is not None else []
-    lines += head("heading_stage")
-    lines.append(
-        f"  {p.stage.label}"
-        + (
-            f" ({t('diagnosis.stage_confidence', lang, confidence=p.stage.confidence)})"
-            if p.stage.name
-            else ""
-        )
-    )
-    lines += reasons(p.stage.reasons)
-    lines += head("heading_themes")
-    if not p.themes:
-        lines.append(f"  {t('diagnosis.themes_none', lang)}")
-    for th in p.themes:
-        lines.append(
-            textwrap.fill(
-                f"{th.strength:>3}  {th.name}: {th.hypothesis}",
-                96,
-                initial_indent="  ",
-                subsequent_indent="       ",
-            )
-        )
-        lines += reasons(th.evidence, "       ")
-    lines += head("heading_colour")
-    lines.append(f"  {p.colour.label or '–'}")
-    lines += reasons([*p.colour.reasons, *p.colour.warnings])
-    lines += head("heading_stance")
-    if not p.stance.findings:
-        lines.append(f"  {t('diagnosis.stance_clear', lang)}")
-    for f in p.stance.findings:
-        lines.append(
-            textwrap.fill(f"[{f.code}] {f.message}", 96, initial_indent="  ", subsequent_indent="    ")
-        )
-        if f.advice:
-            lines.append(textwrap.fill(f.advice, 96, initial_indent="    → ", subsequent_indent="      "))
-    return "\n".join(lines).lstrip("\n")
+    first, *rest = profile_section(p, charts=False).children
+    return text.render(Section("", (first, dimensions_section(p), *rest)))
 
 
 _COMMANDS = {

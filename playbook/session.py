@@ -33,6 +33,8 @@ _TOP = (
     "diagnosis", "shortlist", "agenda", "run",
 )  # fmt: skip
 _BRIEF = ("client", "wish", "visible_result", "context")
+_BRIEF_PRACTICAL = ("purpose", "place", "link", "host", "contact", "bring")
+"""Fields for the participants' programme; written to the file only when filled in."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,18 @@ class Brief:
     wish: str = ""
     visible_result: str = ""
     context: str = ""
+    purpose: str = ""
+    """Why the session is held, in words for the participants (the wish is the client's, not theirs)."""
+    place: str = ""
+    """Where: an address or a room."""
+    link: str = ""
+    """Where online: the meeting link (shown as a link only when it is a web address)."""
+    host: str = ""
+    """Who invites the participants."""
+    contact: str = ""
+    """Whom to reach with questions or to say you cannot come (a phone number or e-mail address)."""
+    bring: str = ""
+    """What participants bring or prepare; one thing a line."""
 
 
 @dataclass(frozen=True)
@@ -209,8 +223,8 @@ def parse_session(data: Any, file: str | Path = "<session>", catalogue: Catalogu
     budget = r.number(d.get("budget_minutes", 180), "budget_minutes", low=1, high=DAY_MINUTES)
 
     brief = Brief()
-    if (b := r.mapping(d.get("brief") or {}, "brief", (), _BRIEF)) is not None:
-        brief = Brief(**{k: r.text(b.get(k), join("brief", k)) or "" for k in _BRIEF})
+    if (b := r.mapping(d.get("brief") or {}, "brief", (), _BRIEF + _BRIEF_PRACTICAL)) is not None:
+        brief = Brief(**{k: r.text(b.get(k), join("brief", k)) or "" for k in _BRIEF + _BRIEF_PRACTICAL})
 
     group = Group()
     if (g := r.mapping(d.get("group") or {}, "group", (), ("size", "setting"))) is not None:
@@ -427,7 +441,10 @@ def session_to_data(session: Session) -> dict[str, Any]:
         "date": session.date.isoformat() if session.date else None,
         "start": session.start.strftime("%H:%M"),
         "budget_minutes": session.budget_minutes,
-        "brief": {k: getattr(session.brief, k) for k in _BRIEF},
+        "brief": {
+            **{k: getattr(session.brief, k) for k in _BRIEF},
+            **{k: getattr(session.brief, k) for k in _BRIEF_PRACTICAL if getattr(session.brief, k)},
+        },
         "group": {"size": session.group.size, "setting": session.group.setting},
         "diagnosis": _diagnosis_data(session.diagnosis),
         "shortlist": list(session.shortlist),
