@@ -113,15 +113,23 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("files", type=Path, nargs="+", metavar="FILE")
     c.add_argument("--audience", choices=("participants", "facilitator"), default="participants")
     c.add_argument(
-        "-o", "--output", type=Path, required=True, help="an .html file, or a folder (several files)"
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        help="an .html or .pdf file, or a folder (several files)",
     )
+    c.add_argument(
+        "--ics", action="store_true", help="also write a calendar event (.ics) beside each handout"
+    )
+    c.add_argument("--pdf", action="store_true", help="write PDF instead of HTML into the folder")
     c.set_defaults(command=None)
 
     c = top.add_parser(
         "report", help="after the session: plan and actual, result, actions, as HTML", parents=[lang]
     )
     c.add_argument("file", type=Path)
-    c.add_argument("-o", "--output", type=Path, required=True, help="report.html")
+    c.add_argument("-o", "--output", type=Path, required=True, help="report.html or report.pdf")
     c.set_defaults(command=None)
 
     c = top.add_parser(
@@ -392,8 +400,18 @@ def _arc(args: argparse.Namespace) -> None:
 def _handout(args: argparse.Namespace) -> None:
     from .handout import write_handouts
 
+    def warn(path: Path, warning: Any) -> None:
+        print(f"playbook: warning: {path}: [{warning.code}] {warning.message}", file=sys.stderr)
+
     for path in write_handouts(
-        args.files, load_catalogue(), args.audience, getattr(args, "lang", None), args.output
+        args.files,
+        load_catalogue(),
+        args.audience,
+        getattr(args, "lang", None),
+        args.output,
+        warn=warn,
+        calendar=args.ics,
+        pdf=args.pdf,
     ):
         print(path)
 
@@ -406,16 +424,12 @@ def _export(args: argparse.Namespace) -> None:
 
 
 def _report(args: argparse.Namespace) -> None:
-    from .report import report_html
-    from .yamlio import write_bytes_atomic
+    from .report import write_report
 
     if not args.output.parent.is_dir():
         raise PlaybookError.at(args.output, "", f"folder {args.output.parent} does not exist")
     handle = SessionFile.open(args.file)
-    write_bytes_atomic(
-        args.output, report_html(handle, load_catalogue(), getattr(args, "lang", None)).encode("utf-8")
-    )
-    print(args.output)
+    print(write_report(handle, load_catalogue(), args.output, getattr(args, "lang", None)))
 
 
 def _session_next(args: argparse.Namespace) -> None:

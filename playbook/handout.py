@@ -172,10 +172,12 @@ def write_handouts(
     *,
     warn: Callable[[Path, ExportWarning], None] | None = None,
     calendar: bool = False,
+    pdf: bool = False,
 ) -> list[Path]:
     """Export one handout per session file. With one file, ``out`` may name the file itself (.html or
     .pdf); otherwise it is a folder (created if needed). Each file is written atomically. ``warn`` hears
-    the participant checks (for the participants' programme only); ``calendar`` also writes an .ics."""
+    the participant checks (for the participants' programme only); ``calendar`` also writes an .ics;
+    ``pdf`` writes PDF files into a folder."""
     files = [Path(f) for f in files]
     out = Path(out)
     single = len(files) == 1 and out.suffix.lower() in FORMATS
@@ -188,7 +190,8 @@ def write_handouts(
     for path in files:
         session = SessionFile.open(path).session
         language = lang or session.language
-        target = out if single else out / handout_name(path, audience, language)
+        suffix = ".pdf" if pdf else ".html"
+        target = out if single else out / handout_name(path, audience, language, suffix)
         if not target.parent.is_dir():
             raise PlaybookError.at(target, "", f"folder {target.parent} does not exist")
         made = handout(session, catalogue, audience, language)

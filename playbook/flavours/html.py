@@ -16,7 +16,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from ..paths import assets_dir
-from ..structure.nodes import Chart, Document, Node, Span
+from ..structure.nodes import Chart, Document, Link, Node, Span
 
 _ANCHOR = re.compile(r"[^A-Za-z0-9_-]+")
 
@@ -55,6 +55,8 @@ def content(value: Any, level: int = 2) -> Markup:
         return escape(value)
     if isinstance(value, Span):
         return _macro("span")(value)
+    if isinstance(value, Link):
+        return _macro("link")(value)
     if isinstance(value, tuple):
         return Markup("").join(content(v, level) for v in value)
     if isinstance(value, Node):
@@ -70,6 +72,11 @@ def render(node: Node, level: int = 2) -> str:
 def parts(doc: Document) -> list[str]:
     """A document as HTML parts: its header, then each top-level section (one notebook cell each)."""
     return [str(_macro("document")(doc, 1)), *(render(child, 2) for child in doc.children)]
+
+
+def snapshot(fragment: str, lang: str = "") -> str:
+    """A widget's snapshot (HTML the flavour rendered) wrapped with the language of its content."""
+    return str(_macro("snapshot")(Markup(fragment), lang))
 
 
 def data_url(mime: str, data: bytes) -> str:

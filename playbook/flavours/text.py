@@ -16,6 +16,7 @@ from ..structure.nodes import (
     Finding,
     Image,
     ItemList,
+    Link,
     Node,
     Note,
     Paragraph,
@@ -35,6 +36,8 @@ def inline(value: Any) -> str:
         return value
     if isinstance(value, Span):
         return f"“{value.text}”" if value.style == "quote" else value.text
+    if isinstance(value, Link):
+        return value.text if value.download or value.href == value.text else f"{value.text} ({value.href})"
     if isinstance(value, tuple):
         return "".join(inline(v) if not isinstance(v, Node) else " " + inline_node(v) for v in value).strip()
     if isinstance(value, Node):

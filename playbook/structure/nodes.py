@@ -23,8 +23,19 @@ class Span:
     """Set when the span's language differs from the page's (a Dutch name on an English page)."""
 
 
-Inline = str | Span
-"""Inline content: plain text or a styled span."""
+@dataclass(frozen=True)
+class Link:
+    """A link the playbook made itself: to a file it wrote, a page of the site, a download. User text
+    becomes a link only through ``participants.web_link``, which lets plain web addresses through."""
+
+    text: str
+    href: str
+    download: str = ""
+    """A file name: the link saves the data instead of opening it."""
+
+
+Inline = str | Span | Link
+"""Inline content: plain text, a styled span or a link."""
 
 
 class Node:

@@ -6,56 +6,24 @@ the charts are recomputed by the core and only the charts whose input changed ar
 
 from __future__ import annotations
 
-import html
 from dataclasses import replace
 
 import ipywidgets as widgets
 
-from ..charts import iceberg_chart, stage_chart, stance_chart, to_svg
 from ..diagnosis import Bank, Profile, default_bank, diagnose
+from ..flavours.html import inline_svg
+from ..flavours.widget import heading, line, message, show, style
 from ..i18n import t
 from ..session import Session
+from ..structure import iceberg, profile_section, stage_chart, stance_chart
+from ..structure.nodes import strong
 from .binding import SessionBinding
 from .static import Snapshot
-
-e = html.escape
-
-
-def _list(items: tuple[str, ...] | list[str]) -> str:
-    return "<ul>" + "".join(f"<li>{e(i)}</li>" for i in items) + "</ul>" if items else ""
 
 
 def profile_html(p: Profile) -> str:
     """The profile in words: undercurrent, stage, hypotheses, colour and stance, each with its reasons."""
-    lang = p.language
-
-    def h(key: str) -> str:
-        return f"<h4 style='margin:0.8em 0 0.2em'>{e(t(f'diagnosis.{key}', lang))}</h4>"
-
-    parts = [h("heading_undercurrent"), f"<p><b>{p.undercurrent}/100</b></p>", _list(p.undercurrent_reasons)]
-    confidence = (
-        f" ({e(t('diagnosis.stage_confidence', lang, confidence=p.stage.confidence))})"
-        if p.stage.name
-        else ""
-    )
-    parts += [h("heading_stage"), f"<p><b>{e(p.stage.label)}</b>{confidence}</p>", _list(p.stage.reasons)]
-    parts.append(h("heading_themes"))
-    if not p.themes:
-        parts.append(f"<p>{e(t('diagnosis.themes_none', lang))}</p>")
-    for th in p.themes:
-        parts.append(
-            f"<p><b>{e(th.name)}</b> ({th.strength}/100): {e(th.hypothesis)}</p>{_list(th.evidence)}"
-        )
-    parts += [h("heading_colour"), f"<p><b>{e(p.colour.label or '–')}</b></p>", _list(p.colour.reasons)]
-    parts += [f"<p style='color:#b00020'>⚠ {e(w)}</p>" for w in p.colour.warnings]
-    parts.append(h("heading_stance"))
-    if not p.stance.findings:
-        parts.append(f"<p>{e(t('diagnosis.stance_clear', lang))}</p>")
-    for f in p.stance.findings:
-        colour = "#b00020" if f.level == "error" else "#8a4b00"
-        advice = f"<br><i>{e(f.advice)}</i>" if f.advice else ""
-        parts.append(f"<p style='color:{colour}'><code>{e(f.code)}</code> {e(f.message)}{advice}</p>")
-    return "".join(parts)
+    return show(*profile_section(p, charts=False).children, level=4)
 
 
 class DiagnosisPanel(Snapshot, widgets.VBox):
@@ -86,7 +54,7 @@ class DiagnosisPanel(Snapshot, widgets.VBox):
                     style={"button_width": "2.6em"},
                 )
                 self.questions[q.id] = toggle
-                rows.append(widgets.VBox([widgets.HTML(f"<span>{e(q.text(lang))}</span>"), toggle]))
+                rows.append(widgets.VBox([widgets.HTML(line(q.text(lang))), toggle]))
             sections.append(widgets.VBox(rows))
         self.statements = widgets.Accordion(children=sections)
         self.signals = {
@@ -126,24 +94,24 @@ class DiagnosisPanel(Snapshot, widgets.VBox):
         )
         inputs = widgets.VBox(
             [
-                widgets.HTML(f"<b>{e(self.bank.history_question(lang))}</b>"),
+                widgets.HTML(line(strong(self.bank.history_question(lang)))),
                 self.history,
-                widgets.HTML(f"<h4>{e(t('diagnosis.heading_statements', lang))}</h4>"),
+                heading(t("diagnosis.heading_statements", lang), 4),
                 self.statements,
-                widgets.HTML(f"<h4>{e(t('diagnosis.heading_signals', lang))}</h4>"),
+                heading(t("diagnosis.heading_signals", lang), 4),
                 signal_grid,
-                widgets.HTML(f"<h4>{e(t('session.notes', lang))}</h4>"),
+                heading(t("session.notes", lang), 4),
                 self.notes,
                 self.status,
             ]
         )
-        heading = widgets.HTML(f"<h3>{e(t('diagnosis.heading_profile', lang))}</h3>")
-        super().__init__([inputs, heading, self.iceberg, self.summary, self.stage, self.stance])
+        title = heading(t("diagnosis.heading_profile", lang))
+        super().__init__([style(), inputs, title, self.iceberg, self.summary, self.stage, self.stance])
         self.refresh(s)
 
     def snapshot_html(self) -> str:
-        heading = f"<h3>{e(t('diagnosis.heading_profile', self.lang))}</h3>"
-        return heading + self.iceberg.value + self.summary.value + self.stage.value + self.stance.value
+        title = heading(t("diagnosis.heading_profile", self.lang)).value
+        return title + self.iceberg.value + self.summary.value + self.stage.value + self.stance.value
 
     def _answer(self, qid: str, value: int | None) -> None:
         answers = dict(self.binding.session.diagnosis.answers)
@@ -156,11 +124,7 @@ class DiagnosisPanel(Snapshot, widgets.VBox):
     def _change(self, **changes: object) -> None:
         diagnosis = replace(self.binding.session.diagnosis, **changes)
         problem = self.binding.update(diagnosis=diagnosis)
-        self.status.value = (
-            f"<span style='color:#b00020'>{e(t('brief.not_saved', self.lang, message=problem))}</span>"
-            if problem
-            else ""
-        )
+        self.status.value = message(t("brief.not_saved", self.lang, message=problem) if problem else "")
 
     def refresh(self, session: Session) -> None:
         """Recompute the profile; draw again only the charts whose part of the profile changed."""
@@ -170,11 +134,11 @@ class DiagnosisPanel(Snapshot, widgets.VBox):
         self.profile = new
         self.summary.value = profile_html(new)
         if old is None or (old.dimensions, old.undercurrent) != (new.dimensions, new.undercurrent):
-            self.iceberg.value = to_svg(iceberg_chart(new))
+            self.iceberg.value = inline_svg(iceberg(new))
         if old is None or old.stage != new.stage:
-            self.stage.value = to_svg(stage_chart(new))
+            self.stage.value = inline_svg(stage_chart(new))
         if old is None or old.stance.contrasts != new.stance.contrasts:
-            self.stance.value = to_svg(stance_chart(new))
+            self.stance.value = inline_svg(stance_chart(new))
         for i, dim in enumerate(new.dimensions):
             score = "–" if dim.score is None else str(dim.score)
             self.statements.set_title(i, f"{t(f'layers.{dim.layer}', self.lang)} · {dim.name} · {score}")
