@@ -17,12 +17,16 @@ from ..structure.nodes import Inline, Link, muted
 
 
 def file_link_parts(path: Path, lang: str, where: bool = True) -> tuple[Inline, ...]:
-    """One written file: its name linked for JupyterLab, a download link and (``where``) its folder."""
-    href = os.path.relpath(path, Path.cwd()).replace(os.sep, "/")
+    """One written file: its name linked for JupyterLab, a download link and its folder. Without
+    ``where`` (a snapshot for a page built elsewhere) only the name and the download: no folder of this
+    machine, not even in a link."""
     kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     data = base64.b64encode(path.read_bytes()).decode("ascii")
     download = Link(t("handout.download", lang), f"data:{kind};base64,{data}", download=path.name)
-    return (Link(path.name, href), " · ", download, *((" ", muted(f"({path})")) if where else ()))
+    if not where:
+        return (path.name, " · ", download)
+    href = os.path.relpath(path, Path.cwd()).replace(os.sep, "/")
+    return (Link(path.name, href), " · ", download, " ", muted(f"({path})"))
 
 
 def file_links(path: Path, lang: str) -> str:
