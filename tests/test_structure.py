@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 
 import pytest
@@ -136,7 +137,7 @@ def test_step_times_split_a_block_exactly(catalogue: Catalogue) -> None:
         steps = step_times(b)
         if steps:
             assert steps[0][0] == b.start and sum(m for _, m, _ in steps) == b.minutes
-            assert all(a[0] + a[1] == c[0] for a, c in zip(steps, steps[1:], strict=False))
+            assert all(a[0] + a[1] == c[0] for a, c in itertools.pairwise(steps))
 
 
 def test_the_packing_list_leaves_flip_charts_home_online(catalogue: Catalogue) -> None:
@@ -178,7 +179,7 @@ def test_html_headings_follow_the_nesting(catalogue: Catalogue) -> None:
     profile = diagnose(load_session(EXAMPLE_NL))
     page = html.render(profile_section(profile), 2)
     levels = [int(n) for n in re.findall(r"<h(\d)>", page)]
-    assert levels[0] == 2 and all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False))
+    assert levels[0] == 2 and all(b <= a + 1 for a, b in itertools.pairwise(levels))
 
 
 @pytest.mark.parametrize("style", ["strong", "em", "code", "quote", "muted", ""])
