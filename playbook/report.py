@@ -34,12 +34,13 @@ def small_photo(data: bytes, limit: int = PHOTO_BYTES) -> tuple[str, bytes] | No
 
     try:
         with Pil.open(io.BytesIO(data)) as opened:
+            kind = Pil.MIME.get(opened.format or "", "")
+            turned = opened.getexif().get(0x0112, 1) != 1  # EXIF orientation: the photo needs turning
             picture = ImageOps.exif_transpose(opened)
             picture.load()
     except (UnidentifiedImageError, OSError, ValueError, Pil.DecompressionBombError):
         return None
-    kind = Pil.MIME.get(picture.format or "", "") if picture.format else ""
-    if len(data) <= limit and max(picture.size) <= PHOTO_PIXELS and kind in IMAGE_TYPES:
+    if len(data) <= limit and max(picture.size) <= PHOTO_PIXELS and kind in IMAGE_TYPES and not turned:
         return kind, data
     picture = picture.convert("RGB")
     side = min(PHOTO_PIXELS, max(picture.size))

@@ -135,7 +135,7 @@ def participants_document(session: Session, p: Plan) -> Document:
 # --------------------------------------------------------------------------------------- facilitator
 
 
-RUN_SHEET_LINES = 50
+RUN_SHEET_LINES = 46
 """Lines of 8.5 pt that fit on the run sheet's page beside its heading; past that it drops the details."""
 
 
