@@ -7,6 +7,7 @@ without anything running off the page. Screenshots and PDFs are kept in the test
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from playbook.session import SessionFile
 
 from .conftest import EXAMPLE_EN, EXAMPLE_NL, ROOT
 from .test_handout import HOSTILE, hostile_session
+from .test_outputs import axe_violations, nu_errors
 
 A4_CONTENT_PX = 688  # 210 mm minus 2 × 14 mm margins, at 96 px per inch
 
@@ -271,5 +273,20 @@ def test_the_site_opens_offline_with_static_widgets(
         "Sterkte van de onderstroom" in text and "Vertrouwen" in text
     )  # the widget's state, shown statically
     assert diagnosis.page.locator("main svg").count() >= 3
+    # The example is Dutch on an English site: its snapshots say so, and every chart has a text alternative.
+    assert diagnosis.page.locator(".snapshot[lang='nl']").count() >= 2
+    assert diagnosis.page.evaluate(
+        "() => [...document.querySelectorAll('main svg')].every(s => s.getAttribute('role') === 'img' && s.getAttribute('aria-label'))"
+    )
     diagnosis.close()
+    run = (out / "05_run_the_session.html").read_text(encoding="utf-8")
+    assert (
+        "pb-clock" not in run and "The clock and the countdown run in the notebook" in run
+    )  # no frozen clock
+    for page_path in pages:
+        text = page_path.read_text(encoding="utf-8")
+        assert "playbook-site-" not in text and tempfile.gettempdir() + "/" not in text, page_path.name
+    nu_errors([p for p in pages if p.suffix == ".html"])
+    for page_path in [p for p in pages if p.parent == out]:
+        assert axe_violations(browser, page_path) == [], page_path.name
     assert EXAMPLE_EN.exists()

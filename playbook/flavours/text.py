@@ -141,6 +141,8 @@ def _lines(node: Node, depth: int, indent: str) -> list[str]:
 def _section(node: Section, depth: int, indent: str) -> list[str]:
     lines: list[str] = []
     inner = indent
+    if node.style == "details":  # folded in a page; on paper and in a terminal everything is shown
+        return [line for child in node.children for line in _lines(child, depth, indent)]
     if node.title:
         if depth <= 1:
             lines += ["", node.title, "=" * len(node.title)]

@@ -244,8 +244,11 @@ def size_label(item: Intervention, lang: str) -> str:
     return f"{item.group_size.min}–{top}" if top[0].isdigit() else f"{item.group_size.min}+"
 
 
-def intervention_card(item: Intervention, lang: str, catalogue: Catalogue | None = None) -> Section:
-    """Everything about one work form, as a facilitator would print it."""
+def intervention_card(
+    item: Intervention, lang: str, catalogue: Catalogue | None = None, folded: bool = True
+) -> Section:
+    """Everything about one work form, as a facilitator would print it; ``folded`` puts how to run it
+    behind its title in a page (a browser of many cards stays short)."""
     from ..catalogue import SHIPPED
 
     def label(key: str) -> str:
@@ -283,10 +286,7 @@ def intervention_card(item: Intervention, lang: str, catalogue: Catalogue | None
         for key in ("good_after", "good_before")
         if getattr(item, key)
     ]
-    return section(
-        item.name(lang),
-        para(item.summary(lang)),
-        facts,
+    how_to = (
         section(label("invitation"), para(Span(item.invitation(lang), "quote"))),
         section(label("steps"), steps),
         section(label("materials"), items(m(lang) for m in item.materials)) if item.materials else None,
@@ -295,9 +295,9 @@ def intervention_card(item: Intervention, lang: str, catalogue: Catalogue | None
         section(label("variants"), items(v(lang) for v in item.variants)) if item.variants else None,
         *related,
         para(f"{label('source')}: {item.source} · {label('origin')}: {origin}", style="muted"),
-        style="card",
-        ident=item.id,
     )
+    body = (section(label("steps"), *how_to, style="details"),) if folded else how_to
+    return section(item.name(lang), para(item.summary(lang)), facts, *body, style="card")
 
 
 def suggestion_node(s: Suggestion, lang: str, details: bool = False) -> Section:
@@ -319,7 +319,7 @@ def suggestion_node(s: Suggestion, lang: str, details: bool = False) -> Section:
     ]
     if details:
         body.append(intervention_card(item, lang))
-    return Section(item.name(lang), tuple(body), style="card", ident=item.id)
+    return Section(item.name(lang), tuple(body), style="card")
 
 
 def suggestions_section(groups: dict[str, Sequence[Suggestion]], lang: str, title: str = "") -> Section:

@@ -290,7 +290,7 @@ class LiveCompanion(Snapshot, widgets.VBox):
         columns = (
             Column(t("agenda.time", self.lang), "time"),
             Column(t("agenda.block", self.lang), "wide"),
-            Column(""),
+            Column(t("live.status", self.lang)),
         )
         rows = tuple(
             Row(

@@ -107,7 +107,7 @@ class SelfAssessment(Snapshot, widgets.VBox):
         for slider in self.sliders.values():
             slider.observe(lambda _: self.refresh(), names="value")
         columns = (
-            Column(""),
+            Column(t("teach.style", lang)),
             *(Column(t(k, lang)) for k in ("teach.what", "teach.in_a_meeting", "teach.fits_when")),
         )
         rows_ = tuple(
