@@ -282,6 +282,9 @@ def main() -> None:
             )
         )
 
+    from reading import reading_rows  # agreement with the labelled briefs; diagnose() time
+
+    rows += reading_rows()
     rows += _widget_rows()
     rows += _handout_rows()
     if "--no-servers" not in sys.argv:  # the app, the browser tests and the hub take a few minutes

@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import sys
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -28,6 +29,7 @@ from .catalogue import (
 )
 from .errors import PlaybookError
 from .i18n import LANGUAGES, default_language, t
+from .session import SETTINGS as SESSION_SETTINGS
 from .session import Session, SessionFile, check_references, new_session, session_to_data
 
 if TYPE_CHECKING:
@@ -50,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     top = p.add_subparsers(
         dest="area",
         required=True,
-        metavar="{catalogue,session,diagnose,suggest,plan,arc,handout,export,report,init,app}",
+        metavar="{catalogue,session,brief,group,questions,answer,signals,diagnose,suggest,agenda,plan,arc,handout,export,report,init,app}",
         parser_class=_Parser,
     )
 
@@ -86,6 +88,8 @@ def _parser() -> argparse.ArgumentParser:
     c = cmds.add_parser("next", help="a follow-up session that starts from the open actions", parents=[lang])
     c.add_argument("file", type=Path)
     c.add_argument("-o", "--output", type=Path, required=True, help="the new session file")
+
+    _editing_parsers(top, lang, data)
 
     c = top.add_parser("diagnose", help="read the group above and below the surface", parents=[lang, data])
     c.add_argument("file", type=Path)
@@ -162,6 +166,75 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--no-browser", action="store_true", help="do not open a browser")
     c.set_defaults(command=None)
     return p
+
+
+def _editing_parsers(top: Any, lang: argparse.ArgumentParser, data: argparse.ArgumentParser) -> None:
+    """The commands that fill in a session from the terminal, each saving it atomically."""
+    c = top.add_parser("brief", help="set the client's brief (without options: show it)", parents=[lang])
+    c.add_argument("file", type=Path)
+    for option, what in (
+        ("client", "who asks for the session"),
+        ("wish", "the client's wish, in their words"),
+        ("result", "the visible result the session must end with"),
+        ("context", "history, earlier attempts, what is at stake"),
+        ("purpose", "what the participants are told the session is for"),
+    ):
+        c.add_argument(f"--{option}", metavar="TEXT", help=what)
+    c.set_defaults(command=None)
+
+    c = top.add_parser("group", help="set the group's size and setting", parents=[lang])
+    c.add_argument("file", type=Path)
+    c.add_argument("--size", type=int, metavar="N", help="how many people take part")
+    c.add_argument("--setting", choices=SESSION_SETTINGS)
+    c.set_defaults(command=None)
+
+    c = top.add_parser(
+        "questions",
+        help="every diagnosis question: its id, wording and allowed answers",
+        parents=[lang, data],
+    )
+    c.add_argument("file", type=Path)
+    c.set_defaults(command=None)
+
+    c = top.add_parser(
+        "answer", help="answer diagnosis questions: ID=VALUE (1-5, history=ID, - clears)", parents=[lang]
+    )
+    c.add_argument("file", type=Path)
+    c.add_argument("pairs", nargs="+", metavar="ID=VALUE")
+    c.set_defaults(command=None)
+
+    c = top.add_parser(
+        "signals", help="tick or untick what you have seen (without options: list them)", parents=[lang]
+    )
+    c.add_argument("file", type=Path)
+    c.add_argument(
+        "--add", action="append", default=[], metavar="ID", help="a signal you have seen (repeatable)"
+    )
+    c.add_argument(
+        "--remove", action="append", default=[], metavar="ID", help="a signal to untick (repeatable)"
+    )
+    c.set_defaults(command=None)
+
+    ag = top.add_parser("agenda", help="add, move, remove and resize agenda blocks", parents=[lang])
+    ag.add_argument("file", type=Path)
+    cmds = ag.add_subparsers(
+        dest="command", required=True, parser_class=_Parser, metavar="{add,move,remove,set}"
+    )
+    c = cmds.add_parser("add", help="add a work form by id (or 'break')", parents=[lang])
+    c.add_argument("id", help="an intervention id (playbook catalogue list), or 'break'")
+    c.add_argument("--minutes", type=int, metavar="N", help="default: the work form's typical duration")
+    c.add_argument(
+        "--at", type=int, metavar="K", help="insert as block K (1 is the first; default: at the end)"
+    )
+    c.add_argument("--title", help="the label of a break")
+    c = cmds.add_parser("move", help="move block K to position L", parents=[lang])
+    c.add_argument("k", type=int, metavar="K")
+    c.add_argument("to", type=int, metavar="L")
+    c = cmds.add_parser("remove", help="remove block K", parents=[lang])
+    c.add_argument("k", type=int, metavar="K")
+    c = cmds.add_parser("set", help="change the minutes of block K", parents=[lang])
+    c.add_argument("k", type=int, metavar="K")
+    c.add_argument("--minutes", type=int, metavar="N", required=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -340,7 +413,7 @@ def _suggest(args: argparse.Namespace) -> None:
     from .recommend import rank, shortlist
 
     if args.limit is not None and args.limit < 1:
-        raise PlaybookError("--limit must be at least 1")
+        raise PlaybookError(t("edit.limit", _lang(args)))
     session = SessionFile.open(args.file).session
     catalogue = load_catalogue()
     lang = _lang(args, session)
@@ -380,12 +453,12 @@ def _arc(args: argparse.Namespace) -> None:
 
     suffix = args.output.suffix.lower()
     if suffix not in (".png", ".svg"):
-        raise PlaybookError.at(
-            args.output, "", "the arc is written as .png or .svg; choose one of those names"
-        )
-    if not args.output.parent.is_dir():
-        raise PlaybookError.at(args.output, "", f"folder {args.output.parent} does not exist")
+        raise PlaybookError.at(args.output, "", t("edit.image_suffix", _lang(args)))
     session = SessionFile.open(args.file).session
+    if not args.output.parent.is_dir():
+        raise PlaybookError.at(
+            args.output, "", t("edit.no_folder", _lang(args, session), folder=args.output.parent)
+        )
     p = plan(session, load_catalogue(), lang=_lang(args, session))
     from .charts import arc_chart, to_png, to_svg  # matplotlib only for the command that draws
 
@@ -426,9 +499,11 @@ def _export(args: argparse.Namespace) -> None:
 def _report(args: argparse.Namespace) -> None:
     from .report import write_report
 
-    if not args.output.parent.is_dir():
-        raise PlaybookError.at(args.output, "", f"folder {args.output.parent} does not exist")
     handle = SessionFile.open(args.file)
+    if not args.output.parent.is_dir():
+        raise PlaybookError.at(
+            args.output, "", t("edit.no_folder", _lang(args, handle.session), folder=args.output.parent)
+        )
     print(write_report(handle, load_catalogue(), args.output, getattr(args, "lang", None)))
 
 
@@ -455,6 +530,112 @@ def _app(args: argparse.Namespace) -> None:
     serve(plan(args.dir, args.port, open_browser=not args.no_browser))
 
 
+# ---------------------------------------------------------------------- filling in a session
+
+
+def _saved(handle: SessionFile, session: Session, args: argparse.Namespace, what: list[str]) -> None:
+    """Save through the session file (atomic, refusing a file changed on disk) and say what changed."""
+    lang = _lang(args, session)
+    if not what:
+        print(t("edit.unchanged", lang, path=handle.path))
+        return
+    handle.save(session)
+    print(t("edit.saved", lang, path=handle.path, what=", ".join(what)))
+
+
+def _brief(args: argparse.Namespace) -> None:
+    from .editing import BRIEF_OPTIONS, set_brief
+
+    handle = SessionFile.open(args.file)
+    changes = {k: getattr(args, k) for k in BRIEF_OPTIONS}
+    if all(v is None for v in changes.values()):
+        print(render_session(handle.session, load_catalogue(), _lang(args, handle.session)).split("\n\n")[0])
+        return
+    session, changed = set_brief(handle.session, changes)
+    _saved(handle, session, args, [t(f"session.{k}", _lang(args, session)) for k in changed])
+
+
+def _group(args: argparse.Namespace) -> None:
+    from .editing import set_group
+
+    handle = SessionFile.open(args.file)
+    if args.size is None and args.setting is None:
+        raise PlaybookError(t("edit.nothing", _lang(args, handle.session), options="--size, --setting"))
+    session, changed = set_group(handle.session, args.size, args.setting, args.file)
+    _saved(handle, session, args, [t(f"brief.{k}", _lang(args, session)) for k in changed])
+
+
+def _questions(args: argparse.Namespace) -> None:
+    from .editing import questions
+
+    session = SessionFile.open(args.file).session
+    lang = _lang(args, session)
+    found = questions(session, lang)
+    if args.json:
+        _print_json([q.to_data() for q in found])
+        return
+    width = max(len(q.id) for q in found)
+    scale = " · ".join(f"{v} {label}" for v, label in found[1].answers)
+    print(t("edit.scale", lang, scale=scale))
+    for q in found:
+        now = f"  [{q.current}]" if q.current else ""
+        print(textwrap.fill(f"{q.id.ljust(width)}  {q.text}{now}", 100, subsequent_indent=" " * (width + 2)))
+        if q.kind == "history":
+            for value, label in q.answers:
+                print(f"{' ' * (width + 2)}{value}: {label}")
+    print(t("edit.answer_how", lang, example=f"playbook answer {args.file} {found[1].id}=4 history=new"))
+
+
+def _answer(args: argparse.Namespace) -> None:
+    from .editing import apply_answers
+
+    handle = SessionFile.open(args.file)
+    session, changed = apply_answers(handle.session, args.pairs, args.file)
+    _saved(handle, session, args, changed)
+
+
+def _signals(args: argparse.Namespace) -> None:
+    from .diagnosis import default_bank
+    from .editing import set_signals
+
+    handle = SessionFile.open(args.file)
+    lang = _lang(args, handle.session)
+    if not args.add and not args.remove:
+        seen = set(handle.session.diagnosis.signals)
+        bank = default_bank()
+        width = max(len(s.id) for s in bank.signals)
+        for s in bank.signals:
+            print(f"{'✓' if s.id in seen else ' '} {s.id.ljust(width)}  {s.name(lang)}")
+        print(t("edit.signals_how", lang, example=f"playbook signals {args.file} --add {bank.signals[0].id}"))
+        return
+    session, changed = set_signals(handle.session, args.add, args.remove, args.file)
+    _saved(handle, session, args, changed)
+
+
+def _agenda_change(args: argparse.Namespace) -> None:
+    from . import editing
+
+    handle = SessionFile.open(args.file)
+    s = handle.session
+    lang = _lang(args, s)
+    catalogue = load_catalogue()
+    if args.command == "add":
+        session, k = editing.agenda_add(s, catalogue, args.id, args.minutes, args.at, args.file, args.title)
+        what = t("edit.added", lang, k=k)
+    elif args.command == "move":
+        session, what = (
+            editing.agenda_move(s, args.k, args.to, args.file),
+            t("edit.moved", lang, k=args.k, to=args.to),
+        )
+    elif args.command == "remove":
+        session, what = editing.agenda_remove(s, args.k, args.file), t("edit.removed", lang, k=args.k)
+    else:
+        session = editing.agenda_set(s, args.k, args.minutes, args.file)
+        what = t("edit.resized", lang, k=args.k, minutes=args.minutes)
+    _saved(handle, session, args, [what])
+    print("\n".join(render_session(session, catalogue, lang).split("\n\n", 1)[1:]))
+
+
 def render_profile(p: Profile) -> str:
     """The profile as plain text: every score, estimate and finding followed by its reasons."""
     from .flavours import text
@@ -474,6 +655,15 @@ _COMMANDS = {
     ("session", "check"): _session_check,
     ("session", "show"): _session_show,
     ("session", "next"): _session_next,
+    ("brief", None): _brief,
+    ("group", None): _group,
+    ("questions", None): _questions,
+    ("answer", None): _answer,
+    ("signals", None): _signals,
+    ("agenda", "add"): _agenda_change,
+    ("agenda", "move"): _agenda_change,
+    ("agenda", "remove"): _agenda_change,
+    ("agenda", "set"): _agenda_change,
     ("diagnose", None): _diagnose,
     ("suggest", None): _suggest,
     ("plan", None): _plan,

@@ -6,11 +6,11 @@ material as physical or as online), so an online session is not sent off with fl
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
 from .agenda import Plan
-from .diagnosis import matched_words
 from .i18n import LANGUAGES, fold
 from .paths import assets_dir
 from .schema import FieldReader
@@ -18,8 +18,16 @@ from .schema import FieldReader
 
 @dataclass(frozen=True)
 class Cues:
-    physical: dict[str, tuple[str, ...]]
-    online: dict[str, tuple[str, ...]]
+    physical: dict[str, re.Pattern[str]]
+    online: dict[str, re.Pattern[str]]
+    """Per language, one pattern that finds any of the words at the start of a word ('sticky' in
+    'sticky notes', 'flip' in 'flip-over')."""
+
+
+def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    if not words:
+        return re.compile(r"(?!x)x")  # matches nothing
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + ")")
 
 
 @cache
@@ -30,11 +38,11 @@ def cues() -> Cues:
     data, _ = load_yaml_file(path)
     r = FieldReader(path)
     d = r.mapping(data, "", ("physical", "online")) or {}
-    found: dict[str, dict[str, tuple[str, ...]]] = {}
+    found: dict[str, dict[str, re.Pattern[str]]] = {}
     for key in ("physical", "online"):
         words = r.mapping(d.get(key), key, LANGUAGES) or {}
         found[key] = {
-            lang: tuple(fold(w) for w in r.items(words.get(lang), f"{key}.{lang}") or ())
+            lang: _pattern(tuple(fold(str(w)) for w in r.items(words.get(lang), f"{key}.{lang}") or ()))
             for lang in LANGUAGES
         }
     r.raise_if_any()
@@ -47,8 +55,8 @@ def needed(material: str, setting: str, lang: str) -> bool:
         return True
     text = fold(material)
     c = cues()
-    physical = bool(matched_words(text, c.physical[lang]))
-    online = bool(matched_words(text, c.online[lang]))
+    physical = bool(c.physical[lang].search(text))
+    online = bool(c.online[lang].search(text))
     if setting == "online":
         return online or not physical
     return physical or not online

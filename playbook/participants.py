@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .diagnosis import Profile, matched_words
+from .diagnosis import Profile
 from .i18n import fold, t
 from .session import Session
 
@@ -76,7 +76,7 @@ def people_in_conflict(session: Session, profile: Profile) -> list[str]:
     names: list[str] = []
     for text in (b.wish, b.context, b.visible_result):
         for sentence in _SENTENCE.findall(text):
-            if not matched_words(fold(sentence), words):
+            if not any(fold(w) in fold(sentence) for w in words):
                 continue
             first = sentence.strip()[:1]
             for match in _NAME.finditer(sentence):

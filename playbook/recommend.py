@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from .catalogue import ROLES, STAGES, Catalogue, Intervention
-from .diagnosis import LOW, Profile, brief_text, diagnose, matched_words
+from .diagnosis import LOW, Profile, diagnose, intent_ids
 from .errors import PlaybookError
-from .i18n import LANGUAGES, Text, t
+from .i18n import Text, t
 from .paths import assets_dir
 from .schema import FieldReader, join
 from .session import Session
@@ -29,8 +29,10 @@ LARGE_GROUP = 30
 
 @dataclass(frozen=True)
 class Intent:
+    """What a wish can ask of a session, and what that favours; whether a brief asks it is a reading of
+    the brief (``Profile.intents``), which the facilitator may have confirmed or corrected."""
+
     id: str
-    words: tuple[str, ...]
     roles: tuple[str, ...]
     interventions: tuple[str, ...]
     reason: Text
@@ -78,16 +80,14 @@ def load_intents(path: str | Path | None = None) -> tuple[Intent, ...]:
         r.items((r.mapping(data, "", ("intents",)) or {}).get("intents"), "intents") or []
     ):
         f = join("intents", i)
-        if (d := r.mapping(raw, f, ("id", "words", "roles", "interventions", "reason"))) is None:
+        if (d := r.mapping(raw, f, ("id", "roles", "interventions", "reason"))) is None:
             continue
-        words = r.mapping(d.get("words"), join(f, "words"), LANGUAGES) or {}
-        flat = tuple(
-            w for lang in LANGUAGES for w in (r.items(words.get(lang), join(join(f, "words"), lang)) or [])
-        )
+        ident = r.identifier(d.get("id"), join(f, "id")) or ""
+        if ident and ident not in intent_ids():
+            r.problem(join(f, "id"), f"has no cues to be read by; known: {', '.join(intent_ids())}")
         out.append(
             Intent(
-                r.identifier(d.get("id"), join(f, "id")) or "",
-                tuple(str(w) for w in flat),
+                ident,
                 r.choices(d.get("roles"), join(f, "roles"), ROLES, at_least=0) or (),
                 r.identifiers(d.get("interventions"), join(f, "interventions")) or (),
                 r.bilingual(d.get("reason"), join(f, "reason")) or Text("", ""),
@@ -113,8 +113,9 @@ class _Context:
     setting: str
     budget: int
     remaining: int
-    stage: str | None
-    stage_label: str
+    stage: tuple[str, ...]
+    """The group's stage, or both stages of 'between forming and storming'; () while unknown."""
+    stage_names: dict[str, str]
     stage_sure: bool
     undercurrent: int
     safety: int | None
@@ -141,11 +142,11 @@ def _context(session: Session, profile: Profile, intents: Iterable[Intent]) -> _
         if th.strength >= 50:
             for ident in th.interventions:
                 themes.setdefault(ident, th.name)
-    text = brief_text(session)
+    present = {i.id for i in profile.intents if i.present}
     roles: dict[str, str] = {}
     ids: dict[str, str] = {}
     for intent in intents:
-        if matched_words(text, intent.words):
+        if intent.id in present:
             for role in intent.roles:
                 roles.setdefault(role, intent.reason(profile.language))
             for ident in intent.interventions:
@@ -156,8 +157,8 @@ def _context(session: Session, profile: Profile, intents: Iterable[Intent]) -> _
         setting=session.group.setting,
         budget=session.budget_minutes,
         remaining=session.budget_minutes - planned,
-        stage=profile.stage.name if profile.stage.confidence > 0 else None,
-        stage_label=profile.stage.label,
+        stage=profile.stage.stages if profile.stage.confidence > 0 else (),
+        stage_names={ident: name for ident, name, _ in profile.stage.curve},
         stage_sure=profile.stage.confidence >= 50,
         undercurrent=profile.undercurrent,
         safety=lowest.score if lowest else None,
@@ -209,13 +210,23 @@ def _score(item: Intervention, ctx: _Context, notes: list[Note] | None) -> tuple
         score -= 5
         note("warning", "suggest.near_max", high=size.max)
 
-    if ctx.stage is not None:
-        if ctx.stage in item.stages:
+    if ctx.stage:
+        if fitting := [s for s in ctx.stage if s in item.stages]:
             score += 10
-            note("reason", "suggest.stage_fit", stage=ctx.stage_label)
+            note("reason", "suggest.stage_fit", stage=ctx.stage_names[fitting[0]])
         elif ctx.stage_sure:
             score -= 10
-            note("warning", "suggest.stage_misfit", stage=ctx.stage_label)
+            names = (
+                t(
+                    "diagnosis.between",
+                    ctx.lang,
+                    first=ctx.stage_names[ctx.stage[0]],
+                    second=ctx.stage_names[ctx.stage[-1]],
+                )
+                if len(ctx.stage) == 2
+                else ctx.stage_names[ctx.stage[0]]
+            )
+            note("warning", "suggest.stage_misfit", stage=names)
 
     if ctx.undercurrent >= 50:
         if item.layer == "below":

@@ -32,9 +32,15 @@ _TOP = (
     "schema_version", "title", "language", "date", "start", "budget_minutes", "brief", "group",
     "diagnosis", "shortlist", "agenda", "run",
 )  # fmt: skip
-_BRIEF = ("client", "wish", "visible_result", "context")
-_BRIEF_PRACTICAL = ("purpose", "place", "link", "host", "contact", "bring")
-"""Fields for the participants' programme; written to the file only when filled in."""
+_BRIEF = ("client", "wish", "visible_result", "context", "purpose")
+_BRIEF_PRACTICAL = ("place", "link", "host", "contact", "bring")
+"""Practical fields for the participants' programme; written to the file only when filled in."""
+READING_VALUES = {
+    "stance": ("managing", "facilitating", "unclear"),
+    "intent": ("present", "absent", "unclear"),
+}
+"""The values a facilitator may give the readings that are not lists of ids (colour and stage are)."""
+UNCLEAR = "unclear"
 
 
 @dataclass(frozen=True)
@@ -46,7 +52,8 @@ class Brief:
     visible_result: str = ""
     context: str = ""
     purpose: str = ""
-    """Why the session is held, in words for the participants (the wish is the client's, not theirs)."""
+    """What the participants are told the session is for; it may differ from the client's wish (which
+    they never see)."""
     place: str = ""
     """Where: an address or a room."""
     link: str = ""
@@ -57,6 +64,28 @@ class Brief:
     """Whom to reach with questions or to say you cannot come (a phone number or e-mail address)."""
     bring: str = ""
     """What participants bring or prepare; one thing a line."""
+
+
+ReadingValue = str | tuple[str, ...]
+"""One id, two ids for a mix ('between forming and storming'), or 'unclear'."""
+
+
+@dataclass(frozen=True)
+class FacilitatorReadings:
+    """The facilitator's last word on what the playbook read: confirmed or corrected, used everywhere after.
+
+    Only the readings the facilitator has signed off are here; the others stand as the playbook read them.
+    """
+
+    colour: ReadingValue | None = None
+    stance: str | None = None
+    stage: ReadingValue | None = None
+    intents: dict[str, str] = field(default_factory=dict)
+    """Intent id -> 'present', 'absent' or 'unclear'."""
+
+    @property
+    def empty(self) -> bool:
+        return self.colour is None and self.stance is None and self.stage is None and not self.intents
 
 
 @dataclass(frozen=True)
@@ -76,10 +105,12 @@ class Diagnosis:
     signals: tuple[str, ...] = ()
     """Ids of the signals the facilitator or client has seen."""
     notes: str = ""
+    readings: FacilitatorReadings = field(default_factory=FacilitatorReadings)
+    """The readings of the brief and the group that the facilitator confirmed or corrected."""
 
     @property
     def empty(self) -> bool:
-        return not (self.answers or self.history or self.signals or self.notes)
+        return not (self.answers or self.history or self.signals or self.notes) and self.readings.empty
 
 
 @dataclass(frozen=True)
@@ -192,7 +223,7 @@ def parse_session(data: Any, file: str | Path = "<session>", catalogue: Catalogu
 
     With a ``catalogue``, intervention ids in the agenda and plan B are checked against it too.
     """
-    r = FieldReader(file)
+    r = FieldReader(file, data.get("language") if isinstance(data, dict) else None)  # its own language
     if not isinstance(data, dict):
         r.problem("", "is not a session document (expected fields such as title, brief and agenda)")
         r.raise_if_any()
@@ -262,8 +293,41 @@ def parse_session(data: Any, file: str | Path = "<session>", catalogue: Catalogu
     )
 
 
+def _read_ids(r: FieldReader, value: Any, f: str) -> ReadingValue | None:
+    """'unclear', one id, or a list of two ids (a mix)."""
+    if value == UNCLEAR:
+        return UNCLEAR
+    if isinstance(value, list):
+        ids = r.identifiers(value, f)
+        if ids is not None and not 1 <= len(ids) <= 2:
+            r.problem(f, "must name one or two ids, or be 'unclear'")
+            return None
+        return (ids[0] if len(ids) == 1 else ids) if ids else None
+    return r.identifier(value, f)
+
+
+def _read_readings(r: FieldReader, value: Any) -> FacilitatorReadings:
+    f = "diagnosis.readings"
+    if (d := r.mapping(value, f, (), ("colour", "stance", "stage", "intents"))) is None:
+        return FacilitatorReadings()
+    colour = _read_ids(r, d["colour"], join(f, "colour")) if "colour" in d else None
+    stage = _read_ids(r, d["stage"], join(f, "stage")) if "stage" in d else None
+    stance = r.choice(d["stance"], join(f, "stance"), READING_VALUES["stance"]) if "stance" in d else None
+    intents: dict[str, str] = {}
+    raw = d.get("intents") or {}
+    if not isinstance(raw, dict):
+        r.problem(join(f, "intents"), "must map intent ids to present, absent or unclear")
+        raw = {}
+    for key, v in raw.items():
+        k = join(join(f, "intents"), str(key))
+        if r.identifier(key, k) and (choice := r.choice(v, k, READING_VALUES["intent"])):
+            intents[key] = choice
+    return FacilitatorReadings(colour, stance, stage, intents)
+
+
 def _read_diagnosis(r: FieldReader, value: Any) -> Diagnosis:
-    if (d := r.mapping(value, "diagnosis", (), ("answers", "history", "signals", "notes"))) is None:
+    keys = ("answers", "history", "signals", "notes", "readings")
+    if (d := r.mapping(value, "diagnosis", (), keys)) is None:
         return Diagnosis()
     answers: dict[str, int] = {}
     raw = d.get("answers") or {}
@@ -277,7 +341,8 @@ def _read_diagnosis(r: FieldReader, value: Any) -> Diagnosis:
     history = r.identifier(d["history"], "diagnosis.history") if d.get("history") else None
     signals = r.identifiers(d.get("signals"), "diagnosis.signals") or ()
     notes = r.text(d.get("notes"), "diagnosis.notes") or ""
-    return Diagnosis(answers, history, signals, notes)
+    readings = _read_readings(r, d["readings"]) if d.get("readings") else FacilitatorReadings()
+    return Diagnosis(answers, history, signals, notes, readings)
 
 
 def _read_moment(r: FieldReader, value: Any, f: str) -> dt.datetime | None:
@@ -442,7 +507,7 @@ def session_to_data(session: Session) -> dict[str, Any]:
         "start": session.start.strftime("%H:%M"),
         "budget_minutes": session.budget_minutes,
         "brief": {
-            **{k: getattr(session.brief, k) for k in _BRIEF},
+            **{k: getattr(session.brief, k) for k in _BRIEF if k != "purpose" or session.brief.purpose},
             **{k: getattr(session.brief, k) for k in _BRIEF_PRACTICAL if getattr(session.brief, k)},
         },
         "group": {"size": session.group.size, "setting": session.group.setting},
@@ -512,6 +577,19 @@ def _diagnosis_data(diagnosis: Diagnosis) -> dict[str, Any]:
         data["signals"] = list(diagnosis.signals)
     if diagnosis.notes:
         data["notes"] = diagnosis.notes
+    if not diagnosis.readings.empty:
+        data["readings"] = _readings_data(diagnosis.readings)
+    return data
+
+
+def _readings_data(readings: FacilitatorReadings) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for key in ("colour", "stance", "stage"):
+        value = getattr(readings, key)
+        if value is not None:
+            data[key] = list(value) if isinstance(value, tuple) else value
+    if readings.intents:
+        data["intents"] = dict(readings.intents)
     return data
 
 

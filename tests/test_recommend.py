@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from playbook.catalogue import ROLES, Catalogue
+from playbook.diagnosis import intent_ids
 from playbook.errors import PlaybookError
 from playbook.recommend import default_intents, plan_b, rank, shortlist
 from playbook.session import Block, Brief, Diagnosis, Group, Session, load_session
@@ -147,7 +148,8 @@ def test_what_is_already_in_the_agenda_sinks(catalogue: Catalogue) -> None:
 
 def test_intents_name_only_existing_interventions(catalogue: Catalogue) -> None:
     for intent in default_intents():
-        assert intent.words and all(i in catalogue for i in intent.interventions), intent.id
+        assert intent.roles and all(i in catalogue for i in intent.interventions), intent.id
+    assert [i.id for i in default_intents()] == list(intent_ids())  # every intent can be read from a brief
 
 
 def test_diagnosis_is_optional_for_ranking(catalogue: Catalogue) -> None:

@@ -15,6 +15,7 @@ from .nodes import (
     Finding,
     Node,
     Note,
+    Paragraph,
     Row,
     Section,
     Span,
@@ -28,6 +29,7 @@ from .nodes import (
 if TYPE_CHECKING:
     from ..catalogue import Catalogue, Intervention
     from ..diagnosis import Profile
+    from ..reading import Reading
     from ..recommend import Suggestion
     from ..session import Session
 
@@ -89,6 +91,45 @@ def stance_findings(profile: Profile) -> list[Node]:
     ]
 
 
+def reading_node(kind: str, reading: Reading, lang: str, heading: str = "") -> Paragraph:
+    """One reading in words: its value, how sure (or the facilitator's word on it) and the client's words
+    it rests on, so a facilitator can check it and overrule it."""
+    from ..diagnosis import reading_label
+
+    value = reading_label(kind, reading.value, lang)
+    if reading.corrected:
+        how = t("diagnosis.by_you_corrected", lang, read=reading_label(kind, reading.read, lang))  # type: ignore[arg-type]
+    elif reading.read is not None:
+        how = t("diagnosis.by_you_confirmed", lang)
+    elif reading.value == "unclear":
+        how = ""
+    else:
+        how = t("diagnosis.confidence", lang, confidence=reading.confidence)
+    words = ", ".join(f"“{w}”" for w in reading.evidence)
+    evidence = (
+        t("diagnosis.evidence", lang, words=words) if reading.evidence else t("diagnosis.no_evidence", lang)
+    )
+    return para(
+        strong(f"{heading}: ") if heading else "",
+        strong(value),
+        f" ({how})" if how else "",
+        " · ",
+        Span(evidence, "muted"),
+        style=f"reading reading-{kind}",
+    )
+
+
+def intents_section(profile: Profile) -> Section:
+    """The intents the brief speaks (and those the facilitator decided on), each as a reading."""
+    lang = profile.language
+    rows = [
+        reading_node("intent", i.reading, lang, t(f"intents.{i.id}", lang))
+        for i in profile.intents
+        if i.reading.value != "absent" or i.reading.read is not None
+    ]
+    return section(t("diagnosis.heading_intents", lang), *(rows or [para(t("diagnosis.no_evidence", lang))]))
+
+
 def profile_section(profile: Profile, *, charts: bool = True, title: str | None = None) -> Section:
     """The profile in words (and, when ``charts``, the iceberg): every score and estimate with reasons."""
     lang = profile.language
@@ -119,11 +160,17 @@ def profile_section(profile: Profile, *, charts: bool = True, title: str | None 
         section(t("diagnosis.heading_themes", lang), *themes),
         section(
             t("diagnosis.heading_colour", lang),
-            para(strong(profile.colour.label or "–")),
+            reading_node("colour", profile.colour.reading, lang, t("diagnosis.reading_colour", lang)),
             items(colour, style="reasons"),
             *[Note((w,), "warning") for w in profile.colour.warnings],
         ),
-        section(t("diagnosis.heading_stance", lang), *stance_findings(profile)),
+        section(
+            t("diagnosis.heading_stance", lang),
+            reading_node("stance", profile.stance.reading, lang, t("diagnosis.reading_stance", lang)),
+            items(profile.stance.reasons, style="reasons"),
+            *stance_findings(profile),
+        ),
+        intents_section(profile),
     )
 
 

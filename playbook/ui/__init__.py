@@ -5,7 +5,7 @@ from .binding import SessionBinding
 from .brief import BriefForm
 from .browse import CatalogueBrowser
 from .choose import Picker, SuggestionsView
-from .diagnosis import DiagnosisPanel
+from .diagnosis import DiagnosisPanel, ReadingsPanel
 from .export import ExportPanel
 from .live import LiveCompanion
 from .start import StartPanel
@@ -34,6 +34,7 @@ __all__ = [
     "LiveCompanion",
     "Picker",
     "Quiz",
+    "ReadingsPanel",
     "RoseExplorer",
     "SelfAssessment",
     "SessionBinding",

@@ -19,16 +19,17 @@ TEXTS = (
     "client",
     "wish",
     "visible_result",
-    "context",
     "purpose",
+    "context",
     "place",
     "link",
     "host",
     "contact",
     "bring",
 )
-"""The brief's text fields; ``purpose`` to ``bring`` are what the participants' programme shows."""
-FIELDS = (*TEXTS[:4], "date", "start", "end", "budget", "size", "setting", *TEXTS[4:])
+"""The brief's text fields, in the order the form shows them; ``place`` to ``bring`` are the practical
+facts of the participants' programme, which also shows the purpose."""
+FIELDS = (*TEXTS[:5], "date", "start", "end", "budget", "size", "setting", *TEXTS[5:])
 """The form's fields, top to bottom; each has a widget attribute of this name and a message beside it."""
 _TIME = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$")
 WIDE = widgets.Layout(width="50em")
@@ -74,8 +75,9 @@ class BriefForm(Snapshot, widgets.VBox):
         self.client = text("client", s.brief.client)
         self.wish = text("wish", s.brief.wish, area=True)
         self.visible_result = text("visible_result", s.brief.visible_result, area=True)
-        self.context = text("context", s.brief.context, area=True)
         self.purpose = text("purpose", s.brief.purpose, area=True)
+        self.purpose.placeholder = t("brief.purpose_placeholder", lang)
+        self.context = text("context", s.brief.context, area=True)
         self.place = text("place", s.brief.place)
         self.link = text("link", s.brief.link)
         self.host = text("host", s.brief.host)
@@ -127,7 +129,7 @@ class BriefForm(Snapshot, widgets.VBox):
     def snapshot_html(self) -> str:
         """The brief as label and value pairs: what the form shows, without the inputs."""
         s = self.binding.session
-        rows = [(f"brief.{name}", getattr(s.brief, name)) for name in TEXTS[:4]]
+        rows = [(f"brief.{name}", getattr(s.brief, name)) for name in TEXTS[:5]]
         rows += [
             ("brief.date", s.date.isoformat() if s.date else ""),
             ("brief.start", s.start.strftime("%H:%M")),
@@ -136,7 +138,7 @@ class BriefForm(Snapshot, widgets.VBox):
             ("brief.size", str(s.group.size)),
             ("brief.setting", t(f"settings.{s.group.setting}", self.lang)),
         ]
-        rows += [(f"brief.{name}", getattr(s.brief, name)) for name in TEXTS[4:]]
+        rows += [(f"brief.{name}", getattr(s.brief, name)) for name in TEXTS[5:]]
         facts = Facts(tuple((t(k, self.lang), v) for k, v in rows if v))
         return show(Section(t("brief.heading", self.lang), (facts,)))
 

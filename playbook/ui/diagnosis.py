@@ -10,15 +10,26 @@ from dataclasses import replace
 
 import ipywidgets as widgets
 
-from ..diagnosis import Bank, Profile, default_bank, diagnose
+from ..diagnosis import Bank, Profile, default_bank, diagnose, reading_choices, reading_label, with_reading
 from ..flavours.html import inline_svg
 from ..flavours.widget import heading, line, message, show, style
 from ..i18n import t
+from ..reading import Reading
 from ..session import Session
 from ..structure import iceberg, profile_section, stage_chart, stance_chart
-from ..structure.nodes import strong
+from ..structure.method import intents_section, reading_node
+from ..structure.nodes import para, section, strong
 from .binding import SessionBinding
 from .static import Snapshot
+
+
+def reading_html(kind: str, reading: Reading, lang: str, heading: str) -> str:
+    """One reading in words: its value, how sure, the words it rests on, and whether you confirmed it."""
+    return show(reading_node(kind, reading, lang, heading))
+
+
+def intents_html(p: Profile) -> str:
+    return show(intents_section(p), level=4)
 
 
 def profile_html(p: Profile) -> str:
@@ -152,3 +163,86 @@ class DiagnosisPanel(Snapshot, widgets.VBox):
         for sid, box in self.signals.items():
             box.value = sid in d.signals
         self.notes.value = d.notes
+
+
+class ReadingRow(widgets.VBox):
+    """One reading: what the brief says (value, confidence, words) and the facilitator's choice."""
+
+    def __init__(self, kind: str, lang: str, heading: str, on_choice, intent: str | None = None) -> None:  # noqa: ANN001
+        self.kind, self.intent, self.lang, self.heading = kind, intent, lang, heading
+        self.text = widgets.HTML()
+        self.choice = widgets.Dropdown(
+            options=[("–", None)], value=None, description=t("diagnosis.your_reading", lang),
+            style={"description_width": "10em"}, layout=widgets.Layout(width="34em"),
+        )  # fmt: skip
+        self.confirm = widgets.Button(description=t("diagnosis.confirm", lang), icon="check")
+        self._quiet = False
+        self.choice.observe(lambda c: None if self._quiet else on_choice(self, c["new"]), names="value")
+        self.confirm.on_click(lambda _: on_choice(self, self.read_value))
+        self.read_value: object = None
+        super().__init__([self.text, widgets.HBox([self.choice, self.confirm])])
+        self.add_class(f"pb-reading-row-{kind}" + (f"-{intent}" if intent else ""))
+
+    def show(self, reading: Reading) -> None:
+        """Show the reading; the dropdown holds the facilitator's choice, or 'as read' when there is none."""
+        read = reading.read if reading.read is not None else reading.value
+        self.read_value = read
+        options = [(t("diagnosis.as_read", self.lang, value=reading_label(self.kind, read, self.lang)), None)]
+        options += [(reading_label(self.kind, v, self.lang), v) for v in reading_choices(self.kind)]
+        self._quiet = True
+        try:
+            if list(self.choice.options) != options:  # the 'as read' label follows the brief
+                self.choice.options = options
+            self.choice.value = reading.value if reading.read is not None else None
+        finally:
+            self._quiet = False
+        self.text.value = reading_html(self.kind, reading, self.lang, self.heading)
+
+
+class ReadingsPanel(Snapshot, widgets.VBox):
+    """The readings of the brief and the group, each with its evidence, for the facilitator to confirm or
+    correct. A choice is saved in the session (``diagnosis.readings``) and every later step uses it."""
+
+    def __init__(self, binding: SessionBinding) -> None:
+        self.binding = binding
+        lang = self.lang = binding.session.language
+        self.status = widgets.HTML()
+        self.rows: dict[str, ReadingRow] = {
+            "colour": ReadingRow("colour", lang, t("diagnosis.reading_colour", lang), self._choose),
+            "stance": ReadingRow("stance", lang, t("diagnosis.reading_stance", lang), self._choose),
+            "stage": ReadingRow("stage", lang, t("diagnosis.reading_stage", lang), self._choose),
+        }
+        profile = binding.profile()
+        for i in profile.intents:
+            heading = t("diagnosis.reading_intent", lang, intent=t(f"intents.{i.id}", lang))
+            self.rows[f"intent:{i.id}"] = ReadingRow("intent", lang, heading, self._choose, i.id)
+        binding.on_change(lambda _: self.refresh())
+        head = widgets.HTML(
+            show(section(t("diagnosis.heading_readings", lang), para(t("diagnosis.readings_intro", lang))))
+        )
+        super().__init__([style(), head, *self.rows.values(), self.status])
+        self.refresh()
+
+    def row(self, kind: str, intent: str | None = None) -> ReadingRow:
+        return self.rows[f"intent:{intent}" if kind == "intent" else kind]
+
+    def refresh(self) -> None:
+        readings = self.binding.profile().readings
+        self.rows["colour"].show(readings.colour)
+        self.rows["stance"].show(readings.stance)
+        self.rows["stage"].show(readings.stage)
+        for ident, reading in readings.intents.items():
+            if (row := self.rows.get(f"intent:{ident}")) is not None:
+                row.show(reading)
+
+    def _choose(self, row: ReadingRow, value: object) -> None:
+        diagnosis = with_reading(self.binding.session.diagnosis, row.kind, value, row.intent)  # type: ignore[arg-type]
+        problem = self.binding.update(diagnosis=diagnosis)
+        self.status.value = message(t("brief.not_saved", self.lang, message=problem) if problem else "")
+        if problem:
+            self.refresh()
+
+    def snapshot_html(self) -> str:
+        return heading(t("diagnosis.heading_readings", self.lang)).value + "".join(
+            r.text.value for r in self.rows.values()
+        )
