@@ -88,7 +88,7 @@ def test_without_a_purpose_the_visible_result_stands_in_and_the_export_warns(cat
 
 
 def test_naming_people_the_brief_reads_as_in_conflict_warns(catalogue: Catalogue) -> None:
-    wish = "Ik wil dat het conflict tussen Jan en Piet wordt opgelost, zodat het team weer werkt."
+    wish = "Ik wil het conflict oplossen tussen Jan en Piet, zodat het team weer door een deur kan."
     session = load_session(EXAMPLE_NL).with_changes(
         brief=Brief(wish=wish, visible_result="Afspraken.", purpose="Jan en Piet leggen uit wat er misging.")
     )
