@@ -287,6 +287,7 @@ def main() -> None:
     rows += reading_rows()
     rows += _widget_rows()
     rows += _handout_rows()
+    rows += __import__("outputs").output_rows()  # sizes, pages, heights, handout and PDF times
     if "--no-servers" not in sys.argv:  # the app, the browser tests and the hub take a few minutes
         from apps import app_rows, test_rows
 

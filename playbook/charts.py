@@ -60,6 +60,9 @@ A4_WIDTH = 7.1
 """Inches: the text width of an A4 page (210 mm less two 14 mm margins), so a point on the chart is a
 point on paper and the smallest text (7 pt) stays legible."""
 SMALL, LABEL, TITLE = 7.5, 8, 10
+NAMED_BLOCKS = 40
+"""Up to this many blocks a chart numbers them and names them underneath; a longer agenda is drawn as
+its shape alone (the table beside it names every block)."""
 
 
 def to_png(fig: Figure, dpi: int = 100) -> bytes:
@@ -362,11 +365,15 @@ def _role_patch(role: str, label: str) -> Patch:
 
 
 def _strip(ax, spans: list[tuple[str, float, float, str]], y: float, height: float) -> None:  # noqa: ANN001
-    """Blocks as a band coloured and hatched by role, each with its number on white in the middle."""
-    for role, x, width, number in spans:
+    """Blocks as a band coloured and hatched by role (one collection per role keeps a long agenda quick),
+    each with its number on white in the middle."""
+    by_role: dict[str, list[tuple[float, float]]] = {}
+    for role, x, width, _ in spans:
+        by_role.setdefault(role, []).append((x, width))
+    for role, bars in by_role.items():
         colour, hatch = ROLE_STYLE.get(role, (GREY, ""))
         ax.broken_barh(
-            [(x, width)],
+            bars,
             (y, height),
             facecolors=colour,
             hatch=hatch,
@@ -374,6 +381,7 @@ def _strip(ax, spans: list[tuple[str, float, float, str]], y: float, height: flo
             linewidth=0.6,
             linestyle="--" if role == "break" else "-",
         )
+    for _, x, width, number in spans:
         if number:
             ax.text(
                 x + width / 2,
@@ -446,7 +454,8 @@ def arc_chart(plan: Plan, audience: str = "facilitator") -> Figure:
     arc = plan.arc
     total = max(len(arc), 1)
     xs = np.arange(total + 1)
-    names = [plain(b.title) for b in plan.blocks] if facilitator else []
+    numbered = facilitator and len(plan.blocks) <= NAMED_BLOCKS
+    names = [plain(b.title) for b in plan.blocks] if numbered else []
     columns = 3 if len(names) > 8 else 2
     legend_in = 0.16 * _legend_lines(names, columns) + (0.15 if names else 0)
     plot_in = 2.9 if facilitator else 1.9
@@ -460,7 +469,7 @@ def arc_chart(plan: Plan, audience: str = "facilitator") -> Figure:
     strip_low, strip_high = 1.12, 1.47
 
     spans = [
-        (b.role, b.start - plan.start, b.minutes, str(n) if facilitator else "")
+        (b.role, b.start - plan.start, b.minutes, str(n) if numbered else "")
         for n, b in enumerate(plan.blocks, 1)
     ]
     _strip(ax, spans, strip_low, strip_high - strip_low)
@@ -570,7 +579,8 @@ def plan_vs_actual_chart(review: Review) -> Figure:
     origin = review.origin
     ends = [planned.end, actual.end, *(origin + o.minute for o in review.observations)]
     total = max(max(ends) - origin, 1)
-    names = [plain(r.title) for r in review.rows]
+    numbered = len(review.rows) <= NAMED_BLOCKS
+    names = [plain(r.title) for r in review.rows] if numbered else []
     columns = 3 if len(names) > 8 else 2
     legend_in = 0.16 * _legend_lines(names, columns) + 0.15
     height = 2.3 + 0.8 + legend_in
@@ -578,8 +588,8 @@ def plan_vs_actual_chart(review: Review) -> Figure:
     fig.subplots_adjust(left=0.1, right=0.98, top=1 - 0.32 / height, bottom=(legend_in + 0.75) / height)
     ax = fig.add_subplot()
     ax.set_xlim(0, total)
-    numbers_planned = {r.planned.index: str(r.number) for r in review.rows if r.planned is not None}
-    numbers_actual = {r.actual.index: str(r.number) for r in review.rows if r.actual is not None}
+    numbers_planned = {r.planned.index: str(r.number) for r in review.rows if r.planned and numbered}
+    numbers_actual = {r.actual.index: str(r.number) for r in review.rows if r.actual and numbered}
     rows = (
         (planned, 2.3, t("live.planned", lang), numbers_planned),
         (actual, 1.3, t("live.actual", lang), numbers_actual),

@@ -206,13 +206,13 @@ def findings_nodes(p: Plan) -> list[Node]:
     lang = p.language
     if not p.findings:
         return [Note((t("agenda.no_findings", lang),), "ok")]
-    marked = [f for f in p.findings if f.minute is not None]
+    marks = {id(f): finding_mark(n) for n, f in enumerate((f for f in p.findings if f.minute is not None), 1)}
     return [
         Finding(
             f.level,
             f.code,
             f.message,
-            mark=finding_mark(marked.index(f) + 1) if f in marked else "",
+            mark=marks.get(id(f), ""),
             label=t(f"handout.level_{f.level}", lang),
         )
         for f in p.findings
