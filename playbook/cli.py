@@ -178,6 +178,11 @@ def _editing_parsers(top: Any, lang: argparse.ArgumentParser, data: argparse.Arg
         ("result", "the visible result the session must end with"),
         ("context", "history, earlier attempts, what is at stake"),
         ("purpose", "what the participants are told the session is for"),
+        ("place", "where the session is held (for the participants' programme)"),
+        ("link", "the online meeting link"),
+        ("host", "who invites the participants"),
+        ("contact", "whom to reach with questions or to say you cannot come"),
+        ("bring", "what participants bring; one thing a line"),
     ):
         c.add_argument(f"--{option}", metavar="TEXT", help=what)
     c.set_defaults(command=None)

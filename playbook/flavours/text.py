@@ -97,7 +97,8 @@ def _facts(node: Facts, indent: str) -> list[str]:
     lines = []
     for key, value in node.items:
         lead = f"{indent}{key.ljust(width)}  "
-        wrapped = textwrap.wrap(inline(value), max(WIDTH - len(lead), 30)) or [""]
+        room = max(WIDTH - len(lead), 30)
+        wrapped = [w for line in inline(value).split("\n") for w in textwrap.wrap(line, room)] or [""]
         lines.append(lead + wrapped[0])
         lines += [" " * len(lead) + more for more in wrapped[1:]]
     return lines

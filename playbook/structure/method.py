@@ -399,7 +399,13 @@ def session_summary(s: Session, catalogue: Catalogue, lang: str) -> Section:
                 (label("client"), s.brief.client),
                 (label("wish"), s.brief.wish),
                 (label("visible_result"), s.brief.visible_result),
+                (label("purpose"), s.brief.purpose),
                 (label("context"), s.brief.context),
+                (label("place"), s.brief.place),
+                (label("link"), s.brief.link),
+                (label("host"), s.brief.host),
+                (label("contact"), s.brief.contact),
+                (label("bring"), s.brief.bring),
                 (label("date"), f"{when}{s.start:%H:%M}–{s.end():%H:%M}"),
                 (
                     label("budget"),
