@@ -175,7 +175,7 @@ def iceberg_chart(profile: Profile) -> Figure:
         )
     ax.set_yticks(ys, labels, fontsize=LABEL)
     fig.subplots_adjust(
-        left=_margin(labels, A4_WIDTH, LABEL) + 0.02, right=0.88, top=1 - 0.4 / height, bottom=0.85 / height
+        left=_margin(labels, A4_WIDTH, LABEL) + 0.02, right=0.86, top=1 - 0.4 / height, bottom=0.85 / height
     )
     ax.set_xlim(0, 100)
     ax.set_ylim(-0.8, len(rows) - 0.3)

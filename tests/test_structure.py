@@ -194,3 +194,19 @@ def test_a_session_without_practical_fields_still_has_a_programme(catalogue: Cat
     )
     made = handout(session, catalogue, "participants")
     assert "A board." in made.html and "no-purpose" in {w.code for w in made.warnings}
+
+
+def test_the_widget_flavour_makes_tabs_of_role_shortlists_and_charts_with_text(catalogue: Catalogue) -> None:
+    import ipywidgets as widgets
+
+    from playbook.flavours.widget import to_widget
+    from playbook.recommend import shortlist
+    from playbook.structure import arc, suggestions_section
+
+    session = load_session(EXAMPLE_NL)
+    groups = shortlist(session, catalogue, per_role=2)
+    tabs = to_widget(suggestions_section(groups, "nl"))
+    assert isinstance(tabs, widgets.Tab) and tabs.titles[2] == "Worstelzone"
+    assert all(isinstance(c, widgets.HTML) and "<h" in c.value for c in tabs.children)
+    chart = to_widget(arc(plan(session, catalogue)))
+    assert chart.value.startswith('<svg role="img" aria-label="Verloop van de sessie')
