@@ -210,3 +210,9 @@ def test_the_widget_flavour_makes_tabs_of_role_shortlists_and_charts_with_text(c
     assert all(isinstance(c, widgets.HTML) and "<h" in c.value for c in tabs.children)
     chart = to_widget(arc(plan(session, catalogue)))
     assert chart.value.startswith('<svg role="img" aria-label="Verloop van de sessie')
+
+
+def test_a_folded_card_keeps_its_heading_levels(catalogue: Catalogue) -> None:
+    page = html.render(intervention_card(catalogue.get("1-2-4-all"), "en"), 4)
+    levels = [int(n) for n in re.findall(r"<h(\d)>", page)]
+    assert levels[0] == 4 and "<details>" in page and max(levels) == 5
