@@ -286,7 +286,13 @@ def main() -> None:
 
     rows += reading_rows()
     rows += _widget_rows()
+    from durations import duration_rows  # the figures of time that fits the group
+
+    rows += duration_rows()
     rows += _handout_rows()
+    from room import room_rows  # 300 phones in the participation room (benchmarks/room.py)
+
+    rows += room_rows()
     rows += __import__("outputs").output_rows()  # sizes, pages, heights, handout and PDF times
     if "--no-servers" not in sys.argv:  # the app, the browser tests and the hub take a few minutes
         from apps import app_rows, test_rows

@@ -49,7 +49,7 @@ HATCH = {
     "converge": "\\\\",
     "close": "--",
     "energise": "++",
-    "depth": "||",
+    "input": "||",
     "attention": "///",
     "mixed": "\\\\",
 }
@@ -335,6 +335,7 @@ ROLE_STYLE = {
     "converge": (BLUE, HATCH["converge"]),
     "close": (PURPLE, HATCH["close"]),
     "energise": ("#F0E442", HATCH["energise"]),
+    "input": ("#BBBBBB", HATCH["input"]),
     "break": ("white", ""),
 }
 """Okabe-Ito colour and a hatch per arc role, so the strip of blocks also reads in black and white; a
@@ -504,7 +505,7 @@ def arc_chart(plan: Plan, audience: str = "facilitator") -> Figure:
     if facilitator:
         handles.insert(1, Patch(linewidth=0.8, label=t("arc.groan", lang), **groan_style))
         depth = _per_minute(arc.depth, 0.0)
-        depth_style = {"facecolor": WATER, "edgecolor": BLUE, "hatch": HATCH["depth"]}
+        depth_style = {"facecolor": WATER, "edgecolor": BLUE}  # its own zone under the waterline: no hatch
         ax.fill_between(xs, -0.12, -0.12 - 0.85 * depth, step="post", linewidth=0.8, **depth_style)
         ax.axhline(-0.12, color=BLUE, linestyle="--", linewidth=1.2)
         ax.text(

@@ -33,6 +33,7 @@ from .session import SETTINGS as SESSION_SETTINGS
 from .session import Session, SessionFile, check_references, new_session, session_to_data
 
 if TYPE_CHECKING:
+    from .calibrate import History
     from .diagnosis import Profile
 
 
@@ -52,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     top = p.add_subparsers(
         dest="area",
         required=True,
-        metavar="{catalogue,session,brief,group,questions,answer,signals,diagnose,suggest,agenda,plan,arc,handout,export,report,init,app}",
+        metavar="{catalogue,session,brief,group,questions,answer,signals,diagnose,suggest,agenda,plan,calibrate,arc,handout,export,report,init,app,room}",
         parser_class=_Parser,
     )
 
@@ -62,9 +63,17 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--role", choices=ROLES)
     c.add_argument("--layer", choices=LAYERS, help="'below' also lists those that work on both layers")
     c.add_argument("--setting", choices=SETTINGS)
-    c.add_argument("--size", type=int, metavar="N", help="only those that work for N people")
+    c.add_argument(
+        "--size",
+        type=_group_size,
+        metavar="N",
+        help="only those that work for N people, with their time for N",
+    )
     c = cmds.add_parser("show", help="everything about one intervention", parents=[lang, data])
     c.add_argument("id")
+    c.add_argument(
+        "--size", type=_group_size, metavar="N", help="the time and the steps for a group of N people"
+    )
     c = cmds.add_parser(
         "search", help="search names and descriptions in both languages", parents=[lang, data]
     )
@@ -106,6 +115,19 @@ def _parser() -> argparse.ArgumentParser:
 
     c = top.add_parser("plan", help="the timed agenda and its findings", parents=[lang, data])
     c.add_argument("file", type=Path)
+    c.add_argument(
+        "--no-history",
+        action="store_true",
+        help="leave out your own timing from the runs in the file's folder (see playbook calibrate)",
+    )
+    c.set_defaults(command=None)
+
+    c = top.add_parser(
+        "calibrate",
+        help="how your blocks ran against the plan, from the runs in a workspace",
+        parents=[lang, data],
+    )
+    c.add_argument("dir", type=Path, nargs="?", metavar="WORKSPACE", help="default: your workspace")
     c.set_defaults(command=None)
 
     c = top.add_parser("arc", help="draw the session arc as PNG or SVG", parents=[lang])
@@ -164,6 +186,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--port", type=int, help=f"the port (default: {DEFAULT_PORT}, or a free one)")
     c.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    c.set_defaults(command=None)
+
+    c = top.add_parser(
+        "room",
+        help="let participants join from their phones: check in, write anonymously, vote, see the clock",
+    )
+    c.add_argument("file", type=Path, metavar="FILE", help="the session document")
+    c.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="the address to listen on (default: this computer only; 0.0.0.0: phones on this network, see README)",
+    )
+    c.add_argument("--port", type=int, help="the port (default: 8870, or a free one)")
     c.set_defaults(command=None)
     return p
 
@@ -278,7 +313,7 @@ def _size(i: Intervention, lang: str) -> str:
     return f"{i.group_size.min}–{top}" if top[0].isdigit() else f"{i.group_size.min}+"
 
 
-def _table(items: list[Intervention], lang: str) -> None:
+def _table(items: list[Intervention], lang: str, size: int | None = None) -> None:
     if not items:
         print(t("catalogue.none_found", lang))
         return
@@ -288,7 +323,7 @@ def _table(items: list[Intervention], lang: str) -> None:
             i.id,
             t(f"roles.{i.role}", lang),
             t(f"layers.{i.layer}", lang),
-            f"{i.minutes.min}–{i.minutes.max}",
+            "{0.min}–{0.max}".format(i.minutes_for(size) if size else i.minutes),
             _size(i, lang),
             i.name(lang),
         ]
@@ -304,7 +339,7 @@ def _catalogue_list(args: argparse.Namespace) -> None:
     items = load_catalogue().filter(
         role=args.role, layer=args.layer, setting=args.setting, group_size=args.size
     )
-    _emit(items, args)
+    _emit(items, args, args.size)
 
 
 def _catalogue_search(args: argparse.Namespace) -> None:
@@ -312,28 +347,43 @@ def _catalogue_search(args: argparse.Namespace) -> None:
     _emit(load_catalogue().search(" ".join(args.text), lang), args)
 
 
-def _emit(items: list[Intervention], args: argparse.Namespace) -> None:
+def _emit(items: list[Intervention], args: argparse.Namespace, size: int | None = None) -> None:
     if args.json:
         _print_json([{"origin": i.origin, **i.to_data()} for i in items])
     else:
-        _table(items, _lang(args))
+        _table(items, _lang(args), size)
+
+
+def _group_size(text: str) -> int:
+    """A group size for --size: a whole number of people from 1 to 10,000."""
+    try:
+        size = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number of people, found {text!r}") from None
+    if not 1 <= size <= 10_000:
+        raise argparse.ArgumentTypeError(f"must be between 1 and 10000 people, found {size}")
+    return size
 
 
 def _catalogue_show(args: argparse.Namespace) -> None:
     catalogue = load_catalogue()
     item = catalogue.get(args.id)
     if args.json:
-        _print_json({"origin": item.origin, **item.to_data()})
+        data = item.to_data() if args.size is None else item.sized_data(args.size)
+        _print_json({"origin": item.origin, **data})
         return
-    print(describe(item, _lang(args), catalogue))
+    print(describe(item, _lang(args), catalogue, size=args.size))
 
 
-def describe(item: Intervention, lang: str, catalogue: Catalogue | None = None) -> str:
-    """A plain-text card for one intervention, as a facilitator would print it."""
+def describe(
+    item: Intervention, lang: str, catalogue: Catalogue | None = None, size: int | None = None
+) -> str:
+    """A plain-text card for one intervention, as a facilitator would print it; with ``size``, its time
+    and steps for a group of that many people."""
     from .flavours import text
     from .structure import intervention_card
 
-    return text.render(intervention_card(item, lang, catalogue))
+    return text.render(intervention_card(item, lang, catalogue, size=size))
 
 
 def _catalogue_validate(args: argparse.Namespace) -> None:
@@ -436,14 +486,17 @@ def _suggest(args: argparse.Namespace) -> None:
     from .flavours import text
     from .structure import suggestions_section
 
-    print(text.render(suggestions_section(groups, lang)))
+    print(text.render(suggestions_section(groups, lang, size=session.group.size)))
 
 
 def _plan(args: argparse.Namespace) -> None:
     from .agenda import plan
+    from .calibrate import history
 
     session = SessionFile.open(args.file).session
-    p = plan(session, load_catalogue(), lang=_lang(args, session))
+    catalogue = load_catalogue()
+    past = None if args.no_history else history(args.file.resolve().parent, catalogue)
+    p = plan(session, catalogue, lang=_lang(args, session), history=past)
     if args.json:
         _print_json(p.to_data())
         return
@@ -451,6 +504,52 @@ def _plan(args: argparse.Namespace) -> None:
     from .structure import plan_section
 
     print(text.render(plan_section(p, session.title, chart=False)))
+
+
+def _calibrate(args: argparse.Namespace) -> None:
+    from .calibrate import History, history
+    from .paths import workspace
+
+    catalogue = load_catalogue()
+    folder = args.dir or workspace()
+    past = History() if args.dir is None and not folder.is_dir() else history(folder, catalogue)
+    if args.json:
+        _print_json(past.to_data())
+        return
+    print(render_history(past, catalogue, _lang(args)))
+
+
+def render_history(past: History, catalogue: Catalogue, lang: str) -> str:
+    """Per work form and per role: runs, the median of actual over planned, and whether plans use it."""
+    from .calibrate import MIN_RUNS
+
+    lines = [t("calibrate.skipped", lang, file=problem) for problem in past.skipped]
+    if not past.runs:
+        return "\n".join([*lines, t("calibrate.none", lang)])
+    heading = t("calibrate.heading", lang, runs=len(past.runs), sessions=past.sessions)
+    lines += [heading, "=" * len(heading)]
+    used, unused = t("calibrate.used", lang, runs=MIN_RUNS), t("calibrate.not_used", lang, runs=MIN_RUNS)
+    groups = (
+        (
+            "per_intervention",
+            past.interventions,
+            lambda k: catalogue.get(k).name(lang) if k in catalogue else k,
+        ),
+        (
+            "per_role",
+            past.roles,
+            lambda k: t("session.break", lang) if k == "break" else t(f"roles.{k}", lang),
+        ),
+    )
+    for key, tallies, name in groups:
+        lines += [
+            "",
+            f"{t(f'calibrate.{key}', lang)}  ({t('calibrate.runs', lang)}, {t('calibrate.ratio', lang)})",
+        ]
+        for ident, tally in sorted(tallies.items(), key=lambda kv: (-kv[1].runs, kv[0])):
+            mark = used if tally.usable else unused
+            lines.append(f"  {name(ident)[:40]:<40} {tally.runs:>3}  {tally.percent:>+4d} %  {mark}")
+    return "\n".join(lines)
 
 
 def _arc(args: argparse.Namespace) -> None:
@@ -641,6 +740,12 @@ def _agenda_change(args: argparse.Namespace) -> None:
     print("\n".join(render_session(session, catalogue, lang).split("\n\n", 1)[1:]))
 
 
+def _room(args: argparse.Namespace) -> None:
+    from .room.local import plan, serve
+
+    serve(plan(args.file, args.host, args.port))
+
+
 def render_profile(p: Profile) -> str:
     """The profile as plain text: every score, estimate and finding followed by its reasons."""
     from .flavours import text
@@ -672,12 +777,14 @@ _COMMANDS = {
     ("diagnose", None): _diagnose,
     ("suggest", None): _suggest,
     ("plan", None): _plan,
+    ("calibrate", None): _calibrate,
     ("arc", None): _arc,
     ("handout", None): _handout,
     ("export", None): _export,
     ("report", None): _report,
     ("init", None): _init,
     ("app", None): _app,
+    ("room", None): _room,
 }
 
 

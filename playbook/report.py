@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import io
 import mimetypes
+import re
 from pathlib import Path
 
+import nbformat
+
 from .catalogue import Catalogue
-from .handout import document_html
+from .handout import document_notebook, export_html
 from .i18n import t
 from .review import review
-from .session import SessionFile
+from .session import Session, SessionFile
 from .structure import Image, report_document
 
 PHOTO_BYTES = 200_000
@@ -71,12 +74,31 @@ def read_photos(handle: SessionFile, lang: str) -> list[Image]:
     return found
 
 
+def _room_results(session: Session, lang: str) -> tuple[str, str]:
+    """What the group said in the room (the room's own templates), and its style sheet for the head:
+    a style element belongs in the head of a valid page, not in its body."""
+    from .room.pages import results_html, room_assets
+
+    section = results_html(session.run.room, lang, session.title)
+    if not section:
+        return "", ""
+    css = (room_assets() / "static" / "results.css").read_text(encoding="utf-8")
+    return re.sub(r"^\s*<style>.*?</style>", "", section, count=1, flags=re.S), css
+
+
 def report_html(handle: SessionFile, catalogue: Catalogue, lang: str | None = None) -> str:
     """The report of a session that ran (or the plan alone, before it ran) as one HTML page."""
     session = handle.session
     lang = lang or session.language
     doc = report_document(session, review(session, catalogue), read_photos(handle, lang), lang)
-    return document_html(doc, t("live.report_title", lang, title=session.title))
+    nb = document_notebook(doc)
+    room, css = _room_results(session, lang)
+    if room:  # after the visible result: what the group said in the room
+        nb.cells.insert(2, nbformat.v4.new_raw_cell(room, metadata={"raw_mimetype": "text/html"}))
+    title = t("live.report_title", lang, title=session.title)
+    return export_html(
+        nb, title=title, lang=lang, css=css, running=doc.running, confidential=doc.confidential
+    )
 
 
 def write_report(handle: SessionFile, catalogue: Catalogue, target: Path, lang: str | None = None) -> Path:

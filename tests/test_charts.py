@@ -121,23 +121,24 @@ def test_the_arc_numbers_every_block_names_it_whole_and_letters_every_finding(ca
     boxed = [a.get_text() for a in fig.axes[0].texts if a.get_bbox_patch() is not None]
     marked = [f for f in p.findings if f.minute is not None]
     assert [str(n) for n in range(1, len(p.blocks) + 1)] == [b for b in boxed if b.isdigit()]
-    assert len(marked) == 2 and [b for b in boxed if b.isalpha()] == ["A", "B"]
+    assert len(marked) == 3 and [b for b in boxed if b.isalpha()] == ["A", "B", "C"]
     assert any(label.startswith("Verloop van de sessie · 13:00–16:20") for label in labels)
 
 
 def test_arc_text_is_at_least_7_points_on_a4(catalogue) -> None:
     from playbook.agenda import plan
     from playbook.charts import A4_WIDTH, arc_chart, plan_vs_actual_chart
+    from playbook.review import review
 
-    fig = arc_chart(plan(load_session(EXAMPLE_NL), catalogue))
-    assert fig.get_figwidth() <= A4_WIDTH  # shown at the page's width, a point stays a point
-    sizes = [
-        a.get_fontsize()
-        for a in fig.findobj(lambda a: hasattr(a, "get_fontsize") and hasattr(a, "get_text"))
-        if a.get_text().strip()
-    ]
-    assert sizes and min(sizes) >= 7
-    assert plan_vs_actual_chart  # drawn with the same text sizes (tests/test_report.py draws it)
+    session = load_session(EXAMPLE_NL)
+    for fig in (arc_chart(plan(session, catalogue)), plan_vs_actual_chart(review(session, catalogue))):
+        assert fig.get_figwidth() <= A4_WIDTH  # shown at the page's width, a point stays a point
+        sizes = [
+            a.get_fontsize()
+            for a in fig.findobj(lambda a: hasattr(a, "get_fontsize") and hasattr(a, "get_text"))
+            if a.get_text().strip()
+        ]
+        assert sizes and min(sizes) >= 7
 
 
 def test_participants_arc_has_no_findings_codes_budget_or_jargon(catalogue) -> None:

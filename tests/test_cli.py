@@ -78,9 +78,17 @@ def test_catalogue_validate(capsys: pytest.CaptureFixture[str], tmp_path: Path, 
 def test_catalogue_validate_report_shows_coverage(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "catalogue", "validate", "--report")
     assert code == 0
-    for row in ("role        converge", "layer       below", "setting     online", "group size  50+"):
+    for row in (
+        "role        converge",
+        "role        input",
+        "layer       below",
+        "setting     online",
+        "group size  50+",
+    ):
         assert row in out
-    assert "✗" not in out and out.count("✓") == 9
+    assert "✗" not in out and out.count("✓") == 10
+    scaling = next(line for line in out.splitlines() if "scales with size" in line)
+    assert int(scaling.split()[-1]) == sum(i.scales for i in load_catalogue([]))
 
 
 def test_unknown_id_is_a_user_error(capsys: pytest.CaptureFixture[str]) -> None:
@@ -202,7 +210,7 @@ def test_session_check_reports_unknown_diagnosis_ids(
 def test_suggest_groups_a_shortlist_per_role(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "suggest", str(EXAMPLE_EN), "--json")
     data = json.loads(out)
-    assert code == 0 and list(data) == ["open", "diverge", "groan", "converge", "close", "energise"]
+    assert code == 0 and list(data) == ["open", "diverge", "groan", "converge", "close", "energise", "input"]
     for role, items in data.items():
         assert 1 <= len(items) <= 4 and all(item["role"] == role for item in items)
         assert all({"id", "role", "score", "reasons", "warnings"} <= item.keys() for item in items)
@@ -242,7 +250,10 @@ def test_plan_json_and_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and data["start"] == "13:00" and data["end"] == "16:20"
     assert data["total_minutes"] == 200 and data["budget_minutes"] == 210
     assert {"start", "end", "minutes", "title", "role", "intervention"} <= data["blocks"][0].keys()
-    assert {f["code"] for f in data["findings"]} == {"no-groan-space", "no-break"}  # advice, so still exit 0
+    planned = {"no-groan-space", "no-break", "block-too-short"}  # advice, so still exit 0
+    assert {f["code"] for f in data["findings"]} == planned | {"calibrated-time", "history-over-time"}
+    code, out, _ = run(capsys, "plan", str(EXAMPLE_NL), "--json", "--no-history")  # the past runs left out
+    assert code == 0 and {f["code"] for f in json.loads(out)["findings"]} == planned
     code, out, _ = run(capsys, "plan", str(EXAMPLE_NL), "--lang", "en")
     assert code == 0 and "13:00–13:10" in out and "[warning] no-break" in out
 

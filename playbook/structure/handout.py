@@ -15,7 +15,16 @@ from ..agenda import Plan, TimedBlock, clock
 from ..i18n import capitalised, t
 from ..packing import packing_list
 from ..participants import ExportWarning, bring, long_date, purpose, web_link
-from .method import arc, findings_nodes, minutes, plain_role, profile_section, role_label, span
+from .method import (
+    arc,
+    findings_nodes,
+    minutes,
+    plain_role,
+    profile_section,
+    role_label,
+    sized_step_node,
+    span,
+)
 from .nodes import (
     Column,
     Document,
@@ -33,26 +42,21 @@ from .nodes import (
 )
 
 if TYPE_CHECKING:
-    from ..catalogue import Catalogue, Step
+    from ..catalogue import Catalogue
     from ..diagnosis import Profile
+    from ..durations import SizedStep
     from ..session import Session
 
 AUDIENCES = ("participants", "facilitator")
 
 
-def step_times(b: TimedBlock) -> list[tuple[int, int, Step]]:
-    """The block's steps with their clock start and minutes, the catalogue's split stretched to the block
-    (rounded so the steps add up to the block exactly)."""
-    item = b.intervention
-    if item is None or not item.steps:
-        return []
-    total = item.step_minutes() or 1
-    out, done, start = [], 0.0, b.start
-    for s in item.steps:
-        done += s.minutes * b.minutes / total
-        end = b.start + round(done)
-        out.append((start, max(end - start, 0), s))
-        start = end
+def step_times(b: TimedBlock) -> list[tuple[int, int, SizedStep]]:
+    """The block's steps with their clock start and minutes: the core's one split of the block over its
+    steps for this group (``TimedBlock.steps``, adding up to the block), placed on the clock."""
+    out, start = [], b.start
+    for s in b.steps:
+        out.append((start, s.minutes, s))
+        start += s.minutes
     return out
 
 
@@ -61,7 +65,9 @@ def how(b: TimedBlock, lang: str) -> str:
     step with everyone is usually the facilitator explaining, so it is left out when others follow."""
     if b.intervention is None:
         return ""
-    configurations = [s.configuration for s in b.intervention.steps]
+    configurations = [s.step.configuration for s in b.steps] or [
+        s.configuration for s in b.intervention.steps
+    ]
     if len(configurations) > 1 and configurations[0] == "plenary" and configurations[1] != "plenary":
         configurations = configurations[1:]
     ways = dict.fromkeys(t(f"plain_configurations.{c}", lang) for c in configurations)
@@ -155,7 +161,7 @@ def run_sheet(p: Plan) -> Section:
     rows = []
     for n, b in enumerate(p.blocks, 1):
         times = [
-            (Span(clock(start), "time"), f" {t(f'configurations.{s.configuration}', lang)}")
+            (Span(clock(start), "time"), f" {t(f'configurations.{s.step.configuration}', lang)}")
             for start, _, s in step_times(b)
         ]
         block: list[object] = [strong(b.title), Span(f" · {role_label(b, lang)}", "muted")]
@@ -224,16 +230,7 @@ def _script_block(b: TimedBlock, n: int, catalogue: Catalogue, lang: str) -> Sec
     item = b.intervention
     parts: list[Node | None] = [head]
     if item is not None:
-        steps = items(
-            (
-                (
-                    strong(f"{clock(start)} · {minutes(m, lang)}"),
-                    f", {t(f'configurations.{s.configuration}', lang)}: {s.text(lang)}",
-                )
-                for start, m, s in step_times(b)
-            ),
-            ordered=True,
-        )
+        steps = items((sized_step_node(s, lang, start=start) for start, _, s in step_times(b)), ordered=True)
         risks = items((r.risk(lang), Span(f" → {r.handling(lang)}", "em")) for r in item.risks)
         parts += [
             para(
@@ -241,7 +238,9 @@ def _script_block(b: TimedBlock, n: int, catalogue: Catalogue, lang: str) -> Sec
                 Span(item.invitation(lang), "quote"),
             ),
             steps,
-            para(strong(f"{capitalised(t('catalogue.visible_output', lang))}: "), item.visible_output(lang)),
+            para(strong(f"{capitalised(t('catalogue.visible_output', lang))}: "), item.visible_output(lang))
+            if item.visible_output is not None
+            else None,
             para(strong(capitalised(t("catalogue.risks", lang)))) if item.risks else None,
             risks if item.risks else None,
         ]

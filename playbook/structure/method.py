@@ -13,6 +13,7 @@ from .nodes import (
     Column,
     Facts,
     Finding,
+    Inline,
     Node,
     Note,
     Paragraph,
@@ -29,6 +30,7 @@ from .nodes import (
 if TYPE_CHECKING:
     from ..catalogue import Catalogue, Intervention
     from ..diagnosis import Profile
+    from ..durations import SizedStep
     from ..reading import Reading
     from ..recommend import Suggestion
     from ..session import Session
@@ -257,12 +259,17 @@ def timeline_table(p: Plan) -> Table:
     )
     rows = tuple(
         Row(
-            (str(n), span(b), str(b.minutes), role_label(b, lang), b.title, ", ".join(b.plan_b_titles)),
+            (str(n), span(b), _minutes_cell(b), role_label(b, lang), b.title, ", ".join(b.plan_b_titles)),
             "break" if b.role == "break" else "",
         )
         for n, b in enumerate(p.blocks, 1)
     )
     return Table(columns, rows, style="timeline")
+
+
+def _minutes_cell(b: TimedBlock) -> str:
+    """The block's minutes, and what such blocks took in past runs when that differs (≈N)."""
+    return f"{b.minutes} (≈{b.expected_minutes})" if b.expected_minutes != b.minutes else str(b.minutes)
 
 
 def plan_summary(p: Plan) -> Node:
@@ -291,11 +298,47 @@ def size_label(item: Intervention, lang: str) -> str:
     return f"{item.group_size.min}–{top}" if top[0].isdigit() else f"{item.group_size.min}+"
 
 
+def sized_step_node(
+    s: SizedStep, lang: str, sized: bool = True, start: int | None = None
+) -> tuple[Inline, ...]:
+    """One step as its share of the block, who works with whom (for this group) and what it asks; with
+    ``start``, its clock time first. A step that samples a large group says how."""
+    from ..durations import sampling_text
+
+    how = t(f"configurations.{s.step.configuration}", lang)
+    if sized and s.groups is not None and s.step.configuration != "solo":
+        how += f" ({s.groups.label(lang)})"
+    when = f"{clock(start)} · " if start is not None else ""
+    text = s.text(lang) if sized else s.step.text(lang)
+    sampled = (" ", Span(f"→ {sampling_text(s, lang)}", "em")) if sized and s.sampled else ()
+    return (strong(f"{when}{minutes(s.minutes, lang)}"), f", {how}: {text}", *sampled)
+
+
+def card_minutes(item: Intervention, lang: str, size: int | None) -> str:
+    """The work form's time: for ``size`` people, or for its reference group when it scales."""
+    span_ = item.minutes if size is None else item.minutes_for(size)
+    time = f"{span_.min}–{span_.max} ({span_.typical})"
+    if size is not None:
+        time += f", {t('catalogue.for_size', lang, size=size)}"
+        if not item.fits_group(size):
+            time += f" · {t('catalogue.outside_size', lang)}"
+    elif item.scales:
+        time += (
+            f", {t('catalogue.for_size', lang, size=item.reference_people)} · {t('catalogue.scales', lang)}"
+        )
+    return time
+
+
 def intervention_card(
-    item: Intervention, lang: str, catalogue: Catalogue | None = None, folded: bool = True
+    item: Intervention,
+    lang: str,
+    catalogue: Catalogue | None = None,
+    folded: bool = True,
+    size: int | None = None,
 ) -> Section:
-    """Everything about one work form, as a facilitator would print it; ``folded`` puts how to run it
-    behind its title in a page (a browser of many cards stays short)."""
+    """Everything about one work form, as a facilitator would print it; with ``size``, its time and
+    steps for a group of that many people. ``folded`` puts how to run it behind its title in a page (a
+    browser of many cards stays short)."""
     from ..catalogue import SHIPPED
 
     def label(key: str) -> str:
@@ -310,22 +353,15 @@ def intervention_card(
             (label("role"), t(f"roles.{item.role}", lang)),
             (label("layer"), t(f"layers.{item.layer}", lang)),
             (label("energy"), f"{item.energy}/5"),
-            (label("minutes"), f"{item.minutes.min}–{item.minutes.max} ({item.minutes.typical})"),
+            (label("exposure"), f"{item.exposure}/3"),
+            (label("minutes"), card_minutes(item, lang, size)),
             (label("group_size"), size_label(item, lang)),
             (label("settings"), ", ".join(t(f"settings.{s}", lang) for s in item.settings)),
             (label("stages"), ", ".join(t(f"stages.{s}", lang) for s in item.stages)),
         )
     )
-    steps = items(
-        (
-            (
-                strong(minutes(s.minutes, lang)),
-                f", {t(f'configurations.{s.configuration}', lang)}: {s.text(lang)}",
-            )
-            for s in item.steps
-        ),
-        ordered=True,
-    )
+    sized = item.steps_for(size or item.reference_people)
+    steps = items((sized_step_node(s, lang, size is not None) for s in sized), ordered=True)
     risks = items((r.risk(lang), Span(f" → {r.handling(lang)}", "em")) for r in item.risks)
     origin = t("catalogue.shipped", lang) if item.origin == SHIPPED else item.origin
     related = [
@@ -337,7 +373,9 @@ def intervention_card(
         section(label("invitation"), para(Span(item.invitation(lang), "quote"))),
         section(label("steps"), steps),
         section(label("materials"), items(m(lang) for m in item.materials)) if item.materials else None,
-        section(label("visible_output"), para(item.visible_output(lang))),
+        section(label("visible_output"), para(item.visible_output(lang)))
+        if item.visible_output is not None
+        else None,
         section(label("risks"), risks),
         section(label("variants"), items(v(lang) for v in item.variants)) if item.variants else None,
         *related,
@@ -347,13 +385,15 @@ def intervention_card(
     return section(item.name(lang), para(item.summary(lang)), facts, *body, style="card")
 
 
-def suggestion_node(s: Suggestion, lang: str, details: bool = False) -> Section:
-    """One suggestion: name, role, minutes and score, its reasons (✓) and warnings (⚠)."""
+def suggestion_node(s: Suggestion, lang: str, details: bool = False, size: int | None = None) -> Section:
+    """One suggestion: name, role, minutes (for ``size`` people) and score, its reasons (✓) and
+    warnings (⚠)."""
     from ..catalogue import SHIPPED
 
     item = s.intervention
+    span_ = item.minutes if size is None else item.minutes_for(size)
     facts = (
-        f"{t(f'roles.{item.role}', lang)} · {item.minutes.min}–{item.minutes.max} {t('units.minutes', lang)}"
+        f"{t(f'roles.{item.role}', lang)} · {span_.min}–{span_.max} {t('units.minutes', lang)}"
         f" · {t('suggest.score', lang)} {s.score}"
     )
     origin = "" if item.origin == SHIPPED else f" ({t('catalogue.origin', lang)}: {item.origin})"
@@ -365,16 +405,21 @@ def suggestion_node(s: Suggestion, lang: str, details: bool = False) -> Section:
         ),
     ]
     if details:
-        body.append(intervention_card(item, lang))
+        body.append(intervention_card(item, lang, size=size))
     return Section(item.name(lang), tuple(body), style="card")
 
 
-def suggestions_section(groups: dict[str, Sequence[Suggestion]], lang: str, title: str = "") -> Section:
+def suggestions_section(
+    groups: dict[str, Sequence[Suggestion]], lang: str, title: str = "", size: int | None = None
+) -> Section:
     """The shortlist per arc role: the CLI's ``suggest`` and notebook 02's tabs."""
     parts = [
         section(
             t(f"roles.{role}", lang),
-            *([suggestion_node(s, lang) for s in found] or [para(t("catalogue.none_found", lang))]),
+            *(
+                [suggestion_node(s, lang, size=size) for s in found]
+                or [para(t("catalogue.none_found", lang))]
+            ),
         )
         for role, found in groups.items()
     ]
@@ -400,6 +445,7 @@ def session_summary(s: Session, catalogue: Catalogue, lang: str) -> Section:
                 (label("wish"), s.brief.wish),
                 (label("visible_result"), s.brief.visible_result),
                 (label("purpose"), s.brief.purpose),
+                (label("decision_rule"), s.brief.decision_rule),
                 (label("context"), s.brief.context),
                 (label("place"), s.brief.place),
                 (label("link"), s.brief.link),

@@ -8,6 +8,7 @@ from .choose import Picker, SuggestionsView
 from .diagnosis import DiagnosisPanel, ReadingsPanel
 from .export import ExportPanel
 from .live import LiveCompanion
+from .room import RoomPanel
 from .start import StartPanel
 from .teaching import (
     CaseStudio,
@@ -35,6 +36,7 @@ __all__ = [
     "Picker",
     "Quiz",
     "ReadingsPanel",
+    "RoomPanel",
     "RoseExplorer",
     "SelfAssessment",
     "SessionBinding",

@@ -11,7 +11,9 @@ from dataclasses import dataclass, replace
 import ipywidgets as widgets
 
 from ..agenda import Plan, clock, plan
+from ..calibrate import History, history
 from ..catalogue import ROLES, Catalogue, load_catalogue
+from ..errors import PlaybookError
 from ..flavours.html import inline_svg
 from ..flavours.widget import heading, message, show, style
 from ..i18n import t
@@ -232,7 +234,8 @@ class AgendaBuilder(Snapshot, widgets.VBox):
             return
         item = self.catalogue.get(ident)
         options = plan_b(ident, self.binding.session, self.catalogue, self.binding.profile(), limit=1)
-        block = Block(item.minutes.typical, intervention=ident, plan_b=(options[0].id,) if options else ())
+        minutes = item.minutes_for(self.binding.session.group.size).typical
+        block = Block(minutes, intervention=ident, plan_b=(options[0].id,) if options else ())
         self._agenda([*self.binding.session.agenda, block])
 
     def add_custom(self, title: str, role: str, minutes: int) -> None:
@@ -258,10 +261,17 @@ class AgendaBuilder(Snapshot, widgets.VBox):
 
     # -- showing ---------------------------------------------------------------------------------------
 
+    def history(self) -> History | None:
+        """The facilitator's own timing, from the runs in the folder this session lives in."""
+        try:
+            return history(self.binding.path.parent, self.catalogue)
+        except PlaybookError:
+            return None
+
     def refresh(self) -> None:
         """Plan once; refill the rows, the table and the findings; redraw the arc only if it changed."""
         session = self.binding.session
-        self.plan = p = plan(session, self.catalogue, self.binding.profile())
+        self.plan = p = plan(session, self.catalogue, self.binding.profile(), history=self.history())
         while len(self.rows) < len(p.blocks):
             self._row()
         self._quiet = True

@@ -12,6 +12,8 @@ from ..flavours.widget import heading, message, show, style
 from ..i18n import t
 from ..session import DAY_MINUTES, SETTINGS
 from ..structure.nodes import Facts, Section
+from ..vocabulary import clock as _clock
+from ..vocabulary import minutes_of_day as _minutes
 from .binding import SessionBinding
 from .static import Snapshot
 
@@ -20,6 +22,7 @@ TEXTS = (
     "wish",
     "visible_result",
     "purpose",
+    "decision_rule",
     "context",
     "place",
     "link",
@@ -29,7 +32,7 @@ TEXTS = (
 )
 """The brief's text fields, in the order the form shows them; ``place`` to ``bring`` are the practical
 facts of the participants' programme, which also shows the purpose."""
-FIELDS = (*TEXTS[:5], "date", "start", "end", "budget", "size", "setting", *TEXTS[5:])
+FIELDS = (*TEXTS[:6], "date", "start", "end", "budget", "size", "setting", *TEXTS[6:])
 """The form's fields, top to bottom; each has a widget attribute of this name and a message beside it."""
 _TIME = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$")
 WIDE = widgets.Layout(width="50em")
@@ -39,14 +42,6 @@ def parse_time(text: str) -> dt.time | None:
     """'13:00' or '9.30' as a time, or None when it is not one."""
     match = _TIME.match(text or "")
     return dt.time(int(match[1]), int(match[2])) if match else None
-
-
-def _minutes(time: dt.time) -> int:
-    return time.hour * 60 + time.minute
-
-
-def _clock(minutes: int) -> str:
-    return f"{minutes // 60 % 24:02d}:{minutes % 60:02d}"
 
 
 class BriefForm(Snapshot, widgets.VBox):
@@ -77,6 +72,7 @@ class BriefForm(Snapshot, widgets.VBox):
         self.visible_result = text("visible_result", s.brief.visible_result, area=True)
         self.purpose = text("purpose", s.brief.purpose, area=True)
         self.purpose.placeholder = t("brief.purpose_placeholder", lang)
+        self.decision_rule = text("decision_rule", s.brief.decision_rule, area=True)
         self.context = text("context", s.brief.context, area=True)
         self.place = text("place", s.brief.place)
         self.link = text("link", s.brief.link)
@@ -129,7 +125,7 @@ class BriefForm(Snapshot, widgets.VBox):
     def snapshot_html(self) -> str:
         """The brief as label and value pairs: what the form shows, without the inputs."""
         s = self.binding.session
-        rows = [(f"brief.{name}", getattr(s.brief, name)) for name in TEXTS[:5]]
+        rows = [(f"brief.{name}", getattr(s.brief, name)) for name in TEXTS[:6]]
         rows += [
             ("brief.date", s.date.isoformat() if s.date else ""),
             ("brief.start", s.start.strftime("%H:%M")),
@@ -138,7 +134,7 @@ class BriefForm(Snapshot, widgets.VBox):
             ("brief.size", str(s.group.size)),
             ("brief.setting", t(f"settings.{s.group.setting}", self.lang)),
         ]
-        rows += [(f"brief.{name}", getattr(s.brief, name)) for name in TEXTS[5:]]
+        rows += [(f"brief.{name}", getattr(s.brief, name)) for name in TEXTS[6:]]
         facts = Facts(tuple((t(k, self.lang), v) for k, v in rows if v))
         return show(Section(t("brief.heading", self.lang), (facts,)))
 

@@ -12,9 +12,10 @@ from ..structure.nodes import strong
 from .static import Snapshot
 
 
-def intervention_card_html(item: Intervention, lang: str) -> str:
-    """One intervention as an HTML card, the same card the CLI prints as text."""
-    return show(intervention_card(item, lang), level=4)
+def intervention_card_html(item: Intervention, lang: str, size: int | None = None) -> str:
+    """One intervention as an HTML card (its time and steps for ``size`` people when given), the same
+    card the CLI prints as text."""
+    return show(intervention_card(item, lang, size=size), level=4)
 
 
 class CatalogueBrowser(Snapshot, widgets.VBox):

@@ -17,6 +17,7 @@ from ..recommend import Suggestion, plan_b, rank, shortlist
 from ..session import Block, Group, Session
 from ..structure import suggestion_node
 from ..structure.nodes import Section, items, strong
+from ..vocabulary import layer_matches
 from .binding import SessionBinding
 from .static import Snapshot
 
@@ -24,9 +25,10 @@ PAGE = 10
 """Cards shown at once; the widgets for them are made once and refilled on every change."""
 
 
-def suggestion_html(s: Suggestion, lang: str, details: bool = False) -> str:
-    """Name, score, reasons (✓) and warnings (⚠) of one suggestion; optionally the whole card."""
-    return show(suggestion_node(s, lang, details), level=4)
+def suggestion_html(s: Suggestion, lang: str, details: bool = False, size: int | None = None) -> str:
+    """Name, score, reasons (✓) and warnings (⚠) of one suggestion; optionally the whole card. With
+    ``size``, the minutes and steps are those for a group of that many people."""
+    return show(suggestion_node(s, lang, details, size), level=4)
 
 
 class SuggestionsView(Snapshot, widgets.VBox):
@@ -55,11 +57,12 @@ class SuggestionsView(Snapshot, widgets.VBox):
 
     def refresh(self) -> None:
         self.suggestions = shortlist(self.binding.session, self.catalogue, per_role=self.per_role)
+        size = self.binding.session.group.size
         for i, role in enumerate(ROLES):
             items = self.suggestions[role]
-            self.tabs.children[i].value = "".join(suggestion_html(s, self.lang) for s in items) or line(
-                t("catalogue.none_found", self.lang)
-            )
+            self.tabs.children[i].value = "".join(
+                suggestion_html(s, self.lang, size=size) for s in items
+            ) or line(t("catalogue.none_found", self.lang))
 
 
 @dataclass
@@ -192,14 +195,14 @@ class Picker(Snapshot, widgets.VBox):
             include_unfit=self.show_unfit.value,
         )
         low, high = self.energy.value
-        layer = self.layer.value
+        layer, size = self.layer.value, what_if.group.size
         found = {i.id for i in self.catalogue.search(self.text.value)} if self.text.value.strip() else None
         self.results = [
             s
             for s in ranked
             if low <= s.intervention.energy <= high
-            and s.intervention.minutes.min <= self.minutes.value
-            and (layer is None or s.intervention.layer == layer)
+            and s.intervention.minutes_for(size).min <= self.minutes.value
+            and layer_matches(s.intervention.layer, layer)  # 'below' includes 'both', as everywhere
             and (found is None or s.id in found)
         ]
         shown = self.results[:PAGE]
@@ -214,7 +217,7 @@ class Picker(Snapshot, widgets.VBox):
                 continue
             backup = self.plan_b_for(suggestion.id)
             plan = backup.intervention.name(self.lang) if backup else t("suggest.no_plan_b", self.lang)
-            slot.html.value = suggestion_html(suggestion, self.lang, details=True) + line(
+            slot.html.value = suggestion_html(suggestion, self.lang, details=True, size=size) + line(
                 strong(f"{t('session.plan_b', self.lang)}: "), plan
             )
             listed = suggestion.id in session.shortlist
@@ -244,7 +247,8 @@ class Picker(Snapshot, widgets.VBox):
             return
         item = self.catalogue.get(ident)
         backup = self.plan_b_for(ident)
-        block = Block(item.minutes.typical, intervention=ident, plan_b=(backup.id,) if backup else ())
+        minutes = item.minutes_for(self.binding.session.group.size).typical  # the typical time for this group
+        block = Block(minutes, intervention=ident, plan_b=(backup.id,) if backup else ())
         problem = self.binding.update(agenda=(*self.binding.session.agenda, block))
         plan = backup.intervention.name(self.lang) if backup else t("suggest.no_plan_b", self.lang)
         self._say(

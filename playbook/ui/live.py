@@ -27,6 +27,7 @@ from ..structure.nodes import Column, Row, Span, Table, items, strong
 from .agenda import findings_html
 from .links import file_link_parts
 from .static import Snapshot
+from .ticker import tick_every_second
 
 QUICK = [k for k in OBSERVATIONS if k != "note"]
 
@@ -191,7 +192,9 @@ class LiveCompanion(Snapshot, widgets.VBox):
         st = self.live.status()
         at = st.next.index if st.next else len(self.live.session.agenda)
         item = self.catalogue.get(self.insert_choice.value)
-        self.live.insert(at, Block(item.minutes.typical, intervention=item.id))
+        self.live.insert(
+            at, Block(item.minutes_for(self.live.session.group.size).typical, intervention=item.id)
+        )
 
     def _note(self) -> None:
         self.live.observe("note", self.note.value)
@@ -316,22 +319,7 @@ class LiveCompanion(Snapshot, widgets.VBox):
 
     def start_ticking(self) -> None:
         """Update the countdown every second on the kernel's event loop; outside a kernel, do nothing."""
-        try:
-            loop = asyncio.get_event_loop()
-        except RuntimeError:
-            return
-        if not loop.is_running():
-            return
-
-        async def tick() -> None:
-            while True:
-                await asyncio.sleep(1)
-                try:
-                    self.render_now()
-                except Exception:
-                    return
-
-        self._task = loop.create_task(tick())
+        self._task = tick_every_second(self.render_now)
 
     def stop_ticking(self) -> None:
         if self._task is not None:
