@@ -19,8 +19,8 @@ from ..i18n import default_language, t
 from ..paths import workspace
 from ..session import Block, Brief, Group, Session
 from ..structure import arc, iceberg, stage_chart
-from ..structure.nodes import Column, Facts, Row, Section, Span, Table, items, muted, para, strong
-from ..teaching import assess, cases, check, exercise, leadership, review, rose, start_case
+from ..structure.nodes import Column, Facts, Row, Section, Span, Table, items, muted, para, section, strong
+from ..teaching import assess, cases, check, exercise, leadership, review, rose, rose_source, start_case
 from .agenda import AgendaBuilder, findings_html, timeline_html
 from .binding import SessionBinding
 from .static import Snapshot
@@ -114,7 +114,11 @@ class SelfAssessment(Snapshot, widgets.VBox):
             Row((strong(s.name(lang)), s.what(lang), s.in_a_meeting(lang), s.fits_when(lang)))
             for s in self.styles
         )
-        self.table = widgets.HTML(show(Section(t("teach.styles_heading", lang), (Table(columns, rows_),))))
+        sources = "; ".join(f"{s.name(lang)}: {s.source}" for s in self.styles if s.source)
+        cited = para(Span(f"{t('teach.sources', lang)}: {sources}", "muted")) if sources else None
+        self.table = widgets.HTML(
+            show(section(t("teach.styles_heading", lang), Table(columns, rows_), cited))
+        )
         super().__init__(
             [
                 style(),
@@ -181,7 +185,11 @@ class RoseExplorer(_PickAndShow):
         self.chart.value = to_svg(
             rose_chart(data, chosen.id, invited.id, axes, title), alt=f"{title}: {says}"
         )
-        self.text.value = line(chosen.behaviour(lang)) + line(strong(says), " ", invited.behaviour(lang))
+        source = rose_source()
+        cited = line(Span(f"{t('teach.sources', lang)}: {source}", "muted")) if source else ""
+        self.text.value = (
+            line(chosen.behaviour(lang)) + line(strong(says), " ", invited.behaviour(lang)) + cited
+        )
 
 
 class ColourListener(Snapshot, widgets.VBox):
