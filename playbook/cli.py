@@ -155,7 +155,7 @@ def _parser() -> argparse.ArgumentParser:
         "report", help="after the session: plan and actual, result, actions, as HTML", parents=[lang]
     )
     c.add_argument("file", type=Path)
-    c.add_argument("-o", "--output", type=Path, required=True, help="report.html or report.pdf")
+    c.add_argument("-o", "--output", type=Path, required=True, help="report.html, report.pdf or a folder")
     c.set_defaults(command=None)
 
     c = top.add_parser(
@@ -627,11 +627,16 @@ def _report(args: argparse.Namespace) -> None:
     from .report import write_report
 
     handle = SessionFile.open(args.file)
-    if not args.output.parent.is_dir():
-        raise PlaybookError.at(
-            args.output, "", t("edit.no_folder", _lang(args, handle.session), folder=args.output.parent)
-        )
-    print(write_report(handle, load_catalogue(), args.output, getattr(args, "lang", None)))
+    lang = _lang(args, handle.session)
+    target = args.output
+    if target.is_dir():  # a folder: the report is named after the session, like a handout
+        stem = args.file.name.removesuffix(".session.yaml").removesuffix(".yaml")
+        target = target / f"{stem}.report.{lang}.html"
+    elif target.suffix.lower() not in (".html", ".htm", ".pdf"):
+        raise PlaybookError.at(target, "", t("edit.report_suffix", lang))
+    if not target.parent.is_dir():
+        raise PlaybookError.at(target, "", t("edit.no_folder", lang, folder=target.parent))
+    print(write_report(handle, load_catalogue(), target, getattr(args, "lang", None)))
 
 
 def _session_next(args: argparse.Namespace) -> None:

@@ -181,6 +181,10 @@ def write_handouts(
     files = [Path(f) for f in files]
     out = Path(out)
     single = len(files) == 1 and out.suffix.lower() in FORMATS
+    if len(files) > 1 and out.suffix.lower() in FORMATS and not out.is_dir():
+        raise PlaybookError.at(
+            out, "", "several session files go into a folder: give -o a folder (with --pdf for PDF files)"
+        )
     if not single:
         try:
             out.mkdir(parents=True, exist_ok=True)

@@ -78,6 +78,26 @@ def test_handout_with_ics_and_participant_warnings_on_stderr(
     assert code == 0 and err == ""
 
 
+def test_several_handouts_need_a_folder_not_a_file_name(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    target = tmp_path / "both.pdf"
+    code, out, err = run(capsys, "handout", str(EXAMPLE_NL), str(EXAMPLE_EN), "-o", str(target))
+    assert code == 2 and out == "" and "both.pdf" in err and "folder" in err and "Traceback" not in err
+    assert not target.exists()
+
+
+def test_a_report_goes_into_a_folder_or_a_file_it_can_write(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, _ = run(capsys, "report", str(EXAMPLE_NL), "-o", str(tmp_path))
+    written = tmp_path / "samen-een-servicedesk.report.nl.html"
+    assert code == 0 and out.strip() == str(written)
+    assert written.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    code, out, err = run(capsys, "report", str(EXAMPLE_NL), "-o", str(tmp_path / "report.docx"))
+    assert code == 2 and ".html" in err and ".pdf" in err and not (tmp_path / "report.docx").exists()
+
+
 @pytest.mark.browser
 def test_handout_and_report_as_pdf(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, catalogue: Catalogue
