@@ -141,6 +141,14 @@ def test_the_report_leads_with_result_and_actions_and_names_the_session(
     assert sections[:3] == ["Zichtbaar resultaat", "Acties", "Plan en uitvoering"]
 
 
+def test_before_the_run_the_report_shows_the_plan_and_claims_no_actual(catalogue: Catalogue) -> None:
+    page = report_html(SessionFile.open(EXAMPLE_NL), catalogue)
+    ran = page.split("<h2>Plan en uitvoering</h2>")[1]
+    assert "nog niet gehouden" in ran and "Gepland" in ran
+    assert "Werkelijk" not in ran and "volgens plan" not in ran and "<svg" not in ran
+    assert "Welkom en bedoeling van de middag" in ran and "13:00–13:10" in ran
+
+
 def _photo(width: int, height: int) -> bytes:
     import numpy as np
     from PIL import Image

@@ -37,6 +37,21 @@ def changes_list(review: Review, lang: str) -> Node | None:
 
 
 def compare_table(review: Review, lang: str) -> Table:
+    """Planned and actual block by block; before the run has begun, the plan alone (no actual to claim)."""
+    if not review.ran:
+        return Table(
+            (
+                Column("#", "number"),
+                Column(capitalised(t("live.planned", lang)), "time"),
+                Column(capitalised(t("agenda.block", lang)), "wide"),
+            ),
+            tuple(
+                Row((str(r.number), span(r.planned), r.title), "break" if r.planned.role == "break" else "")
+                for r in review.rows
+                if r.planned is not None
+            ),
+            style="compare",
+        )
     rows = []
     for row in review.rows:
         planned = span(row.planned) if row.planned else "–"
@@ -132,10 +147,11 @@ def report_document(
             section(t("live.actions", lang), actions) if run.actions else None,
             section(
                 t("review.how_it_ran", lang),
+                None if review.ran else para(t("review.not_ran", lang), style="muted"),
                 shift_note(review, lang),
-                changes_list(review, lang),
+                changes_list(review, lang) if review.ran else None,
                 compare_table(review, lang),
-                chart(review, lang),
+                chart(review, lang) if review.ran else None,
             ),
             section(t("live.observations", lang), seen) if review.observations else None,
         ),
