@@ -23,6 +23,11 @@ BRIEF_OPTIONS = {
     "result": "visible_result",
     "context": "context",
     "purpose": "purpose",
+    "place": "place",
+    "link": "link",
+    "host": "host",
+    "contact": "contact",
+    "bring": "bring",
 }
 """Command-line option -> brief field."""
 CLEAR = "-"
