@@ -7,17 +7,27 @@ still exactly what a fresh computation gives.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
+from playbook.agenda import clock, plan
+from playbook.catalogue import Catalogue
+from playbook.charts import ArcFigure, arc_chart, to_svg
+from playbook.i18n import t
 from playbook.recommend import plan_b
-from playbook.session import Group
-from playbook.ui import Picker, SessionBinding
+from playbook.session import Block, Group, Session, load_session
+from playbook.structure import arc as arc_node
+from playbook.ui import AgendaBuilder, LiveCompanion, Picker, SessionBinding
 from playbook.ui import choose as choose_view
+from playbook.workspace import open_current
 
 
 @pytest.fixture
@@ -80,3 +90,90 @@ def test_a_change_to_the_session_works_out_plan_b_again(
     for ident, text in _plan_b_shown(picker).items():
         fresh = plan_b(ident, binding.session, picker.catalogue, binding.profile(), limit=1)
         assert text.endswith(fresh[0].intervention.name(picker.lang)) if fresh else text
+
+
+# -- the arc: its artists move in place ----------------------------------------------------------------
+
+
+def _long(session: Session, blocks: int = 40) -> Session:
+    agenda = list(session.agenda) + [Block(5, intervention="stand-up-if")] * (blocks - len(session.agenda))
+    return session.with_changes(agenda=tuple(agenda))
+
+
+def _pixels(figure: Any) -> np.ndarray:
+    FigureCanvasAgg(figure)
+    figure.canvas.draw()
+    return np.asarray(figure.canvas.buffer_rgba()).copy()
+
+
+def _same_svg(a: str, b: str) -> bool:
+    """Two inline SVGs alike but for the prefix that keeps each one's ids unique on a page."""
+    return re.sub(r"\bc\d+-", "", a) == re.sub(r"\bc\d+-", "", b)
+
+
+def _longer(session: Session, index: int, by: int) -> Session:
+    agenda = list(session.agenda)
+    agenda[index] = replace(agenda[index], minutes=agenda[index].minutes + by)
+    return session.with_changes(agenda=tuple(agenda))
+
+
+@pytest.mark.parametrize("audience", ["facilitator", "participants"])
+def test_a_minute_change_moves_the_arc_s_artists_and_it_looks_drawn_anew(
+    example: Path, catalogue: Catalogue, audience: str
+) -> None:
+    session = _long(load_session(example))
+    arc = ArcFigure(audience)
+    figure = arc.update(plan(session, catalogue))
+    ax = figure.axes[0]
+    counts = (len(ax.collections), len(figure.texts))  # findings' marks may come and go; these stay
+    energy_before = ax.lines[0].get_xdata().copy()
+    for n, by in enumerate((7, -2, 12)):
+        session = _longer(session, n, by)
+        p = plan(session, catalogue)
+        assert arc.update(p) is figure and arc.built == 1, "a minute change drew a new figure"
+        assert len(ax.lines[0].get_xdata()) == p.total_minutes + 1  # the energy line reaches the new end
+        assert (len(ax.collections), len(figure.texts)) == counts, "artists were added, not moved"
+        assert (_pixels(figure) == _pixels(arc_chart(p, audience))).all(), "in place differs from anew"
+    assert len(ax.lines[0].get_xdata()) != len(energy_before)
+    title = t(
+        "arc.title" if audience == "facilitator" else "arc.title_participants",
+        p.language, start=clock(p.start), end=clock(p.end), minutes=p.total_minutes, budget=p.budget_minutes,
+    )  # fmt: skip
+    assert html.escape(title, quote=False) in to_svg(figure), "the SVG does not show the new minutes"
+
+
+def test_a_different_list_of_blocks_draws_the_arc_anew(example: Path, catalogue: Catalogue) -> None:
+    session = load_session(example)
+    arc = ArcFigure()
+    first = arc.update(plan(session, catalogue))
+    longer = session.with_changes(agenda=(*session.agenda, Block(10, intervention="stand-up-if")))
+    assert arc.update(plan(longer, catalogue)) is not first and arc.built == 2
+    assert (_pixels(arc.figure) == _pixels(arc_chart(plan(longer, catalogue)))).all()
+
+
+def test_the_agenda_builder_keeps_its_arc_and_shows_the_new_minutes(
+    binding: SessionBinding, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    binding.update(agenda=_long(binding.session).agenda)
+    builder = AgendaBuilder(binding)
+    figure = builder._arc.figure
+    for n, minutes in enumerate((9, 11, 4)):
+        builder.rows[n].minutes.value = minutes
+        p = builder.plan
+        assert p is not None and p.blocks[n].minutes == minutes
+        assert builder._arc.figure is figure and builder._arc.built == 1
+        assert _same_svg(builder.arc.value, to_svg(arc_chart(p), alt=arc_node(p).alt))
+
+
+def test_a_live_action_moves_the_arc_in_place(example: Path) -> None:
+    moment = [dt.datetime(2027, 1, 14, 12, 58)]
+    companion = LiveCompanion(open_current(example), clock=lambda: moment[0], tick=False)
+    figure = companion._arc.figure
+    companion.start_button.click()
+    before = companion.arc.value
+    moment[0] += dt.timedelta(minutes=3)
+    companion.longer_button.click()
+    assert companion.arc.value != before
+    assert companion._arc.figure is figure and companion._arc.built == 1
+    p = companion.live.replan()
+    assert _same_svg(companion.arc.value, to_svg(arc_chart(p), alt=arc_node(p).alt))
