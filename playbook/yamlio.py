@@ -92,8 +92,21 @@ class _Loader(_Parser, SafeConstructor, _Resolver):
 class _Dumper(yaml.SafeDumper):
     """Writes text the way a person would: UTF-8, keys in order, multi-line text as blocks.
 
-    The pure-Python emitter is used on purpose: libyaml's escapes emoji as ``\\U0001F680``.
+    libyaml's emitter writes the same text some seven times faster, but escapes characters beyond the
+    Basic Multilingual Plane (emoji become ``\\U0001F680``) and writes a few keys differently;
+    :func:`dump_yaml` uses it only where it writes the same text, and this pure-Python emitter otherwise.
     """
+
+
+_FastDumper: type | None
+try:
+    from yaml import CSafeDumper
+
+    class _FastDumper(CSafeDumper):  # type: ignore[no-redef]
+        """libyaml's emitter with the same representers as :class:`_Dumper`."""
+
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _FastDumper = None
 
 
 _READ_AS_BREAKS = frozenset("\r\x85\u2028\u2029")
@@ -109,6 +122,28 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 
 
 _Dumper.add_representer(str, _represent_str)
+if _FastDumper is not None:
+    _FastDumper.add_representer(str, _represent_str)
+
+_BEYOND_BMP = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _needs_careful_emitter(data: Any) -> bool:
+    """True where libyaml would write other text than the pure-Python emitter: a character beyond the
+    Basic Multilingual Plane anywhere (it escapes it), or a key that is empty or over 128 bytes (it
+    measures keys in bytes, not characters, and writes them as simple keys where Python writes ``?``)."""
+    if isinstance(data, str):
+        return _BEYOND_BMP.search(data) is not None
+    if isinstance(data, dict):
+        return any(
+            (isinstance(k, str) and not 0 < len(k.encode("utf-8")) <= 128)
+            or _needs_careful_emitter(k)
+            or _needs_careful_emitter(v)
+            for k, v in data.items()
+        )
+    if isinstance(data, (list, tuple)):
+        return any(_needs_careful_emitter(v) for v in data)
+    return False
 
 
 def _expanded_size_exceeds(root: Node, limit: int) -> bool:
@@ -272,8 +307,13 @@ def _keep(cache: Path, digest: str, value: Any) -> None:
 
 
 def dump_yaml(data: Any) -> str:
-    """Serialise plain data as readable YAML that :func:`parse_yaml` reads back identically."""
-    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100, indent=2)
+    """Serialise plain data as readable YAML that :func:`parse_yaml` reads back identically.
+
+    Every save of a session goes through here, so the fast emitter is used whenever it writes the same
+    text (see :class:`_Dumper`).
+    """
+    dumper = _Dumper if _FastDumper is None or _needs_careful_emitter(data) else _FastDumper
+    return yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=100, indent=2)
 
 
 def current_fingerprint(path: str | Path) -> str | None:

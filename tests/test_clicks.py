@@ -16,18 +16,22 @@ from typing import Any
 
 import numpy as np
 import pytest
+import yaml
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
+from playbook import yamlio
 from playbook.agenda import clock, plan
 from playbook.catalogue import Catalogue
 from playbook.charts import ArcFigure, arc_chart, to_svg
 from playbook.i18n import t
+from playbook.paths import assets_dir
 from playbook.recommend import plan_b
 from playbook.session import Block, Group, Session, load_session
 from playbook.structure import arc as arc_node
 from playbook.ui import AgendaBuilder, LiveCompanion, Picker, SessionBinding
 from playbook.ui import choose as choose_view
 from playbook.workspace import open_current
+from playbook.yamlio import dump_yaml, load_yaml_file, parse_yaml
 
 
 @pytest.fixture
@@ -177,3 +181,38 @@ def test_a_live_action_moves_the_arc_in_place(example: Path) -> None:
     assert companion._arc.figure is figure and companion._arc.built == 1
     p = companion.live.replan()
     assert _same_svg(companion.arc.value, to_svg(arc_chart(p), alt=arc_node(p).alt))
+
+
+# -- saving: every click saves the session ---------------------------------------------------------------
+
+AWKWARD = [
+    "", " leading", "trailing ", "null", "no", "13:00", "1e3", "0x1F", "- dash", "# hash", "key: value",
+    "'quoted'", '"double"', "back\\slash", "tab\there", "two\nlines", "ends with newline\n", "\n\nblank first",
+    "line\u2028separator", "next\x85line", "«samen» — één", "Ünïcödé ∑ ≠ ☃", "\ufeffbom", "a" * 300,
+    "{braces}", "[brackets]", "&anchor", "*alias", "!tag", "%percent", "@at", "`tick`", "|pipe", ">fold",
+    "één twee drie " * 40, "é" * 64, "a" * 128, "a" * 129, "é" * 65, "é" * 100,
+]  # fmt: skip
+
+
+def test_the_fast_emitter_writes_exactly_what_the_careful_one_writes(example: Path) -> None:
+    documents = [load_yaml_file(p)[0] for p in sorted(assets_dir().rglob("*.yaml"))]
+    documents.append({text: [text, {"nested": text}] for text in AWKWARD})
+    documents.append(load_yaml_file(example)[0])
+    for data in documents:
+        careful = yaml.dump(
+            data, Dumper=yamlio._Dumper, allow_unicode=True, sort_keys=False, width=100, indent=2
+        )
+        assert dump_yaml(data) == careful
+        assert parse_yaml(dump_yaml(data)) == data
+
+
+def test_emoji_are_written_as_themselves(monkeypatch: pytest.MonkeyPatch) -> None:
+    used: list[type] = []
+    real = yaml.dump
+    monkeypatch.setattr(yaml, "dump", lambda data, **kw: used.append(kw["Dumper"]) or real(data, **kw))
+    assert "Één team 🚀" in dump_yaml({"title": "Één team 🚀"}) and used[-1] is yamlio._Dumper
+    assert "🚀" in dump_yaml({"🚀": "key"}) and used[-1] is yamlio._Dumper
+    dump_yaml({"": "an empty key"})
+    assert used[-1] is yamlio._Dumper
+    dump_yaml({"title": "Één team"})
+    assert used[-1] is yamlio._FastDumper, "text without emoji should take the fast emitter"
