@@ -63,6 +63,8 @@ def page(browser: Any) -> Iterator[Any]:
     context.route("**/*", route)
     page.refused = []  # responses with an error status, by URL
     page.on("response", lambda r: page.refused.append(r.url) if r.status >= 400 else None)
+    page.shutdowns = []  # the kernel shutdowns Voilà asks for when a page is left, answered or not
+    page.on("request", lambda r: page.shutdowns.append(r.url) if "/voila/api/shutdown/" in r.url else None)
     page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda exc: page.errors.append(str(exc)))
     yield page
@@ -169,10 +171,11 @@ def test_every_notebook_of_the_path_works_in_the_app(page: Any, folder: Path, tm
         now = page.locator(".pb-live-now")
         seen = now.inner_text()
         assert eventually(lambda: now.inner_text() != seen, 10), "the countdown does not tick in the app"
-    # Leaving a page, Voilà asks to shut its kernel down and is refused (voila-dashboards/voila#1458);
-    # the app culls those kernels instead. Every other request must have succeeded, without errors.
-    beacons = [u for u in page.refused if "/voila/api/shutdown/" in u]
-    assert len(beacons) == len(PATH) - 1 and beacons == page.refused
+    # Leaving a page, Voilà asks to shut its kernel down. For a kernel it started on the request that is
+    # refused (voila-dashboards/voila#1458) and the app culls it later; a page served by a kernel made
+    # ready ahead of time may have it granted. Every other request must have succeeded, without errors.
+    assert len(page.shutdowns) == len(PATH) - 1, page.shutdowns
+    assert set(page.refused) <= set(page.shutdowns), page.refused
     assert page.outside == []
     assert [m for m in page.errors if "403 (Forbidden)" not in m] == []
 
