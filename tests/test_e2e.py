@@ -157,7 +157,7 @@ def test_every_notebook_of_the_path_works_in_the_app(page: Any, folder: Path, tm
                 page.locator(f"a[href='{notebook}']").first.click()
                 page.wait_for_url(f"**/voila/render/{notebook}")
             else:
-                page.goto(f"{app.base}/voila/render/{notebook}")
+                page.goto(f"{app.base}/voila/render/{notebook}", timeout=180_000)  # kernels warm up meanwhile
             page.locator(".widget-box, .jupyter-widgets").first.wait_for(state="attached", timeout=180_000)
             page.screenshot(path=str(ARTIFACTS / f"app-{notebook.removesuffix('.ipynb')}.png"))
             text = page.locator("body").inner_text()
