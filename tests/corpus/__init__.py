@@ -71,8 +71,14 @@ def _shown(ids: frozenset[str] | str) -> str:
     return "+".join(sorted(ids)) or "unclear"
 
 
-def agreement(split: str) -> Agreement:
-    items = [b for b in briefs() if b.split == split]
+BLIND = "-blind-"
+"""In the id of a development brief written blind by an annotator, after the reader's first version: the
+briefs whose wording the cues were not fitted to, reported on their own."""
+
+
+def agreement(split: str, blind: bool | None = None) -> Agreement:
+    """Agreement on one split; ``blind`` keeps only the briefs written blind (True) or the others (False)."""
+    items = [b for b in briefs() if b.split == split and (blind is None or (BLIND in b.id) == blind)]
     intents = intent_ids()
     colour = stance = decisions = sets = 0
     misses = []
