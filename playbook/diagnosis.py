@@ -975,9 +975,12 @@ def _colour(brief: BriefText, bank: Bank, lang: str) -> tuple[Reading, dict[str,
         if ev.hits
     ]
     present = sorted((cid for cid in COLOURS if scores[cid] >= need), key=lambda c: -scores[c])
-    strong = (
-        [c for c in present if scores[c] >= bank.rules.mix["colour"] * scores[present[0]]] if present else []
-    )
+
+    def clear(score: float) -> float:  # evidence saturates: ten words for blue do not dwarf two for red
+        return 1 - math.exp(-score / need)
+
+    top_clear = clear(scores[present[0]]) if present else 0.0
+    strong = [c for c in present if clear(scores[c]) >= bank.rules.mix["colour"] * top_clear]
     if not present or len(strong) > 2:
         words = tuple(w for ev in found.values() for w in ev.words)
         key = "diagnosis.colour_several" if len(strong) > 2 else "diagnosis.colour_none"
