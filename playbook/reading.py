@@ -8,6 +8,11 @@ to") and a short gap ("get ... on board"). A cue in the scope of a negation ("no
 conflict", "low trust") does not count, and a cue marked *inverse* counts only when negated ("trust"
 speaks of tension only as "no trust" or "we vertrouwen elkaar niet").
 
+Some verbs count only with who does them, as a facilitator hears a brief: "the team works out the rules"
+is the group at work, "help our team embrace the policy" asks the group to take on what was settled, "the
+board has already agreed" is a decision taken before anyone is in the room, and "I work out the rules"
+says nothing about the group (``agency`` in the cue files).
+
 The cue lists are data (``assets/diagnosis/cues/{en,nl}.yaml``); this module knows only how to find them
 and how much they weigh together. ``playbook.diagnosis`` turns the evidence into readings.
 """

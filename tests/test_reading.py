@@ -374,3 +374,177 @@ def test_agreement_on_the_held_out_briefs_does_not_fall() -> None:
 def test_a_brief_is_read_once_per_text() -> None:
     first = read_brief({"wish": "Learn together"}, "en")
     assert read_brief({"wish": "Learn together"}, "en") is first
+
+
+# ------------------------------------------------------------------------------ who does the verb
+
+
+@pytest.mark.parametrize(
+    ("lang", "fires", "near_miss"),
+    [
+        # the group as the one who does the session's work
+        (
+            "en",
+            "I'd like a session where the team works out the rules for swapping shifts.",
+            "I need a session where I work out the rules for swapping shifts.",
+        ),
+        ("en", "We look back on the launch of the portal.", "I look back on the launch of the portal."),
+        (
+            "nl",
+            "Het team kiest zelf welke drie projecten we indienen.",
+            "Ik kies welke drie projecten het team indient.",
+        ),
+        (
+            "nl",
+            "Casussen bespreken, elkaar feedback geven en afspreken wat we voortaan anders doen.",
+            "Ik bespreek de casussen met de inspectie.",
+        ),
+    ],
+)
+def test_the_group_doing_the_work_is_facilitating(lang: str, fires: str, near_miss: str) -> None:
+    p = read(fires, lang)
+    assert p.stance.value == "facilitating", fires
+    assert any(" " in w for w in p.stance.reading.evidence), p.stance.reading.evidence  # doer and verb
+    assert read(near_miss, lang).stance.value == "unclear", near_miss
+
+
+def test_the_evidence_quotes_the_doer_with_its_verb() -> None:
+    p = read("The nurses have asked to draw up their own rota, and the team decides who covers the weekends.")
+    assert "The nurses have asked to draw up" in p.stance.reading.evidence  # still to be done
+    assert "the team decides" in p.stance.reading.evidence
+
+
+def test_an_order_to_the_group_is_not_its_own_work() -> None:
+    ordered = read("The team leads must draw up the plan.")
+    assert ordered.stance.value != "facilitating"
+    own = read("We need to hammer out a deal all four of us can live with.")
+    assert own.stance.value == "facilitating"  # the client among the group, stating its own need
+
+
+@pytest.mark.parametrize(
+    ("lang", "fires", "near_miss"),
+    [
+        (
+            "en",
+            "We would be so grateful if you could help our team embrace the new hybrid working policy.",
+            "The team wants to explore the new hybrid working policy and decide what it means for them.",
+        ),
+        (
+            "nl",
+            "We willen graag dat de medewerkers het nieuwe rooster accepteren.",
+            "De medewerkers bespreken het nieuwe rooster en kiezen wat ze willen houden.",
+        ),
+        (
+            "en",
+            "My plan only flies if the GPs back it: get them behind the plan before the council votes.",
+            "The GPs, the home care providers and the municipality work out a plan together.",
+        ),
+    ],
+)
+def test_the_group_made_to_accept_is_managing(lang: str, fires: str, near_miss: str) -> None:
+    assert read(fires, lang).stance.value == "managing", fires
+    assert read(near_miss, lang).stance.value == "facilitating", near_miss
+
+
+def test_a_decision_those_in_charge_took_already_is_managing_and_blue() -> None:
+    p = read("Leadership has already agreed on three office days a week; explain why to the team.")
+    assert p.stance.value == "managing" and "Leadership has already agreed" in p.stance.reading.evidence
+    assert "blue" in p.colour.colours
+    near = read("Leadership has not agreed on anything yet; the team chooses its office days.")
+    assert near.stance.value == "facilitating"
+    later = read(
+        "De partijen komen zelf tot een compromis over het plein.",
+        "nl",
+        context="De raad beslist in juni over het voorstel.",
+    )
+    assert later.stance.value == "facilitating"  # a decision still to come, and in the context
+
+
+@pytest.mark.parametrize(
+    ("lang", "fires", "near_miss"),
+    [
+        (
+            "nl",
+            "Ik wil dat de sessie de medewerkers duidelijk maakt dat aanwezigheid voortaan meeweegt.",
+            "Ik wil dat de medewerkers in de sessie zelf bepalen wat ze nodig hebben.",
+        ),
+        (
+            "nl",
+            "De teamleiders moeten het verhaal goed kunnen brengen.",
+            "De teamleiders vertellen elkaar hun verhaal over het afgelopen jaar.",
+        ),
+        (
+            "en",
+            "Management has set next year's targets; make sure each regional team leaves with a plan that gets them there.",
+            "Each regional team sets its own targets and works out a plan together.",
+        ),
+    ],
+)
+def test_conveying_a_settled_matter_or_a_fixed_target_is_managing(
+    lang: str, fires: str, near_miss: str
+) -> None:
+    assert read(fires, lang).stance.value == "managing", fires
+    assert read(near_miss, lang).stance.value != "managing", near_miss
+
+
+def test_withholding_is_heard_in_a_telling_verb_said_only_negated() -> None:
+    p = read("Graag niets zeggen over de sluiting van de tweede lijn, dat is nog vertrouwelijk.", "nl")
+    assert p.stance.value == "managing" and "niets zeggen over" in p.stance.reading.evidence
+    near = read(
+        "We willen alles zeggen over de sluiting; wat in de zaal gezegd wordt, blijft vertrouwelijk.", "nl"
+    )
+    assert near.stance.value != "managing"
+
+
+def test_less_steering_from_above_is_not_a_request_for_it() -> None:
+    assert read("We willen minder sturing van bovenaf.", "nl").stance.value != "managing"
+    assert read("We want less top down steering in the teams.").stance.value != "managing"
+    assert read("We want top down steering in the teams.").stance.value == "managing"
+
+
+def test_parties_negotiating_their_own_package_are_yellow_and_facilitating() -> None:
+    p = read(
+        "The tenants, the asset managers and the contractor each have their own budget. The three parties "
+        "negotiate what goes into the renovation package.",
+        result="A package all three parties have signed off on.",
+    )
+    assert p.stance.value == "facilitating" and "yellow" in p.colour.colours
+    near = read("Get the tenants to sign off on our renovation plan.")
+    assert near.stance.value == "managing"
+
+
+# ------------------------------------------------------------------------ Dutch forms and colours
+
+
+def test_a_dutch_present_tense_meets_its_infinitive_and_compounds_are_real() -> None:
+    assert intent(read("Het team kiest de drie projecten.", "nl"), "choose") == "present"
+    assert intent(read("Zonder dat zij partij kiest.", "nl"), "choose") == "absent"  # taking sides
+    escalation = read("Afspraken over werkwijze bij escalatie.", "nl")
+    assert "green" not in escalation.colour.colours  # 'escalatie' is stemmed 'escaleer', not 'leren'
+    assert "blue" not in read("Kun je een middag begeleiden?", "nl").colour.colours  # not 'beleid'
+
+
+def test_a_clear_second_colour_is_a_mix_however_verbose_the_first() -> None:
+    p = read(
+        "Management set the targets; each team leaves with a plan, milestones and a roadmap. From next year "
+        "commission is tied to hitting the target."
+    )
+    assert set(p.colour.colours) == {"blue", "red"}
+    alone = read("Management set the targets; each team leaves with a plan, milestones and a roadmap.")
+    assert alone.colour.colours == ("blue",)
+    assert "blue" not in read("The team draws up its own summer rota.").colour.colours  # a topic, not a way
+
+
+def test_an_agency_rule_naming_an_unknown_reading_is_named(tmp_path: Path) -> None:
+    from playbook.errors import PlaybookError
+
+    folder = tmp_path / "cues"
+    shutil.copytree(assets_dir() / "diagnosis" / "cues", folder)
+    text = (folder / "en.yaml").read_text(encoding="utf-8")
+    (folder / "en.yaml").write_text(
+        text.replace("reads: [stance.facilitating.control]", "reads: [stance.facilitating.contrl]", 1),
+        encoding="utf-8",
+    )
+    with pytest.raises(PlaybookError) as info:
+        load_lexicon("en", folder)
+    assert info.value.problems[0].field == "agency.verbs.work.reads[0]"
