@@ -650,15 +650,25 @@ def _match(doc: Doc, cue: Cue, i: int, lex: Lexicon, slots: dict[tuple[str, int]
     return walk(0, i)
 
 
+@cache
+def _by_first(phrases: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Phrases by their first word, so a text is scanned once however many phrases a list has."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        index.setdefault(phrase[0], []).append(phrase)
+    return {k: tuple(v) for k, v in index.items()}
+
+
 def _marks(doc: Doc, phrases: tuple[tuple[str, ...], ...], contractions: bool = False) -> list[bool]:
     """Which tokens belong to one of ``phrases`` (negations, or words that say something is over)."""
     marks = [False] * len(doc.tokens)
     texts = [t.text for t in doc.tokens]
+    index = _by_first(phrases)
     for i, text in enumerate(texts):
         if contractions and text.endswith("n't"):
             marks[i] = True
             continue
-        for phrase in phrases:
+        for phrase in index.get(text, ()):
             if tuple(texts[i : i + len(phrase)]) == phrase:
                 for k in range(i, i + len(phrase)):
                     marks[k] = True
@@ -937,9 +947,17 @@ class BriefText:
     docs: tuple[Doc, ...]
     """One document per part of the brief, each in its own language (a Dutch wish, an English context)."""
     hits: tuple[Hit, ...]
+    by_group: dict[str, tuple[Hit, ...]] = field(init=False, repr=False, compare=False)
+    """The hits of each reading, so that weighing one reading does not pass over every other's."""
+
+    def __post_init__(self) -> None:
+        index: dict[str, list[Hit]] = {}
+        for h in self.hits:
+            index.setdefault(h.cue.group, []).append(h)
+        object.__setattr__(self, "by_group", {k: tuple(v) for k, v in index.items()})
 
     def evidence(self, group: str, part_weights: Mapping[str, float]) -> Evidence:
-        return weigh(self.hits, group, part_weights)
+        return weigh(self.by_group.get(group, ()), group, part_weights)
 
 
 _READ: dict[tuple[tuple[tuple[str, str], ...], str], BriefText] = {}
