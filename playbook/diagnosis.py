@@ -1049,9 +1049,13 @@ def _stance(brief: BriefText, bank: Bank, verdict: str | None, lang: str) -> Sta
     asked = any(h.part in asks for ev in managing.values() for h in ev.hits)
     m_words = tuple(w for ev in managing.values() for w in ev.words)
     f_words = tuple(w for ev in facilitating.values() for w in ev.words)
-    if m_total >= need and asked:
+    # A decision taken before the session is a frame, not yet a request to manage: when nothing else
+    # managing is asked (no selling, no fixed outcome, nothing kept back) and the group does the work
+    # within it, the client is facilitating inside a frame they should name openly.
+    framed = managing["hierarchy"].score == m_total and f_total >= m_total
+    if m_total >= need and asked and not framed:
         read = Reading("managing", confidence(m_total, need, f_total / 2), m_words)
-    elif f_total >= need / 2 and f_total >= 2 * m_total:
+    elif f_total >= need / 2 and (f_total >= 2 * m_total or framed):
         read = Reading("facilitating", confidence(f_total, need, m_total), f_words)
     else:
         read = Reading(UNCLEAR, 0, m_words + f_words)

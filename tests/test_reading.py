@@ -548,3 +548,17 @@ def test_an_agency_rule_naming_an_unknown_reading_is_named(tmp_path: Path) -> No
     with pytest.raises(PlaybookError) as info:
         load_lexicon("en", folder)
     assert info.value.problems[0].field == "agency.verbs.work.reads[0]"
+
+
+def test_a_decision_as_the_frame_of_the_groups_own_work_is_facilitating() -> None:
+    framed = read(
+        "De directie heeft besloten dat we verhuizen. De teams bepalen zelf hoe ze de nieuwe verdieping inrichten.",
+        "nl",
+    )
+    assert framed.stance.value == "facilitating"
+    assert any("directie heeft besloten" in f.words[0] for f in framed.stance.findings if f.words)
+    sold = read(
+        "De directie heeft besloten dat we verhuizen. Zorg dat de teams het besluit accepteren en leg uit waarom.",
+        "nl",
+    )
+    assert sold.stance.value == "managing"
