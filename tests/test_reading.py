@@ -562,3 +562,11 @@ def test_a_decision_as_the_frame_of_the_groups_own_work_is_facilitating() -> Non
         "nl",
     )
     assert sold.stance.value == "managing"
+
+
+def test_dutch_separable_verbs_are_read_across_the_words_between() -> None:
+    p = read("We kijken met het team terug op het afgelopen jaar en spreken af wat we anders doen.", "nl")
+    assert p.stance.value == "facilitating"
+    assert intent(p, "reflect") == "present" and intent(p, "agreements") == "present"
+    alone = read("Ik kijk met plezier terug op mijn eerste jaar.", "nl")
+    assert alone.stance.value == "unclear"  # the client looking back is not the group at work
