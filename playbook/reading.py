@@ -242,6 +242,15 @@ class Agency:
     """Between doer and verb these make the group's work an order ('must', 'moeten'): not its own work."""
     ourselves: frozenset[str] = frozenset()
     """The client among the group ('we'): an obligation they state ('we need to agree') is their own."""
+    articles: frozenset[str] = frozenset()
+    """Words that make the verb after them a noun ('before the vote', 'een besluit', 'a GP practice'):
+    a thing named, not work anybody does."""
+    agent: frozenset[str] = frozenset()
+    """Words that name the one by whom something was done ('approved by the board', 'door de DG
+    vastgesteld'): a passive, so the verb is a thing done whatever its form."""
+    asked: frozenset[str] = frozenset()
+    """Question words as the subject ('het gaat erom wie beslist'): the verb asks who does it, so nobody
+    named does it; not the group's work."""
     rules: dict[str, AgencyRule] = field(default_factory=dict)
 
 
@@ -368,7 +377,10 @@ def _agency_rules(
         return {}, []
     top = (
         r.mapping(
-            data, "agency", ("verbs",), ("group", "client", "done", "infinitive", "obliged", "ourselves")
+            data,
+            "agency",
+            ("verbs",),
+            ("group", "client", "done", "infinitive", "obliged", "ourselves", "articles", "agent", "asked"),
         )
         or {}
     )
@@ -450,6 +462,9 @@ def load_lexicon(language: str, folder: str | Path | None = None) -> Lexicon:
         infinitive=words(ag.get("infinitive"), "agency.infinitive"),
         obliged=sequences(ag.get("obliged"), "agency.obliged"),
         ourselves=words(ag.get("ourselves"), "agency.ourselves"),
+        articles=words(ag.get("articles"), "agency.articles"),
+        agent=words(ag.get("agent"), "agency.agent"),
+        asked=words(ag.get("asked"), "agency.asked"),
         rules=rules,
     )
     return Lexicon(
@@ -766,6 +781,8 @@ def _doer(doc: Doc, first: int, last: int, lex: Lexicon, group: list[bool]) -> t
 
     def kind(k: int) -> str | None:
         tok = tokens[k]
+        if tok.text in lex.agency.asked:
+            return "asked"
         if tok.stem in lex.who.authorities:
             return "boss"
         if tok.text in lex.agency.client:
@@ -790,6 +807,36 @@ def _doer(doc: Doc, first: int, last: int, lex: Lexicon, group: list[bool]) -> t
     return None
 
 
+def _as_noun(doc: Doc, first: int, lex: Lexicon) -> bool:
+    """The verb is a noun here: right after an article ('before the vote'), or after an article and a
+    capitalised word that is no doer ('a GP practice')."""
+    tokens, articles = doc.tokens, lex.agency.articles
+    if first == 0 or tokens[first - 1].sentence != tokens[first].sentence:
+        return False
+    prev = tokens[first - 1]
+    if prev.text in articles:
+        return True
+    return (
+        first > 1
+        and prev.capital
+        and not prev.initial
+        and prev.stem not in lex.who.authorities
+        and not _is_noun(prev.stem, lex)
+        and tokens[first - 2].text in articles
+        and tokens[first - 2].sentence == prev.sentence
+        and not (first > 2 and tokens[first - 3].text in lex.agency.agent)  # 'door de DG vastgesteld'
+    )
+
+
+def _by_agent(doc: Doc, at: int, lex: Lexicon) -> bool:
+    """The doer at ``at`` follows 'by' or 'door' (a determiner between): the verb is a passive, done."""
+    tokens = doc.tokens
+    k = at - 1
+    while k >= 0 and tokens[k].text in lex.who.determiners:
+        k -= 1
+    return k >= 0 and tokens[k].text in lex.agency.agent and tokens[k].sentence == tokens[at].sentence
+
+
 def _with_doers(doc: Doc, lex: Lexicon, hits: list[Hit]) -> list[Hit]:
     """Verb cues of ``agency.verbs`` become evidence only with the doer and tense their class asks for;
     the evidence quotes the doer with the verb ('the team works out', 'het MT heeft besloten')."""
@@ -801,15 +848,21 @@ def _with_doers(doc: Doc, lex: Lexicon, hits: list[Hit]) -> list[Hit]:
         if not h.cue.group.startswith(AGENCY) or h.negated:
             continue
         rule = agency.rules[h.cue.group.removeprefix(AGENCY)]
+        if _as_noun(doc, h.first, lex):
+            continue
         found = _doer(doc, h.first, h.last, lex, group)
         doer, at = found if found is not None else ("group", None)  # nobody named: the session's work
         if doer != rule.doer:
             continue
-        since = h.first if at is None else min(h.first, at + 1)
-        before = range(max(since, h.first - DONE_WINDOW), h.first)
-        done = any(tokens[k].text in agency.done for k in before) and not (
-            h.first > 0 and tokens[h.first - 1].text in agency.infinitive
-        )
+        sentence = tokens[h.first].sentence
+        since = h.first if at is None or at > h.first else at + 1
+        before = [
+            k for k in range(max(since, h.first - DONE_WINDOW), h.first) if tokens[k].sentence == sentence
+        ]
+        done = (
+            any(tokens[k].text in agency.done for k in before)
+            and not (h.first > 0 and tokens[h.first - 1].text in agency.infinitive)
+        ) or (at is not None and _by_agent(doc, at, lex))
         if (rule.tense == "now" and done) or (rule.tense == "done" and not done):
             continue
         ordered = at is not None and tokens[at].text not in agency.ourselves

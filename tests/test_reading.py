@@ -570,3 +570,111 @@ def test_dutch_separable_verbs_are_read_across_the_words_between() -> None:
     assert intent(p, "reflect") == "present" and intent(p, "agreements") == "present"
     alone = read("Ik kijk met plezier terug op mijn eerste jaar.", "nl")
     assert alone.stance.value == "unclear"  # the client looking back is not the group at work
+
+
+# ----------------------------------------------------------------------- a settled outcome comes first
+
+
+@pytest.mark.parametrize(
+    ("lang", "noun", "verb"),
+    [
+        ("en", "We'd like to meet the members before the vote.", "We'd like the members to vote."),
+        ("en", "We are a GP practice with four GPs.", "We practise the new triage with the team."),
+        ("nl", "We spreken de leden voor de stemming.", "In de sessie stemmen de leden."),
+    ],
+)
+def test_a_verb_after_an_article_is_a_noun_not_the_groups_work(lang: str, noun: str, verb: str) -> None:
+    assert read(noun, lang).stance.value == "unclear", noun
+    assert read(verb, lang).stance.value == "facilitating", verb
+
+
+def test_a_verb_done_already_with_nobody_named_is_not_the_sessions_work() -> None:
+    done = read("The three founders have already picked the new team leads.")
+    assert done.stance.value != "facilitating"
+    assert any("founders have already picked" in w for w in done.stance.reading.evidence)
+    now = read("In the session the team leads pick their own deputies.")
+    assert now.stance.value == "facilitating"
+
+
+def test_a_passive_by_those_in_charge_is_a_decision_taken() -> None:
+    passive = read("Doel is draagvlak onder beleidsmedewerkers voor de door de DG vastgestelde agenda.", "nl")
+    assert passive.stance.value == "managing"
+    active = read("De beleidsmedewerkers stellen samen de agenda vast.", "nl")
+    assert active.stance.value == "facilitating"
+
+
+@pytest.mark.parametrize(
+    ("lang", "settled", "open_"),
+    [
+        (  # a vote to be won
+            "en",
+            "We'd like a pre-meeting where the members discuss the model, so we win over the undecided "
+            "ones and get a majority for the price model.",
+            "We'd like a pre-meeting where the members discuss the model and decide whether to keep it.",
+        ),
+        (  # a scheme introduced top-down, participation asked around it
+            "en",
+            "We're introducing a bonus scheme; the team discusses it so that it goes down well.",
+            "The team discusses whether a bonus scheme would help and decides what to propose.",
+        ),
+        (  # conveying: an information session on a fixed scheme
+            "en",
+            "Run the information sessions so the coaches understand the criteria; we won't be sharing the "
+            "pay scales.",
+            "The coaches explore the criteria together and share what they find unclear.",
+        ),
+        (
+            "nl",
+            "Vanaf juni gaan de badmeesters over naar een nieuw functiehuis. Ik wil dat je uitlegt hoe het "
+            "werkt, zodat ze begrijpen waarom; ze bespreken het daarna.",
+            "De badmeesters bespreken het nieuwe functiehuis en kiezen samen wat ze voorstellen.",
+        ),
+        (  # a named person who must change
+            "nl",
+            "Henk en Gerrit moeten leren hoe je iemand aanspreekt.",
+            "De ploegleiders leren samen hoe je iemand aanspreekt.",
+        ),
+    ],
+)
+def test_a_settled_outcome_is_never_read_as_facilitating(lang: str, settled: str, open_: str) -> None:
+    p = read(settled, lang)
+    assert p.stance.value == "managing", (settled, p.stance.reading.evidence)
+    assert read(open_, lang).stance.value == "facilitating", open_
+
+
+def test_managing_beside_the_groups_work_is_managing_with_less_confidence() -> None:
+    both = read("The board needs the members to approve the new model; the members discuss it and decide.")
+    alone = read("The board needs the members to approve the new model, and get a majority for it.")
+    assert both.stance.value == "managing" and alone.stance.value == "managing"
+    assert both.stance.reading.confidence < alone.stance.reading.confidence
+
+
+def test_a_stray_managing_word_beside_much_of_the_groups_own_work_does_not_block_it() -> None:
+    p = read(
+        "The director wants a day on the budget. The departments negotiate the split; they decide together "
+        "and every voice is heard."
+    )
+    assert p.stance.value == "facilitating"
+    near = read("The director wants the budget agreed, and the departments must accept the split.")
+    assert near.stance.value == "managing"
+
+
+def test_a_frame_stands_only_where_nothing_is_sold_or_won() -> None:
+    frame = read("Het budget staat vast. Het team kiest zelf welke projecten we indienen.", "nl")
+    assert frame.stance.value == "facilitating"
+    sold = read("Het budget staat vast. Het team kiest zelf, zodat het besluit goed landt.", "nl")
+    assert sold.stance.value == "managing"
+
+
+def test_one_word_counts_once_for_a_side_and_open_to_suggestions_is_the_client() -> None:
+    vague = read("We need something for the department. Maybe a workshop? Open to suggestions.")
+    assert vague.stance.value == "unclear"
+    opened = read("The outcome is open: we explore together what the department needs.")
+    assert opened.stance.value == "facilitating"
+
+
+def test_a_question_word_as_the_subject_is_not_the_group_at_work() -> None:
+    asked = read("Laten we eerlijk zijn: het gaat erom wie waarover beslist.", "nl")
+    assert asked.stance.value == "unclear"
+    group = read("Laten we eerlijk zijn: de teams beslissen zelf waarover ze praten.", "nl")
+    assert group.stance.value == "facilitating"
