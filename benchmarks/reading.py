@@ -17,9 +17,14 @@ sys.path.insert(0, str(ROOT))
 
 from tests.corpus import GOALS, agreement  # noqa: E402
 
-PARTS = (("dev", False, "dev"), ("dev", True, "dev, written blind"), ("held-out", None, "held-out"))
-"""What is reported: the development briefs the cues were first written against, those an annotator wrote
-blind afterwards, and the held-out briefs."""
+PARTS = (
+    ("dev", False, "dev"),
+    ("dev", "-blind-", "dev, first blind set"),
+    ("dev", "-final-", "dev, second blind set"),
+    ("held-out", None, "held-out"),
+)
+"""What is reported: the development briefs the cues were first written against, the two sets an annotator
+wrote blind afterwards, and the held-out briefs."""
 
 
 def reading_rows() -> list[tuple[str, str, str]]:
