@@ -855,9 +855,9 @@ def _with_doers(doc: Doc, lex: Lexicon, hits: list[Hit]) -> list[Hit]:
         if doer != rule.doer:
             continue
         sentence = tokens[h.first].sentence
-        since = h.first if at is None or at > h.first else at + 1
+        since = at + 1 if at is not None and at < h.first else h.first - DONE_WINDOW  # 'have already picked'
         before = [
-            k for k in range(max(since, h.first - DONE_WINDOW), h.first) if tokens[k].sentence == sentence
+            k for k in range(max(0, since, h.first - DONE_WINDOW), h.first) if tokens[k].sentence == sentence
         ]
         done = (
             any(tokens[k].text in agency.done for k in before)

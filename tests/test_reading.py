@@ -678,3 +678,17 @@ def test_a_question_word_as_the_subject_is_not_the_group_at_work() -> None:
     assert asked.stance.value == "unclear"
     group = read("Laten we eerlijk zijn: de teams beslissen zelf waarover ze praten.", "nl")
     assert group.stance.value == "facilitating"
+
+
+def test_the_facilitator_asked_to_think_along_is_not_the_group_at_work() -> None:
+    asked = read("We willen een beloningssysteem. Kun je meedenken over een opzet?", "nl")
+    assert asked.stance.value == "unclear"
+    group = read("We willen dat de medewerkers meedenken over een beloningssysteem.", "nl")
+    assert group.stance.value == "facilitating"
+
+
+def test_what_the_group_has_been_doing_is_not_the_sessions_work() -> None:
+    past = read("We've been thinking about the culture in our lab for a while.")
+    assert past.stance.value == "unclear"
+    now = read("In the session we think about the culture in our lab.")
+    assert now.stance.value == "facilitating"
