@@ -33,7 +33,7 @@ LOW, HIGH = 40, 60
 COLOURS = ("yellow", "blue", "red", "green", "white")
 CONTRASTS = ("control", "predictability", "hierarchy", "information")
 MANAGING = (*CONTRASTS, "proxy", "settled")
-OUTWEIGH = 3
+OUTWEIGH = 2
 """Facilitating evidence must be this many times a managing word too weak to read managing on its own."""
 """The managing evidence: the four contrasts, a conflict to settle on the client's behalf, and a decision
 settled before the session (on the hierarchy contrast, but a frame the group may still work within)."""
