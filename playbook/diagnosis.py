@@ -22,7 +22,7 @@ from .catalogue import STAGES
 from .errors import PlaybookError, Problem
 from .i18n import LANGUAGES, Text, t
 from .paths import assets_dir
-from .reading import BriefText, Reading, confidence, lexicon, read_brief
+from .reading import BriefText, Evidence, Reading, confidence, lexicon, read_brief
 from .schema import FieldReader, join
 from .session import READING_VALUES, UNCLEAR, Diagnosis, Session
 from .yamlio import load_yaml_file
@@ -32,6 +32,11 @@ LOW, HIGH = 40, 60
 """A score below LOW counts as low, above HIGH as high; in between it is mixed."""
 COLOURS = ("yellow", "blue", "red", "green", "white")
 CONTRASTS = ("control", "predictability", "hierarchy", "information")
+MANAGING = (*CONTRASTS, "proxy", "settled")
+OUTWEIGH = 2
+"""Facilitating evidence must be this many times a managing word too weak to read managing on its own."""
+"""The managing evidence: the four contrasts, a conflict to settle on the client's behalf, and a decision
+settled before the session (on the hierarchy contrast, but a frame the group may still work within)."""
 """The seed's four contrasts between managing and facilitating, in the order they are shown."""
 STANCES = READING_VALUES["stance"]
 INTENT_VALUES = READING_VALUES["intent"]
@@ -974,9 +979,12 @@ def _colour(brief: BriefText, bank: Bank, lang: str) -> tuple[Reading, dict[str,
         if ev.hits
     ]
     present = sorted((cid for cid in COLOURS if scores[cid] >= need), key=lambda c: -scores[c])
-    strong = (
-        [c for c in present if scores[c] >= bank.rules.mix["colour"] * scores[present[0]]] if present else []
-    )
+
+    def clear(score: float) -> float:  # evidence saturates: ten words for blue do not dwarf two for red
+        return 1 - math.exp(-score / need)
+
+    top_clear = clear(scores[present[0]]) if present else 0.0
+    strong = [c for c in present if clear(scores[c]) >= bank.rules.mix["colour"] * top_clear]
     if not present or len(strong) > 2:
         words = tuple(w for ev in found.values() for w in ev.words)
         key = "diagnosis.colour_several" if len(strong) > 2 else "diagnosis.colour_none"
@@ -1034,20 +1042,48 @@ def _apply(read: Reading, verdict: Any) -> Reading:
     return Reading(verdict, 100, read.evidence, read.value)
 
 
+def _distinct(evidence: Iterable[Evidence], parts: dict[str, float]) -> float:
+    """The weight of one side's evidence with the same words counted once: 'open' read as an open outcome
+    and as openness is one word, not two pieces of evidence (each reading has weighed its own overlaps)."""
+    used: set[tuple[str, int, int]] = set()
+    total = 0.0
+    hits = sorted((h for ev in evidence for h in ev.hits), key=lambda h: -h.cue.weight * parts[h.part])
+    for h in hits:
+        if (span := (h.part, h.first, h.last)) in used:
+            continue
+        used.add(span)
+        total += h.cue.weight * parts[h.part]
+    return round(total, 2)
+
+
 def _stance(brief: BriefText, bank: Bank, verdict: str | None, lang: str) -> StanceReading:
-    """Managing or facilitating, from what the client asks for; the context alone never decides it."""
+    """Managing or facilitating, from what the client asks for; the context alone never decides it.
+
+    Precision comes first: a facilitator told "facilitating" for a brief whose outcome is settled is
+    misled, one told "unclear" is not. So facilitating needs the group's own work and nothing managing
+    asked beside it; where both are asked, managing wins when it is enough, otherwise the brief is unclear.
+    """
     parts, need = bank.rules.parts["stance"], bank.rules.need["stance"]
     asks = {p: w for p, w in parts.items() if p != "context"}
-    managing = {k: brief.evidence(f"readings.stance.managing.{k}", parts) for k in (*CONTRASTS, "proxy")}
+    managing = {k: brief.evidence(f"readings.stance.managing.{k}", parts) for k in MANAGING}
     facilitating = {k: brief.evidence(f"readings.stance.facilitating.{k}", parts) for k in CONTRASTS}
-    m_total = sum(ev.score for ev in managing.values())
-    f_total = sum(ev.score for ev in facilitating.values())
-    asked = any(h.part in asks for ev in managing.values() for h in ev.hits)
+    m_total = _distinct(managing.values(), parts)
+    m_asked = _distinct((brief.evidence(f"readings.stance.managing.{k}", asks) for k in MANAGING), asks)
+    f_total = _distinct(facilitating.values(), parts)
     m_words = tuple(w for ev in managing.values() for w in ev.words)
     f_words = tuple(w for ev in facilitating.values() for w in ev.words)
-    if m_total >= need and asked:
-        read = Reading("managing", confidence(m_total, need, f_total / 2), m_words)
-    elif f_total >= need / 2 and f_total >= 2 * m_total:
+    # A decision taken before the session is a frame, not yet a request to manage, only where the group
+    # truly decides within it and nothing else managing is asked: nothing sold, won, introduced, kept back.
+    settled = managing["settled"].score
+    steering = facilitating["control"]
+    own_work = steering.score >= need or any(h.cue.text.startswith("{group}") for h in steering.hits)
+    framed = 0 < settled == m_total and own_work
+    # A stray managing word ("the director wants") beside plenty of the group's own work does not yet
+    # say the outcome is settled; evidence enough to read managing always stands in the way.
+    outweighed = m_asked < need and f_total >= OUTWEIGH * m_asked
+    if m_asked >= need and not framed:
+        read = Reading("managing", confidence(m_total, need, f_total), m_words)
+    elif f_total >= need / 2 and (framed or outweighed):
         read = Reading("facilitating", confidence(f_total, need, m_total), f_words)
     else:
         read = Reading(UNCLEAR, 0, m_words + f_words)
@@ -1055,13 +1091,16 @@ def _stance(brief: BriefText, bank: Bank, verdict: str | None, lang: str) -> Sta
     contrasts, findings = [], []
     for c in bank.contrasts:
         m, f = managing[c.id].score, facilitating[c.id].score
+        if c.id == "hierarchy":
+            m += managing["settled"].score
         position = None if m + f == 0 else round((f - m) / (m + f), 2)
         contrasts.append(
             ContrastPosition(c.id, c.name(lang), c.managing(lang), c.facilitating(lang), position)
         )
         if m > 0 and m > f:
-            words = managing[c.id].words
-            level = "warning" if any(h.part in asks for h in managing[c.id].hits) else "info"
+            evs = [managing[c.id], managing["settled"]] if c.id == "hierarchy" else [managing[c.id]]
+            words = tuple(dict.fromkeys(w for ev in evs for w in ev.words))
+            level = "warning" if any(h.part in asks for ev in evs for h in ev.hits) else "info"
             findings.append(
                 StanceFinding(c.code, c.id, level, c.message(lang).format(words=_quote(words)), words)
             )

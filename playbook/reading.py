@@ -8,6 +8,11 @@ to") and a short gap ("get ... on board"). A cue in the scope of a negation ("no
 conflict", "low trust") does not count, and a cue marked *inverse* counts only when negated ("trust"
 speaks of tension only as "no trust" or "we vertrouwen elkaar niet").
 
+Some verbs count only with who does them, as a facilitator hears a brief: "the team works out the rules"
+is the group at work, "help our team embrace the policy" asks the group to take on what was settled, "the
+board has already agreed" is a decision taken before anyone is in the room, and "I work out the rules"
+says nothing about the group (``agency`` in the cue files).
+
 The cue lists are data (``assets/diagnosis/cues/{en,nl}.yaml``); this module knows only how to find them
 and how much they weigh together. ``playbook.diagnosis`` turns the evidence into readings.
 """
@@ -45,6 +50,12 @@ SLOTS = {"{who}": "who", "{name}": "name", "{boss}": "boss"}
 charge (the board, management, the director)."""
 RESOLVED_WINDOW = 8
 """How far after a cue, in the same sentence, a word that it is over reaches ('… has since been resolved')."""
+DOER_WINDOW = 12
+"""How many words before a verb, in the same sentence, the one who does it is looked for."""
+DONE_WINDOW = 3
+"""How many words before a verb an auxiliary makes it a thing already done ('the board has already agreed')."""
+AGENCY_SHOWN = 5
+"""A doer and its verb at most this many words apart are quoted whole; further apart, as 'doer … verb'."""
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _SENTENCE_END = re.compile(r"[.!?\n]")
 _CLAUSE_END = re.compile(r"[,;:()\[\]\"“”]")
@@ -67,6 +78,16 @@ class Token:
     capital: bool
     """Written with a capital (a name, when it is not the first word of a sentence)."""
     initial: bool
+    verb: str = ""
+    """Dutch: the stem of the word without a final -t, so 'kiest' and 'bepaalt' meet the cues 'kiezen' and
+    'bepalen' (the stemmer leaves the -t); empty when the word does not end so."""
+
+
+def verb_stem(word: str, language: str) -> str:
+    """The stem of a Dutch present-tense verb form without its -t ('kiest' -> 'kies'), or ''."""
+    if language != "nl" or len(word) < 5 or not word.endswith("t") or word.endswith(("tt", "dt")):
+        return ""
+    return stem(word[:-1], language)
 
 
 @dataclass(frozen=True)
@@ -139,6 +160,7 @@ def tokenise(parts: Mapping[str, str], language: str, breaks: frozenset[str] = f
                     clause,
                     m.group(0)[:1].isupper(),
                     initial,
+                    verb_stem(word, language),
                 )
             )
             initial = False
@@ -185,6 +207,53 @@ class Who:
     """Stems of those in charge ('board', 'directie'), for the {boss} slot."""
 
 
+DOERS = ("group", "client", "boss")
+"""Who can do a verb: the group in the room, the client who writes the brief, or those in charge."""
+TENSES = ("now", "done", "any")
+
+
+@dataclass(frozen=True)
+class AgencyRule:
+    """A class of verbs that says something only with its doer: 'the team decides' is the group's work,
+    'the board has decided' a decision taken before anyone is in the room."""
+
+    id: str
+    doer: str
+    """One of DOERS: who must do the verb for it to count."""
+    tense: str
+    """'now' (to be done in the session), 'done' (already done: an auxiliary just before it) or 'any'."""
+    reads: tuple[str, ...]
+    """The readings it is evidence for, e.g. 'readings.stance.facilitating.control'."""
+
+
+@dataclass(frozen=True)
+class Agency:
+    """The words that name who does a verb, besides the people of ``Who``."""
+
+    group: tuple[tuple[str, ...], ...] = ()
+    """The group as doer: 'we', 'each other', 'the parties' (the people of ``Who`` count too)."""
+    client: frozenset[str] = frozenset()
+    """The client speaking: 'I', 'ik'."""
+    done: frozenset[str] = frozenset()
+    """Auxiliaries that make the verb after them a thing done ('has', 'heeft')."""
+    infinitive: frozenset[str] = frozenset()
+    """Words right before a verb that keep it to be done ('to', 'te'): 'have asked to draw up'."""
+    obliged: tuple[tuple[str, ...], ...] = ()
+    """Between doer and verb these make the group's work an order ('must', 'moeten'): not its own work."""
+    ourselves: frozenset[str] = frozenset()
+    """The client among the group ('we'): an obligation they state ('we need to agree') is their own."""
+    articles: frozenset[str] = frozenset()
+    """Words that make the verb after them a noun ('before the vote', 'een besluit', 'a GP practice'):
+    a thing named, not work anybody does."""
+    agent: frozenset[str] = frozenset()
+    """Words that name the one by whom something was done ('approved by the board', 'door de DG
+    vastgesteld'): a passive, so the verb is a thing done whatever its form."""
+    asked: frozenset[str] = frozenset()
+    """Question words as the subject ('het gaat erom wie beslist'): the verb asks who does it, so nobody
+    named does it; not the group's work."""
+    rules: dict[str, AgencyRule] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """Everything a language's cue file says, checked and indexed for fast matching."""
@@ -207,6 +276,7 @@ class Lexicon:
     """Words that weaken only the word right after them ('low trust', 'weinig vertrouwen')."""
     resolved: tuple[tuple[str, ...], ...] = ()
     """Words after a cue that say it is over ('resolved', 'uitgesproken'): the cue does not count."""
+    agency: Agency = field(default_factory=Agency)
     by_stem: dict[str, tuple[Cue, ...]] = field(repr=False, default_factory=dict)
     by_prefix: dict[str, tuple[Cue, ...]] = field(repr=False, default_factory=dict)
     by_head: dict[str, tuple[Cue, ...]] = field(repr=False, default_factory=dict)
@@ -295,13 +365,59 @@ def _index(cues: Iterable[Cue], compounds: bool) -> tuple[dict, dict, dict, dict
     return frozen(by_stem), frozen(by_prefix), frozen(by_head), frozen(by_slot)
 
 
+AGENCY = "agency."
+"""The group of a verb cue that counts only with its doer (``agency.verbs`` in a cue file)."""
+
+
+def _agency_rules(
+    r: FieldReader, data: Any, language: str, groups: set[str]
+) -> tuple[dict[str, AgencyRule], list[Cue]]:
+    """The verb classes of ``agency.verbs``: who must do them, when, what they are evidence for."""
+    if data is None:
+        return {}, []
+    top = (
+        r.mapping(
+            data,
+            "agency",
+            ("verbs",),
+            ("group", "client", "done", "infinitive", "obliged", "ourselves", "articles", "agent", "asked"),
+        )
+        or {}
+    )
+    verbs = top.get("verbs")
+    if not isinstance(verbs, dict):
+        r.problem("agency.verbs", "must be a mapping of verb classes")
+        return {}, []
+    rules: dict[str, AgencyRule] = {}
+    cues: list[Cue] = []
+    for ident, value in verbs.items():
+        f = join("agency.verbs", str(ident))
+        d = r.mapping(value, f, ("doer", "reads", "cues"), ("tense",)) or {}
+        doer = r.choice(d.get("doer"), join(f, "doer"), DOERS)
+        tense = r.choice(d.get("tense", "now"), join(f, "tense"), TENSES)
+        reads = []
+        for i, target in enumerate(_phrases(r, d.get("reads"), join(f, "reads"))):
+            if f"readings.{target}" not in groups:
+                r.problem(join(join(f, "reads"), i), f"names no reading of this file: {target!r}")
+            reads.append(f"readings.{target}")
+        for i, text in enumerate(_phrases(r, d.get("cues"), join(f, "cues"))):
+            cue = _parse_cue(text, language, STRONG, False, AGENCY + str(ident))
+            if cue is None:
+                r.problem(join(join(f, "cues"), i), f"is not a cue that can be matched: {text!r}")
+            else:
+                cues.append(cue)
+        if doer and tense and reads:
+            rules[str(ident)] = AgencyRule(str(ident), doer, tense, tuple(reads))
+    return rules, cues
+
+
 def load_lexicon(language: str, folder: str | Path | None = None) -> Lexicon:
     """Read one language's cue file; a PlaybookError names every field that is wrong."""
     base = Path(folder) if folder else assets_dir() / "diagnosis" / "cues"
     path = base / f"{language}.yaml"
     data, _ = load_yaml_file(path)
     r = FieldReader(path)
-    top = r.mapping(data, "", ("language", "negation", "who", "readings")) or {}
+    top = r.mapping(data, "", ("language", "negation", "who", "readings"), ("agency",)) or {}
     lang = (
         r.mapping(
             top.get("language"),
@@ -326,6 +442,9 @@ def load_lexicon(language: str, folder: str | Path | None = None) -> Lexicon:
         return frozenset(fold(w) for w in _phrases(r, value, f))
 
     cues = _cue_groups(r, top.get("readings"), "readings", language)
+    agency_data = top.get("agency")
+    rules, verbs = _agency_rules(r, agency_data, language, {c.group for c in cues})
+    cues += verbs
     r.raise_if_any()
     compounds = bool(lang.get("compounds", False))
     by_stem, by_prefix, by_head, by_slot = _index(cues, compounds)
@@ -335,6 +454,19 @@ def load_lexicon(language: str, folder: str | Path | None = None) -> Lexicon:
         return tuple(x for x in found if x)
 
     negators = sequences(neg.get("before"), "negation.before")
+    ag = agency_data if isinstance(agency_data, dict) else {}
+    agency = Agency(
+        group=sequences(ag.get("group"), "agency.group"),
+        client=words(ag.get("client"), "agency.client"),
+        done=words(ag.get("done"), "agency.done"),
+        infinitive=words(ag.get("infinitive"), "agency.infinitive"),
+        obliged=sequences(ag.get("obliged"), "agency.obliged"),
+        ourselves=words(ag.get("ourselves"), "agency.ourselves"),
+        articles=words(ag.get("articles"), "agency.articles"),
+        agent=words(ag.get("agent"), "agency.agent"),
+        asked=words(ag.get("asked"), "agency.asked"),
+        rules=rules,
+    )
     return Lexicon(
         language=language,
         function_words=words(lang.get("function_words"), "language.function_words"),
@@ -356,7 +488,8 @@ def load_lexicon(language: str, folder: str | Path | None = None) -> Lexicon:
             ),
         ),
         cues=tuple(cues),
-        groups=tuple(dict.fromkeys(c.group for c in cues)),
+        groups=tuple(dict.fromkeys(c.group for c in cues if not c.group.startswith(AGENCY))),
+        agency=agency,
         by_stem=by_stem,
         by_prefix=by_prefix,
         by_head=by_head,
@@ -410,14 +543,22 @@ def _word_matches(token: Token, step: Step, lex: Lexicon) -> bool:
         return token.text.startswith(step.value)
     if token.text in lex.closed_words:
         return token.text == step.surface
-    if token.stem == step.value:
+    if token.stem == step.value or token.verb == step.value:
         return True
     return (
         lex.compounds
         and len(step.value) >= COMPOUND_HEAD
         and len(token.stem) - len(step.value) >= COMPOUND_REST
         and token.stem.endswith(step.value)
+        and _is_head(token, step.value, lex.language)
     )
+
+
+def _is_head(token: Token, head: str, language: str) -> bool:
+    """Whether the word really ends in a word with stem ``head``: 'werk|afspraken' does, but 'escalatie'
+    (stemmed 'escaleer') does not end in 'leren'."""
+    rest = len(token.stem) - len(head)
+    return token.text[:rest] == token.stem[:rest] and stem(token.text[rest:], language) == head
 
 
 def _is_name(token: Token, lex: Lexicon) -> bool:
@@ -524,15 +665,25 @@ def _match(doc: Doc, cue: Cue, i: int, lex: Lexicon, slots: dict[tuple[str, int]
     return walk(0, i)
 
 
+@cache
+def _by_first(phrases: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Phrases by their first word, so a text is scanned once however many phrases a list has."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        index.setdefault(phrase[0], []).append(phrase)
+    return {k: tuple(v) for k, v in index.items()}
+
+
 def _marks(doc: Doc, phrases: tuple[tuple[str, ...], ...], contractions: bool = False) -> list[bool]:
     """Which tokens belong to one of ``phrases`` (negations, or words that say something is over)."""
     marks = [False] * len(doc.tokens)
     texts = [t.text for t in doc.tokens]
+    index = _by_first(phrases)
     for i, text in enumerate(texts):
         if contractions and text.endswith("n't"):
             marks[i] = True
             continue
-        for phrase in phrases:
+        for phrase in index.get(text, ()):
             if tuple(texts[i : i + len(phrase)]) == phrase:
                 for k in range(i, i + len(phrase)):
                     marks[k] = True
@@ -596,6 +747,8 @@ def find(doc: Doc, lex: Lexicon) -> tuple[Hit, ...]:
     seen: set[tuple[str, str, int]] = set()
     for i, tok in enumerate(doc.tokens):
         candidates = [*lex.by_stem.get(tok.stem, ()), *lex.by_prefix.get(tok.text[:3], ())]
+        if tok.verb:
+            candidates += lex.by_stem.get(tok.verb, ())
         if lex.compounds:  # the cue as the last part of a compound: 'afspraak' in 'werkafspraken'
             for k in range(COMPOUND_REST, len(tok.stem) - COMPOUND_HEAD + 1):
                 candidates += lex.by_head.get(tok.stem[k:], ())
@@ -616,7 +769,128 @@ def find(doc: Doc, lex: Lexicon) -> tuple[Hit, ...]:
                 doc.words(first, shown_last) if cue.inverse and negator is not None else doc.words(i, last)
             )
             hits.append(Hit(cue, i, last, words, tok.part, negator is not None))
+    if lex.agency.rules:
+        hits = _with_doers(doc, lex, hits)
     return tuple(hits)
+
+
+def _doer(doc: Doc, first: int, last: int, lex: Lexicon, group: list[bool]) -> tuple[str, int] | None:
+    """Who does the verb at ``first``…``last``: the nearest doer before it in the sentence, else one right
+    after it in its clause (Dutch inversion: 'dan besluit de directie'); None when nobody is named."""
+    tokens = doc.tokens
+
+    def kind(k: int) -> str | None:
+        tok = tokens[k]
+        if tok.text in lex.agency.asked:
+            return "asked"
+        if tok.stem in lex.who.authorities:
+            return "boss"
+        if tok.text in lex.agency.client:
+            return "client"
+        if group[k] or tok.text in lex.who.pronouns or _is_noun(tok.stem, lex):
+            return "group"
+        if _is_name(tok, lex) and not tok.initial:
+            return "group"
+        return None
+
+    sentence = tokens[first].sentence
+    for k in range(first - 1, max(-1, first - 1 - DOER_WINDOW), -1):
+        if tokens[k].sentence != sentence:
+            break
+        if (found := kind(k)) is not None:
+            return found, k
+    for k in range(last + 1, min(len(tokens), last + 1 + NEGATION_WINDOW)):
+        if tokens[k].clause != tokens[last].clause:
+            break
+        if (found := kind(k)) is not None and found != "group":
+            return found, k
+    return None
+
+
+def _as_noun(doc: Doc, first: int, lex: Lexicon) -> bool:
+    """The verb is a noun here: right after an article ('before the vote'), or after an article and a
+    capitalised word that is no doer ('a GP practice')."""
+    tokens, articles = doc.tokens, lex.agency.articles
+    if first == 0 or tokens[first - 1].sentence != tokens[first].sentence:
+        return False
+    prev = tokens[first - 1]
+    if prev.text in articles:
+        return True
+    return (
+        first > 1
+        and prev.capital
+        and not prev.initial
+        and prev.stem not in lex.who.authorities
+        and not _is_noun(prev.stem, lex)
+        and tokens[first - 2].text in articles
+        and tokens[first - 2].sentence == prev.sentence
+        and not (first > 2 and tokens[first - 3].text in lex.agency.agent)  # 'door de DG vastgesteld'
+    )
+
+
+def _by_agent(doc: Doc, at: int, lex: Lexicon) -> bool:
+    """The doer at ``at`` follows 'by' or 'door' (a determiner between): the verb is a passive, done."""
+    tokens = doc.tokens
+    k = at - 1
+    while k >= 0 and tokens[k].text in lex.who.determiners:
+        k -= 1
+    return k >= 0 and tokens[k].text in lex.agency.agent and tokens[k].sentence == tokens[at].sentence
+
+
+def _with_doers(doc: Doc, lex: Lexicon, hits: list[Hit]) -> list[Hit]:
+    """Verb cues of ``agency.verbs`` become evidence only with the doer and tense their class asks for;
+    the evidence quotes the doer with the verb ('the team works out', 'het MT heeft besloten')."""
+    agency, tokens = lex.agency, doc.tokens
+    group = _marks(doc, agency.group)
+    obliged = _marks(doc, agency.obliged)
+    out = [h for h in hits if not h.cue.group.startswith(AGENCY)]
+    for h in hits:
+        if not h.cue.group.startswith(AGENCY) or h.negated:
+            continue
+        rule = agency.rules[h.cue.group.removeprefix(AGENCY)]
+        if _as_noun(doc, h.first, lex):
+            continue
+        found = _doer(doc, h.first, h.last, lex, group)
+        doer, at = found if found is not None else ("group", None)  # nobody named: the session's work
+        if doer != rule.doer:
+            continue
+        sentence = tokens[h.first].sentence
+        since = at + 1 if at is not None and at < h.first else h.first - DONE_WINDOW  # 'have already picked'
+        before = [
+            k for k in range(max(0, since, h.first - DONE_WINDOW), h.first) if tokens[k].sentence == sentence
+        ]
+        done = (
+            any(tokens[k].text in agency.done for k in before)
+            and not (h.first > 0 and tokens[h.first - 1].text in agency.infinitive)
+        ) or (at is not None and _by_agent(doc, at, lex))
+        if (rule.tense == "now" and done) or (rule.tense == "done" and not done):
+            continue
+        ordered = at is not None and tokens[at].text not in agency.ourselves
+        if rule.tense == "now" and ordered and any(obliged[k] for k in range(at + 1, h.first)):
+            continue  # 'the heads of department must take over the actions': an order, not their work
+        first, last = (h.first, h.last) if at is None else (min(at, h.first), max(at, h.last))
+        if at is not None and at < h.first:
+            while (
+                first > 0
+                and tokens[first - 1].text in lex.who.determiners
+                and tokens[first - 1].sentence == tokens[first].sentence
+            ):
+                first -= 1
+        if at is None or abs(h.first - at) <= AGENCY_SHOWN:
+            words = doc.words(first, last)
+        elif at < h.first:
+            words = f"{doc.words(first, at)} … {h.words}"
+        else:
+            words = f"{h.words} … {doc.words(at, at)}"
+        text = (
+            f"{{{rule.doer}}} {h.cue.text}"
+            if rule.tense == "now"
+            else f"{{{rule.doer}}} {rule.tense} {h.cue.text}"
+        )
+        for reads in rule.reads:
+            cue = Cue(text, h.cue.steps, STRONG, False, False, reads)
+            out.append(Hit(cue, first, last, words, h.part, False))
+    return out
 
 
 # ---------------------------------------------------------------------------------------- evidence
@@ -726,9 +1000,17 @@ class BriefText:
     docs: tuple[Doc, ...]
     """One document per part of the brief, each in its own language (a Dutch wish, an English context)."""
     hits: tuple[Hit, ...]
+    by_group: dict[str, tuple[Hit, ...]] = field(init=False, repr=False, compare=False)
+    """The hits of each reading, so that weighing one reading does not pass over every other's."""
+
+    def __post_init__(self) -> None:
+        index: dict[str, list[Hit]] = {}
+        for h in self.hits:
+            index.setdefault(h.cue.group, []).append(h)
+        object.__setattr__(self, "by_group", {k: tuple(v) for k, v in index.items()})
 
     def evidence(self, group: str, part_weights: Mapping[str, float]) -> Evidence:
-        return weigh(self.hits, group, part_weights)
+        return weigh(self.by_group.get(group, ()), group, part_weights)
 
 
 _READ: dict[tuple[tuple[tuple[str, str], ...], str], BriefText] = {}

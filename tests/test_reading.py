@@ -365,8 +365,8 @@ def test_agreement_on_the_development_briefs_stays_above_the_goals() -> None:
 
 
 def test_agreement_on_the_held_out_briefs_does_not_fall() -> None:
-    """The held-out briefs were read once, at the end; the stance fell short of its goal there (83 %, see
-    benchmarks/reading.py), so this guards against a fall rather than claiming the goal."""
+    """The held-out briefs are only measured, never read while the reader is improved; this guards against
+    a fall rather than claiming the goals (benchmarks/reading.py prints the figures)."""
     a = agreement("held-out")
     assert min(a.stance, a.intents, a.colour) >= HELD_OUT_FLOOR, a.misses
 
@@ -374,3 +374,321 @@ def test_agreement_on_the_held_out_briefs_does_not_fall() -> None:
 def test_a_brief_is_read_once_per_text() -> None:
     first = read_brief({"wish": "Learn together"}, "en")
     assert read_brief({"wish": "Learn together"}, "en") is first
+
+
+# ------------------------------------------------------------------------------ who does the verb
+
+
+@pytest.mark.parametrize(
+    ("lang", "fires", "near_miss"),
+    [
+        # the group as the one who does the session's work
+        (
+            "en",
+            "I'd like a session where the team works out the rules for swapping shifts.",
+            "I need a session where I work out the rules for swapping shifts.",
+        ),
+        ("en", "We look back on the launch of the portal.", "I look back on the launch of the portal."),
+        (
+            "nl",
+            "Het team kiest zelf welke drie projecten we indienen.",
+            "Ik kies welke drie projecten het team indient.",
+        ),
+        (
+            "nl",
+            "Casussen bespreken, elkaar feedback geven en afspreken wat we voortaan anders doen.",
+            "Ik bespreek de casussen met de inspectie.",
+        ),
+    ],
+)
+def test_the_group_doing_the_work_is_facilitating(lang: str, fires: str, near_miss: str) -> None:
+    p = read(fires, lang)
+    assert p.stance.value == "facilitating", fires
+    assert any(" " in w for w in p.stance.reading.evidence), p.stance.reading.evidence  # doer and verb
+    assert read(near_miss, lang).stance.value == "unclear", near_miss
+
+
+def test_the_evidence_quotes_the_doer_with_its_verb() -> None:
+    p = read("The nurses have asked to draw up their own rota, and the team decides who covers the weekends.")
+    assert "The nurses have asked to draw up" in p.stance.reading.evidence  # still to be done
+    assert "the team decides" in p.stance.reading.evidence
+
+
+def test_an_order_to_the_group_is_not_its_own_work() -> None:
+    ordered = read("The team leads must draw up the plan.")
+    assert ordered.stance.value != "facilitating"
+    own = read("We need to hammer out a deal all four of us can live with.")
+    assert own.stance.value == "facilitating"  # the client among the group, stating its own need
+
+
+@pytest.mark.parametrize(
+    ("lang", "fires", "near_miss"),
+    [
+        (
+            "en",
+            "We would be so grateful if you could help our team embrace the new hybrid working policy.",
+            "The team wants to explore the new hybrid working policy and decide what it means for them.",
+        ),
+        (
+            "nl",
+            "We willen graag dat de medewerkers het nieuwe rooster accepteren.",
+            "De medewerkers bespreken het nieuwe rooster en kiezen wat ze willen houden.",
+        ),
+        (
+            "en",
+            "My plan only flies if the GPs back it: get them behind the plan before the council votes.",
+            "The GPs, the home care providers and the municipality work out a plan together.",
+        ),
+    ],
+)
+def test_the_group_made_to_accept_is_managing(lang: str, fires: str, near_miss: str) -> None:
+    assert read(fires, lang).stance.value == "managing", fires
+    assert read(near_miss, lang).stance.value == "facilitating", near_miss
+
+
+def test_a_decision_those_in_charge_took_already_is_managing_and_blue() -> None:
+    p = read("Leadership has already agreed on three office days a week; explain why to the team.")
+    assert p.stance.value == "managing" and "Leadership has already agreed" in p.stance.reading.evidence
+    assert "blue" in p.colour.colours
+    near = read("Leadership has not agreed on anything yet; the team chooses its office days.")
+    assert near.stance.value == "facilitating"
+    later = read(
+        "De partijen komen zelf tot een compromis over het plein.",
+        "nl",
+        context="De raad beslist in juni over het voorstel.",
+    )
+    assert later.stance.value == "facilitating"  # a decision still to come, and in the context
+
+
+@pytest.mark.parametrize(
+    ("lang", "fires", "near_miss"),
+    [
+        (
+            "nl",
+            "Ik wil dat de sessie de medewerkers duidelijk maakt dat aanwezigheid voortaan meeweegt.",
+            "Ik wil dat de medewerkers in de sessie zelf bepalen wat ze nodig hebben.",
+        ),
+        (
+            "nl",
+            "De teamleiders moeten het verhaal goed kunnen brengen.",
+            "De teamleiders vertellen elkaar hun verhaal over het afgelopen jaar.",
+        ),
+        (
+            "en",
+            "Management has set next year's targets; make sure each regional team leaves with a plan that gets them there.",
+            "Each regional team sets its own targets and works out a plan together.",
+        ),
+    ],
+)
+def test_conveying_a_settled_matter_or_a_fixed_target_is_managing(
+    lang: str, fires: str, near_miss: str
+) -> None:
+    assert read(fires, lang).stance.value == "managing", fires
+    assert read(near_miss, lang).stance.value != "managing", near_miss
+
+
+def test_withholding_is_heard_in_a_telling_verb_said_only_negated() -> None:
+    p = read("Graag niets zeggen over de sluiting van de tweede lijn, dat is nog vertrouwelijk.", "nl")
+    assert p.stance.value == "managing" and "niets zeggen over" in p.stance.reading.evidence
+    near = read(
+        "We willen alles zeggen over de sluiting; wat in de zaal gezegd wordt, blijft vertrouwelijk.", "nl"
+    )
+    assert near.stance.value != "managing"
+
+
+def test_less_steering_from_above_is_not_a_request_for_it() -> None:
+    assert read("We willen minder sturing van bovenaf.", "nl").stance.value != "managing"
+    assert read("We want less top down steering in the teams.").stance.value != "managing"
+    assert read("We want top down steering in the teams.").stance.value == "managing"
+
+
+def test_parties_negotiating_their_own_package_are_yellow_and_facilitating() -> None:
+    p = read(
+        "The tenants, the asset managers and the contractor each have their own budget. The three parties "
+        "negotiate what goes into the renovation package.",
+        result="A package all three parties have signed off on.",
+    )
+    assert p.stance.value == "facilitating" and "yellow" in p.colour.colours
+    near = read("Get the tenants to sign off on our renovation plan.")
+    assert near.stance.value == "managing"
+
+
+# ------------------------------------------------------------------------ Dutch forms and colours
+
+
+def test_a_dutch_present_tense_meets_its_infinitive_and_compounds_are_real() -> None:
+    assert intent(read("Het team kiest de drie projecten.", "nl"), "choose") == "present"
+    assert intent(read("Zonder dat zij partij kiest.", "nl"), "choose") == "absent"  # taking sides
+    escalation = read("Afspraken over werkwijze bij escalatie.", "nl")
+    assert "green" not in escalation.colour.colours  # 'escalatie' is stemmed 'escaleer', not 'leren'
+    assert "blue" not in read("Kun je een middag begeleiden?", "nl").colour.colours  # not 'beleid'
+
+
+def test_a_clear_second_colour_is_a_mix_however_verbose_the_first() -> None:
+    p = read(
+        "Management set the targets; each team leaves with a plan, milestones and a roadmap. From next year "
+        "commission is tied to hitting the target."
+    )
+    assert set(p.colour.colours) == {"blue", "red"}
+    alone = read("Management set the targets; each team leaves with a plan, milestones and a roadmap.")
+    assert alone.colour.colours == ("blue",)
+    assert "blue" not in read("The team draws up its own summer rota.").colour.colours  # a topic, not a way
+
+
+def test_an_agency_rule_naming_an_unknown_reading_is_named(tmp_path: Path) -> None:
+    from playbook.errors import PlaybookError
+
+    folder = tmp_path / "cues"
+    shutil.copytree(assets_dir() / "diagnosis" / "cues", folder)
+    text = (folder / "en.yaml").read_text(encoding="utf-8")
+    (folder / "en.yaml").write_text(
+        text.replace("reads: [stance.facilitating.control]", "reads: [stance.facilitating.contrl]", 1),
+        encoding="utf-8",
+    )
+    with pytest.raises(PlaybookError) as info:
+        load_lexicon("en", folder)
+    assert info.value.problems[0].field == "agency.verbs.work.reads[0]"
+
+
+def test_a_decision_as_the_frame_of_the_groups_own_work_is_facilitating() -> None:
+    framed = read(
+        "De directie heeft besloten dat we verhuizen. De teams bepalen zelf hoe ze de nieuwe verdieping inrichten.",
+        "nl",
+    )
+    assert framed.stance.value == "facilitating"
+    assert any("directie heeft besloten" in f.words[0] for f in framed.stance.findings if f.words)
+    sold = read(
+        "De directie heeft besloten dat we verhuizen. Zorg dat de teams het besluit accepteren en leg uit waarom.",
+        "nl",
+    )
+    assert sold.stance.value == "managing"
+
+
+def test_dutch_separable_verbs_are_read_across_the_words_between() -> None:
+    p = read("We kijken met het team terug op het afgelopen jaar en spreken af wat we anders doen.", "nl")
+    assert p.stance.value == "facilitating"
+    assert intent(p, "reflect") == "present" and intent(p, "agreements") == "present"
+    alone = read("Ik kijk met plezier terug op mijn eerste jaar.", "nl")
+    assert alone.stance.value == "unclear"  # the client looking back is not the group at work
+
+
+# ----------------------------------------------------------------------- a settled outcome comes first
+
+
+@pytest.mark.parametrize(
+    ("lang", "noun", "verb"),
+    [
+        ("en", "We'd like to meet the members before the vote.", "We'd like the members to vote."),
+        ("en", "We are a GP practice with four GPs.", "We practise the new triage with the team."),
+        ("nl", "We spreken de leden voor de stemming.", "In de sessie stemmen de leden."),
+    ],
+)
+def test_a_verb_after_an_article_is_a_noun_not_the_groups_work(lang: str, noun: str, verb: str) -> None:
+    assert read(noun, lang).stance.value == "unclear", noun
+    assert read(verb, lang).stance.value == "facilitating", verb
+
+
+def test_a_verb_done_already_with_nobody_named_is_not_the_sessions_work() -> None:
+    done = read("The three founders have already picked the new team leads.")
+    assert done.stance.value != "facilitating"
+    assert any("founders have already picked" in w for w in done.stance.reading.evidence)
+    now = read("In the session the team leads pick their own deputies.")
+    assert now.stance.value == "facilitating"
+
+
+def test_a_passive_by_those_in_charge_is_a_decision_taken() -> None:
+    passive = read("Doel is draagvlak onder beleidsmedewerkers voor de door de DG vastgestelde agenda.", "nl")
+    assert passive.stance.value == "managing"
+    active = read("De beleidsmedewerkers stellen samen de agenda vast.", "nl")
+    assert active.stance.value == "facilitating"
+
+
+@pytest.mark.parametrize(
+    ("lang", "settled", "open_"),
+    [
+        (  # a vote to be won
+            "en",
+            "We'd like a pre-meeting where the members discuss the model, so we win over the undecided "
+            "ones and get a majority for the price model.",
+            "We'd like a pre-meeting where the members discuss the model and decide whether to keep it.",
+        ),
+        (  # a scheme introduced top-down, participation asked around it
+            "en",
+            "We're introducing a bonus scheme; the team discusses it so that it goes down well.",
+            "The team discusses whether a bonus scheme would help and decides what to propose.",
+        ),
+        (  # conveying: an information session on a fixed scheme
+            "en",
+            "Run the information sessions so the coaches understand the criteria; we won't be sharing the "
+            "pay scales.",
+            "The coaches explore the criteria together and share what they find unclear.",
+        ),
+        (
+            "nl",
+            "Vanaf juni gaan de badmeesters over naar een nieuw functiehuis. Ik wil dat je uitlegt hoe het "
+            "werkt, zodat ze begrijpen waarom; ze bespreken het daarna.",
+            "De badmeesters bespreken het nieuwe functiehuis en kiezen samen wat ze voorstellen.",
+        ),
+        (  # a named person who must change
+            "nl",
+            "Henk en Gerrit moeten leren hoe je iemand aanspreekt.",
+            "De ploegleiders leren samen hoe je iemand aanspreekt.",
+        ),
+    ],
+)
+def test_a_settled_outcome_is_never_read_as_facilitating(lang: str, settled: str, open_: str) -> None:
+    p = read(settled, lang)
+    assert p.stance.value == "managing", (settled, p.stance.reading.evidence)
+    assert read(open_, lang).stance.value == "facilitating", open_
+
+
+def test_managing_beside_the_groups_work_is_managing_with_less_confidence() -> None:
+    both = read("The board needs the members to approve the new model; the members discuss it and decide.")
+    alone = read("The board needs the members to approve the new model, and get a majority for it.")
+    assert both.stance.value == "managing" and alone.stance.value == "managing"
+    assert both.stance.reading.confidence < alone.stance.reading.confidence
+
+
+def test_a_stray_managing_word_beside_much_of_the_groups_own_work_does_not_block_it() -> None:
+    p = read(
+        "The director wants a day on the budget. The departments negotiate the split; they decide together "
+        "and every voice is heard."
+    )
+    assert p.stance.value == "facilitating"
+    near = read("The director wants the budget agreed, and the departments must accept the split.")
+    assert near.stance.value == "managing"
+
+
+def test_a_frame_stands_only_where_nothing_is_sold_or_won() -> None:
+    frame = read("Het budget staat vast. Het team kiest zelf welke projecten we indienen.", "nl")
+    assert frame.stance.value == "facilitating"
+    sold = read("Het budget staat vast. Het team kiest zelf, zodat het besluit goed landt.", "nl")
+    assert sold.stance.value == "managing"
+
+
+def test_one_word_counts_once_for_a_side_and_open_to_suggestions_is_the_client() -> None:
+    vague = read("We need something for the department. Maybe a workshop? Open to suggestions.")
+    assert vague.stance.value == "unclear"
+    opened = read("The outcome is open: we explore together what the department needs.")
+    assert opened.stance.value == "facilitating"
+
+
+def test_a_question_word_as_the_subject_is_not_the_group_at_work() -> None:
+    asked = read("Laten we eerlijk zijn: het gaat erom wie waarover beslist.", "nl")
+    assert asked.stance.value == "unclear"
+    group = read("Laten we eerlijk zijn: de teams beslissen zelf waarover ze praten.", "nl")
+    assert group.stance.value == "facilitating"
+
+
+def test_the_facilitator_asked_to_think_along_is_not_the_group_at_work() -> None:
+    asked = read("We willen een beloningssysteem. Kun je meedenken over een opzet?", "nl")
+    assert asked.stance.value == "unclear"
+    group = read("We willen dat de medewerkers meedenken over een beloningssysteem.", "nl")
+    assert group.stance.value == "facilitating"
+
+
+def test_what_the_group_has_been_doing_is_not_the_sessions_work() -> None:
+    past = read("We've been thinking about the culture in our lab for a while.")
+    assert past.stance.value == "unclear"
+    now = read("In the session we think about the culture in our lab.")
+    assert now.stance.value == "facilitating"

@@ -71,8 +71,24 @@ def _shown(ids: frozenset[str] | str) -> str:
     return "+".join(sorted(ids)) or "unclear"
 
 
-def agreement(split: str) -> Agreement:
-    items = [b for b in briefs() if b.split == split]
+BLIND = ("-blind-", "-final-")
+"""In the id of a development brief written blind by an annotator after a version of the reader (the first
+set, then a second one after the reader had been fitted to the first): briefs whose wording the cues were
+not fitted to, reported on their own."""
+
+
+def _blind(ident: str, blind: bool | str | None) -> bool:
+    if blind is None:
+        return True
+    if isinstance(blind, str):
+        return blind in ident
+    return any(m in ident for m in BLIND) == blind
+
+
+def agreement(split: str, blind: bool | str | None = None) -> Agreement:
+    """Agreement on one split; ``blind`` keeps only the briefs written blind (True, or one set's marker
+    from ``BLIND``) or the others (False)."""
+    items = [b for b in briefs() if b.split == split and _blind(b.id, blind)]
     intents = intent_ids()
     colour = stance = decisions = sets = 0
     misses = []
