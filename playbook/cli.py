@@ -28,6 +28,7 @@ from .catalogue import (
     load_catalogue,
     validate,
 )
+from .durations import sampling_text
 from .errors import PlaybookError
 from .i18n import LANGUAGES, capitalised, default_language, t
 from .session import SETTINGS as SESSION_SETTINGS
@@ -66,6 +67,9 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--size", type=int, metavar="N", help="only those that work for N people")
     c = cmds.add_parser("show", help="everything about one intervention", parents=[lang, data])
     c.add_argument("id")
+    c.add_argument(
+        "--size", type=_group_size, metavar="N", help="the time and the steps for a group of N people"
+    )
     c = cmds.add_parser(
         "search", help="search names and descriptions in both languages", parents=[lang, data]
     )
@@ -307,17 +311,32 @@ def _emit(items: list[Intervention], args: argparse.Namespace) -> None:
         _table(items, _lang(args))
 
 
+def _group_size(text: str) -> int:
+    """A group size for --size: a whole number of people from 1 to 10,000."""
+    try:
+        size = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number of people, found {text!r}") from None
+    if not 1 <= size <= 10_000:
+        raise argparse.ArgumentTypeError(f"must be between 1 and 10000 people, found {size}")
+    return size
+
+
 def _catalogue_show(args: argparse.Namespace) -> None:
     catalogue = load_catalogue()
     item = catalogue.get(args.id)
     if args.json:
-        _print_json({"origin": item.origin, **item.to_data()})
+        data = item.to_data() if args.size is None else item.sized_data(args.size)
+        _print_json({"origin": item.origin, **data})
         return
-    print(describe(item, _lang(args), catalogue))
+    print(describe(item, _lang(args), catalogue, size=args.size))
 
 
-def describe(item: Intervention, lang: str, catalogue: Catalogue | None = None) -> str:
-    """A plain-text card for one intervention, as a facilitator would print it."""
+def describe(
+    item: Intervention, lang: str, catalogue: Catalogue | None = None, size: int | None = None
+) -> str:
+    """A plain-text card for one intervention, as a facilitator would print it; with ``size``, its time
+    and steps for a group of that many people."""
 
     def label(key: str) -> str:
         return capitalised(t(f"catalogue.{key}", lang))
@@ -333,11 +352,22 @@ def describe(item: Intervention, lang: str, catalogue: Catalogue | None = None) 
         return ", ".join(catalogue.get(i).name(lang) if i in known else i for i in ids)  # type: ignore[union-attr]
 
     lines = [item.name(lang), "=" * len(item.name(lang)), para(item.summary(lang), ""), ""]
+    minutes = item.minutes if size is None else item.minutes_for(size)
+    time = f"{minutes.min}–{minutes.max} ({minutes.typical})"
+    if size is not None:
+        time += f", {t('catalogue.for_size', lang, size=size)}"
+        if not item.fits_group(size):
+            time += f" · {t('catalogue.outside_size', lang)}"
+    elif item.scales:
+        time += (
+            f", {t('catalogue.for_size', lang, size=item.reference_people)} · {t('catalogue.scales', lang)}"
+        )
     facts = [
         (label("role"), t(f"roles.{item.role}", lang)),
         (label("layer"), t(f"layers.{item.layer}", lang)),
         (label("energy"), f"{item.energy}/5"),
-        (label("minutes"), f"{item.minutes.min}–{item.minutes.max} ({item.minutes.typical})"),
+        (label("exposure"), f"{item.exposure}/3"),
+        (label("minutes"), time),
         (label("group_size"), _size(item, lang)),
         (label("settings"), ", ".join(t(f"settings.{s}", lang) for s in item.settings)),
         (label("stages"), ", ".join(t(f"stages.{s}", lang) for s in item.stages)),
@@ -351,20 +381,20 @@ def describe(item: Intervention, lang: str, catalogue: Catalogue | None = None) 
         "",
         f"{label('steps')}:",
     ]
-    for n, step in enumerate(item.steps, 1):
-        head = f"{n}. {step.minutes} {t('units.minutes', lang)}, {t(f'configurations.{step.configuration}', lang)}: "
-        lines.append(
-            textwrap.fill(step.text(lang), 92, initial_indent="  " + head, subsequent_indent="     ")
-        )
+    for n, step in enumerate(item.steps_for(size or item.reference_people), 1):
+        how = t(f"configurations.{step.step.configuration}", lang)
+        if size is not None and step.groups is not None:
+            how += f" ({step.groups.label(lang)})"
+        head = f"{n}. {step.minutes} {t('units.minutes', lang)}, {how}: "
+        text = step.text(lang) if size is not None else step.step.text(lang)
+        lines.append(textwrap.fill(text, 92, initial_indent="  " + head, subsequent_indent="     "))
+        if size is not None and step.sampled:
+            lines.append(para(f"→ {sampling_text(step, lang)}", "     "))
     if item.materials:
         lines += ["", f"{label('materials')}:", *[bullet(m(lang)) for m in item.materials]]
-    lines += [
-        "",
-        f"{label('visible_output')}:",
-        para(item.visible_output(lang)),
-        "",
-        f"{label('risks')}:",
-    ]
+    if item.visible_output is not None:
+        lines += ["", f"{label('visible_output')}:", para(item.visible_output(lang))]
+    lines += ["", f"{label('risks')}:"]
     for risk in item.risks:
         lines += [bullet(risk.risk(lang)), para(f"→ {risk.handling(lang)}", "    ")]
     if item.variants:

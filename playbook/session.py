@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import PlaybookError, Problem
 from .i18n import LANGUAGES
 from .schema import FieldReader, join
+from .vocabulary import DAY_MINUTES, ROLES, SESSION_SUFFIX, SETTINGS
 from .yamlio import dump_yaml, load_yaml_file, parse_yaml, write_text_atomic
 
 if TYPE_CHECKING:
@@ -23,10 +24,8 @@ if TYPE_CHECKING:
 
 SCHEMA_VERSION = 1
 """The one version of the session document this playbook reads and writes."""
-SUFFIX = ".session.yaml"
-SETTINGS = ("in-person", "online", "hybrid")
+SUFFIX = SESSION_SUFFIX
 BLOCK_KINDS = ("intervention", "custom", "break")
-DAY_MINUTES = 24 * 60
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _TOP = (
     "schema_version", "title", "language", "date", "start", "budget_minutes", "brief", "group",
@@ -443,8 +442,6 @@ def _read_block(r: FieldReader, raw: Any, f: str) -> Block | None:
         if minutes is None or label is None:
             return None
         return Block(minutes, title=label, is_break=True, notes=notes)
-    from .catalogue import ROLES  # the arc roles are the catalogue's vocabulary
-
     if (c := r.mapping(b["custom"], join(f, "custom"), ("title", "role"))) is None:
         return None
     title = r.text(c.get("title"), join(f, "custom.title"), allow_empty=False, max_len=300)

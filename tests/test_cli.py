@@ -78,9 +78,17 @@ def test_catalogue_validate(capsys: pytest.CaptureFixture[str], tmp_path: Path, 
 def test_catalogue_validate_report_shows_coverage(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "catalogue", "validate", "--report")
     assert code == 0
-    for row in ("role        converge", "layer       below", "setting     online", "group size  50+"):
+    for row in (
+        "role        converge",
+        "role        input",
+        "layer       below",
+        "setting     online",
+        "group size  50+",
+    ):
         assert row in out
-    assert "✗" not in out and out.count("✓") == 9
+    assert "✗" not in out and out.count("✓") == 10
+    scaling = next(line for line in out.splitlines() if "scales with size" in line)
+    assert int(scaling.split()[-1]) == sum(i.scales for i in load_catalogue([]))
 
 
 def test_unknown_id_is_a_user_error(capsys: pytest.CaptureFixture[str]) -> None:
@@ -202,7 +210,7 @@ def test_session_check_reports_unknown_diagnosis_ids(
 def test_suggest_groups_a_shortlist_per_role(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "suggest", str(EXAMPLE_EN), "--json")
     data = json.loads(out)
-    assert code == 0 and list(data) == ["open", "diverge", "groan", "converge", "close", "energise"]
+    assert code == 0 and list(data) == ["open", "diverge", "groan", "converge", "close", "energise", "input"]
     for role, items in data.items():
         assert 1 <= len(items) <= 4 and all(item["role"] == role for item in items)
         assert all({"id", "role", "score", "reasons", "warnings"} <= item.keys() for item in items)
