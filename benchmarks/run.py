@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from durations import duration_rows
+
 from playbook.catalogue import load_catalogue
 from playbook.paths import catalogue_dir
 from playbook.yamlio import dump_yaml, load_yaml_file
@@ -286,6 +288,7 @@ def main() -> None:
 
     rows += reading_rows()
     rows += _widget_rows()
+    rows += duration_rows()
     rows += _handout_rows()
     if "--no-servers" not in sys.argv:  # the app, the browser tests and the hub take a few minutes
         from apps import app_rows, test_rows

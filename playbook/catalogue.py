@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import durations
-from .durations import PLACEHOLDER, Minutes, SizedStep, Step, generic_text
+from .durations import PLACEHOLDER, GroupsText, Minutes, SizedStep, Step
 from .errors import PlaybookError, Problem
 from .i18n import LANGUAGES, Text, fold
 from .paths import catalogue_dir
@@ -70,7 +70,9 @@ _FIELDS = (
 )  # fmt: skip
 _STEP_OPTIONAL = ("per_person", "per_group", "group_of", "groups", "at_most", "sampling")
 _PLACEHOLDERS = re.compile(r"\{[^{}]*\}")
-SCALE_CHECK_SIZES = (2, 3, 5, 8, 12, 20, 30, 50, 100, 200, 500, ANY_SIZE)
+_TEXT_MAX = 20_000
+"""The longest text the field reader accepts (its own default)."""
+SCALE_CHECK_SIZES = (2, 5, 30, 100, ANY_SIZE)
 """Group sizes at which the validator checks a scaled range (together with each form's own sizes)."""
 
 
@@ -226,8 +228,14 @@ class Intervention:
         }
 
 
-def parse_intervention(data: Any, file: str | Path, origin: str = SHIPPED) -> Intervention:
-    """Build one intervention from plain data, or raise one error listing every problem in it."""
+def parse_intervention(
+    data: Any, file: str | Path, origin: str = SHIPPED, *, thorough: bool = True
+) -> Intervention:
+    """Build one intervention from plain data, or raise one error listing every problem in it.
+
+    ``thorough`` also checks the scaled range at a spread of group sizes; loading the shipped catalogue
+    leaves that out, because the test suite checks every shipped form at every size from 2 to 1000.
+    """
     r = FieldReader(file)
     d = r.mapping(data, "", _FIELDS, ("visible_output", "decides"))
     if d is None:
@@ -239,7 +247,7 @@ def parse_intervention(data: Any, file: str | Path, origin: str = SHIPPED) -> In
         r.problem("id", f"is '{ident}' but the file is named '{expected_id}'; they must be equal")
 
     texts = {
-        k: r.bilingual(d.get(k), k) for k in ("name", "summary", "invitation", "visible_output") if k in d
+        k: _bilingual(r, d.get(k), k) for k in ("name", "summary", "invitation", "visible_output") if k in d
     }
     role = r.choice(d.get("role"), "role", ROLES) if "role" in d else None
     if role and role not in NO_OUTPUT_ROLES and "visible_output" not in d:
@@ -263,25 +271,10 @@ def parse_intervention(data: Any, file: str | Path, origin: str = SHIPPED) -> In
     if "steps" in d and not d.get("steps"):
         r.problem("steps", "must list at least one step")
     if minutes and size and steps and len(steps) == len(d.get("steps") or []):
-        _check_scaling(r, minutes, size, tuple(steps))
+        _check_scaling(r, minutes, size, tuple(steps), thorough)
 
-    def text_list(key: str) -> tuple[Text, ...]:
-        out = [r.bilingual(v, join(key, i)) for i, v in enumerate(r.items(d.get(key), key) or [])]
-        return tuple(t for t in out if t is not None)
-
-    risks: list[Risk] = []
-    for i, raw in enumerate(r.items(d.get("risks"), "risks") or []):
-        f = join("risks", i)
-        if (rk := r.mapping(raw, f, ("risk", "handling"))) is None:
-            continue
-        risk = r.bilingual(rk.get("risk"), join(f, "risk")) if "risk" in rk else None
-        handling = r.bilingual(rk.get("handling"), join(f, "handling")) if "handling" in rk else None
-        if risk and handling:
-            risks.append(Risk(risk, handling))
-    if "risks" in d and not d.get("risks"):
-        r.problem("risks", "must name at least one risk and how to handle it")
-
-    materials, variants = text_list("materials"), text_list("variants")
+    risks = _read_risks(r, d)
+    materials, variants = _text_list(r, d, "materials"), _text_list(r, d, "variants")
     translated = [(k, v) for k, v in texts.items() if k != "name"]  # a method's name may be the same
     translated += [(join(join("steps", i), "text"), step.text) for i, step in enumerate(steps)]
     translated += [(join(join("risks", i), "handling"), risk.handling) for i, risk in enumerate(risks)]
@@ -311,7 +304,7 @@ def parse_intervention(data: Any, file: str | Path, origin: str = SHIPPED) -> In
         materials=materials,
         steps=tuple(steps),
         visible_output=texts.get("visible_output"),
-        risks=tuple(risks),
+        risks=risks,
         variants=variants,
         good_before=before or (),
         good_after=after or (),
@@ -319,6 +312,42 @@ def parse_intervention(data: Any, file: str | Path, origin: str = SHIPPED) -> In
         decides=decides,
         origin=origin,
     )
+
+
+def _text_list(r: FieldReader, d: dict[str, Any], key: str) -> tuple[Text, ...]:
+    out = [_bilingual(r, v, join(key, i)) for i, v in enumerate(r.items(d.get(key), key) or [])]
+    return tuple(t for t in out if t is not None)
+
+
+def _read_risks(r: FieldReader, d: dict[str, Any]) -> tuple[Risk, ...]:
+    risks: list[Risk] = []
+    for i, raw in enumerate(r.items(d.get("risks"), "risks") or []):
+        f = join("risks", i)
+        if (rk := r.mapping(raw, f, ("risk", "handling"))) is None:
+            continue
+        risk = _bilingual(r, rk.get("risk"), join(f, "risk")) if "risk" in rk else None
+        handling = _bilingual(r, rk.get("handling"), join(f, "handling")) if "handling" in rk else None
+        if risk and handling:
+            risks.append(Risk(risk, handling))
+    if "risks" in d and not d.get("risks"):
+        r.problem("risks", "must name at least one risk and how to handle it")
+    return tuple(risks)
+
+
+def _bilingual(r: FieldReader, value: Any, field: str) -> Text | None:
+    """A ``{en, nl}`` text: the common, well-formed case read at once, anything else by the field reader,
+    which names what is wrong (a catalogue holds a few thousand of these)."""
+    if type(value) is dict and len(value) == 2:
+        en, nl = value.get("en"), value.get("nl")
+        if (
+            type(en) is str
+            and type(nl) is str
+            and en.strip()
+            and nl.strip()
+            and max(len(en), len(nl)) <= _TEXT_MAX
+        ):
+            return Text(en, nl)
+    return r.bilingual(value, field)
 
 
 def _read_size(r: FieldReader, d: dict[str, Any]) -> SizeRange | None:
@@ -365,9 +394,11 @@ def _read_step(r: FieldReader, raw: Any, f: str) -> Step | None:
         if "configuration" in s
         else None
     )
-    template = r.bilingual(s.get("text"), join(f, "text")) if "text" in s else None
-    per_person = r.number(s.get("per_person", 0), join(f, "per_person"), low=0, whole=False)
-    per_group = r.number(s.get("per_group", 0), join(f, "per_group"), low=0, whole=False)
+    template = _bilingual(r, s.get("text"), join(f, "text")) if "text" in s else None
+    per_person = (
+        r.number(s["per_person"], join(f, "per_person"), low=0, whole=False) if "per_person" in s else 0
+    )
+    per_group = r.number(s["per_group"], join(f, "per_group"), low=0, whole=False) if "per_group" in s else 0
     group_of = r.number(s["group_of"], join(f, "group_of"), low=2, high=ANY_SIZE) if "group_of" in s else None
     groups = r.number(s["groups"], join(f, "groups"), low=2, high=ANY_SIZE) if "groups" in s else None
     at_most = r.number(s["at_most"], join(f, "at_most"), low=1) if "at_most" in s else None
@@ -390,6 +421,8 @@ def _read_step(r: FieldReader, raw: Any, f: str) -> Step | None:
     for key, message in broken:
         r.problem(join(f, key), message)
     for lang in LANGUAGES:
+        if "{" not in template(lang):
+            continue
         for found in _PLACEHOLDERS.findall(template(lang)):
             if found != PLACEHOLDER:
                 r.problem(
@@ -405,7 +438,8 @@ def _read_step(r: FieldReader, raw: Any, f: str) -> Step | None:
         return None
     if PLACEHOLDER not in template.en and PLACEHOLDER not in template.nl:
         return step
-    return replace(step, text=generic_text(template, step), template=template)
+    generic = GroupsText(template.en, template.nl, step.subgroup_size, step.groups)
+    return replace(step, text=generic, template=template)
 
 
 def _step_rules(step: Step, has_subgroups: bool) -> list[tuple[str, str]]:
@@ -439,19 +473,25 @@ def _step_rules(step: Step, has_subgroups: bool) -> list[tuple[str, str]]:
     return [(key, message) for broken, key, message in rules if broken]
 
 
-def _check_scaling(r: FieldReader, minutes: Minutes, size: SizeRange, steps: tuple[Step, ...]) -> None:
-    """The steps fit the range for the reference group, and the scaled range stays ordered at any size."""
+def _check_scaling(
+    r: FieldReader, minutes: Minutes, size: SizeRange, steps: tuple[Step, ...], thorough: bool = True
+) -> None:
+    """The steps fit the range for the reference group, and the scaled range stays ordered: at the
+    edges of the form's sizes and between them (the tests check every shipped form at every size)."""
     people = durations.reference_people(minutes, size.min, size.max)
     total = durations.steps_minutes(steps, people)
+    scales = any(s.scales for s in steps)
     if not minutes.min <= durations.half_up(total) <= minutes.max:
         shown = f"{total:g}" if total == int(total) else f"{total:.1f}"
-        where = f" for {people} people" if any(s.scales for s in steps) else ""
+        where = f" for {people} people" if scales else ""
         r.problem(
             "steps", f"the step minutes add up to {shown}{where}, outside minutes {minutes.min}–{minutes.max}"
         )
         return
+    if not (scales and thorough):
+        return
     for n in sorted({*SCALE_CHECK_SIZES, size.min, size.max, people}):
-        scaled = durations.scaled(minutes, steps, n, people)
+        scaled = durations.scaled(minutes, steps, n, people, base=total)
         if not 1 <= scaled.min <= scaled.typical <= scaled.max:
             r.problem(
                 "minutes",
@@ -561,7 +601,14 @@ def user_folders() -> list[Path]:
     return [Path(p).expanduser() for p in env.split(os.pathsep) if p.strip()]
 
 
-def _read_folder(folder: Path, origin: str, problems: list[Problem]) -> list[Intervention]:
+_LOADED: dict[tuple[Path, str], tuple[tuple[int, int], Intervention]] = {}
+"""Each file as last loaded, by modification time and size: a kernel that builds several views (each
+loading the catalogue) reads and checks every file once, and again only when it changed."""
+
+
+def _read_folder(
+    folder: Path, origin: str, problems: list[Problem], *, thorough: bool, remember: bool
+) -> list[Intervention]:
     if not folder.is_dir():
         problems.append(Problem(str(folder), "", "catalogue folder not found"))
         return []
@@ -570,20 +617,38 @@ def _read_folder(folder: Path, origin: str, problems: list[Problem]) -> list[Int
         if path.suffix not in (".yaml", ".yml") or path.name.startswith("."):
             continue
         try:
+            info = path.stat()
+            stamp, key = (info.st_mtime_ns, info.st_size), (path, origin)
+            known = _LOADED.get(key) if remember else None
+            if known is not None and known[0] == stamp:
+                found.append(known[1])
+                continue
             data, _ = load_yaml_file(path)
-            found.append(parse_intervention(data, path, origin))
+            item = parse_intervention(data, path, origin, thorough=thorough)
+            if remember:
+                _LOADED[key] = (stamp, item)
+            found.append(item)
         except PlaybookError as exc:
             problems.extend(exc.problems)
+        except OSError as exc:
+            problems.append(Problem(str(path), "", f"cannot be read ({exc.strerror})"))
     return found
 
 
-def collect(folders: Sequence[tuple[Path, str]]) -> tuple[list[Intervention], list[Problem]]:
-    """Read every folder (path, origin label) and check ids and references across all of them."""
+def collect(
+    folders: Sequence[tuple[Path, str]], *, thorough: bool = True, remember: bool = False
+) -> tuple[list[Intervention], list[Problem]]:
+    """Read every folder (path, origin label) and check ids and references across all of them.
+
+    ``thorough`` checks every form's scaled range (the shipped folder is checked so by the tests, and
+    left out on a normal load); ``remember`` reuses files already read in this process when unchanged.
+    """
     problems: list[Problem] = []
     items: list[Intervention] = []
     seen: dict[str, Intervention] = {}
     for folder, origin in folders:
-        for item in _read_folder(folder, origin, problems):
+        deep = thorough or origin != SHIPPED
+        for item in _read_folder(folder, origin, problems, thorough=deep, remember=remember):
             if item.id in seen:
                 first = seen[item.id]
                 where = "the shipped catalogue" if first.origin == SHIPPED else first.origin
@@ -660,7 +725,7 @@ def load_catalogue(extra: Iterable[str | Path] | None = None, *, shipped: bool =
     """
     folders = [(catalogue_dir(), SHIPPED)] if shipped else []
     folders += [(Path(p), str(p)) for p in (user_folders() if extra is None else extra)]
-    items, problems = collect(folders)
+    items, problems = collect(folders, thorough=False, remember=True)
     if problems:
         raise PlaybookError(problems)
     return Catalogue(items)

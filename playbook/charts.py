@@ -290,6 +290,7 @@ ROLE_STYLE = {
     "converge": (BLUE, "\\\\"),
     "close": (PURPLE, ".."),
     "energise": ("#F0E442", "++"),
+    "input": ("#999999", "--"),
     "break": ("#DDDDDD", ""),
 }
 """Okabe-Ito colour and a hatch per arc role, so the strip of blocks also reads in black and white."""

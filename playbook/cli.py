@@ -35,6 +35,7 @@ from .session import SETTINGS as SESSION_SETTINGS
 from .session import Session, SessionFile, check_references, new_session, session_to_data
 
 if TYPE_CHECKING:
+    from .calibrate import History
     from .diagnosis import Profile
 
 
@@ -54,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     top = p.add_subparsers(
         dest="area",
         required=True,
-        metavar="{catalogue,session,brief,group,questions,answer,signals,diagnose,suggest,agenda,plan,arc,handout,export,report,init,app}",
+        metavar="{catalogue,session,brief,group,questions,answer,signals,diagnose,suggest,agenda,plan,calibrate,arc,handout,export,report,init,app}",
         parser_class=_Parser,
     )
 
@@ -64,7 +65,12 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--role", choices=ROLES)
     c.add_argument("--layer", choices=LAYERS, help="'below' also lists those that work on both layers")
     c.add_argument("--setting", choices=SETTINGS)
-    c.add_argument("--size", type=int, metavar="N", help="only those that work for N people")
+    c.add_argument(
+        "--size",
+        type=_group_size,
+        metavar="N",
+        help="only those that work for N people, with their time for N",
+    )
     c = cmds.add_parser("show", help="everything about one intervention", parents=[lang, data])
     c.add_argument("id")
     c.add_argument(
@@ -111,6 +117,19 @@ def _parser() -> argparse.ArgumentParser:
 
     c = top.add_parser("plan", help="the timed agenda and its findings", parents=[lang, data])
     c.add_argument("file", type=Path)
+    c.add_argument(
+        "--no-history",
+        action="store_true",
+        help="leave out your own timing from the runs in the file's folder (see playbook calibrate)",
+    )
+    c.set_defaults(command=None)
+
+    c = top.add_parser(
+        "calibrate",
+        help="how your blocks ran against the plan, from the runs in a workspace",
+        parents=[lang, data],
+    )
+    c.add_argument("dir", type=Path, nargs="?", metavar="WORKSPACE", help="default: your workspace")
     c.set_defaults(command=None)
 
     c = top.add_parser("arc", help="draw the session arc as PNG or SVG", parents=[lang])
@@ -270,7 +289,7 @@ def _size(i: Intervention, lang: str) -> str:
     return f"{i.group_size.min}–{top}" if top[0].isdigit() else f"{i.group_size.min}+"
 
 
-def _table(items: list[Intervention], lang: str) -> None:
+def _table(items: list[Intervention], lang: str, size: int | None = None) -> None:
     if not items:
         print(t("catalogue.none_found", lang))
         return
@@ -280,7 +299,7 @@ def _table(items: list[Intervention], lang: str) -> None:
             i.id,
             t(f"roles.{i.role}", lang),
             t(f"layers.{i.layer}", lang),
-            f"{i.minutes.min}–{i.minutes.max}",
+            "{0.min}–{0.max}".format(i.minutes_for(size) if size else i.minutes),
             _size(i, lang),
             i.name(lang),
         ]
@@ -296,7 +315,7 @@ def _catalogue_list(args: argparse.Namespace) -> None:
     items = load_catalogue().filter(
         role=args.role, layer=args.layer, setting=args.setting, group_size=args.size
     )
-    _emit(items, args)
+    _emit(items, args, args.size)
 
 
 def _catalogue_search(args: argparse.Namespace) -> None:
@@ -304,11 +323,11 @@ def _catalogue_search(args: argparse.Namespace) -> None:
     _emit(load_catalogue().search(" ".join(args.text), lang), args)
 
 
-def _emit(items: list[Intervention], args: argparse.Namespace) -> None:
+def _emit(items: list[Intervention], args: argparse.Namespace, size: int | None = None) -> None:
     if args.json:
         _print_json([{"origin": i.origin, **i.to_data()} for i in items])
     else:
-        _table(items, _lang(args))
+        _table(items, _lang(args), size)
 
 
 def _group_size(text: str) -> int:
@@ -479,6 +498,7 @@ def render_session(s: Session, catalogue: Catalogue, lang: str) -> str:
         (label("wish"), s.brief.wish),
         (label("visible_result"), s.brief.visible_result),
         (label("purpose"), s.brief.purpose),
+        (label("decision_rule"), s.brief.decision_rule),
         (label("context"), s.brief.context),
         (label("date"), f"{when}{s.start:%H:%M}–{s.end():%H:%M}"),
         (
@@ -551,8 +571,9 @@ def _suggest(args: argparse.Namespace) -> None:
         if not items:
             print(f"  {t('catalogue.none_found', lang)}")
         for s in items:
+            minutes = s.intervention.minutes_for(session.group.size)
             print(
-                f"  {s.score:>3}  {s.intervention.name(lang)} ({s.id}, {s.intervention.minutes.min}–{s.intervention.minutes.max} {t('units.minutes', lang)})"
+                f"  {s.score:>3}  {s.intervention.name(lang)} ({s.id}, {minutes.min}–{minutes.max} {t('units.minutes', lang)})"
             )
             for reason in s.reasons:
                 print(textwrap.fill(reason, 96, initial_indent="       ✓ ", subsequent_indent="         "))
@@ -563,9 +584,12 @@ def _suggest(args: argparse.Namespace) -> None:
 
 def _plan(args: argparse.Namespace) -> None:
     from .agenda import clock, plan
+    from .calibrate import history
 
     session = SessionFile.open(args.file).session
-    p = plan(session, load_catalogue(), lang=_lang(args, session))
+    catalogue = load_catalogue()
+    past = None if args.no_history else history(args.file.resolve().parent, catalogue)
+    p = plan(session, catalogue, lang=_lang(args, session), history=past)
     if args.json:
         _print_json(p.to_data())
         return
@@ -577,13 +601,60 @@ def _plan(args: argparse.Namespace) -> None:
     )
     for b in p.blocks:
         role = t("session.break", lang) if b.role == "break" else t(f"roles.{b.role}", lang)
+        pace = f"  (≈{b.expected_minutes})" if b.expected_minutes != b.minutes else ""
         print(
-            f"  {clock(b.start)}–{clock(b.end)}  {b.minutes:>3} {t('units.minutes', lang)}  {role:<14}  {b.title}"
+            f"  {clock(b.start)}–{clock(b.end)}  {b.minutes:>3} {t('units.minutes', lang)}  {role:<14}  {b.title}{pace}"
         )
     if p.findings:
         print()
     for f in p.findings:
         print(textwrap.fill(f"[{f.level}] {f.code}: {f.message}", 96, subsequent_indent="    "))
+
+
+def _calibrate(args: argparse.Namespace) -> None:
+    from .calibrate import History, history
+    from .paths import workspace
+
+    catalogue = load_catalogue()
+    folder = args.dir or workspace()
+    past = History() if args.dir is None and not folder.is_dir() else history(folder, catalogue)
+    if args.json:
+        _print_json(past.to_data())
+        return
+    print(render_history(past, catalogue, _lang(args)))
+
+
+def render_history(past: History, catalogue: Catalogue, lang: str) -> str:
+    """Per work form and per role: runs, the median of actual over planned, and whether plans use it."""
+    from .calibrate import MIN_RUNS
+
+    lines = [t("calibrate.skipped", lang, file=problem) for problem in past.skipped]
+    if not past.runs:
+        return "\n".join([*lines, t("calibrate.none", lang)])
+    heading = t("calibrate.heading", lang, runs=len(past.runs), sessions=past.sessions)
+    lines += [heading, "=" * len(heading)]
+    used, unused = t("calibrate.used", lang, runs=MIN_RUNS), t("calibrate.not_used", lang, runs=MIN_RUNS)
+    groups = (
+        (
+            "per_intervention",
+            past.interventions,
+            lambda k: catalogue.get(k).name(lang) if k in catalogue else k,
+        ),
+        (
+            "per_role",
+            past.roles,
+            lambda k: t("session.break", lang) if k == "break" else t(f"roles.{k}", lang),
+        ),
+    )
+    for key, tallies, name in groups:
+        lines += [
+            "",
+            f"{t(f'calibrate.{key}', lang)}  ({t('calibrate.runs', lang)}, {t('calibrate.ratio', lang)})",
+        ]
+        for ident, tally in sorted(tallies.items(), key=lambda kv: (-kv[1].runs, kv[0])):
+            mark = used if tally.usable else unused
+            lines.append(f"  {name(ident)[:40]:<40} {tally.runs:>3}  {tally.percent:>+4d} %  {mark}")
+    return "\n".join(lines)
 
 
 def _arc(args: argparse.Namespace) -> None:
@@ -876,6 +947,7 @@ _COMMANDS = {
     ("diagnose", None): _diagnose,
     ("suggest", None): _suggest,
     ("plan", None): _plan,
+    ("calibrate", None): _calibrate,
     ("arc", None): _arc,
     ("handout", None): _handout,
     ("export", None): _export,

@@ -161,16 +161,21 @@ def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
-def generic_text(template: Text, step: Step) -> Text:
-    """A step text with ``{groups}`` read as the kind of subgroup, for views without a group size."""
-    if step.groups:
-        noun = {lang: t("subgroups.groups_any", lang, count=step.groups) for lang in ("en", "nl")}
-    elif step.subgroup_size:
-        kind = Subgroups(2, step.subgroup_size, step.subgroup_size)
-        noun = {lang: kind.label(lang, with_count=False) for lang in ("en", "nl")}
-    else:
-        return template
-    return Text(template.en.replace(PLACEHOLDER, noun["en"]), template.nl.replace(PLACEHOLDER, noun["nl"]))
+@dataclass(frozen=True)
+class GroupsText(Text):
+    """A step text whose ``{groups}`` placeholder reads as the kind of subgroup ("foursomes"), for views
+    without a group size; the words are looked up when the text is shown, not when it is loaded."""
+
+    group_of: int | None = None
+    groups: int | None = None
+
+    def __call__(self, lang: str) -> str:
+        if self.groups:
+            noun = t("subgroups.groups_any", lang, count=self.groups)
+        else:
+            size = self.group_of or 2
+            noun = Subgroups(2, size, size).label(lang, with_count=False)
+        return super().__call__(lang).replace(PLACEHOLDER, noun)
 
 
 def reference_people(minutes: Minutes, low: int, high: int) -> int:
@@ -184,14 +189,31 @@ def steps_minutes(steps: Sequence[Step], people: int) -> float:
     return sum(step.minutes_for(people) for step in steps)
 
 
-def scaled(minutes: Minutes, steps: Sequence[Step], people: int, reference: int) -> Minutes:
-    """The range for ``people``: the written range moved in proportion with the steps' time."""
+def scaled(
+    minutes: Minutes, steps: Sequence[Step], people: int, reference: int, base: float | None = None
+) -> Minutes:
+    """The range for ``people``: the written range moved in proportion with the steps' time.
+
+    The typical and the longest time move with every part that depends on people. The shortest time
+    moves only with rounds in the whole group: a report-back can always be cut to a few voices and a
+    round inside subgroups to a quicker pace, but in a round where everyone in the room speaks, every
+    extra person needs at least a few seconds.
+    """
     if not any(step.scales for step in steps):
         return Minutes(minutes.min, minutes.typical, minutes.max, people)
-    base = steps_minutes(steps, reference)
-    factor = steps_minutes(steps, people) / base if base else 1.0
-    low, typical, high = (max(1, half_up(v * factor)) for v in (minutes.min, minutes.typical, minutes.max))
-    return Minutes(low, typical, high, people)
+    base = steps_minutes(steps, reference) if base is None else base
+    if base <= 0:
+        return Minutes(minutes.min, minutes.typical, minutes.max, people)
+    factor = steps_minutes(steps, people) / base
+    grown = sum(
+        s.minutes_for(people) - s.minutes_for(reference)
+        for s in steps
+        if s.per_person and s.configuration == "plenary"
+    )
+    shortest = max(1, half_up(minutes.min * (base + grown) / base))
+    return Minutes(
+        shortest, max(1, half_up(minutes.typical * factor)), max(1, half_up(minutes.max * factor)), people
+    )
 
 
 def split(total: int, weights: Sequence[float]) -> tuple[int, ...]:

@@ -22,6 +22,7 @@ from .agenda import Plan, TimedBlock, clock, plan
 from .catalogue import Catalogue
 from .charts import arc_chart, iceberg_chart, to_svg
 from .diagnosis import Profile, diagnose, reading_label
+from .durations import SizedStep, sampling_text
 from .errors import PlaybookError
 from .i18n import LANGUAGES, capitalised, t
 from .paths import assets_dir
@@ -271,20 +272,15 @@ def _script_section(p: Plan, catalogue: Catalogue) -> str:
         item = b.intervention
         if item is not None:
             part.append(f"<p><b>{e(t('catalogue.invitation', lang))}:</b> “{e(item.invitation(lang))}”</p>")
-            total = item.step_minutes() or 1
-            steps = "".join(
-                f"<li><b>{max(1, round(s.minutes * b.minutes / total))} {e(t('units.minutes', lang))}</b>, "
-                f"{e(t(f'configurations.{s.configuration}', lang))}: {e(s.text(lang))}</li>"
-                for s in item.steps
-            )
-            part.append(f"<ol class='steps'>{steps}</ol>")
+            part.append(f"<ol class='steps'>{''.join(_step_item(s, lang) for s in b.steps)}</ol>")
             if item.materials:
                 part.append(
                     f"<p><b>{e(t('catalogue.materials', lang))}:</b> {e('; '.join(m(lang) for m in item.materials))}</p>"
                 )
-            part.append(
-                f"<p><b>{e(t('catalogue.visible_output', lang))}:</b> {e(item.visible_output(lang))}</p>"
-            )
+            if item.visible_output is not None:
+                part.append(
+                    f"<p><b>{e(t('catalogue.visible_output', lang))}:</b> {e(item.visible_output(lang))}</p>"
+                )
             risks = "".join(f"<li>{e(r.risk(lang))} → {e(r.handling(lang))}</li>" for r in item.risks)
             part.append(f"<p><b>{e(t('catalogue.risks', lang))}</b></p><ul>{risks}</ul>")
         if b.block.notes:
@@ -294,6 +290,16 @@ def _script_section(p: Plan, catalogue: Catalogue) -> str:
             part.append(f"<p><b>{e(t('session.plan_b', lang))}:</b> {e(name)}. {e(summary)}</p>")
         out.append("".join(part) + "</div>")
     return "".join(out) + "</section>"
+
+
+def _step_item(s: SizedStep, lang: str) -> str:
+    """One step of the script: its share of the block, who works with whom, and how to sample a large
+    group; the shares come from the core's one split, so they add up to the block."""
+    how = t(f"configurations.{s.step.configuration}", lang)
+    if s.groups is not None and s.step.configuration != "solo":
+        how += f" ({s.groups.label(lang)})"
+    sampled = f"<br><i>{e(sampling_text(s, lang))}</i>" if s.sampled else ""
+    return f"<li><b>{s.minutes} {e(t('units.minutes', lang))}</b>, {e(how)}: {e(s.text(lang))}{sampled}</li>"
 
 
 def handout_html(

@@ -25,6 +25,9 @@ from .yamlio import load_yaml_file
 
 LARGE_GROUP = 30
 """Above this size a mostly whole-group form leaves most people silent."""
+FRAME_MINUTES = 10
+"""A session needs a few minutes to open and to close around any work form: a form that needs the whole
+slot on its own leaves no room for them (an opening or a close is part of that frame, so it keeps half)."""
 
 
 @dataclass(frozen=True)
@@ -194,13 +197,16 @@ def _score(item: Intervention, ctx: _Context, notes: list[Note] | None) -> tuple
     if ctx.setting not in item.settings:
         fits = False
         note("limit", f"suggest.setting_limit_{ctx.setting}")
-    if item.minutes.min > ctx.budget:
+    minutes = item.minutes_for(ctx.size)
+    frame = min(FRAME_MINUTES, ctx.budget // 3)  # a ten-minute slot still has room for an energiser
+    frame = frame // 2 if item.role in ("open", "close") else frame
+    if minutes.min > ctx.budget - frame:
         fits = False
-        note("limit", "suggest.budget_limit", need=item.minutes.min, budget=ctx.budget)
-    elif item.minutes.min > ctx.remaining:
+        note("limit", "suggest.budget_limit", need=minutes.min, budget=ctx.budget, frame=frame)
+    elif minutes.min > ctx.remaining:
         score -= 20
-        note("warning", "suggest.time_left", need=item.minutes.min, left=max(ctx.remaining, 0))
-    elif item.minutes.typical <= ctx.remaining:
+        note("warning", "suggest.time_left", need=minutes.min, left=max(ctx.remaining, 0))
+    elif minutes.typical <= ctx.remaining:
         score += 3
 
     if ctx.size > LARGE_GROUP and item.plenary_share >= 0.7:
@@ -228,14 +234,14 @@ def _score(item: Intervention, ctx: _Context, notes: list[Note] | None) -> tuple
             )
             note("warning", "suggest.stage_misfit", stage=names)
 
-    if ctx.undercurrent >= 50:
+    if ctx.undercurrent >= 50 and item.undercurrent:  # the one definition of working below the surface
         if item.layer == "below":
             score += 0.3 * ctx.undercurrent
             note("reason", "suggest.below", undercurrent=ctx.undercurrent)
         elif item.layer == "both":
             score += 0.15 * ctx.undercurrent
             note("reason", "suggest.both", undercurrent=ctx.undercurrent)
-    elif ctx.undercurrent < 30 and item.layer == "below":
+    elif ctx.undercurrent < 30 and item.layer == "below":  # wholly below, for a group that does not need it
         score -= 5
 
     if ctx.safety is not None and ctx.safety < LOW:
@@ -350,27 +356,38 @@ def plan_b(
     *,
     limit: int = 3,
     lang: str | None = None,
+    minutes: int | None = None,
 ) -> list[Suggestion]:
-    """Alternatives for one intervention: the same role and much the same purpose, lighter demands.
+    """Alternatives for one block: the same role and much the same purpose, and lighter demands.
 
-    A plan B qualifies when it asks less in at least one way (shorter, works online, calmer); each such
-    difference is named as a reason, in front of the usual reasons it fits this group.
+    A plan B replaces its block in the same minutes (the live companion keeps them), so it must fit
+    ``minutes`` (default: the original's typical time for this group) for this group's size. It also
+    asks less in at least one way (shorter, works online, calmer, less exposing); each such difference
+    is named as a reason, in front of the usual reasons it fits this group.
     """
     original = catalogue.get(ident)
     profile = profile or diagnose(session, lang=lang)
     language = profile.language
+    size = session.group.size
+    own = original.minutes_for(size)
+    slot = minutes if minutes is not None else own.typical
     options = []
     for s in rank(session, [i for i in catalogue if i.role == original.role and i.id != ident], profile):
         alt = s.intervention
+        theirs = alt.minutes_for(size)
+        if theirs.min > slot:
+            continue  # cannot run in the minutes of the block it would replace
         lighter = []
-        if alt.minutes.min < original.minutes.min:
-            lighter.append(
-                t("suggest.shorter", language, minutes=alt.minutes.min, other=original.minutes.min)
-            )
+        if theirs.min < own.min:
+            lighter.append(t("suggest.shorter", language, minutes=theirs.min, other=own.min))
         if "online" in alt.settings and "online" not in original.settings:
             lighter.append(t("suggest.online_too", language))
         if alt.energy < original.energy:
             lighter.append(t("suggest.calmer", language, energy=alt.energy, other=original.energy))
+        if alt.exposure < original.exposure:
+            lighter.append(
+                t("suggest.less_exposing", language, exposure=alt.exposure, other=original.exposure)
+            )
         if not lighter:
             continue
         purpose = (alt.layer == original.layer) + len(set(alt.stages) & set(original.stages)) / len(STAGES)

@@ -31,7 +31,7 @@ _TOP = (
     "schema_version", "title", "language", "date", "start", "budget_minutes", "brief", "group",
     "diagnosis", "shortlist", "agenda", "run", "alternatives",
 )  # fmt: skip
-_BRIEF = ("client", "wish", "visible_result", "context", "purpose")
+_BRIEF = ("client", "wish", "visible_result", "context", "purpose", "decision_rule")
 READING_VALUES = {
     "stance": ("managing", "facilitating", "unclear"),
     "intent": ("present", "absent", "unclear"),
@@ -50,6 +50,9 @@ class Brief:
     context: str = ""
     purpose: str = ""
     """What the participants are told the session is for; it may differ from the client's wish."""
+    decision_rule: str = ""
+    """Who decides and how (consent, majority, advice to the manager, the client decides afterwards):
+    agreed before a group converges, so a choice made in the room is not undone outside it."""
 
 
 ReadingValue = str | tuple[str, ...]
@@ -527,7 +530,11 @@ def session_to_data(session: Session) -> dict[str, Any]:
         "date": session.date.isoformat() if session.date else None,
         "start": session.start.strftime("%H:%M"),
         "budget_minutes": session.budget_minutes,
-        "brief": {k: getattr(session.brief, k) for k in _BRIEF if k != "purpose" or session.brief.purpose},
+        "brief": {
+            k: getattr(session.brief, k)
+            for k in _BRIEF
+            if k not in ("purpose", "decision_rule") or getattr(session.brief, k)
+        },
         "group": {"size": session.group.size, "setting": session.group.setting},
         "diagnosis": _diagnosis_data(session.diagnosis),
         "shortlist": list(session.shortlist),

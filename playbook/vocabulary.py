@@ -8,7 +8,10 @@ Interface labels for each word live in ``assets/i18n`` under the same keys (``ro
 
 from __future__ import annotations
 
-import datetime as dt
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import datetime as dt
 
 ROLES = ("open", "diverge", "groan", "converge", "close", "energise", "input")
 """Places in the session arc: Kaner's diamond (diverge, groan, converge) framed by open and close, with

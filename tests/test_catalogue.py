@@ -99,7 +99,7 @@ def test_every_step_plan_fits_its_time_range(catalogue: Catalogue) -> None:
         (
             {"minutes": {"min": 30, "typical": 40, "max": 60}},
             "steps",
-            "add up to 14.5 for 12 people, outside minutes 30–60",
+            "add up to 12 for 12 people, outside minutes 30–60",
         ),
         ({"group_size": {"min": 10, "max": 4}}, "group_size", "min (10) is larger than max (4)"),
         ({"settings": ["online", "garden"]}, "settings[1]", "in-person, online, hybrid"),

@@ -250,7 +250,10 @@ def test_plan_json_and_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and data["start"] == "13:00" and data["end"] == "16:20"
     assert data["total_minutes"] == 200 and data["budget_minutes"] == 210
     assert {"start", "end", "minutes", "title", "role", "intervention"} <= data["blocks"][0].keys()
-    assert {f["code"] for f in data["findings"]} == {"no-groan-space", "no-break"}  # advice, so still exit 0
+    planned = {"no-groan-space", "no-break", "block-too-short"}  # advice, so still exit 0
+    assert {f["code"] for f in data["findings"]} == planned | {"calibrated-time", "history-over-time"}
+    code, out, _ = run(capsys, "plan", str(EXAMPLE_NL), "--json", "--no-history")  # the past runs left out
+    assert code == 0 and {f["code"] for f in json.loads(out)["findings"]} == planned
     code, out, _ = run(capsys, "plan", str(EXAMPLE_NL), "--lang", "en")
     assert code == 0 and "13:00–13:10" in out and "[warning] no-break" in out
 

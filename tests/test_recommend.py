@@ -80,19 +80,45 @@ def test_a_performing_team_that_must_prioritise_gets_convergence(catalogue: Cata
 
 
 def test_time_is_a_hard_limit_for_the_session_and_a_warning_for_what_is_left(catalogue: Catalogue) -> None:
-    long_one = max(catalogue, key=lambda i: i.minutes.min)
-    short = Session(title="x", budget_minutes=long_one.minutes.min - 5)
+    long_one = max(catalogue, key=lambda i: i.minutes_for(12).min)
+    need = long_one.minutes_for(12).min
+    short = Session(title="x", budget_minutes=need - 5)
     unfit = next(s for s in rank(short, catalogue, include_unfit=True) if s.id == long_one.id)
-    assert (
-        not unfit.fits
-        and f"needs at least {long_one.minutes.min} minutes, more than the whole session" in unfit.warnings[0]
-    )
+    assert not unfit.fits and f"needs at least {need} minutes on its own" in unfit.warnings[0]
     full = Session(title="x", budget_minutes=240, agenda=(Block(240 - 30, title="Morning", role="open"),))
     tight = next(s for s in rank(full, catalogue) if s.id == long_one.id)
-    assert (
-        tight.fits
-        and f"needs at least {long_one.minutes.min} minutes, your budget leaves 30" in tight.warnings
+    assert tight.fits and f"needs at least {need} minutes, your budget leaves 30" in tight.warnings
+
+
+def test_a_slot_is_not_filled_by_a_form_that_needs_all_of_it(catalogue: Catalogue) -> None:
+    """A 30-minute session has no room for a form that needs 30 minutes on its own: opening and closing
+    take some of it. The same form fits once the session leaves room around it."""
+    slot = Session(title="x", budget_minutes=30)
+    suggested = rank(slot, catalogue)
+    assert suggested and all(s.intervention.minutes_for(12).min <= 30 - 5 for s in suggested)
+    assert not any(s.intervention.minutes_for(12).min >= 30 for s in suggested)
+    needs_thirty = next(
+        i for i in catalogue if i.minutes_for(12).min == 30 and i.role not in ("open", "close")
     )
+    unfit = next(s for s in rank(slot, catalogue, include_unfit=True) if s.id == needs_thirty.id)
+    assert not unfit.fits and "opening and closing" in unfit.warnings[0]
+    roomy = Session(title="x", budget_minutes=40)
+    assert needs_thirty.id in [s.id for s in rank(roomy, catalogue)]
+    tiny = rank(Session(title="x", budget_minutes=6), catalogue, role="energise")
+    assert tiny and all(s.intervention.minutes_for(12).min <= 4 for s in tiny)  # a short energiser still fits
+
+
+def test_plan_b_fits_the_minutes_of_the_block_it_replaces(catalogue: Catalogue) -> None:
+    """1-2-4-All in 15 minutes must not fall back on Appreciative Interviews (35-60 minutes)."""
+    group = session(12)
+    for minutes in (10, 15):
+        options = plan_b("1-2-4-all", group, catalogue, minutes=minutes, limit=10)
+        assert options and all(s.intervention.minutes_for(12).min <= minutes for s in options)
+        assert "appreciative-interviews" not in [s.id for s in options]
+    roomy = plan_b("1-2-4-all", group, catalogue, minutes=60, limit=50)
+    assert "appreciative-interviews" in [s.id for s in roomy]  # the near miss: the time is there
+    less_exposed = plan_b("heard-seen-respected", group, catalogue, limit=50)
+    assert any(r.startswith("less exposing") for s in less_exposed for r in s.reasons)
 
 
 def test_reasons_speak_the_sessions_language(catalogue: Catalogue) -> None:
@@ -125,9 +151,9 @@ def test_plan_b_has_the_same_role_and_asks_less(catalogue: Catalogue) -> None:
     for s in options:
         assert s.role == original.role and s.id != "world-cafe"
         lighter = s.reasons[0]
-        assert lighter.startswith(("shorter", "works online too", "calmer"))
+        assert lighter.startswith(("shorter", "works online too", "calmer", "less exposing"))
         if lighter.startswith("shorter"):
-            assert s.intervention.minutes.min < original.minutes.min
+            assert s.intervention.minutes_for(24).min < original.minutes_for(24).min
 
 
 def test_bad_role_is_a_clear_error(catalogue: Catalogue) -> None:

@@ -26,7 +26,8 @@ def test_filters_narrow_the_cards(binding: SessionBinding) -> None:
     picker.role.value = "groan"
     assert picker.results and all(s.role == "groan" for s in picker.results)
     picker.layer.value = "below"
-    assert picker.results and all(s.intervention.layer == "below" for s in picker.results)
+    assert picker.results and all(s.intervention.layer in ("below", "both") for s in picker.results)
+    assert {s.intervention.layer for s in picker.results} == {"below", "both"}  # as the catalogue filters
     picker.role.value = None
     picker.layer.value = None
     picker.energy.value = (4, 5)

@@ -42,6 +42,19 @@ def test_every_brief_field_is_saved_at_once(binding: SessionBinding, example: Pa
     assert "Opgeslagen in" in form.status.value
 
 
+def test_the_decision_rule_is_part_of_the_brief(binding: SessionBinding, example: Path) -> None:
+    from playbook.agenda import plan
+    from playbook.catalogue import load_catalogue
+
+    form = BriefForm(binding)
+    form.decision_rule.value = ""
+    assert "no-decision-rule" in [f.code for f in plan(load_session(example), load_catalogue()).findings]
+    form.decision_rule.value = "Consent van het team; Marieke neemt het over"
+    assert load_session(example).brief.decision_rule == "Consent van het team; Marieke neemt het over"
+    assert "no-decision-rule" not in [f.code for f in plan(load_session(example), load_catalogue()).findings]
+    assert "Besluitregel" in form.snapshot_html()
+
+
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [

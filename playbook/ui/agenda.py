@@ -12,8 +12,10 @@ from dataclasses import dataclass, replace
 import ipywidgets as widgets
 
 from ..agenda import Plan, clock, plan
+from ..calibrate import History, history
 from ..catalogue import ROLES, Catalogue, load_catalogue
 from ..charts import arc_chart, to_svg
+from ..errors import PlaybookError
 from ..i18n import capitalised, t
 from ..recommend import plan_b
 from ..session import DAY_MINUTES, Block, Session
@@ -257,7 +259,8 @@ class AgendaBuilder(Snapshot, widgets.VBox):
             return
         item = self.catalogue.get(ident)
         options = plan_b(ident, self.binding.session, self.catalogue, self.binding.profile(), limit=1)
-        block = Block(item.minutes.typical, intervention=ident, plan_b=(options[0].id,) if options else ())
+        minutes = item.minutes_for(self.binding.session.group.size).typical
+        block = Block(minutes, intervention=ident, plan_b=(options[0].id,) if options else ())
         self._agenda([*self.binding.session.agenda, block])
 
     def add_custom(self, title: str, role: str, minutes: int) -> None:
@@ -283,10 +286,17 @@ class AgendaBuilder(Snapshot, widgets.VBox):
 
     # -- showing ---------------------------------------------------------------------------------------
 
+    def history(self) -> History | None:
+        """The facilitator's own timing, from the runs in the folder this session lives in."""
+        try:
+            return history(self.binding.path.parent, self.catalogue)
+        except PlaybookError:
+            return None
+
     def refresh(self) -> None:
         """Plan once; refill the rows, the table and the findings; redraw the arc only if it changed."""
         session = self.binding.session
-        self.plan = p = plan(session, self.catalogue, self.binding.profile())
+        self.plan = p = plan(session, self.catalogue, self.binding.profile(), history=self.history())
         while len(self.rows) < len(p.blocks):
             self._row()
         self._quiet = True

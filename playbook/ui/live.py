@@ -189,7 +189,9 @@ class LiveCompanion(Snapshot, widgets.VBox):
         st = self.live.status()
         at = st.next.index if st.next else len(self.live.session.agenda)
         item = self.catalogue.get(self.insert_choice.value)
-        self.live.insert(at, Block(item.minutes.typical, intervention=item.id))
+        self.live.insert(
+            at, Block(item.minutes_for(self.live.session.group.size).typical, intervention=item.id)
+        )
 
     def _note(self) -> None:
         self.live.observe("note", self.note.value)
