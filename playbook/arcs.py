@@ -115,7 +115,7 @@ class Condition:
             return t(key, lang, name=name, strength=strength)
         if self.kind == "low":
             name, score = f.dimensions[str(self.value)]
-            return t(key, lang, name=name, score=score)
+            return t(key, lang, name=name[:1].lower() + name[1:], score=score)  # mid-sentence
         if self.kind == "setting":
             return t(key, lang, setting=t(f"settings.{self.value}", lang))
         return t(f"design.because.stance_{self.value}", lang)

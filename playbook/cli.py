@@ -55,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     top = p.add_subparsers(
         dest="area",
         required=True,
-        metavar="{catalogue,session,brief,group,questions,answer,signals,diagnose,suggest,agenda,plan,calibrate,arc,handout,export,report,init,app}",
+        metavar="{catalogue,session,brief,group,questions,answer,signals,diagnose,suggest,design,agenda,plan,calibrate,arc,handout,export,report,init,app}",
         parser_class=_Parser,
     )
 
@@ -114,6 +114,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--all", action="store_true", help="also show what breaks a hard limit, with the reason")
     c.set_defaults(command=None)
+
+    _design_parser(top, lang, data)
 
     c = top.add_parser("plan", help="the timed agenda and its findings", parents=[lang, data])
     c.add_argument("file", type=Path)
@@ -234,7 +236,10 @@ def _editing_parsers(top: Any, lang: argparse.ArgumentParser, data: argparse.Arg
     ag = top.add_parser("agenda", help="add, move, remove and resize agenda blocks", parents=[lang])
     ag.add_argument("file", type=Path)
     cmds = ag.add_subparsers(
-        dest="command", required=True, parser_class=_Parser, metavar="{add,move,remove,set}"
+        dest="command",
+        required=True,
+        parser_class=_Parser,
+        metavar="{add,move,remove,set,alternatives,keep,restore}",
     )
     c = cmds.add_parser("add", help="add a work form by id (or 'break')", parents=[lang])
     c.add_argument("id", help="an intervention id (playbook catalogue list), or 'break'")
@@ -251,6 +256,13 @@ def _editing_parsers(top: Any, lang: argparse.ArgumentParser, data: argparse.Arg
     c = cmds.add_parser("set", help="change the minutes of block K", parents=[lang])
     c.add_argument("k", type=int, metavar="K")
     c.add_argument("--minutes", type=int, metavar="N", required=True)
+    cmds.add_parser("alternatives", help="list the agendas kept to return to", parents=[lang])
+    c = cmds.add_parser("keep", help="keep the current agenda under a name, to return to", parents=[lang])
+    c.add_argument("name", nargs="+")
+    c = cmds.add_parser(
+        "restore", help="put a kept agenda back (the current one is kept in its turn)", parents=[lang]
+    )
+    c.add_argument("which", nargs="+", metavar="K|NAME", help="its number in the list, or its name")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -839,6 +851,158 @@ def _agenda_change(args: argparse.Namespace) -> None:
     print("\n".join(render_session(session, catalogue, lang).split("\n\n", 1)[1:]))
 
 
+# ------------------------------------------------------------------------------------------ design
+
+
+def _design_parser(top: Any, lang: argparse.ArgumentParser, data: argparse.ArgumentParser) -> None:
+    c = top.add_parser(
+        "design",
+        help="draft the agenda from the client's wish, every choice with its reason",
+        parents=[lang, data],
+    )
+    c.add_argument("file", type=Path)
+    c.add_argument(
+        "--alternatives",
+        type=_alternatives_count,
+        default=0,
+        metavar="N",
+        help="also N alternatives that differ in substance: another arc, another key work form",
+    )
+    c.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        metavar="S",
+        help="which alternatives come first (the draft never changes)",
+    )
+    c.add_argument(
+        "--apply",
+        nargs="?",
+        type=int,
+        const=0,
+        default=None,
+        metavar="K",
+        help="write the draft (or alternative K) into the agenda; the agenda it replaces is kept",
+    )
+    c.add_argument(
+        "--no-history",
+        action="store_true",
+        help="leave out your own timing from the runs in the file's folder (see playbook calibrate)",
+    )
+    c.set_defaults(command=None)
+
+
+def _alternatives_count(text: str) -> int:
+    if not text.isdigit() or not 0 <= int(text) <= 10:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to 10, found {text!r}")
+    return int(text)
+
+
+def _design(args: argparse.Namespace) -> None:
+    from .calibrate import history
+    from .design import apply_draft, design
+
+    handle = SessionFile.open(args.file)
+    session = handle.session
+    lang = _lang(args, session)
+    catalogue = load_catalogue()
+    past = None if args.no_history else history(args.file.resolve().parent, catalogue)
+    result = design(
+        session, catalogue, history=past, alternatives=args.alternatives, seed=args.seed, lang=lang
+    )
+    saved = ""
+    if args.apply is not None:
+        drafts = result.drafts
+        if not 0 <= args.apply < len(drafts):
+            raise PlaybookError(t("design.cli.no_draft", lang, k=args.apply, last=len(drafts) - 1))
+        chosen = drafts[args.apply]
+        updated = apply_draft(session, chosen)
+        handle.save(updated)
+        kept = updated.alternatives[-1].name if len(updated.alternatives) > len(session.alternatives) else ""
+        saved = t("design.cli.applied", lang, path=handle.path, k=args.apply, arc=chosen.arc.name(lang))
+        if kept:
+            saved += " " + t("design.cli.kept", lang, name=kept, path=handle.path)
+    if args.json:
+        _print_json(result.to_data())
+        if saved:
+            print(saved, file=sys.stderr)
+        return
+    print(render_design(result, lang, args.file))
+    if saved:
+        print(f"\n{saved}")
+
+
+def render_design(result: Any, lang: str, file: Path | str = "FILE") -> str:
+    """The draft as text: arc, every block with its time and reason, the findings, the proposal when the
+    wish does not fit, and the alternatives in short."""
+    d = result.draft
+    out = [_draft_heading(d, lang, t("design.cli.draft", lang)), ""]
+    for b in d.blocks:
+        out.append(_draft_line(b, lang))
+        out.append(textwrap.fill(b.reason, 100, initial_indent=" " * 21, subsequent_indent=" " * 21))
+    if d.findings:
+        out.append("")
+    for f in d.findings:
+        out.append(textwrap.fill(f"[{f.level}] {f.code}: {f.message}", 100, subsequent_indent="    "))
+    if d.proposal:
+        out += [
+            "",
+            t("design.cli.proposal", lang),
+            textwrap.fill(d.proposal, 100, initial_indent="  ", subsequent_indent="  "),
+        ]
+    for k, alt in enumerate(result.alternatives, 1):
+        out += ["", _draft_heading(alt, lang, t("design.cli.alternative", lang, k=k))]
+        out += [_draft_line(b, lang) for b in alt.blocks]
+        out += [f"    [{f.level}] {f.code}" for f in alt.findings if f.level != "info"]
+    if result.alternatives:
+        out += ["", t("design.cli.use", lang, file=file)]
+    return "\n".join(out)
+
+
+def _draft_heading(d: Any, lang: str, label: str) -> str:
+    verdict = t("design.cli.fits" if d.fits else "design.cli.does_not_fit", lang, needed=d.needed_minutes)
+    head = f"{label}: {d.arc.name(lang)}"
+    totals = t("session.planned", lang, minutes=d.total_minutes, budget=d.budget_minutes)
+    return f"{head}\n{'=' * len(head)}\n{totals} · {verdict}"
+
+
+def _draft_line(b: Any, lang: str) -> str:
+    from .agenda import clock
+
+    role = t("session.break", lang) if b.role == "break" else t(f"roles.{b.role}", lang)
+    return (
+        f"  {clock(b.start)}–{clock(b.end)}  {b.minutes:>3} {t('units.minutes', lang)}  {role:<14}  {b.title}"
+    )
+
+
+def _agenda_alternatives(args: argparse.Namespace) -> None:
+    from .design import keep_agenda, kept_agenda, restore_agenda
+
+    handle = SessionFile.open(args.file)
+    s = handle.session
+    lang = _lang(args, s)
+    if args.command == "alternatives":
+        if not s.alternatives:
+            print(capitalised(t("design.none_kept", lang)))
+        for k, kept in enumerate(s.alternatives, 1):
+            minutes = sum(b.minutes for b in kept.agenda)
+            print(t("design.cli.listed", lang, k=k, name=kept.name, blocks=len(kept.agenda), minutes=minutes))
+        return
+    if args.command == "keep":
+        name = " ".join(args.name)
+        session = keep_agenda(s, name)
+        if session == s:
+            print(t("design.cli.nothing_to_keep", lang))
+            return
+        _saved(handle, session, args, [t("design.cli.kept_as", lang, name=session.alternatives[-1].name)])
+        return
+    which = " ".join(args.which)
+    found = kept_agenda(s, which)
+    session = restore_agenda(s, which)
+    _saved(handle, session, args, [t("design.cli.restored", lang, name=found.name)])
+    print("\n".join(render_session(session, load_catalogue(), lang).split("\n\n", 1)[1:]))
+
+
 def render_profile(p: Profile) -> str:
     """The profile as plain text: every score, estimate and finding followed by its reasons."""
     lang = p.language
@@ -944,6 +1108,10 @@ _COMMANDS = {
     ("agenda", "move"): _agenda_change,
     ("agenda", "remove"): _agenda_change,
     ("agenda", "set"): _agenda_change,
+    ("agenda", "alternatives"): _agenda_alternatives,
+    ("agenda", "keep"): _agenda_alternatives,
+    ("agenda", "restore"): _agenda_alternatives,
+    ("design", None): _design,
     ("diagnose", None): _diagnose,
     ("suggest", None): _suggest,
     ("plan", None): _plan,
