@@ -963,6 +963,8 @@ def _draft_heading(d: Any, lang: str, label: str) -> str:
     verdict = t("design.cli.fits" if d.fits else "design.cli.does_not_fit", lang, needed=d.needed_minutes)
     head = f"{label}: {d.arc.name(lang)}"
     totals = t("session.planned", lang, minutes=d.total_minutes, budget=d.budget_minutes)
+    if d.plan.expected_minutes != d.total_minutes:
+        totals += " · " + t("design.ui.paced", lang, minutes=d.plan.expected_minutes)
     return f"{head}\n{'=' * len(head)}\n{totals} · {verdict}"
 
 
