@@ -184,7 +184,10 @@ class Context:
         key = (item.id, minutes)
         if key not in self._plan_b:
             found = None
-            for option in plan_b(item.id, self.session, self.catalogue, self.profile, limit=8):
+            # Only the role's best-ranked forms are worth a look: as many as the shipped catalogue has,
+            # a small share of ten thousand.
+            pool = Catalogue([item, *(s.intervention for s in self.ranked(item.role) if s.id != item.id)])
+            for option in plan_b(item.id, self.session, pool, self.profile, limit=8):
                 alt = option.intervention
                 if alt.id in used or self.setting not in alt.settings or not alt.fits_group(self.size):
                     continue

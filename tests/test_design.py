@@ -18,7 +18,18 @@ from playbook.design import Design, apply_draft, design, keep_agenda, kept_agend
 from playbook.diagnosis import intent_ids, with_reading
 from playbook.errors import PlaybookError
 from playbook.paths import assets_dir, examples_dir
-from playbook.session import Block, Brief, Diagnosis, FacilitatorReadings, Group, Session, load_session
+from playbook.session import (
+    Block,
+    Brief,
+    Diagnosis,
+    FacilitatorReadings,
+    Group,
+    Session,
+    SessionFile,
+    load_session,
+    parse_session,
+    session_to_data,
+)
 from playbook.vocabulary import SETTINGS
 
 REFERENCES = sorted(examples_dir().glob("*.session.yaml")) + sorted(
@@ -312,3 +323,34 @@ def test_a_generated_brief_never_gets_a_draft_over_budget_or_outside_a_range(
     errors = {f.code for f in draft.findings if f.level == "error"}
     assert errors <= {"wish-does-not-fit"}
     assert draft.fits == (not errors)
+
+
+# --------------------------------------------------------------------------- kept agendas in the document
+
+
+def test_kept_agendas_round_trip_through_the_session_file(tmp_path: Path, catalogue: Catalogue) -> None:
+    session = load_session(examples_dir() / "quarterly-retrospective.session.yaml")
+    applied = apply_draft(session, design(session, catalogue).draft, name="Sam's own <agenda>")
+    path = tmp_path / "kept.session.yaml"
+    SessionFile.create(path, applied)
+    assert load_session(path, catalogue) == applied
+    assert "alternatives:" in path.read_text(encoding="utf-8")
+    SessionFile.create(tmp_path / "plain.session.yaml", session)
+    assert "alternatives" not in (tmp_path / "plain.session.yaml").read_text(encoding="utf-8")
+
+
+def test_a_broken_kept_agenda_is_named_by_its_field(tmp_path: Path, catalogue: Catalogue) -> None:
+    data = session_to_data(Session(title="t"))
+    data["alternatives"] = [
+        {"name": "Mine", "agenda": [{"intervention": "check-in-round", "minutes": 10}]},
+        {"name": "Mine", "agenda": []},
+        {"name": "Other", "agenda": [{"intervention": "no-such-form", "minutes": "ten"}]},
+    ]
+    with pytest.raises(PlaybookError) as caught:
+        parse_session(data, "t.session.yaml", catalogue)
+    text = str(caught.value)
+    assert "alternatives[1].name" in text  # the same name twice
+    assert "alternatives[2].agenda[0].minutes" in text
+    data["alternatives"] = [{"name": "Other", "agenda": [{"intervention": "no-such-form", "minutes": 5}]}]
+    with pytest.raises(PlaybookError, match=r"alternatives\[0\]\.agenda\[0\]\.intervention"):
+        parse_session(data, "t.session.yaml", catalogue)
