@@ -15,7 +15,8 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+
+from run import _median_ms
 
 from playbook import catalogue as catalogue_module
 from playbook.agenda import plan
@@ -31,15 +32,6 @@ FORMS = (
     "what-so-what-now-what", "fishbowl", "who-what-when", "check-out-round",
 )  # fmt: skip
 FRESH_RUNS = 5
-
-
-def _median_ms(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
 
 
 def _fresh_process_ms() -> float:

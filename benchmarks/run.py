@@ -15,8 +15,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from durations import duration_rows
-
 from playbook.catalogue import load_catalogue
 from playbook.paths import catalogue_dir
 from playbook.yamlio import dump_yaml, load_yaml_file
@@ -291,6 +289,8 @@ def main() -> None:
 
     rows += design_rows()
     rows += _widget_rows()
+    from durations import duration_rows  # the figures of time that fits the group
+
     rows += duration_rows()
     rows += _handout_rows()
     if "--no-servers" not in sys.argv:  # the app, the browser tests and the hub take a few minutes

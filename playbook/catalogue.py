@@ -68,7 +68,7 @@ _FIELDS = (
     "group_size", "minutes", "settings", "materials", "steps", "risks", "variants",
     "good_before", "good_after", "source",
 )  # fmt: skip
-_STEP_OPTIONAL = ("per_person", "per_group", "group_of", "groups", "at_most", "sampling")
+_STEP_OPTIONAL = ("per_person", "at_once", "per_group", "group_of", "groups", "at_most", "sampling")
 _PLACEHOLDERS = re.compile(r"\{[^{}]*\}")
 _TEXT_MAX = 20_000
 """The longest text the field reader accepts (its own default)."""
@@ -403,6 +403,10 @@ def _read_step(r: FieldReader, raw: Any, f: str) -> Step | None:
     groups = r.number(s["groups"], join(f, "groups"), low=2, high=ANY_SIZE) if "groups" in s else None
     at_most = r.number(s["at_most"], join(f, "at_most"), low=1) if "at_most" in s else None
     sampling = r.choice(s["sampling"], join(f, "sampling"), SAMPLING_RULES) if "sampling" in s else None
+    at_once = s.get("at_once", False)
+    if not isinstance(at_once, bool):
+        r.problem(join(f, "at_once"), f"must be true or false, found {at_once!r}")
+        return None
     if None in (fixed, conf, template, per_person, per_group):
         return None
     assert conf is not None and template is not None and fixed is not None
@@ -411,6 +415,7 @@ def _read_step(r: FieldReader, raw: Any, f: str) -> Step | None:
         configuration=conf,
         text=template,
         per_person=float(per_person),  # type: ignore[arg-type]
+        at_once=at_once,
         per_group=float(per_group),  # type: ignore[arg-type]
         group_of=group_of,
         groups=groups,
@@ -467,6 +472,9 @@ def _step_rules(step: Step, has_subgroups: bool) -> list[tuple[str, str]]:
          "at_most and sampling go together: the most turns, and what happens beyond them"),
         (step.at_most is not None and not scales, "at_most",
          "limits a round or a report-back; give the step per_person or per_group"),
+        (step.at_once and not step.per_person, "at_once", "describes the part per person; give the step per_person"),
+        (step.at_once and step.at_most is not None, "at_most",
+         "work done at the same time takes no turns to sample; leave out at_most and sampling, or at_once"),
         (not (step.minutes or scales), "minutes",
          "the step takes no time at all; give it fixed minutes or a part per person or per subgroup"),
     ]  # fmt: skip
@@ -602,13 +610,20 @@ def user_folders() -> list[Path]:
 
 
 _LOADED: dict[tuple[Path, str], tuple[tuple[int, int], Intervention]] = {}
-"""Each file as last loaded, by modification time and size: a kernel that builds several views (each
+"""Each file of the last load, by modification time and size: a kernel that builds several views (each
 loading the catalogue) reads and checks every file once, and again only when it changed."""
 
 
 def _read_folder(
-    folder: Path, origin: str, problems: list[Problem], *, thorough: bool, remember: bool
+    folder: Path,
+    origin: str,
+    problems: list[Problem],
+    *,
+    thorough: bool,
+    remember: set[tuple[Path, str]] | None,
 ) -> list[Intervention]:
+    """The work forms in one folder; with ``remember`` (the keys read in this load), unchanged files come
+    from the last load."""
     if not folder.is_dir():
         problems.append(Problem(str(folder), "", "catalogue folder not found"))
         return []
@@ -619,14 +634,16 @@ def _read_folder(
         try:
             info = path.stat()
             stamp, key = (info.st_mtime_ns, info.st_size), (path, origin)
-            known = _LOADED.get(key) if remember else None
+            known = _LOADED.get(key) if remember is not None else None
             if known is not None and known[0] == stamp:
+                remember.add(key)  # type: ignore[union-attr]
                 found.append(known[1])
                 continue
             data, _ = load_yaml_file(path)
             item = parse_intervention(data, path, origin, thorough=thorough)
-            if remember:
+            if remember is not None:
                 _LOADED[key] = (stamp, item)
+                remember.add(key)
             found.append(item)
         except PlaybookError as exc:
             problems.extend(exc.problems)
@@ -646,9 +663,10 @@ def collect(
     problems: list[Problem] = []
     items: list[Intervention] = []
     seen: dict[str, Intervention] = {}
+    read: set[tuple[Path, str]] | None = set() if remember else None
     for folder, origin in folders:
         deep = thorough or origin != SHIPPED
-        for item in _read_folder(folder, origin, problems, thorough=deep, remember=remember):
+        for item in _read_folder(folder, origin, problems, thorough=deep, remember=read):
             if item.id in seen:
                 first = seen[item.id]
                 where = "the shipped catalogue" if first.origin == SHIPPED else first.origin
@@ -676,6 +694,9 @@ def collect(
                             f"unknown intervention '{ref}'{hint}",
                         )
                     )
+    if read is not None:  # keep only what this load read: folders no longer used are let go
+        for stale in _LOADED.keys() - read:
+            del _LOADED[stale]
     return items, problems
 
 

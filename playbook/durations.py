@@ -91,6 +91,9 @@ class Step:
     """The text to show without a group size: ``{groups}`` reads as the kind of subgroup ('foursomes')."""
     per_person: float = 0.0
     """Minutes per person taking a turn: everyone in plenary, the largest subgroup's members otherwise."""
+    at_once: bool = False
+    """The part per person is work everyone does at the same time (placing dots, moving notes): it takes
+    longer in a larger group, but it is no round of turns."""
     per_group: float = 0.0
     """Minutes per subgroup reporting back (plenary steps)."""
     group_of: int | None = None
@@ -151,6 +154,8 @@ class Step:
         for key in ("per_person", "per_group"):
             if value := getattr(self, key):
                 data[key] = _number(value)
+        if self.at_once:
+            data["at_once"] = True
         for key in ("group_of", "groups", "at_most", "sampling"):
             if (value := getattr(self, key)) is not None:
                 data[key] = value
@@ -293,5 +298,6 @@ def sized_steps(steps: Sequence[Step], people: int, minutes: int) -> tuple[Sized
     out = []
     for step, need, share in zip(steps, needs, shares, strict=True):
         turns, sampled = step.turns(people)
+        turns = 0 if step.at_once else turns  # more people, more notes: no one waits for a turn
         out.append(SizedStep(step, share, need, step.subgroups(people), turns, sampled, people))
     return tuple(out)

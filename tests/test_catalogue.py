@@ -144,6 +144,13 @@ def step(**fields: Any) -> dict[str, Any]:
         ),
         ([step(per_person=1, at_most=8, sampling="everyone")], "steps[0].sampling", "a-few-voices, new-only"),
         ([step(configuration="solo", per_person=1)], "steps[0].per_person", "take no turns"),
+        ([step(at_once=True)], "steps[0].at_once", "give the step per_person"),
+        (
+            [step(per_person=1, at_once=True, at_most=8, sampling="new-only")],
+            "steps[0].at_most",
+            "no turns to sample",
+        ),
+        ([step(per_person=1, at_once="yes")], "steps[0].at_once", "must be true or false"),
         ([step(configuration="solo", group_of=3)], "steps[0].group_of", "form no subgroups"),
         ([step(configuration="small-groups", group_of=4, groups=3)], "steps[0].groups", "not both"),
         (
@@ -281,3 +288,20 @@ def test_search_needs_every_word(catalogue: Catalogue) -> None:
 def test_get_unknown_id_suggests_the_nearest(catalogue: Catalogue) -> None:
     with pytest.raises(PlaybookError, match="did you mean check-in-round"):
         catalogue.get("check-in-rond")
+
+
+def test_a_second_load_reads_only_what_changed(tmp_path: Path) -> None:
+    """Views that each load the catalogue get the same forms without reading every file again, and an
+    edited file is read and checked anew (a broken edit is an error, not an old copy)."""
+    folder = user_folder(tmp_path, sample("walking-silence", good_before=[], good_after=[]))
+    first = load_catalogue([folder])
+    again = load_catalogue([folder])
+    assert again.get("walking-silence") is first.get("walking-silence")
+    assert again.get("dot-voting") is first.get("dot-voting")
+    path = folder / "walking-silence.yaml"
+    changed = sample("walking-silence", good_before=[], good_after=[], name={"en": "Walk", "nl": "Wandel"})
+    path.write_text(dump_yaml(changed) + "\n", encoding="utf-8")  # another size: seen as changed
+    assert load_catalogue([folder]).get("walking-silence").name.nl == "Wandel"
+    path.write_text("id: walking-silence\nname: {en: Only English}\n", encoding="utf-8")
+    with pytest.raises(PlaybookError, match=r"name\.nl: is missing"):
+        load_catalogue([folder])

@@ -60,6 +60,15 @@ def test_a_round_grows_with_everyone_in_plenary_and_with_the_largest_subgroup_el
     assert trios.minutes_for(300) == trios.minutes_for(12)  # the trios talk at the same time
 
 
+def test_work_done_at_once_takes_longer_for_more_people_but_is_no_round(catalogue: Catalogue) -> None:
+    dots = catalogue.get("dot-voting")
+    placing = next(s for s in dots.steps if s.at_once)
+    assert placing.minutes_for(200) > placing.minutes_for(12)
+    assert all(s.turns == 0 for s in dots.steps_for(200, 10) if s.step.at_once)
+    hall = Session("Hall", agenda=(Block(10, intervention="dot-voting"),), group=Group(200))
+    assert "round-too-short" not in [f.code for f in plan(hall, catalogue).findings]
+
+
 def test_report_backs_count_subgroups_and_sampling_caps_them() -> None:
     report = step(per_group=1, group_of=4, at_most=6, sampling="new-only")
     assert report.turns(12) == (3, False) and report.minutes_for(12) == 4
