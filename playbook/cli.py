@@ -196,8 +196,9 @@ def _editing_parsers(top: Any, lang: argparse.ArgumentParser, data: argparse.Arg
         ("result", "the visible result the session must end with"),
         ("context", "history, earlier attempts, what is at stake"),
         ("purpose", "what the participants are told the session is for"),
+        ("decision_rule", "who decides, and how (consent, majority, the client decides afterwards)"),
     ):
-        c.add_argument(f"--{option}", metavar="TEXT", help=what)
+        c.add_argument(f"--{option.replace('_', '-')}", dest=option, metavar="TEXT", help=what)
     c.set_defaults(command=None)
 
     c = top.add_parser("group", help="set the group's size and setting", parents=[lang])
@@ -900,7 +901,7 @@ def _alternatives_count(text: str) -> int:
 
 def _design(args: argparse.Namespace) -> None:
     from .calibrate import history
-    from .design import apply_draft, design
+    from .design import design
 
     handle = SessionFile.open(args.file)
     session = handle.session
@@ -910,18 +911,7 @@ def _design(args: argparse.Namespace) -> None:
     result = design(
         session, catalogue, history=past, alternatives=args.alternatives, seed=args.seed, lang=lang
     )
-    saved = ""
-    if args.apply is not None:
-        drafts = result.drafts
-        if not 0 <= args.apply < len(drafts):
-            raise PlaybookError(t("design.cli.no_draft", lang, k=args.apply, last=len(drafts) - 1))
-        chosen = drafts[args.apply]
-        updated = apply_draft(session, chosen)
-        handle.save(updated)
-        kept = updated.alternatives[-1].name if len(updated.alternatives) > len(session.alternatives) else ""
-        saved = t("design.cli.applied", lang, path=handle.path, k=args.apply, arc=chosen.arc.name(lang))
-        if kept:
-            saved += " " + t("design.cli.kept", lang, name=kept, path=handle.path)
+    saved = _apply(handle, result, args.apply, lang) if args.apply is not None else ""
     if args.json:
         _print_json(result.to_data())
         if saved:
@@ -930,6 +920,24 @@ def _design(args: argparse.Namespace) -> None:
     print(render_design(result, lang, args.file))
     if saved:
         print(f"\n{saved}")
+
+
+def _apply(handle: SessionFile, result: Any, k: int, lang: str) -> str:
+    """Write draft ``k`` (0: the draft, 1..: an alternative) into the agenda; say what was saved and kept."""
+    from .design import apply_draft
+
+    drafts = result.drafts
+    if not 0 <= k < len(drafts):
+        raise PlaybookError(t("design.cli.no_draft", lang, k=k, last=len(drafts) - 1))
+    session = handle.session
+    updated = apply_draft(session, drafts[k])
+    if updated == session:
+        return t("design.cli.already", lang, path=handle.path)
+    handle.save(updated)
+    saved = t("design.cli.applied", lang, path=handle.path, k=k, arc=drafts[k].arc.name(lang))
+    if len(updated.alternatives) > len(session.alternatives):
+        saved += " " + t("design.cli.kept", lang, name=updated.alternatives[-1].name, path=handle.path)
+    return saved
 
 
 def render_design(result: Any, lang: str, file: Path | str = "FILE") -> str:

@@ -23,6 +23,7 @@ BRIEF_OPTIONS = {
     "result": "visible_result",
     "context": "context",
     "purpose": "purpose",
+    "decision_rule": "decision_rule",
 }
 """Command-line option -> brief field."""
 CLEAR = "-"

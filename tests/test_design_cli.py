@@ -129,3 +129,22 @@ def test_design_runs_as_a_command(retro: Path) -> None:
         [sys.executable, "-m", "playbook", "design", str(retro), "--json"], capture_output=True, text=True
     )
     assert done.returncode == 0 and json.loads(done.stdout)["arc"] == "retrospective"
+
+
+def test_applying_the_same_draft_twice_saves_nothing(capsys: pytest.CaptureFixture[str], retro: Path) -> None:
+    run(capsys, "design", str(retro), "--apply")
+    before = retro.read_bytes()
+    code, out, _ = run(capsys, "design", str(retro), "--apply")
+    assert code == 0 and "nothing was saved" in out and retro.read_bytes() == before
+
+
+def test_the_decision_rule_the_draft_asks_for_can_be_given(
+    capsys: pytest.CaptureFixture[str], board: Path
+) -> None:
+    run(capsys, "brief", str(board), "--wish", "Choose the two priorities for next year")
+    _, out, _ = run(capsys, "design", str(board), "--json")
+    assert "no-decision-rule" in {f["code"] for f in json.loads(out)["findings"]}
+    code, _, _ = run(capsys, "brief", str(board), "--decision-rule", "The board decides by consent")
+    assert code == 0 and load_session(board).brief.decision_rule == "The board decides by consent"
+    _, out, _ = run(capsys, "design", str(board), "--json")
+    assert "no-decision-rule" not in {f["code"] for f in json.loads(out)["findings"]}
