@@ -91,7 +91,8 @@ def test_agenda_button_adds_a_block_with_a_plan_b(
     agenda = load_session(example).agenda
     assert len(agenda) == before + 1
     block = agenda[-1]
-    assert block.intervention == ident and block.minutes == catalogue.get(ident).minutes.typical
+    size = binding.session.group.size  # the typical time for this group, as the picker adds it
+    assert block.intervention == ident and block.minutes == catalogue.get(ident).minutes_for(size).typical
     assert block.plan_b and catalogue.get(block.plan_b[0]).role == "diverge"
     assert "Toegevoegd aan het programma" in picker.status.value
 
