@@ -124,7 +124,6 @@ class _Need:
     aims: tuple[tuple[str, int], ...]
     """(aim name, minutes it needs with the frame) for every aim the wish holds."""
     narrowed: str
-    aim_ids: tuple[str, ...]
 
 
 def _need(ctx: Context, arc: ArcTemplate) -> _Need:
@@ -156,7 +155,6 @@ def _need(ctx: Context, arc: ArcTemplate) -> _Need:
         math.ceil(work + breaks),
         tuple((a.name(lang), math.ceil(feas.frame + m)) for a, m, _ in aims),
         narrowed,
-        tuple(a.id for a, _, _ in aims),
     )
 
 

@@ -620,7 +620,7 @@ def _risk(ctx: Context, slot: _Slot) -> str | None:
     if item.deep:
         return t("design.risk.deep", ctx.lang)
     if item.exposure >= rhythm.risky_exposure and ctx.low:
-        names = joined([ctx.profile.dimension(d).name for d in ctx.low], ctx.lang)
+        names = joined([_mid_sentence(ctx.profile.dimension(d).name) for d in ctx.low], ctx.lang)
         key = "design.risk.exposure" if len(ctx.low) == 1 else "design.risk.exposure_many"
         return t(key, ctx.lang, dimension=names)
     if slot.minutes >= rhythm.risky_minutes:
@@ -628,6 +628,11 @@ def _risk(ctx: Context, slot: _Slot) -> str | None:
     if slot.phase.key:
         return t("design.risk.key", ctx.lang)
     return None
+
+
+def _mid_sentence(name: str) -> str:
+    """'Psychological safety' as it reads inside a sentence."""
+    return name[:1].lower() + name[1:]
 
 
 def _reason(ctx: Context, slot: _Slot, plan_b: tuple[str, str] | None, risk: str | None) -> str:
@@ -711,12 +716,7 @@ def _realise(ctx: Context, attempt: Attempt, narrowed: str) -> None:
             now += minutes
     attempt.blocks, attempt.unbacked = tuple(blocks), tuple(unbacked)
     session = ctx.original.with_changes(agenda=tuple(b.block for b in blocks))
-    attempt.plan = plan(session, ctx.catalogue, ctx.profile, lang=lang, **_history_arg(ctx))
-
-
-def _history_arg(ctx: Context) -> dict[str, Any]:
-    """The facilitator's history for the agenda's checks, when the checks take one."""
-    return {"history": ctx.history} if ctx.history is not None else {}
+    attempt.plan = plan(session, ctx.catalogue, ctx.profile, lang=lang, history=ctx.history)
 
 
 def draft_arc(
