@@ -13,9 +13,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
+
+from run import _median_ms
 
 from playbook.catalogue import Catalogue, load_catalogue
 from playbook.design import design
@@ -25,15 +25,6 @@ from playbook.session import load_session
 from playbook.yamlio import dump_yaml, load_yaml_file
 
 EXAMPLES = ("quarterly-retrospective", "samen-een-servicedesk")
-
-
-def _median_ms(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
 
 
 def _varied_catalogue(folder: Path, count: int) -> None:

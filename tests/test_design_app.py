@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,18 +11,9 @@ from playbook.session import SessionFile
 from playbook.workspace import DEFAULT_EXAMPLE, init_folder
 
 from . import servers
-from .test_e2e import ARTIFACTS, page  # noqa: F401  (the page fixture: localhost only, errors kept)
+from .test_e2e import ARTIFACTS, eventually, page  # noqa: F401  (page: localhost only, errors kept)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-def eventually(check: Callable[[], bool], timeout: float = 30.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.2)
-    return check()
 
 
 def test_propose_and_use_a_draft_in_the_app(page: Any, tmp_path: Path) -> None:  # noqa: F811

@@ -22,13 +22,17 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-@pytest.fixture
-def retro(tmp_path: Path) -> Path:
+def own_copy(tmp_path: Path) -> Path:
     """A copy of the English example in a folder of its own (no past runs beside it)."""
     target = tmp_path / "own" / EXAMPLE_EN.name
     target.parent.mkdir()
     shutil.copyfile(EXAMPLE_EN, target)
     return target
+
+
+@pytest.fixture
+def retro(tmp_path: Path) -> Path:
+    return own_copy(tmp_path)
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,15 +13,12 @@ from playbook.session import SessionFile, load_session
 from playbook.ui import AgendaBuilder, DesignPanel, SessionBinding
 from playbook.ui.design import draft_html
 
-from .conftest import EXAMPLE_EN
+from .test_design_cli import own_copy
 
 
 @pytest.fixture
 def retro(tmp_path: Path) -> Path:
-    target = tmp_path / "own" / EXAMPLE_EN.name
-    target.parent.mkdir()
-    shutil.copyfile(EXAMPLE_EN, target)
-    return target
+    return own_copy(tmp_path)
 
 
 @pytest.fixture
