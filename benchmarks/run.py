@@ -293,6 +293,9 @@ def main() -> None:
 
     rows += duration_rows()
     rows += _handout_rows()
+    from room import room_rows  # 300 phones in the participation room (benchmarks/room.py)
+
+    rows += room_rows()
     if "--no-servers" not in sys.argv:  # the app, the browser tests and the hub take a few minutes
         from apps import app_rows, test_rows
 

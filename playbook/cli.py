@@ -55,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     top = p.add_subparsers(
         dest="area",
         required=True,
-        metavar="{catalogue,session,brief,group,questions,answer,signals,diagnose,suggest,design,agenda,plan,calibrate,arc,handout,export,report,init,app}",
+        metavar="{catalogue,session,brief,group,questions,answer,signals,diagnose,suggest,design,agenda,plan,calibrate,arc,handout,export,report,init,app,room}",
         parser_class=_Parser,
     )
 
@@ -182,6 +182,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--port", type=int, help=f"the port (default: {DEFAULT_PORT}, or a free one)")
     c.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    c.set_defaults(command=None)
+
+    c = top.add_parser(
+        "room",
+        help="let participants join from their phones: check in, write anonymously, vote, see the clock",
+    )
+    c.add_argument("file", type=Path, metavar="FILE", help="the session document")
+    c.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="the address to listen on (default: this computer only; 0.0.0.0: phones on this network, see README)",
+    )
+    c.add_argument("--port", type=int, help="the port (default: 8870, or a free one)")
     c.set_defaults(command=None)
     return p
 
@@ -1013,6 +1026,12 @@ def _agenda_alternatives(args: argparse.Namespace) -> None:
     print("\n".join(render_session(session, load_catalogue(), lang).split("\n\n", 1)[1:]))
 
 
+def _room(args: argparse.Namespace) -> None:
+    from .room.local import plan, serve
+
+    serve(plan(args.file, args.host, args.port))
+
+
 def render_profile(p: Profile) -> str:
     """The profile as plain text: every score, estimate and finding followed by its reasons."""
     lang = p.language
@@ -1132,6 +1151,7 @@ _COMMANDS = {
     ("report", None): _report,
     ("init", None): _init,
     ("app", None): _app,
+    ("room", None): _room,
 }
 
 

@@ -161,6 +161,73 @@ class Action:
     when: str = ""
 
 
+ROOM_KINDS = ("checkin", "cards", "vote", "fist", "consent")
+"""What participants can do in the room: check in (a word and a mood), anonymous cards, dot voting, and a
+fist-to-five or consent round. ``playbook.participation`` holds the rules; the document holds results."""
+
+
+@dataclass(frozen=True)
+class RoomEntry:
+    """One revealed card or check-in word, with no name, address or device: only what was written."""
+
+    text: str
+    mood: int | None = None
+    """The mood (1-5) given with a check-in word."""
+    merged: int = 0
+    """How many other cards the facilitator merged into this one."""
+
+
+@dataclass(frozen=True)
+class RoomCount:
+    """One option of a vote or round and how many dots or hands it got."""
+
+    option: str
+    count: int
+
+
+@dataclass(frozen=True)
+class RoomActivity:
+    """The result of one activity in the room: anonymous, revealed content only, counts for the rest."""
+
+    kind: str
+    opened: dt.datetime
+    prompt: str = ""
+    closed: dt.datetime | None = None
+    block: int | None = None
+    """The agenda block that was running when the activity opened."""
+    participants: int = 0
+    entries: tuple[RoomEntry, ...] = ()
+    hidden: int = 0
+    """Cards or words that were never revealed: counted, never written down."""
+    counts: tuple[RoomCount, ...] = ()
+    """Dots per option (vote), hands per option (fist, consent), check-ins per mood (checkin)."""
+    per_person: int | None = None
+    per_item: int | None = None
+
+
+@dataclass(frozen=True)
+class MoodPoint:
+    """The mean check-in mood of one earlier session of a series."""
+
+    title: str
+    mood: float
+    count: int
+    date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Room:
+    """What the group put in through the room (``playbook room``), and the mood line of the series so far."""
+
+    activities: tuple[RoomActivity, ...] = ()
+    mood_line: tuple[MoodPoint, ...] = ()
+    """Earlier sessions of the series, oldest first; ``playbook session next`` carries it on."""
+
+    @property
+    def empty(self) -> bool:
+        return not (self.activities or self.mood_line)
+
+
 @dataclass(frozen=True)
 class Run:
     """What happened when the session ran (notebook 05); empty until the first block starts."""
@@ -176,6 +243,8 @@ class Run:
     actions: tuple[Action, ...] = ()
     pairs: tuple[tuple[str, str], ...] = ()
     """Who already worked together in a group, so a reshuffle can avoid repeating pairs."""
+    room: Room = field(default_factory=Room)
+    """Results of the participation room; not an event, so it never marks the run as started."""
 
     @property
     def started(self) -> bool:
@@ -380,7 +449,7 @@ def _read_moment(r: FieldReader, value: Any, f: str) -> dt.datetime | None:
 
 
 def _read_run(r: FieldReader, value: Any) -> Run:
-    keys = ("planned", "events", "observations", "result", "photos", "actions", "pairs")
+    keys = ("planned", "events", "observations", "result", "photos", "actions", "pairs", "room")
     if (d := r.mapping(value, "run", (), keys)) is None:
         return Run()
     planned = [
@@ -437,6 +506,90 @@ def _read_run(r: FieldReader, value: Any) -> Run:
     return Run(
         tuple(b for b in planned if b is not None), tuple(events), tuple(observations),
         r.text(d.get("result"), "run.result") or "", photos, tuple(actions), tuple(pairs),
+        _read_room(r, d.get("room") or {}),
+    )  # fmt: skip
+
+
+ROOM_TEXT_MAX = 2_000
+"""Longest participant text the document accepts; the room itself refuses far shorter input."""
+
+
+def _read_room(r: FieldReader, value: Any) -> Room:
+    if (d := r.mapping(value, "run.room", (), ("activities", "mood_line"))) is None:
+        return Room()
+    activities = []
+    for i, raw in enumerate(r.items(d.get("activities"), "run.room.activities") or []):
+        if (activity := _read_room_activity(r, raw, join("run.room.activities", i))) is not None:
+            activities.append(activity)
+    line = []
+    for i, raw in enumerate(r.items(d.get("mood_line"), "run.room.mood_line") or []):
+        f = join("run.room.mood_line", i)
+        if (p := r.mapping(raw, f, ("title", "mood", "count"), ("date",))) is None:
+            continue
+        title = r.text(p.get("title"), join(f, "title"), max_len=300)
+        mood = r.number(p.get("mood"), join(f, "mood"), low=1, high=5, whole=False)
+        count = r.number(p.get("count"), join(f, "count"), low=1)
+        when = p.get("date")
+        date = None
+        if when not in (None, ""):
+            try:
+                date = dt.date.fromisoformat(str(when))
+            except ValueError:
+                r.problem(join(f, "date"), f"must be a date like 2026-12-03, found {when!r}")
+        if title is not None and mood is not None and count is not None:
+            line.append(MoodPoint(title, mood, count, date))
+    return Room(tuple(activities), tuple(line))
+
+
+def _read_room_activity(r: FieldReader, raw: Any, f: str) -> RoomActivity | None:
+    optional = (
+        "prompt",
+        "closed",
+        "block",
+        "participants",
+        "entries",
+        "hidden",
+        "counts",
+        "per_person",
+        "per_item",
+    )
+    if (a := r.mapping(raw, f, ("kind", "opened"), optional)) is None:
+        return None
+    kind = r.choice(a.get("kind"), join(f, "kind"), ROOM_KINDS)
+    opened = _read_moment(r, a.get("opened"), join(f, "opened"))
+    closed = _read_moment(r, a["closed"], join(f, "closed")) if a.get("closed") is not None else None
+    block = r.number(a["block"], join(f, "block"), low=0) if a.get("block") is not None else None
+    participants = r.number(a.get("participants", 0), join(f, "participants"), low=0)
+    hidden = r.number(a.get("hidden", 0), join(f, "hidden"), low=0)
+    limits = {
+        k: r.number(a[k], join(f, k), low=1, high=100) if a.get(k) is not None else None
+        for k in ("per_person", "per_item")
+    }
+    entries = []
+    for i, item in enumerate(r.items(a.get("entries"), join(f, "entries")) or []):
+        g = join(join(f, "entries"), i)
+        if (e := r.mapping(item, g, ("text",), ("mood", "merged"))) is None:
+            continue
+        text = r.text(e.get("text"), join(g, "text"), allow_empty=False, max_len=ROOM_TEXT_MAX)
+        mood = r.number(e["mood"], join(g, "mood"), low=1, high=5) if e.get("mood") is not None else None
+        merged = r.number(e.get("merged", 0), join(g, "merged"), low=0)
+        if text is not None and merged is not None:
+            entries.append(RoomEntry(text, mood, merged))
+    counts = []
+    for i, item in enumerate(r.items(a.get("counts"), join(f, "counts")) or []):
+        g = join(join(f, "counts"), i)
+        if (c := r.mapping(item, g, ("option", "count"))) is None:
+            continue
+        option = r.text(c.get("option"), join(g, "option"), allow_empty=False, max_len=ROOM_TEXT_MAX)
+        count = r.number(c.get("count"), join(g, "count"), low=0)
+        if option is not None and count is not None:
+            counts.append(RoomCount(option, count))
+    prompt = r.text(a.get("prompt"), join(f, "prompt"), max_len=ROOM_TEXT_MAX)
+    if None in (kind, opened, participants, hidden, prompt):
+        return None
+    return RoomActivity(
+        kind, opened, prompt, closed, block, participants, tuple(entries), hidden, tuple(counts),  # type: ignore[arg-type]
+        limits["per_person"], limits["per_item"],
     )  # fmt: skip
 
 
@@ -598,6 +751,44 @@ def _run_data(run: Run) -> dict[str, Any]:
         data["actions"] = [{"what": a.what, "who": a.who, "when": a.when} for a in run.actions]
     if run.pairs:
         data["pairs"] = [list(p) for p in run.pairs]
+    if not run.room.empty:
+        data["room"] = _room_data(run.room)
+    return data
+
+
+def _room_data(room: Room) -> dict[str, Any]:
+    activities = []
+    for a in room.activities:
+        item: dict[str, Any] = {"kind": a.kind, "opened": a.opened.isoformat()}
+        item |= {"prompt": a.prompt} if a.prompt else {}
+        item |= {"closed": a.closed.isoformat()} if a.closed else {}
+        item |= {"block": a.block} if a.block is not None else {}
+        item["participants"] = a.participants
+        if a.entries:
+            item["entries"] = [
+                {"text": e.text, **({"mood": e.mood} if e.mood is not None else {}),
+                 **({"merged": e.merged} if e.merged else {})}
+                for e in a.entries
+            ]  # fmt: skip
+        item |= {"hidden": a.hidden} if a.hidden else {}
+        if a.counts:
+            item["counts"] = [{"option": c.option, "count": c.count} for c in a.counts]
+        item |= {"per_person": a.per_person} if a.per_person is not None else {}
+        item |= {"per_item": a.per_item} if a.per_item is not None else {}
+        activities.append(item)
+    data: dict[str, Any] = {}
+    if activities:
+        data["activities"] = activities
+    if room.mood_line:
+        data["mood_line"] = [
+            {
+                "title": p.title,
+                **({"date": p.date.isoformat()} if p.date else {}),
+                "mood": p.mood,
+                "count": p.count,
+            }
+            for p in room.mood_line
+        ]
     return data
 
 

@@ -9,6 +9,7 @@ from .design import DesignPanel
 from .diagnosis import DiagnosisPanel, ReadingsPanel
 from .export import ExportPanel
 from .live import LiveCompanion
+from .room import RoomPanel
 from .start import StartPanel
 from .teaching import (
     CaseStudio,
@@ -37,6 +38,7 @@ __all__ = [
     "Picker",
     "Quiz",
     "ReadingsPanel",
+    "RoomPanel",
     "RoseExplorer",
     "SelfAssessment",
     "SessionBinding",
