@@ -22,6 +22,8 @@ from .errors import PlaybookError, Problem
 from .i18n import LANGUAGES, Text, fold
 from .paths import catalogue_dir
 from .schema import FieldReader, join
+from .sources import source_problem
+from .style import check_files
 from .vocabulary import (
     ANY_SIZE,
     CONFIGURATIONS,
@@ -53,6 +55,7 @@ __all__ = [
     "SizedStep",
     "Step",
     "coverage",
+    "house_rules",
     "load_catalogue",
     "parse_intervention",
     "user_folders",
@@ -760,4 +763,18 @@ def validate(folder: str | Path | None = None) -> list[Problem]:
         folders = [(catalogue_dir(), SHIPPED)]
     else:
         folders = [(catalogue_dir(), SHIPPED), (Path(folder), str(folder))]
-    return collect(folders)[1]
+    items, problems = collect(folders)
+    return problems + house_rules(i for i in items if i.origin == SHIPPED)
+
+
+def house_rules(items: Iterable[Intervention]) -> list[Problem]:
+    """What the shipped catalogue promises beyond the schema: every entry cites a source a reader can
+    look up (``sources``), and its words follow the house style (``assets/style.yaml``). A user's own
+    folder is held to the schema only."""
+    items = list(items)
+    problems = [
+        Problem(str(catalogue_dir() / f"{i.id}.yaml"), "source", message)
+        for i in items
+        if (message := source_problem(i.source))
+    ]
+    return problems + check_files(catalogue_dir() / f"{i.id}.yaml" for i in items)

@@ -468,7 +468,30 @@ def _catalogue_validate(args: argparse.Namespace) -> None:
             )
             print(f"{group:<12}{label:<18}{count:>6}{mark}")
         print()
+        _print_sources(catalogue)
+        _print_house_style()
     print(t("catalogue.valid", _lang(args), count=len(catalogue)))
+
+
+def _print_sources(catalogue: Catalogue) -> None:
+    """How the catalogue is sourced: every work cited, most cited first."""
+    from .sources import works
+
+    cited = works(i.source for i in catalogue)
+    print(f"sources: {len(cited)} works cited by {len(catalogue)} interventions; most cited:")
+    for work, count in cited.most_common(8):
+        print(f"  {count:>4}  {work}")
+    print()
+
+
+def _print_house_style() -> None:
+    """The words the shipped content uses, so a writer sees them beside the counts."""
+    from .style import load_style
+
+    print("house style (assets/style.yaml): write the first, not the others")
+    for rule in load_style():
+        print(f"  {rule.kind:<8}{rule.lang:<4}{rule.use:<36}not: {', '.join(rule.replaces)}")
+    print()
 
 
 # -------------------------------------------------------------------------------------------- session

@@ -67,7 +67,7 @@ def test_charts_are_labelled_in_the_sessions_language() -> None:
         "waterlijn",
         "Onderstroom",
         "Fase van de groep",
-        "Managen of begeleiden?",
+        "Managen of procesbegeleiden?",
         "zekerheid",
     ):
         assert word in labels
