@@ -17,7 +17,7 @@ from typing import Any
 from .catalogue import ROLES
 from .diagnosis import COLOURS, LOW, STANCES, Profile, default_bank, intent_ids, reading_label
 from .durations import Minutes
-from .i18n import Text, t
+from .i18n import LANGUAGES, Text, t
 from .paths import assets_dir
 from .recommend import default_intents
 from .schema import FieldReader, join
@@ -234,10 +234,20 @@ class Feasibility:
 
 
 @dataclass(frozen=True)
+class Ask:
+    """Words of the client that ask for one work form: its name, or the thing it leaves on the wall."""
+
+    intervention: str
+    phrases: dict[str, tuple[str, ...]]
+    """Language -> the phrases, as written in ``asks.yaml``."""
+
+
+@dataclass(frozen=True)
 class DesignContent:
     arcs: tuple[ArcTemplate, ...]
     rhythm: Rhythm
     feasibility: Feasibility
+    asks: tuple[Ask, ...] = ()
 
     def arc(self, ident: str) -> ArcTemplate:
         return next(a for a in self.arcs if a.id == ident)
@@ -483,13 +493,41 @@ def _feasibility(path: Path) -> Feasibility:
     return Feasibility(reference, growth, frame, tuple(aims), minutes, narrowed_by)  # type: ignore[arg-type]
 
 
+def _asks(path: Path) -> tuple[Ask, ...]:
+    if not path.exists():  # a folder of one's own may leave it out: the draft then follows the ranking
+        return ()
+    data, _ = load_yaml_file(path)
+    r = _Reader(path)
+    d = r.mapping(data, "", ("asks",)) or {}
+    found = d.get("asks") or {}
+    if not isinstance(found, dict):
+        r.problem("asks", "must map work-form ids to the phrases that ask for them")
+        found = {}
+    out = []
+    for key, raw in found.items():
+        f = join("asks", str(key))
+        ident = r.identifier(key, f)
+        if (m := r.mapping(raw, f, LANGUAGES)) is None or ident is None:
+            continue
+        phrases: dict[str, tuple[str, ...]] = {}
+        for lang in LANGUAGES:
+            values = r.items(m.get(lang), join(f, lang)) or []
+            texts = [
+                r.text(v, join(join(f, lang), i), allow_empty=False, max_len=80) for i, v in enumerate(values)
+            ]
+            phrases[lang] = tuple(v for v in texts if v)
+        out.append(Ask(ident, phrases))
+    r.raise_if_any()
+    return tuple(out)
+
+
 def load_content(folder: str | Path | None = None) -> DesignContent:
     """Read and check ``assets/design`` (or another folder laid out the same way)."""
     base = Path(folder) if folder else assets_dir() / "design"
     rhythm = _rhythm(base / "rhythm.yaml")
     feasibility = _feasibility(base / "feasibility.yaml")
     arcs = _arcs(base / "arcs.yaml", set(rhythm.blocks), {a.id for a in feasibility.aims})
-    return DesignContent(arcs, rhythm, feasibility)
+    return DesignContent(arcs, rhythm, feasibility, _asks(base / "asks.yaml"))
 
 
 @cache

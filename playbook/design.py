@@ -43,7 +43,14 @@ __all__ = [
     "restore_agenda",
 ]
 
-DESIGN_CODES = ("wish-does-not-fit", "two-aims", "arc-chosen", "phase-left-out", "no-plan-b")
+DESIGN_CODES = (
+    "wish-does-not-fit",
+    "two-aims",
+    "arc-chosen",
+    "phase-left-out",
+    "no-plan-b",
+    "asked-not-used",
+)
 """The designer's own findings, besides the agenda's checks of the draft."""
 LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -193,6 +200,12 @@ def _findings(
         if f.level == "warning":
             key = f"design.kept.{f.code}"
             why = t(key, lang)
+            ident = attempt.blocks[f.block].block.intervention if f.block is not None else None
+            if ident in ctx.shortlist:
+                why = t("design.kept.shortlist", lang)
+            elif ident in ctx.asked:
+                part, words = ctx.asked[ident]
+                why = t("design.kept.asked", lang, part=t(f"design.parts.{part}", lang), words=words)
             f = replace(f, message=f"{f.message} {why if why != key else t('design.kept.other', lang)}")
         out.append(f)
     if not fits:
@@ -214,6 +227,25 @@ def _findings(
                 "info", "phase-left-out", t(key, lang, purpose=purpose, role=t(f"roles.{phase.role}", lang))
             )
         )
+    used = {s.ident for s in attempt.slots}
+    roles = {p.role for p in attempt.arc.phases}
+    for ident, (part, words) in ctx.asked.items():
+        item = ctx.catalogue.get(ident) if ident in ctx.catalogue else None
+        if item is None or ident in used or item.role not in roles:
+            continue
+        where = t(f"design.parts.{part}", lang)
+        unfit = not item.fits_group(ctx.size) or ctx.setting not in item.settings
+        message = t(
+            "design.asked_unfit" if unfit else "design.asked_elsewhere",
+            lang,
+            part=where[:1].upper() + where[1:],
+            name=item.name(lang),
+            words=words,
+            minutes=item.minutes_for(ctx.size).min,
+            size=ctx.size,
+            setting=t(f"settings.{ctx.setting}", lang),
+        )
+        out.append(Finding("info", "asked-not-used", message))
     for index, title, risk in attempt.unbacked:
         out.append(Finding("info", "no-plan-b", t("design.no_plan_b", lang, title=title, why=risk), index))
     return tuple(sorted(out, key=lambda f: LEVEL_ORDER[f.level]))

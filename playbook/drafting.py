@@ -28,6 +28,7 @@ from .arcs import ArcTemplate, CustomBlock, DesignContent, Facts, Needs, Phase, 
 from .catalogue import Catalogue, Intervention
 from .diagnosis import LOW, Profile
 from .i18n import Text, t
+from .reading import tokenise
 from .recommend import Suggestion, plan_b, rank
 from .schedule import break_places, spread
 from .session import Block, Session
@@ -52,6 +53,14 @@ FILL = 0.95
 LONG_DAY_FORMS = 2
 """Extra forms a phase of the diamond may take when the day is long and its usual forms do not fill it."""
 DIAMOND = ("diverge", "groan", "converge")
+ASKED_ROOM = 2.5
+"""A form the brief asks for may need up to this many times its phase's share of the time; a form usual
+for the phase up to ``USUAL_ROOM`` times, any other 1.5 times (the others give the difference back)."""
+USUAL_ROOM = 2.0
+NARROW_ROOM = 2
+"""A draft of what fits (the whole wish does not) leaves out its optional phases and second forms only when
+the session is shorter than this many times the arc's quickest complete draft: a short slot does one thing
+well; a long one that holds only part of the wish still gets the whole shape."""
 REPAIRS = 4
 """Times the designer redrafts to avoid a warning the agenda's checks raise about one of its blocks."""
 
@@ -140,6 +149,8 @@ class Context:
         self.start = minutes_of_day(session.start)
         self.limit = SCREEN_BREAK_LIMIT if self.setting in ("online", "hybrid") else NO_BREAK_LIMIT
         self.shortlist = frozenset(session.shortlist)
+        self.asked = asked_forms(session, content)
+        """Work form id -> (brief field, the client's words) for every form the brief asks for by name."""
         self.low = tuple(
             d
             for d in ("psychological-safety", "trust")
@@ -198,6 +209,35 @@ class Context:
         return self._plan_b[key]
 
 
+ASK_PARTS = ("visible_result", "decision_rule", "wish")
+"""The fields of the brief whose words can ask for a work form, the most binding first."""
+
+
+def asked_forms(session: Session, content: DesignContent) -> dict[str, tuple[str, str]]:
+    """The work forms the brief asks for in so many words ("by dot vote", "a timeline of the quarter"):
+    form id -> (the field, the words as the client wrote them). Phrases match whole words in any
+    inflection, in the session's language or the other one."""
+    lang = session.language
+    parts = {p: getattr(session.brief, p) for p in ASK_PARTS if getattr(session.brief, p).strip()}
+    if not parts or not content.asks:
+        return {}
+    doc = tokenise(parts, lang)
+    stems = [tok.stem for tok in doc.tokens]
+    found: dict[str, tuple[str, str]] = {}
+    for ask in content.asks:
+        hits = []
+        for phrase in {p for ps in ask.phrases.values() for p in ps}:
+            want = [tok.stem for tok in tokenise({"p": phrase}, lang).tokens]
+            n = len(want)
+            for i in range(len(stems) - n + 1):
+                if stems[i : i + n] == want and doc.tokens[i].part == doc.tokens[i + n - 1].part:
+                    hits.append((ASK_PARTS.index(doc.tokens[i].part), i, doc.words(i, i + n - 1)))
+        if hits:
+            order, i, words = min(hits)
+            found[ask.intervention] = (ASK_PARTS[order], words)
+    return found
+
+
 def joined(parts: Sequence[str], lang: str) -> str:
     """'a', 'a and b', 'a, b and c' in the session's language."""
     parts = [p for p in dict.fromkeys(parts) if p]
@@ -242,16 +282,30 @@ def resolve(phase: Phase, f: Facts) -> tuple[str, tuple[str, ...], Needs]:
 
 
 def _candidates(ctx: Context, role: str, needs: Needs) -> list[Suggestion]:
-    """The ranked forms of a role that meet a phase's needs: the shortlist first, then the phase's
-    preferred forms, then the rest, each group in the ranking's own order."""
+    """The ranked forms of a role that meet a phase's needs: the facilitator's shortlist first, then the
+    forms the brief asks for in so many words, then the phase's usual forms, then the rest.
+
+    The usual forms are listed in the order a facilitator reaches for them in that phase; the ranking
+    knows this group. Both count: the usual forms are taken by the sum of their two places (the ranking
+    breaks a tie), so a form that is usual *and* fits the group comes first. The rest keep the ranking's
+    own order."""
     found = [s for s in ctx.ranked(role) if _meets(s.intervention, needs)]
     if not found:
         found = [s for s in ctx.ranked(role, full=True) if _meets(s.intervention, needs)]
+    usual = [s.id for s in found if s.id in needs.prefer]
+    place = {ident: usual.index(ident) + needs.prefer.index(ident) for ident in usual}
 
-    def group(s: Suggestion) -> int:
-        return 0 if s.id in ctx.shortlist else 1 if s.id in needs.prefer else 2
+    def order(item: tuple[int, Suggestion]) -> tuple[int, int, int]:
+        rank, s = item
+        if s.id in ctx.shortlist:
+            return (0, 0, rank)
+        if s.id in ctx.asked:
+            return (1, 0, rank)
+        if s.id in place:
+            return (2, place[s.id], rank)
+        return (3, 0, rank)
 
-    return sorted(found, key=group)  # stable: the ranking's order within each group
+    return [s for _, s in sorted(enumerate(found), key=order)]
 
 
 def _varied(ctx: Context, sequence: Sequence[_Slot | None], at: int, item: Intervention) -> bool:
@@ -278,13 +332,26 @@ def _pick(
     with none, the first that fits the time, then the first at all."""
     _, _, needs = resolve(phase, ctx.facts)
     free = [s for s in _candidates(ctx, phase.role, needs) if s.id not in taken]
-    fitting = [s for s in free if ctx.bounds(s.intervention)[0] <= max(target * 1.5, target + 5)]
+    if phase.role == "converge":  # its first form makes the choice; one that prepares it may follow
+        free = [s for s in free if s.intervention.decides or _chosen(ctx, s.id)] or free
+
+    def fits(s: Suggestion) -> bool:
+        stretch = ASKED_ROOM if s.id in ctx.asked else USUAL_ROOM if s.id in needs.prefer else 1.5
+        room = max(target * stretch, target + 5)
+        return ctx.bounds(s.intervention)[0] <= room
+
+    fitting = [s for s in free if fits(s)]
     for pool, varied in ((fitting, True), (fitting, False), (free, True)):
         for s in pool:
             if not varied or _varied(ctx, sequence, at, s.intervention):
                 return s.intervention, s
     smallest = min(free, key=lambda s: ctx.bounds(s.intervention)[0], default=None)
     return (smallest.intervention, smallest) if smallest else None
+
+
+def _chosen(ctx: Context, ident: str) -> bool:
+    """On the facilitator's shortlist, or asked for in the brief's own words."""
+    return ident in ctx.shortlist or ident in ctx.asked
 
 
 def _optional(ctx: Context, phase: Phase) -> bool:
@@ -305,7 +372,8 @@ def _compose(
 ) -> _Composition:
     """Choose a block for every phase (key phases first, so variety never costs the arc its character),
     then add second forms where a phase has time for them, then fit the minutes to ``work``."""
-    phases = [p for p in arc.phases if not (narrow and _optional(ctx, p))]
+    short = narrow and ctx.budget < NARROW_ROOM * least_minutes(ctx, arc, every=True)
+    phases = [p for p in arc.phases if not (short and _optional(ctx, p))]
     shared = sum(p.share for p in phases if p.custom is None) or 1.0
     custom_minutes = sum(
         ctx.content.rhythm.blocks[p.custom].minutes_for(ctx.size).typical for p in phases if p.custom
@@ -314,7 +382,7 @@ def _compose(
     targets = {p.id: forms_time * p.share / shared for p in phases}
     sequence: list[_Slot | None] = [None] * len(phases)
     taken = set(exclude)
-    left: list[tuple[Phase, str]] = []
+    left: list[tuple[Phase, str]] = [(p, "design.left_out_time") for p in arc.phases if p not in phases]
     order = sorted(range(len(phases)), key=lambda i: (not phases[i].key, phases[i].optional, i))
     for i in order:
         phase = phases[i]
@@ -331,7 +399,7 @@ def _compose(
         sequence[i] = _slot(ctx, phase, *picked)
         taken.add(picked[0].id)
     slots = [s for s in sequence if s is not None]
-    if not narrow:
+    if not short:
         _add_second_forms(ctx, slots, targets, taken, work)
     _make_room(ctx, slots, work, left)
     return _Composition(slots, left)
@@ -362,17 +430,36 @@ def _add_one(
         gaps.append((targets[phase_id] - sum(s.typical for s in own), phase_id))
     for gap, phase_id in sorted(gaps, key=lambda g: (-g[0], g[1])):
         own = [s for s in slots if s.phase.id == phase_id]
-        at = slots.index(own[-1]) + 1
         room = max(gap, work - sum(s.typical for s in slots))
-        trial: list[_Slot | None] = [*slots[:at], None, *slots[at:]]
+        deciding = any(o.item is not None and o.item.decides for o in own)
         for s in _candidates(ctx, own[0].phase.role, own[0].needs):
             lo = ctx.bounds(s.intervention)[0]
-            if s.id in taken or lo > room or not _varied(ctx, trial, at, s.intervention):
+            if s.id in taken or lo > room or (deciding and s.intervention.decides):
+                continue  # one choice per phase: a second vote on the same options only repeats it
+            at = _place(slots, own, s.intervention)
+            if deciding and own[0].phase.role == "converge" and at > _choice(slots, own):
+                continue  # the choice ends the converging: a form after it only reopens it
+            trial: list[_Slot | None] = [*slots[:at], None, *slots[at:]]
+            if not _varied(ctx, trial, at, s.intervention):
                 continue
             slots.insert(at, _slot(ctx, own[0].phase, s.intervention, s))
             taken.add(s.id)
             return True
     return False
+
+
+def _choice(slots: list[_Slot], own: list[_Slot]) -> int:
+    """The place of a phase's deciding form."""
+    return slots.index(next(o for o in own if o.item is not None and o.item.decides))
+
+
+def _place(slots: list[_Slot], own: list[_Slot], item: Intervention) -> int:
+    """Where a phase's next form goes: before the first of its forms it leads into (clustering before the
+    vote, as the catalogue's ``good_before`` and ``good_after`` say), else after the phase's last form."""
+    for o in own:
+        if o.item is not None and (o.item.id in item.good_before or item.id in o.item.good_after):
+            return slots.index(o)
+    return slots.index(own[-1]) + 1
 
 
 def _make_room(ctx: Context, slots: list[_Slot], work: int, left: list[tuple[Phase, str]]) -> None:
@@ -522,11 +609,15 @@ class Attempt:
     """The block after which the lunch goes, when there is one."""
     """(block index, title, why it is risky) for risky blocks no lighter form can back up."""
 
-    def score(self, budget: int) -> tuple[int, int, int]:
+    def score(self, budget: int) -> tuple[int, int, int, int]:
+        """Lower is better: errors, then phases lost for want of a form (a draft that keeps its arc's shape
+        beats one that avoids a warning by dropping the converging), then warnings and an unfilled budget."""
         assert self.plan is not None
         levels = [f.level for f in self.plan.findings]
         gap = budget - self.plan.expected_minutes
-        return (levels.count("error"), levels.count("warning") + (gap > (1 - FILL) * budget), abs(gap))
+        lost = sum(key == "design.left_out_none" for _, key in self.left_out)
+        warnings = levels.count("warning") + (gap > (1 - FILL) * budget)
+        return (levels.count("error"), lost, warnings, abs(gap))
 
 
 def _attempt(ctx: Context, arc: ArcTemplate, narrow: bool, exclude: frozenset[str]) -> Attempt:
@@ -588,7 +679,7 @@ def _wake_after_lunch(ctx: Context, attempt: Attempt, work: int, exclude: frozen
     ]
     _fit(ctx, trial, work)
     cuts = break_places([s.minutes for s in trial], len(attempt.cuts), ctx.limit, required=at)
-    if cuts is not None:
+    if cuts is not None and at + 1 not in cuts:  # an energiser followed by a break wakes nobody
         attempt.slots, attempt.cuts = trial, cuts
 
 
@@ -647,6 +738,9 @@ def _reason(ctx: Context, slot: _Slot, plan_b: tuple[str, str] | None, risk: str
         return f"{head} {own}" if slot.purpose else own
     assert slot.item is not None and slot.suggestion is not None
     why = list(slot.suggestion.reasons[:2])
+    if slot.item.id in ctx.asked:
+        part, words = ctx.asked[slot.item.id]
+        why.insert(0, t("design.asked", lang, part=t(f"design.parts.{part}", lang), words=words))
     if slot.item.id in ctx.shortlist:
         why.insert(0, t("design.on_shortlist", lang))
     parts = [
@@ -737,6 +831,7 @@ def draft_arc(
             if f.level != "info" and f.code in REPAIRABLE and f.block is not None
         }
         culprits -= {None}
+        culprits = {c for c in culprits if not _chosen(ctx, c)}  # what the client or you asked for stays
         key_forms = {s.ident for s in attempt.slots if s.phase.key}
         culprits -= key_forms if culprits - key_forms else set()  # spare the key form while others can go
         if not culprits or culprits <= excluded:
@@ -746,14 +841,14 @@ def draft_arc(
     return best
 
 
-def least_minutes(ctx: Context, arc: ArcTemplate) -> int:
-    """The least a draft of this arc takes with this group: every required phase at its quickest fitting
-    form (the designer's own blocks at their least)."""
+def least_minutes(ctx: Context, arc: ArcTemplate, every: bool = False) -> int:
+    """The least a draft of this arc takes with this group: every required phase (``every``: every phase)
+    at its quickest fitting form (the designer's own blocks at their least)."""
     total = 0
     for phase in arc.phases:
         if phase.custom:
             total += ctx.content.rhythm.blocks[phase.custom].minutes_for(ctx.size).min
-        elif not _optional(ctx, phase):
+        elif every or not _optional(ctx, phase):
             _, _, needs = resolve(phase, ctx.facts)
             mins = [ctx.bounds(s.intervention)[0] for s in _candidates(ctx, phase.role, needs)]
             total += min(mins, default=0)
