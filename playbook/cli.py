@@ -509,10 +509,11 @@ def _session_check(args: argparse.Namespace) -> None:
     handle = SessionFile.open(args.file)
     from .diagnosis import check_diagnosis, default_bank  # loaded only where needed: start-up stays fast
 
+    lang = _lang(args, handle.session)
     problems = check_references(handle.session, load_catalogue(), args.file)
-    problems += check_diagnosis(handle.session.diagnosis, default_bank(), args.file)
+    problems += check_diagnosis(handle.session.diagnosis, default_bank(), args.file, lang)
     if problems:
-        raise PlaybookError(problems)
+        raise PlaybookError(problems, lang)
     s = handle.session
     print(
         t(

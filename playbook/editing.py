@@ -161,7 +161,7 @@ def apply_answers(session: Session, pairs: list[str], file: str | Path) -> tuple
             continue
         changed.append(ident)
     if problems:
-        raise PlaybookError(problems)
+        raise PlaybookError(problems, lang)
     diagnosis = replace(session.diagnosis, answers=answers, history=history)
     return session.with_changes(diagnosis=diagnosis), changed
 
@@ -181,7 +181,7 @@ def set_signals(
         if s not in known
     ]
     if problems:
-        raise PlaybookError(problems)
+        raise PlaybookError(problems, lang)
     seen = [s for s in session.diagnosis.signals if s not in remove]
     seen += [s for s in add if s not in seen]
     changed = sorted(set(seen) ^ set(session.diagnosis.signals))

@@ -293,25 +293,18 @@ def parse_session(data: Any, file: str | Path = "<session>", catalogue: Catalogu
     """
     r = FieldReader(file, data.get("language") if isinstance(data, dict) else None)  # its own language
     if not isinstance(data, dict):
-        r.problem("", "is not a session document (expected fields such as title, brief and agenda)")
+        r.problem("", r.say("not_a_session"))
         r.raise_if_any()
     version = data.get("schema_version")
     if version is None:
-        r.problem("schema_version", f"is missing; this playbook reads version {SCHEMA_VERSION}")
+        r.problem("schema_version", r.say("version_missing", version=SCHEMA_VERSION))
         r.raise_if_any()
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        r.problem(
-            "schema_version",
-            f"must be a whole number; this playbook reads version {SCHEMA_VERSION}",
-        )
+        r.problem("schema_version", r.say("version_whole", version=SCHEMA_VERSION))
         r.raise_if_any()
     if version != SCHEMA_VERSION:
-        newer = "a newer" if version > SCHEMA_VERSION else "an older"
-        r.problem(
-            "schema_version",
-            f"is {version}, written by {newer} playbook; this playbook reads version {SCHEMA_VERSION}"
-            + ("; update playbook to open it" if version > SCHEMA_VERSION else ""),
-        )
+        which = "version_newer" if version > SCHEMA_VERSION else "version_older"
+        r.problem("schema_version", r.say(which, found=version, version=SCHEMA_VERSION))
         r.raise_if_any()
 
     d = r.mapping(data, "", ("schema_version", "title"), _TOP[2:]) or {}
@@ -395,7 +388,7 @@ def _read_ids(r: FieldReader, value: Any, f: str) -> ReadingValue | None:
     if isinstance(value, list):
         ids = r.identifiers(value, f)
         if ids is not None and not 1 <= len(ids) <= 2:
-            r.problem(f, "must name one or two ids, or be 'unclear'")
+            r.problem(f, r.say("one_or_two_ids"))
             return None
         return (ids[0] if len(ids) == 1 else ids) if ids else None
     return r.identifier(value, f)
@@ -411,7 +404,7 @@ def _read_readings(r: FieldReader, value: Any) -> FacilitatorReadings:
     intents: dict[str, str] = {}
     raw = d.get("intents") or {}
     if not isinstance(raw, dict):
-        r.problem(join(f, "intents"), "must map intent ids to present, absent or unclear")
+        r.problem(join(f, "intents"), r.say("intents_map"))
         raw = {}
     for key, v in raw.items():
         k = join(join(f, "intents"), str(key))
@@ -427,7 +420,7 @@ def _read_diagnosis(r: FieldReader, value: Any) -> Diagnosis:
     answers: dict[str, int] = {}
     raw = d.get("answers") or {}
     if not isinstance(raw, dict):
-        r.problem("diagnosis.answers", "must map statement ids to answers from 1 to 5")
+        r.problem("diagnosis.answers", r.say("answers_map"))
         raw = {}
     for key, answer in raw.items():
         f = join("diagnosis.answers", str(key))
@@ -444,7 +437,7 @@ def _read_moment(r: FieldReader, value: Any, f: str) -> dt.datetime | None:
     try:
         return dt.datetime.fromisoformat(str(value))
     except ValueError:
-        r.problem(f, f"must be a moment like 2027-01-14T13:05:00, found {value!r}")
+        r.problem(f, r.say("moment", value=repr(value)))
         return None
 
 
@@ -502,7 +495,7 @@ def _read_run(r: FieldReader, value: Any) -> Run:
         if isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) for x in pair):
             pairs.append((pair[0], pair[1]))
         else:
-            r.problem(join("run.pairs", i), "must be a pair of names")
+            r.problem(join("run.pairs", i), r.say("pair_of_names"))
     return Run(
         tuple(b for b in planned if b is not None), tuple(events), tuple(observations),
         r.text(d.get("result"), "run.result") or "", photos, tuple(actions), tuple(pairs),
@@ -535,7 +528,7 @@ def _read_room(r: FieldReader, value: Any) -> Room:
             try:
                 date = dt.date.fromisoformat(str(when))
             except ValueError:
-                r.problem(join(f, "date"), f"must be a date like 2026-12-03, found {when!r}")
+                r.problem(join(f, "date"), r.say("date", value=repr(when)))
         if title is not None and mood is not None and count is not None:
             line.append(MoodPoint(title, mood, count, date))
     return Room(tuple(activities), tuple(line))
@@ -599,14 +592,14 @@ def _read_date(r: FieldReader, value: Any) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        r.problem("date", f"must be a date like 2026-12-03, found {value!r}")
+        r.problem("date", r.say("date", value=repr(value)))
         return None
 
 
 def _read_time(r: FieldReader, value: Any, field_: str) -> dt.time | None:
     match = _TIME.match(str(value).strip()) if isinstance(value, str) else None
     if not match:
-        r.problem(field_, f"must be a time like 13:00, found {value!r}")
+        r.problem(field_, r.say("time", value=repr(value)))
         return None
     return dt.time(int(match[1]), int(match[2]))
 
@@ -617,7 +610,7 @@ def _read_block(r: FieldReader, raw: Any, f: str) -> Block | None:
         return None
     kinds = [k for k in ("intervention", "custom", "break") if k in b]
     if len(kinds) != 1:
-        r.problem(f, "must be exactly one of: intervention (an id), custom (title and role), break")
+        r.problem(f, r.say("block_kind"))
         return None
     minutes = r.number(b.get("minutes"), join(f, "minutes"), low=1, high=DAY_MINUTES)
     notes = r.text(b.get("notes"), join(f, "notes")) or ""
@@ -630,7 +623,7 @@ def _read_block(r: FieldReader, raw: Any, f: str) -> Block | None:
         return Block(minutes, intervention=ident, notes=notes, plan_b=plan_b)
     if kind == "break":
         if b.get("plan_b"):
-            r.problem(join(f, "plan_b"), "a break has no plan B; remove it or make the block an intervention")
+            r.problem(join(f, "plan_b"), r.say("break_plan_b"))
         label = r.text(b["break"], join(f, "break"), max_len=200)
         if minutes is None or label is None:
             return None
@@ -658,12 +651,12 @@ def _check_references(r: FieldReader, block: Block, f: str, catalogue: Catalogue
 def _check_shortlist(r: FieldReader, shortlist: tuple[str, ...], catalogue: Catalogue) -> None:
     for i, ident in enumerate(shortlist):
         if ident not in catalogue:
-            r.problem(join("shortlist", i), f"unknown intervention '{ident}'")
+            r.problem(join("shortlist", i), r.say("unknown_intervention", id=ident))
 
 
 def check_references(session: Session, catalogue: Catalogue, file: str | Path = "<session>") -> list[Problem]:
     """Problems with intervention ids that the catalogue does not know (shortlist, agenda and plan B)."""
-    r = FieldReader(file)
+    r = FieldReader(file, session.language)
     _check_shortlist(r, session.shortlist, catalogue)
     for i, block in enumerate(session.agenda):
         _check_references(r, block, join("agenda", i), catalogue)
