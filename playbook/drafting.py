@@ -209,8 +209,10 @@ class Context:
         return self._plan_b[key]
 
 
-ASK_PARTS = ("visible_result", "decision_rule", "wish")
-"""The fields of the brief whose words can ask for a work form, the most binding first."""
+ASK_PARTS = ("visible_result", "decision_rule")
+"""The fields of the brief whose words can ask for a work form: what the group leaves with, and how it
+decides. The wish speaks of the content ("our timeline is tight", "pitch the plan to the board"), so its
+words never choose a method."""
 
 
 def asked_forms(session: Session, content: DesignContent) -> dict[str, tuple[str, str]]:
@@ -231,9 +233,9 @@ def asked_forms(session: Session, content: DesignContent) -> dict[str, tuple[str
             n = len(want)
             for i in range(len(stems) - n + 1):
                 if stems[i : i + n] == want and doc.tokens[i].part == doc.tokens[i + n - 1].part:
-                    hits.append((ASK_PARTS.index(doc.tokens[i].part), i, doc.words(i, i + n - 1)))
-        if hits:
-            order, i, words = min(hits)
+                    hits.append((ASK_PARTS.index(doc.tokens[i].part), i, -n, doc.words(i, i + n - 1)))
+        if hits:  # the first place, in the most binding field, quoted as fully as a phrase matches
+            order, *_, words = min(hits)
             found[ask.intervention] = (ASK_PARTS[order], words)
     return found
 

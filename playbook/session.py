@@ -375,7 +375,7 @@ def _read_alternatives(r: FieldReader, value: Any, catalogue: Catalogue | None) 
         if name is None or None in blocks:
             continue
         if any(other.name == name for other in out):
-            r.problem(join(f, "name"), f"'{name}' is used twice; give every kept agenda its own name")
+            r.problem(join(f, "name"), r.say("kept_twice", name=name))
             continue
         out.append(SavedAgenda(name, tuple(blocks)))  # type: ignore[arg-type]
     return tuple(out)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import itertools
 from pathlib import Path
 
 import pytest
@@ -267,6 +268,8 @@ def test_the_shipped_arcs_name_forms_the_catalogue_knows(catalogue: Catalogue) -
             for ident in phase.needs.prefer + tuple(i for v in phase.variants for i in v.needs.prefer):
                 assert catalogue.get(ident).role == phase.role, (arc.id, phase.id, ident)
     assert set(content.feasibility.minutes) == set(intent_ids())
+    for ask in content.asks:
+        assert catalogue.get(ask.intervention)  # a typo in asks.yaml would never match a form
 
 
 def test_a_typo_in_the_design_content_names_file_and_field(tmp_path: Path) -> None:
@@ -323,6 +326,11 @@ def test_a_generated_brief_never_gets_a_draft_over_budget_or_outside_a_range(
     errors = {f.code for f in draft.findings if f.level == "error"}
     assert errors <= {"wish-does-not-fit"}
     assert draft.fits == (not errors)
+    for phase in {b.phase for b in draft.blocks if b.role == "converge"}:
+        items = [catalogue.get(b.block.intervention) for b in draft.blocks if b.phase == phase]
+        assert sum(i.decides for i in items) <= 1  # one choice per phase
+    roles = [b.role for b in draft.blocks]
+    assert ("energise", "break") not in set(itertools.pairwise(roles))
 
 
 # --------------------------------------------------------------------------- kept agendas in the document
