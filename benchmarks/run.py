@@ -296,6 +296,7 @@ def main() -> None:
     from room import room_rows  # 300 phones in the participation room (benchmarks/room.py)
 
     rows += room_rows()
+    rows += __import__("outputs").output_rows()  # sizes, pages, heights, handout and PDF times
     if "--no-servers" not in sys.argv:  # the app, the browser tests and the hub take a few minutes
         from apps import app_rows, test_rows
 

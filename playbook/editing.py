@@ -24,6 +24,11 @@ BRIEF_OPTIONS = {
     "context": "context",
     "purpose": "purpose",
     "decision_rule": "decision_rule",
+    "place": "place",
+    "link": "link",
+    "host": "host",
+    "contact": "contact",
+    "bring": "bring",
 }
 """Command-line option -> brief field."""
 CLEAR = "-"

@@ -1,127 +1,115 @@
-"""After the session: the planned and the actual run side by side, the result, the actions, as HTML.
+"""After the session: the result and the actions first, then the plan beside the run, as HTML or PDF.
 
 Same standard as the handouts (one offline file, no scripts, strict CSP, escaped text), through the same
-nbconvert template. Photos of the visible result are embedded as data.
+structure, flavour and nbconvert template. Planned and actual come from one ``Review``; photos of the
+visible result are read from the session's folder and made small (at most ``PHOTO_BYTES`` each) before
+they are embedded, so a phone photo does not turn the report into megabytes.
 """
 
 from __future__ import annotations
 
-import base64
-import datetime as dt
-import html
+import io
 import mimetypes
+import re
 from pathlib import Path
 
 import nbformat
 
-from .agenda import Plan, clock, plan
 from .catalogue import Catalogue
-from .charts import plan_vs_actual_chart, to_svg
-from .handout import _raw, _svg_img, export_html
-from .i18n import capitalised, t
-from .live import actual_plan, timeline
+from .handout import document_notebook, export_html
+from .i18n import t
+from .review import review
 from .session import Session, SessionFile
+from .structure import Image, report_document
 
-e = html.escape
+PHOTO_BYTES = 200_000
+"""The most one photo may weigh in a report."""
+PHOTO_PIXELS = 1600
+"""The longest side a photo keeps: sharp on a screen and in print at the width of a page."""
 IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 
 
-def planned_and_actual(
-    session: Session, catalogue: Catalogue
-) -> tuple[Plan, Plan, list[tuple[int, str, str]]]:
-    """The plan as it stood when the run began, the run as it happened, and the observations by minute."""
-    run = session.run
-    planned = plan(session.with_changes(agenda=run.planned or session.agenda), catalogue)
-    last = max([e.at for e in run.events] + [o.at for o in run.observations], default=None)
-    status = timeline(session, last or dt.datetime.combine(session.date or dt.date.today(), session.start))
-    blocks = tuple(s for s in status.blocks if s.status != "coming") or status.blocks
-    actual = actual_plan(session, blocks, status.planned_start, catalogue)
-    # Observations are placed from the same moment the run is measured from (its own start, for a rehearsal).
-    seen = [
-        (round((o.at - status.planned_start).total_seconds() / 60), o.kind, o.note) for o in run.observations
-    ]
-    return planned, actual, seen
+def small_photo(data: bytes, limit: int = PHOTO_BYTES) -> tuple[str, bytes] | None:
+    """A photo as (mime type, bytes) of at most ``limit`` bytes: scaled down and saved as JPEG until it
+    fits. None when the bytes are not an image Pillow can read."""
+    from PIL import Image as Pil
+    from PIL import ImageOps, UnidentifiedImageError
+
+    try:
+        with Pil.open(io.BytesIO(data)) as opened:
+            kind = Pil.MIME.get(opened.format or "", "")
+            turned = opened.getexif().get(0x0112, 1) != 1  # EXIF orientation: the photo needs turning
+            picture = ImageOps.exif_transpose(opened)
+            picture.load()
+    except (UnidentifiedImageError, OSError, ValueError, Pil.DecompressionBombError):
+        return None
+    if len(data) <= limit and max(picture.size) <= PHOTO_PIXELS and kind in IMAGE_TYPES and not turned:
+        return kind, data
+    picture = picture.convert("RGB")
+    side = min(PHOTO_PIXELS, max(picture.size))
+    for quality in (82, 72, 62, 52):
+        copy = picture.copy()
+        copy.thumbnail((side, side))
+        out = io.BytesIO()
+        copy.save(out, format="JPEG", quality=quality, optimize=True, progressive=True)
+        if out.tell() <= limit:
+            return "image/jpeg", out.getvalue()
+        side = int(side * 0.8)
+    return "image/jpeg", out.getvalue()  # the smallest tried: good enough to show the result
 
 
-def _photo(path: Path, alt: str) -> str:
-    kind = mimetypes.guess_type(path.name)[0] or ""
-    if kind not in IMAGE_TYPES or not path.is_file():
-        return ""
-    data = base64.b64encode(path.read_bytes()).decode("ascii")
-    return f'<figure><img src="data:{kind};base64,{data}" alt="{e(alt)}"><figcaption>{e(path.name)}</figcaption></figure>'
+def read_photos(handle: SessionFile, lang: str) -> list[Image]:
+    """The run's photos that lie in the session's folder, readable and made small; others are left out."""
+    folder = handle.path.parent.resolve()
+    found = []
+    for name in handle.session.run.photos:
+        path = (folder / name).resolve()
+        if not path.is_relative_to(folder) or not path.is_file():
+            continue
+        if (mimetypes.guess_type(path.name)[0] or "") not in IMAGE_TYPES:
+            continue
+        photo = small_photo(path.read_bytes())
+        if photo is not None:
+            found.append(Image(photo[0], photo[1], t("live.photos", lang), Path(name).name))
+    return found
+
+
+def _room_results(session: Session, lang: str) -> tuple[str, str]:
+    """What the group said in the room (the room's own templates), and its style sheet for the head:
+    a style element belongs in the head of a valid page, not in its body."""
+    from .room.pages import results_html, room_assets
+
+    section = results_html(session.run.room, lang, session.title)
+    if not section:
+        return "", ""
+    css = (room_assets() / "static" / "results.css").read_text(encoding="utf-8")
+    return re.sub(r"^\s*<style>.*?</style>", "", section, count=1, flags=re.S), css
 
 
 def report_html(handle: SessionFile, catalogue: Catalogue, lang: str | None = None) -> str:
+    """The report of a session that ran (or the plan alone, before it ran) as one HTML page."""
     session = handle.session
     lang = lang or session.language
-    planned, actual, seen = planned_and_actual(session, catalogue)
-    run = session.run
-    cells = [
-        _raw(
-            f"<header><p class='meta'>{e(t('live.report_title', lang, title=''))}</p><h1>{e(session.title)}</h1></header>"
-        )
-    ]
-
-    rows = []
-    for b in actual.blocks:
-        was = next((p for p in planned.blocks if p.block == b.block), None)
-        plan_time = f"{clock(was.start)}–{clock(was.end)}" if was else "–"
-        rows.append(
-            f"<tr><td class='time'>{plan_time}</td><td class='time'>{clock(b.start)}–{clock(b.end)}</td><td>{e(b.title)}</td></tr>"
-        )
-    heads = "".join(
-        f"<th scope='col'>{e(capitalised(t(k, lang)))}</th>"
-        for k in ("live.planned", "live.actual", "agenda.block")
-    )
-    alt = t(
-        "handout.arc_alt",
-        lang,
-        start=clock(actual.start),
-        end=clock(actual.end),
-        phases=", ".join(b.title for b in actual.blocks),
-        findings=len(seen),
-    )
-    chart = _svg_img(
-        to_svg(plan_vs_actual_chart(planned, actual, seen)),
-        alt,
-        f"{t('live.planned', lang)} / {t('live.actual', lang)}",
-    )
-    cells.append(
-        _raw(
-            f"<section><h2>{e(t('handout.agenda', lang))}</h2><table><thead><tr>{heads}</tr></thead><tbody>{''.join(rows)}</tbody></table>{chart}</section>"
-        )
+    doc = report_document(session, review(session, catalogue), read_photos(handle, lang), lang)
+    nb = document_notebook(doc)
+    room, css = _room_results(session, lang)
+    if room:  # after the visible result: what the group said in the room
+        nb.cells.insert(2, nbformat.v4.new_raw_cell(room, metadata={"raw_mimetype": "text/html"}))
+    title = t("live.report_title", lang, title=session.title)
+    return export_html(
+        nb, title=title, lang=lang, css=css, running=doc.running, confidential=doc.confidential
     )
 
-    observed = "".join(
-        f"<li><b>{clock(planned.start + m)}</b> {e(t(f'live.kinds.{k}', lang))}{': ' + e(n) if n else ''}</li>"
-        for m, k, n in seen
-    )
-    cells.append(
-        _raw(
-            f"<section><h2>{e(t('live.observations', lang))}</h2><ul>{observed}</ul></section>"
-            if seen
-            else ""
-        )
-    )
 
-    photos = "".join(_photo(handle.path.parent / p, t("live.photos", lang)) for p in run.photos)
-    result = f"<p class='lead'>{e(run.result)}</p>" if run.result else ""
-    cells.append(_raw(f"<section><h2>{e(t('live.result', lang))}</h2>{result}{photos}</section>"))
+def write_report(handle: SessionFile, catalogue: Catalogue, target: Path, lang: str | None = None) -> Path:
+    """Write the report as .html, or as .pdf through Chromium; atomically."""
+    from .yamlio import write_bytes_atomic
 
-    from .room.pages import results_html  # what the group said in the room, as the beamer showed it
+    html = report_html(handle, catalogue, lang)
+    if target.suffix.lower() == ".pdf":
+        from .pdf import html_to_pdf
 
-    cells.append(_raw(results_html(run.room, lang, session.title)))
-
-    items = "".join(
-        f"<tr><td>{e(a.what)}</td><td>{e(a.who)}</td><td>{e(a.when)}</td></tr>" for a in run.actions
-    )
-    heads = "".join(
-        f"<th scope='col'>{e(capitalised(t(k, lang)))}</th>" for k in ("live.action", "live.who", "live.when")
-    )
-    cells.append(
-        _raw(
-            f"<section><h2>{e(t('live.actions', lang))}</h2><table><thead><tr>{heads}</tr></thead><tbody>{items}</tbody></table></section>"
-        )
-    )
-    nb = nbformat.v4.new_notebook(cells=[c for c in cells if c.source])
-    return export_html(nb, title=t("live.report_title", lang, title=session.title), lang=lang)
+        write_bytes_atomic(target, html_to_pdf(html))
+    else:
+        write_bytes_atomic(target, html.encode("utf-8"))
+    return target

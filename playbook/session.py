@@ -32,6 +32,8 @@ _TOP = (
     "diagnosis", "shortlist", "agenda", "run", "alternatives",
 )  # fmt: skip
 _BRIEF = ("client", "wish", "visible_result", "context", "purpose", "decision_rule")
+_BRIEF_PRACTICAL = ("place", "link", "host", "contact", "bring")
+"""Practical fields for the participants' programme; written to the file only when filled in."""
 READING_VALUES = {
     "stance": ("managing", "facilitating", "unclear"),
     "intent": ("present", "absent", "unclear"),
@@ -49,10 +51,21 @@ class Brief:
     visible_result: str = ""
     context: str = ""
     purpose: str = ""
-    """What the participants are told the session is for; it may differ from the client's wish."""
+    """What the participants are told the session is for; it may differ from the client's wish (which
+    they never see)."""
     decision_rule: str = ""
     """Who decides and how (consent, majority, advice to the manager, the client decides afterwards):
     agreed before a group converges, so a choice made in the room is not undone outside it."""
+    place: str = ""
+    """Where: an address or a room."""
+    link: str = ""
+    """Where online: the meeting link (shown as a link only when it is a web address)."""
+    host: str = ""
+    """Who invites the participants."""
+    contact: str = ""
+    """Whom to reach with questions or to say you cannot come (a phone number or e-mail address)."""
+    bring: str = ""
+    """What participants bring or prepare; one thing a line."""
 
 
 ReadingValue = str | tuple[str, ...]
@@ -315,8 +328,8 @@ def parse_session(data: Any, file: str | Path = "<session>", catalogue: Catalogu
     budget = r.number(d.get("budget_minutes", 180), "budget_minutes", low=1, high=DAY_MINUTES)
 
     brief = Brief()
-    if (b := r.mapping(d.get("brief") or {}, "brief", (), _BRIEF)) is not None:
-        brief = Brief(**{k: r.text(b.get(k), join("brief", k)) or "" for k in _BRIEF})
+    if (b := r.mapping(d.get("brief") or {}, "brief", (), _BRIEF + _BRIEF_PRACTICAL)) is not None:
+        brief = Brief(**{k: r.text(b.get(k), join("brief", k)) or "" for k in _BRIEF + _BRIEF_PRACTICAL})
 
     group = Group()
     if (g := r.mapping(d.get("group") or {}, "group", (), ("size", "setting"))) is not None:
@@ -677,9 +690,12 @@ def session_to_data(session: Session) -> dict[str, Any]:
         "start": session.start.strftime("%H:%M"),
         "budget_minutes": session.budget_minutes,
         "brief": {
-            k: getattr(session.brief, k)
-            for k in _BRIEF
-            if k not in ("purpose", "decision_rule") or getattr(session.brief, k)
+            **{
+                k: getattr(session.brief, k)
+                for k in _BRIEF
+                if k not in ("purpose", "decision_rule") or getattr(session.brief, k)
+            },
+            **{k: getattr(session.brief, k) for k in _BRIEF_PRACTICAL if getattr(session.brief, k)},
         },
         "group": {"size": session.group.size, "setting": session.group.setting},
         "diagnosis": _diagnosis_data(session.diagnosis),

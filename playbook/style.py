@@ -23,7 +23,7 @@ from .yamlio import load_yaml_file
 KINDS = ("terms", "phrases")
 """Recurring things with one word each, and known mistakes in wording that must not come back."""
 
-CONTENT_FOLDERS = ("catalogue", "teaching", "i18n", "diagnosis", "examples", "suggestions", "design")
+CONTENT_FOLDERS = ("catalogue", "teaching", "i18n", "diagnosis", "examples", "suggestions")
 """The shipped folders whose text the house style covers (every YAML file in them, sub-folders too)."""
 NOT_OUR_WORDS = ("cues",)
 """Sub-folders holding the client's vocabulary (the cue words a brief is read with), not our prose: a

@@ -188,7 +188,7 @@ def test_diagnose_text_in_either_language(capsys: pytest.CaptureFixture[str], tm
         encoding="utf-8",
     )
     code, out, _ = run(capsys, "diagnose", str(path))
-    assert code == 0 and "[asks-for-management]" in out and "Re-contract before you accept" in out
+    assert code == 0 and "asks-for-management" in out and "Re-contract before you accept" in out
 
 
 def test_session_check_reports_unknown_diagnosis_ids(

@@ -187,3 +187,24 @@ def test_a_broken_asks_file_names_its_field(tmp_path: Path) -> None:
     with pytest.raises(PlaybookError) as caught:
         load_content(tmp_path)
     assert "asks.yaml" in str(caught.value) and "asks.dot-voting.fr" in str(caught.value)
+
+
+# --------------------------------------------------------------------------- one structure, two flavours
+
+
+def test_the_command_line_and_the_panel_show_one_structure(catalogue: Catalogue) -> None:
+    from playbook.cli import render_design
+    from playbook.structure import walk
+    from playbook.structure.design import design_sections
+    from playbook.structure.nodes import Finding
+    from playbook.ui.design import draft_html
+
+    result = design(load_session(RETRO), catalogue, alternatives=1)
+    text, page = render_design(result, "en"), draft_html(result.draft)
+    codes = [n.code for n in walk(design_sections(result)[0]) if isinstance(n, Finding)]
+    assert codes == [f.code for f in result.draft.findings]
+    for b in result.draft.blocks:
+        assert b.title in text and b.title in page
+    for code in codes:
+        assert f"] {code}:" in text and f"<code>{code}</code>" in page
+    assert "Alternative 1" in text  # the alternative in short, below the draft

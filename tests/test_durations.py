@@ -178,7 +178,7 @@ def test_the_facilitator_s_script_adds_up_to_the_block(catalogue: Catalogue) -> 
     part = script[
         script.index("25/10 Crowd Sourcing") : script.index("Close", script.index("25/10 Crowd Sourcing"))
     ]
-    printed = [int(n) for n in re.findall(r"<li><b>(\d+) min", part)]
+    printed = [int(n) for n in re.findall(r"<li><strong>\d\d:\d\d · (\d+) min", part)]
     assert printed == [s.minutes for s in block.steps] and sum(printed) == 23
 
 

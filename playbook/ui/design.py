@@ -11,12 +11,13 @@ import html
 
 import ipywidgets as widgets
 
-from ..agenda import clock
 from ..calibrate import History, history
 from ..catalogue import Catalogue, load_catalogue
 from ..design import Design, Draft, apply_draft, design, restore_agenda
 from ..errors import PlaybookError
-from ..i18n import capitalised, t
+from ..flavours import widget
+from ..i18n import t
+from ..structure.design import draft_section
 from .binding import SessionBinding
 from .static import Snapshot
 
@@ -26,45 +27,9 @@ LEVEL_MARK = {"error": ("⛔", "#b00020"), "warning": ("⚠", "#8a4b00"), "info"
 
 
 def draft_html(draft: Draft) -> str:
-    """One draft as a small self-contained page fragment: verdict, blocks with their reasons, findings and
-    what can be reached when the wish does not fit. Every text is escaped."""
-    lang = draft.language
-    verdict = t(
-        "design.cli.fits" if draft.fits else "design.cli.does_not_fit", lang, needed=draft.needed_minutes
-    )
-    total = t("session.planned", lang, minutes=draft.total_minutes, budget=draft.budget_minutes)
-    if draft.plan.expected_minutes != draft.total_minutes:
-        total += " · " + t("design.ui.paced", lang, minutes=draft.plan.expected_minutes)
-    head = "".join(
-        f"<th style='text-align:left;padding-right:0.8em'>{e(capitalised(t(k, lang)))}</th>"
-        for k in ("agenda.time", "agenda.minutes", "catalogue.role", "agenda.block", "design.ui.why")
-    )
-    rows = []
-    for b in draft.blocks:
-        role = t("session.break", lang) if b.role == "break" else t(f"roles.{b.role}", lang)
-        rows.append(
-            "<tr style='vertical-align:top'>"
-            f"<td style='white-space:nowrap'>{clock(b.start)}–{clock(b.end)}</td><td>{b.minutes}</td>"
-            f"<td>{e(role)}</td><td><b>{e(b.title)}</b></td><td><small>{e(b.reason)}</small></td></tr>"
-        )
-    findings = []
-    for f in draft.findings:
-        mark, colour = LEVEL_MARK[f.level]
-        findings.append(
-            f"<li style='color:{colour};margin-bottom:0.3em'>{mark} <code>{e(f.code)}</code> {e(f.message)}</li>"
-        )
-    proposal = (
-        f"<div class='pb-proposal' style='border-left:4px solid #b00020;padding-left:0.6em'>"
-        f"<b>{e(t('design.cli.proposal', lang))}</b><p>{e(draft.proposal)}</p></div>"
-        if draft.proposal
-        else ""
-    )
-    return (
-        f"<div class='pb-draft'><h4>{e(draft.arc.name(lang))}</h4>"
-        f"<p>{e(draft.arc.summary(lang))}</p><p><b>{e(total)}</b> · {e(verdict)}</p>{proposal}"
-        f"<table><tr>{head}</tr>{''.join(rows)}</table>"
-        f"<ul style='list-style:none;padding-left:0'>{''.join(findings)}</ul></div>"
-    )
+    """One draft as an HTML fragment from the same structure the CLI prints: verdict, blocks with their
+    reasons, findings and what can be reached when the wish does not fit. Every text is escaped."""
+    return widget.show(draft_section(draft, t("design.cli.draft", draft.language)), level=4)
 
 
 class DesignPanel(Snapshot, widgets.VBox):
@@ -119,6 +84,7 @@ class DesignPanel(Snapshot, widgets.VBox):
 
         super().__init__(
             [
+                widget.style(),
                 widgets.HTML(
                     f"<h3>{e(t('design.ui.heading', lang))}</h3><p>{e(t('design.ui.intro', lang))}</p>"
                 ),
