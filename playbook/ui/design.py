@@ -29,7 +29,8 @@ LEVEL_MARK = {"error": ("⛔", "#b00020"), "warning": ("⚠", "#8a4b00"), "info"
 def draft_html(draft: Draft) -> str:
     """One draft as an HTML fragment from the same structure the CLI prints: verdict, blocks with their
     reasons, findings and what can be reached when the wish does not fit. Every text is escaped."""
-    return widget.show(draft_section(draft, t("design.cli.draft", draft.language)), level=4)
+    inner = widget.show(draft_section(draft, t("design.cli.draft", draft.language)), level=4)
+    return f"<div class='pb-draft'>{inner}</div>"  # the hook the app and its tests wait for
 
 
 class DesignPanel(Snapshot, widgets.VBox):
