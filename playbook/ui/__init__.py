@@ -5,6 +5,7 @@ from .binding import SessionBinding
 from .brief import BriefForm
 from .browse import CatalogueBrowser
 from .choose import Picker, SuggestionsView
+from .design import DesignPanel
 from .diagnosis import DiagnosisPanel, ReadingsPanel
 from .export import ExportPanel
 from .live import LiveCompanion
@@ -28,6 +29,7 @@ __all__ = [
     "CaseStudio",
     "CatalogueBrowser",
     "ColourListener",
+    "DesignPanel",
     "DiagnosisPanel",
     "DiamondPlay",
     "ExportPanel",
