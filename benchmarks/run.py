@@ -289,6 +289,9 @@ def main() -> None:
     from reading import reading_rows  # agreement with the labelled briefs; diagnose() time
 
     rows += reading_rows()
+    from design import design_rows  # drafting a design: the shipped catalogue and 10,000 entries
+
+    rows += design_rows()
     rows += _widget_rows()
     from durations import duration_rows  # the figures of time that fits the group
 

@@ -34,7 +34,8 @@ EXAMPLE = examples_dir() / "quarterly-retrospective.session.yaml"
 
 
 NOTEBOOK_03 = (
-    "from playbook.ui import AgendaBuilder, SessionBinding\nAgendaBuilder(SessionBinding.open(None))"
+    "from playbook.ui import AgendaBuilder, DesignPanel, SessionBinding\n"
+    "session = SessionBinding.open(None)\nDesignPanel(session)\nAgendaBuilder(session)"
 )
 """Notebook 03's code cells without a kernel: what its page computes before it shows anything."""
 
@@ -92,7 +93,7 @@ def startup_rows() -> list[tuple[str, str, str]]:
                 "01": _python(
                     "from playbook.ui import BriefForm, DiagnosisPanel, ReadingsPanel, SessionBinding"
                 ),
-                "03": _python("from playbook.ui import AgendaBuilder, SessionBinding"),
+                "03": _python("from playbook.ui import AgendaBuilder, DesignPanel, SessionBinding"),
                 "03 run": _python(NOTEBOOK_03),
             },
             folder,

@@ -28,7 +28,7 @@ from .catalogue import (
     validate,
 )
 from .errors import PlaybookError
-from .i18n import LANGUAGES, default_language, t
+from .i18n import LANGUAGES, capitalised, default_language, t
 from .session import SETTINGS as SESSION_SETTINGS
 from .session import Session, SessionFile, check_references, new_session, session_to_data
 
@@ -53,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     top = p.add_subparsers(
         dest="area",
         required=True,
-        metavar="{catalogue,session,brief,group,questions,answer,signals,diagnose,suggest,agenda,plan,calibrate,arc,handout,export,report,init,app,room}",
+        metavar="{catalogue,session,brief,group,questions,answer,signals,diagnose,suggest,design,agenda,plan,calibrate,arc,handout,export,report,init,app,room}",
         parser_class=_Parser,
     )
 
@@ -112,6 +112,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--all", action="store_true", help="also show what breaks a hard limit, with the reason")
     c.set_defaults(command=None)
+
+    _design_parser(top, lang, data)
 
     c = top.add_parser("plan", help="the timed agenda and its findings", parents=[lang, data])
     c.add_argument("file", type=Path)
@@ -213,13 +215,14 @@ def _editing_parsers(top: Any, lang: argparse.ArgumentParser, data: argparse.Arg
         ("result", "the visible result the session must end with"),
         ("context", "history, earlier attempts, what is at stake"),
         ("purpose", "what the participants are told the session is for"),
+        ("decision_rule", "who decides, and how (consent, majority, the client decides afterwards)"),
         ("place", "where the session is held (for the participants' programme)"),
         ("link", "the online meeting link"),
         ("host", "who invites the participants"),
         ("contact", "whom to reach with questions or to say you cannot come"),
         ("bring", "what participants bring; one thing a line"),
     ):
-        c.add_argument(f"--{option}", metavar="TEXT", help=what)
+        c.add_argument(f"--{option.replace('_', '-')}", dest=option, metavar="TEXT", help=what)
     c.set_defaults(command=None)
 
     c = top.add_parser("group", help="set the group's size and setting", parents=[lang])
@@ -258,7 +261,10 @@ def _editing_parsers(top: Any, lang: argparse.ArgumentParser, data: argparse.Arg
     ag = top.add_parser("agenda", help="add, move, remove and resize agenda blocks", parents=[lang])
     ag.add_argument("file", type=Path)
     cmds = ag.add_subparsers(
-        dest="command", required=True, parser_class=_Parser, metavar="{add,move,remove,set}"
+        dest="command",
+        required=True,
+        parser_class=_Parser,
+        metavar="{add,move,remove,set,alternatives,keep,restore}",
     )
     c = cmds.add_parser("add", help="add a work form by id (or 'break')", parents=[lang])
     c.add_argument("id", help="an intervention id (playbook catalogue list), or 'break'")
@@ -275,6 +281,13 @@ def _editing_parsers(top: Any, lang: argparse.ArgumentParser, data: argparse.Arg
     c = cmds.add_parser("set", help="change the minutes of block K", parents=[lang])
     c.add_argument("k", type=int, metavar="K")
     c.add_argument("--minutes", type=int, metavar="N", required=True)
+    cmds.add_parser("alternatives", help="list the agendas kept to return to", parents=[lang])
+    c = cmds.add_parser("keep", help="keep the current agenda under a name, to return to", parents=[lang])
+    c.add_argument("name", nargs="+")
+    c = cmds.add_parser(
+        "restore", help="put a kept agenda back (the current one is kept in its turn)", parents=[lang]
+    )
+    c.add_argument("which", nargs="+", metavar="K|NAME", help="its number in the list, or its name")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -769,6 +782,134 @@ def _agenda_change(args: argparse.Namespace) -> None:
     print("\n".join(render_session(session, catalogue, lang).split("\n\n", 1)[1:]))
 
 
+# ------------------------------------------------------------------------------------------ design
+
+
+def _design_parser(top: Any, lang: argparse.ArgumentParser, data: argparse.ArgumentParser) -> None:
+    c = top.add_parser(
+        "design",
+        help="draft the agenda from the client's wish, every choice with its reason",
+        parents=[lang, data],
+    )
+    c.add_argument("file", type=Path)
+    c.add_argument(
+        "--alternatives",
+        type=_alternatives_count,
+        default=0,
+        metavar="N",
+        help="also N alternatives that differ in substance: another arc, another key work form",
+    )
+    c.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        metavar="S",
+        help="which alternatives come first (the draft never changes)",
+    )
+    c.add_argument(
+        "--apply",
+        nargs="?",
+        type=int,
+        const=0,
+        default=None,
+        metavar="K",
+        help="write the draft (or alternative K) into the agenda; the agenda it replaces is kept",
+    )
+    c.add_argument(
+        "--no-history",
+        action="store_true",
+        help="leave out your own timing from the runs in the file's folder (see playbook calibrate)",
+    )
+    c.set_defaults(command=None)
+
+
+def _alternatives_count(text: str) -> int:
+    if not text.isdigit() or not 0 <= int(text) <= 10:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to 10, found {text!r}")
+    return int(text)
+
+
+def _design(args: argparse.Namespace) -> None:
+    from .calibrate import history
+    from .design import design
+
+    handle = SessionFile.open(args.file)
+    session = handle.session
+    lang = _lang(args, session)
+    catalogue = load_catalogue()
+    past = None if args.no_history else history(args.file.resolve().parent, catalogue)
+    result = design(
+        session, catalogue, history=past, alternatives=args.alternatives, seed=args.seed, lang=lang
+    )
+    saved = _apply(handle, result, args.apply, lang) if args.apply is not None else ""
+    if args.json:
+        _print_json(result.to_data())
+        if saved:
+            print(saved, file=sys.stderr)
+        return
+    print(render_design(result, lang, args.file))
+    if saved:
+        print(f"\n{saved}")
+
+
+def _apply(handle: SessionFile, result: Any, k: int, lang: str) -> str:
+    """Write draft ``k`` (0: the draft, 1..: an alternative) into the agenda; say what was saved and kept."""
+    from .design import apply_draft
+
+    drafts = result.drafts
+    if not 0 <= k < len(drafts):
+        raise PlaybookError(t("design.cli.no_draft", lang, k=k, last=len(drafts) - 1))
+    session = handle.session
+    updated = apply_draft(session, drafts[k])
+    if updated == session:
+        return t("design.cli.already", lang, path=handle.path)
+    handle.save(updated)
+    saved = t("design.cli.applied", lang, path=handle.path, k=k, arc=drafts[k].arc.name(lang))
+    if len(updated.alternatives) > len(session.alternatives):
+        saved += " " + t("design.cli.kept", lang, name=updated.alternatives[-1].name, path=handle.path)
+    return saved
+
+
+def render_design(result: Any, lang: str, file: Path | str = "FILE") -> str:
+    """The draft as text, from the same structure notebook 03 shows: arc, every block with its time and
+    reason, the findings, the proposal when the wish does not fit, and the alternatives in short."""
+    from .flavours import text
+    from .structure.design import design_sections
+
+    out = "\n\n".join(text.render(s) for s in design_sections(result))
+    if result.alternatives:
+        out += "\n\n" + t("design.cli.use", lang, file=file)
+    return out
+
+
+def _agenda_alternatives(args: argparse.Namespace) -> None:
+    from .design import keep_agenda, kept_agenda, restore_agenda
+
+    handle = SessionFile.open(args.file)
+    s = handle.session
+    lang = _lang(args, s)
+    if args.command == "alternatives":
+        if not s.alternatives:
+            print(capitalised(t("design.none_kept", lang)))
+        for k, kept in enumerate(s.alternatives, 1):
+            minutes = sum(b.minutes for b in kept.agenda)
+            print(t("design.cli.listed", lang, k=k, name=kept.name, blocks=len(kept.agenda), minutes=minutes))
+        return
+    if args.command == "keep":
+        name = " ".join(args.name)
+        session = keep_agenda(s, name)
+        if session == s:
+            print(t("design.cli.nothing_to_keep", lang))
+            return
+        _saved(handle, session, args, [t("design.cli.kept_as", lang, name=session.alternatives[-1].name)])
+        return
+    which = " ".join(args.which)
+    found = kept_agenda(s, which)
+    session = restore_agenda(s, which)
+    _saved(handle, session, args, [t("design.cli.restored", lang, name=found.name)])
+    print("\n".join(render_session(session, load_catalogue(), lang).split("\n\n", 1)[1:]))
+
+
 def _room(args: argparse.Namespace) -> None:
     from .room.local import plan, serve
 
@@ -803,6 +944,10 @@ _COMMANDS = {
     ("agenda", "move"): _agenda_change,
     ("agenda", "remove"): _agenda_change,
     ("agenda", "set"): _agenda_change,
+    ("agenda", "alternatives"): _agenda_alternatives,
+    ("agenda", "keep"): _agenda_alternatives,
+    ("agenda", "restore"): _agenda_alternatives,
+    ("design", None): _design,
     ("diagnose", None): _diagnose,
     ("suggest", None): _suggest,
     ("plan", None): _plan,

@@ -23,6 +23,7 @@ BRIEF_OPTIONS = {
     "result": "visible_result",
     "context": "context",
     "purpose": "purpose",
+    "decision_rule": "decision_rule",
     "place": "place",
     "link": "link",
     "host": "host",

@@ -29,7 +29,7 @@ BLOCK_KINDS = ("intervention", "custom", "break")
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _TOP = (
     "schema_version", "title", "language", "date", "start", "budget_minutes", "brief", "group",
-    "diagnosis", "shortlist", "agenda", "run",
+    "diagnosis", "shortlist", "agenda", "run", "alternatives",
 )  # fmt: skip
 _BRIEF = ("client", "wish", "visible_result", "context", "purpose", "decision_rule")
 _BRIEF_PRACTICAL = ("place", "link", "host", "contact", "bring")
@@ -134,6 +134,14 @@ class Block:
         if self.is_break:
             return "break"
         return "intervention" if self.intervention else "custom"
+
+
+@dataclass(frozen=True)
+class SavedAgenda:
+    """An agenda the facilitator can return to: the one a drafted design replaced, or one kept on purpose."""
+
+    name: str
+    agenda: tuple[Block, ...]
 
 
 EVENTS = ("start", "finish", "swap", "cut", "resize", "insert")
@@ -271,6 +279,8 @@ class Session:
     agenda: tuple[Block, ...] = ()
     run: Run = field(default_factory=Run)
     schema_version: int = SCHEMA_VERSION
+    alternatives: tuple[SavedAgenda, ...] = ()
+    """Earlier agendas kept by name (notebook 03, ``playbook design --apply``), to return to."""
 
     @property
     def planned_minutes(self) -> int:
@@ -340,6 +350,7 @@ def parse_session(data: Any, file: str | Path = "<session>", catalogue: Catalogu
             if block is not None:
                 _check_references(r, block, join("agenda", i), catalogue)
     run = _read_run(r, d.get("run") or {})
+    alternatives = _read_alternatives(r, d.get("alternatives"), catalogue)
     r.raise_if_any()
     return Session(
         title=title,  # type: ignore[arg-type]
@@ -354,7 +365,33 @@ def parse_session(data: Any, file: str | Path = "<session>", catalogue: Catalogu
         agenda=tuple(blocks),  # type: ignore[arg-type]
         run=run,
         schema_version=version,
+        alternatives=alternatives,
     )
+
+
+def _read_alternatives(r: FieldReader, value: Any, catalogue: Catalogue | None) -> tuple[SavedAgenda, ...]:
+    """Named agendas, each read like the agenda itself; names are unique, so one can be restored by name."""
+    out: list[SavedAgenda] = []
+    for i, raw in enumerate(r.items(value, "alternatives") or []):
+        f = join("alternatives", i)
+        if (a := r.mapping(raw, f, ("name", "agenda"))) is None:
+            continue
+        name = r.text(a.get("name"), join(f, "name"), allow_empty=False, max_len=200)
+        blocks = [
+            _read_block(r, b, join(join(f, "agenda"), k))
+            for k, b in enumerate(r.items(a.get("agenda"), join(f, "agenda")) or [])
+        ]
+        if catalogue is not None:
+            for k, block in enumerate(blocks):
+                if block is not None:
+                    _check_references(r, block, join(join(f, "agenda"), k), catalogue)
+        if name is None or None in blocks:
+            continue
+        if any(other.name == name for other in out):
+            r.problem(join(f, "name"), r.say("kept_twice", name=name))
+            continue
+        out.append(SavedAgenda(name, tuple(blocks)))  # type: ignore[arg-type]
+    return tuple(out)
 
 
 def _read_ids(r: FieldReader, value: Any, f: str) -> ReadingValue | None:
@@ -665,6 +702,15 @@ def session_to_data(session: Session) -> dict[str, Any]:
         "shortlist": list(session.shortlist),
         "agenda": agenda,
         **({"run": _run_data(session.run)} if _run_data(session.run) else {}),
+        **(
+            {
+                "alternatives": [
+                    {"name": a.name, "agenda": _blocks_data(a.agenda)} for a in session.alternatives
+                ]
+            }
+            if session.alternatives
+            else {}
+        ),
     }
 
 

@@ -102,7 +102,7 @@ def test_the_first_cell_of_each_notebook_imports_only_what_its_views_need() -> N
     code = (
         LOADED
         + """
-from playbook.ui import AgendaBuilder, SessionBinding  # notebook 03
+from playbook.ui import AgendaBuilder, DesignPanel, SessionBinding  # notebook 03
 design = loaded("matplotlib", "nbformat", "jsonschema", "lark")
 from playbook.ui import StartPanel, CatalogueBrowser  # notebook 00, in a process of its own below
 print(json.dumps(design))

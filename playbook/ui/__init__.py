@@ -19,6 +19,7 @@ VIEWS = {
     "CaseStudio": "teaching",
     "CatalogueBrowser": "browse",
     "ColourListener": "teaching",
+    "DesignPanel": "design",
     "DiagnosisPanel": "diagnosis",
     "DiamondPlay": "teaching",
     "ExportPanel": "export",
