@@ -4,6 +4,10 @@ Charts only draw what the core computed (a Profile, later an Arc). They use the 
 stays distinguishable for colour-blind readers, and add hatching and labels wherever colour carries
 meaning, so a black-and-white print still reads. No pyplot: figures are plain ``Figure`` objects, free
 of global state, rendered with the Agg backend.
+
+Every text in a chart is plain text: titles and notes come from session files, and matplotlib would read
+``Sales $$`` or ``Costs $x^$`` as (broken) mathematics. :func:`plain_text` switches that off for every
+text of a figure, and :func:`to_png` and :func:`to_svg`, the only ways a chart leaves this module, call it.
 """
 
 from __future__ import annotations
@@ -12,12 +16,14 @@ import io
 import itertools
 import re
 import textwrap
+from typing import Any
 
 import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Wedge
+from matplotlib.text import Text
 
 from .agenda import Plan, clock
 from .diagnosis import HIGH, LOW, DimensionScore, Profile
@@ -38,13 +44,24 @@ def _style(fig: Figure) -> None:
 
 RC = {"hatch.linewidth": 0.5, "svg.hashsalt": "playbook"}
 """Thin hatch lines: patterns that stay readable in black and white without drowning the labels."""
+GENERATOR = "playbook"
+"""Written into every PNG and SVG (as its software or creator), so an output path can tell our files."""
+
+
+def plain_text(fig: Figure) -> Figure:
+    """Make every text of ``fig`` plain text: no mathtext, so a ``$`` in a title is just a dollar."""
+    for text in fig.findobj(Text):
+        text.set_parse_math(False)
+    return fig
 
 
 def to_png(fig: Figure, dpi: int = 100) -> bytes:
     """The figure as PNG bytes (for widgets.Image and for embedding in handouts)."""
     buffer = io.BytesIO()
     with matplotlib.rc_context(RC):
-        fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+        plain_text(fig).savefig(
+            buffer, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": GENERATOR}
+        )
     return buffer.getvalue()
 
 
@@ -53,8 +70,14 @@ def to_svg(fig: Figure) -> str:
     twice as fast to produce as a PNG, which keeps widgets responsive."""
     buffer = io.StringIO()
     with matplotlib.rc_context({**RC, "svg.fonttype": "none"}):
-        fig.savefig(buffer, format="svg")
+        plain_text(fig).savefig(buffer, format="svg", metadata={"Creator": GENERATOR, "Date": None})
     return _own_ids(re.sub(r"^.*?(?=<svg)", "", buffer.getvalue(), flags=re.S))
+
+
+def _clock_ticks(total: int) -> list[int]:
+    """Minutes from the start at which the time axis is labelled: a round step, at most about 16 labels."""
+    step = next((s for s in (15, 30, 60, 120, 240, 480, 720) if total / s <= 16), 1440 * (total // 23040 + 1))
+    return list(range(0, total + 1, step))
 
 
 _SVG_COUNT = itertools.count(1)
@@ -291,12 +314,41 @@ ROLE_STYLE = {
     "break": ("#DDDDDD", ""),
 }
 """Okabe-Ito colour and a hatch per arc role, so the strip of blocks also reads in black and white."""
+LABEL_POINTS = 8
+"""Width a block's rotated 7-point name needs; narrower blocks (a huge agenda) go unnamed on the strip."""
+MARKED_FINDINGS = 20
+"""At most this many findings are numbered on the arc; more would only cover each other."""
+DETAIL = 600
+"""The arc is drawn at most this finely (blocks and minutes along the time axis): an agenda of thousands
+of blocks would otherwise write thousands of sub-pixel shapes, which cost seconds and look the same."""
 
 
 def _per_minute(values: tuple[float, ...], empty: float) -> np.ndarray:
     """One value per minute plus the last one repeated (for step plots); an empty agenda gets one minute."""
     seq = list(values) or [empty]
     return np.array([*seq, seq[-1]])
+
+
+def _role_spans(plan: Plan, total: int) -> dict[str, list[tuple[float, float]]]:
+    """(start, minutes) spans per role for the strip of blocks: one per block, or, for an agenda of more
+    than :data:`DETAIL` blocks, the role of each of :data:`DETAIL` slices of the session, runs merged."""
+    spans: dict[str, list[tuple[float, float]]] = {}
+    if len(plan.blocks) <= DETAIL:
+        for b in plan.blocks:
+            spans.setdefault(b.role, []).append((b.start - plan.start, b.minutes))
+        return spans
+    width = total / DETAIL
+    zone = plan.arc.zone
+    runs: list[list[Any]] = []
+    for n in range(DETAIL):
+        role = zone[min(int(n * width), len(zone) - 1)]
+        if runs and runs[-1][0] == role:
+            runs[-1][2] += width
+        else:
+            runs.append([role, n * width, width])
+    for role, start, minutes in runs:
+        spans.setdefault(role, []).append((start, minutes))
+    return spans
 
 
 def arc_chart(plan: Plan) -> Figure:
@@ -319,17 +371,17 @@ def arc_chart(plan: Plan) -> Figure:
     # The blocks along the top: a band coloured and hatched by role, the names on white beneath it
     # (one collection per role, and no boxes behind the names, keep the redraw quick).
     band = strip_high - 0.14
-    by_role: dict[str, list[tuple[int, int]]] = {}
-    for b in plan.blocks:
-        by_role.setdefault(b.role, []).append((b.start - plan.start, b.minutes))
-    for role, spans in by_role.items():
+    edge = INK if len(plan.blocks) <= DETAIL else "none"
+    for role, spans in _role_spans(plan, total).items():
         colour, hatch = ROLE_STYLE.get(role, (GREY, ""))
         ax.broken_barh(
-            spans, (band, strip_high - band), facecolors=colour, hatch=hatch, edgecolor=INK, linewidth=0.6
+            spans, (band, strip_high - band), facecolors=colour, hatch=hatch, edgecolor=edge, linewidth=0.6
         )
-    edges = sorted({b.start - plan.start for b in plan.blocks} | {total})
+    fits = total * LABEL_POINTS / (fig.get_figwidth() * 72 * 0.84)  # minutes a 7-point label needs
+    named = [b for b in plan.blocks if b.minutes >= fits]
+    edges = sorted({b.start - plan.start for b in named} | {b.end - plan.start for b in named})
     ax.vlines(edges, strip_low, band, color=GREY, linewidth=0.6)
-    for b in plan.blocks:
+    for b in named:  # a block too narrow for its name (a huge agenda) is still drawn in the band above
         name = b.title if len(b.title) <= 20 else b.title[:19] + "…"
         x = b.start - plan.start + b.minutes / 2
         ax.text(
@@ -337,15 +389,19 @@ def arc_chart(plan: Plan) -> Figure:
         )
 
     # Kaner's diamond: the breadth of options widening and narrowing, the groan zone shaded.
-    breadth = _per_minute(arc.breadth, 0.1)
+    every = (
+        -(-total // DETAIL) if total > DETAIL * 2 else 1
+    )  # a long session is sampled, not drawn per minute
+    xs = xs[::every]
+    breadth = _per_minute(arc.breadth, 0.1)[::every]
     ax.fill_between(xs, 0.5 - breadth / 2, 0.5 + breadth / 2, step="post", color="#CCCCCC", linewidth=0)
-    groan = np.array([*([z == "groan" for z in arc.zone] or [False]), False])
+    groan = np.array([*([z == "groan" for z in arc.zone] or [False]), False])[::every]
     ax.fill_between(
         xs, 0, 1, where=groan, step="post", facecolor="none", edgecolor=ORANGE, hatch="xx", linewidth=0
     )
 
     # Energy (1-5) drawn into the diamond's zone, with its own scale on the right.
-    energy = _per_minute(arc.energy, 3.0)
+    energy = _per_minute(arc.energy, 3.0)[::every]
     ax.step(xs, (energy - 0.5) / 5, where="post", color=INK, linewidth=1.8)
     for level in range(1, 6):
         ax.text(total * 1.008, (level - 0.5) / 5, str(level), va="center", ha="left", fontsize=8)
@@ -353,7 +409,7 @@ def arc_chart(plan: Plan) -> Figure:
     ax.text(-total * 0.012, 0.5, t("arc.breadth", lang), rotation=90, va="center", ha="right", fontsize=8)
 
     # Depth below the waterline.
-    depth = _per_minute(arc.depth, 0.0)
+    depth = _per_minute(arc.depth, 0.0)[::every]
     ax.fill_between(
         xs, -0.12, -0.12 - 0.85 * depth, step="post", color=WATER, edgecolor=BLUE, hatch="..", linewidth=0.8
     )
@@ -362,21 +418,24 @@ def arc_chart(plan: Plan) -> Figure:
     ax.text(-total * 0.012, -0.55, t("arc.depth", lang), rotation=90, va="center", ha="right", fontsize=8)
 
     # Findings, numbered where they occur; the codes are listed under the chart by number.
-    marked = [f for f in plan.findings if f.minute is not None]
+    placeable = [f for f in plan.findings if f.minute is not None]
+    marked = placeable[:MARKED_FINDINGS]
     placed: list[float] = []
+    lines: dict[str, list[float]] = {}
     for n, f in enumerate(marked, 1):
         x = min(max(f.minute, 0), total)  # type: ignore[type-var]
         crowd = sum(1 for other in placed if abs(other - x) < 0.025 * total)  # stack markers that meet
         placed.append(x)
         colour = VERMILLION if f.level == "error" else ORANGE if f.level == "warning" else SKY
-        ax.plot([x, x], [-0.12, 1.04], color=colour, linestyle=":", linewidth=1.2)
+        lines.setdefault(colour, []).append(x)
         ax.text(x + crowd * 0.018 * total, 1.06, str(n), ha="center", va="center", fontsize=7, fontweight="bold",
                 bbox={"boxstyle": "circle,pad=0.2", "facecolor": "white", "edgecolor": colour})  # fmt: skip
+    for colour, xs_ in lines.items():
+        ax.vlines(xs_, -0.12, 1.04, color=colour, linestyle=":", linewidth=1.2)
 
     ax.set_ylim(-1.0, strip_high + 0.02)
     ax.set_yticks([])
-    step = 15 if total <= 120 else 30 if total <= 300 else 60
-    ticks = list(range(0, total + 1, step))
+    ticks = _clock_ticks(total)
     ax.set_xticks(ticks, [clock(plan.start + m) for m in ticks], fontsize=8)
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
@@ -391,6 +450,8 @@ def arc_chart(plan: Plan) -> Figure:
         handles=handles, loc="lower left", bbox_to_anchor=(0.09, 0.09), ncols=4, frameon=False, fontsize=8
     )
     notes = "   ".join(f"{n} {f.code}" for n, f in enumerate(marked, 1))
+    if len(placeable) > len(marked):
+        notes += f"   (+{len(placeable) - len(marked)})"
     if notes:
         fig.text(0.09, 0.03, "\n".join(textwrap.wrap(notes, 150)), fontsize=7.5, va="bottom")
     title = t(
@@ -462,8 +523,7 @@ def plan_vs_actual_chart(planned: Plan, actual: Plan, observations: list[tuple[i
         ax.plot([minute, minute], [0, 1.12], color=VERMILLION, linestyle=":", linewidth=0.8)
     ax.set_ylim(-0.05, 3.1)
     ax.set_yticks([])
-    step = 15 if total <= 120 else 30 if total <= 300 else 60
-    ticks = list(range(0, total + 1, step))
+    ticks = _clock_ticks(total)
     ax.set_xticks(ticks, [clock(start + m) for m in ticks], fontsize=8)
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)

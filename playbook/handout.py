@@ -40,11 +40,31 @@ def _css() -> str:
 def _exporter() -> Any:
     """One HTMLExporter for the whole process: nbconvert is slow to import and quick to reuse."""
     from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
     from traitlets.config import Config
+
+    class PlaybookExporter(HTMLExporter):
+        """nbconvert's HTML exporter without its final BeautifulSoup pass.
+
+        That pass adds alt texts and tab stops to JupyterLab's cell classes, which this template neither
+        lacks nor uses, and it re-parses the whole page, worse than linearly: a handout of 10,000 blocks
+        spent minutes there. The rest is HTMLExporter's own ``from_notebook_node``.
+        """
+
+        def from_notebook_node(self, nb: NotebookNode, resources: Any = None, **kw: Any) -> Any:
+            resources = self._init_resources(resources)
+            self.register_filter("highlight_code", Highlight2HTML(parent=self))
+            self.register_filter(
+                "filter_data_type",
+                WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self, resources=resources),
+            )
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
     config = Config()
     config.NbConvertBase.display_data_priority = ["text/html", "image/svg+xml", "image/png", "text/plain"]
-    exporter = HTMLExporter(
+    exporter = PlaybookExporter(
         config=config,
         template_name="playbook",
         extra_template_basedirs=[str(assets_dir() / "templates")],

@@ -16,7 +16,7 @@ def test_export_writes_the_handout_and_links_it(example: Path, tmp_path: Path) -
     panel.button.click()
     assert [p.name for p in panel.written] == ["samen-een-servicedesk.facilitator.en.html"]
     text = panel.written[0].read_text(encoding="utf-8")
-    assert '<html lang="en">' in text and "Facilitator's script" in text
+    assert '<html lang="en">' in text and "Facilitator&#x27;s script" in text
     assert "samen-een-servicedesk.facilitator.en.html</a>" in panel.result.value
     assert panel.snapshot_html() == panel.result.value
 
