@@ -28,6 +28,7 @@ from matplotlib.text import Text
 from .agenda import Plan, clock
 from .diagnosis import HIGH, LOW, DimensionScore, Profile
 from .i18n import t
+from .outputs import GENERATOR
 
 # Okabe & Ito (2008), a palette designed for colour-blind readers.
 BLUE, SKY, GREEN, ORANGE, VERMILLION, PURPLE, GREY = (
@@ -44,8 +45,6 @@ def _style(fig: Figure) -> None:
 
 RC = {"hatch.linewidth": 0.5, "svg.hashsalt": "playbook"}
 """Thin hatch lines: patterns that stay readable in black and white without drowning the labels."""
-GENERATOR = "playbook"
-"""Written into every PNG and SVG (as its software or creator), so an output path can tell our files."""
 
 
 def plain_text(fig: Figure) -> Figure:

@@ -1,7 +1,9 @@
 """The ``playbook`` command: the catalogue and session documents from a terminal.
 
 Exit status 0 on success and 2 on a user error, which is reported as one line on stderr (the error's
-own lines follow when a file has several problems), never as a traceback.
+own lines follow when a file has several problems), never as a traceback. Everything printed passes
+:func:`terminal_safe` first: a session file is somebody else's text, and control characters in it
+must not clear a screen, fake output or write to the clipboard.
 """
 
 from __future__ import annotations
@@ -9,11 +11,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from . import __version__
 from .app import DEFAULT_PORT
@@ -30,6 +34,7 @@ from .catalogue import (
 )
 from .errors import PlaybookError
 from .i18n import LANGUAGES, capitalised, default_language, t
+from .outputs import check_outputs
 from .session import Session, SessionFile, check_references, new_session, session_to_data
 
 if TYPE_CHECKING:
@@ -153,27 +158,78 @@ def _parser() -> argparse.ArgumentParser:
         help="a folder made by 'playbook init' (default: the one you are in, else the shipped notebooks)",
     )
     c.add_argument("--port", type=int, help=f"the port (default: {DEFAULT_PORT}, or a free one)")
+    c.add_argument(
+        "--ip",
+        default="127.0.0.1",
+        help="the address to listen on (default: 127.0.0.1, this machine only); any other needs the token it prints",
+    )
     c.add_argument("--no-browser", action="store_true", help="do not open a browser")
     c.set_defaults(command=None)
     return p
 
 
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""Control characters (escape sequences, carriage returns, C1 codes) and the invisible marks that
+reverse the reading direction: none of them may reach a terminal from a file."""
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with every unsafe character shown as ``\\uXXXX``, which is also valid inside JSON."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+class _SafeStream:
+    """A text stream that passes everything written to it through :func:`terminal_safe`."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(terminal_safe(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextmanager
+def _safe_terminal() -> Iterator[None]:
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _SafeStream(out), _SafeStream(err)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 fine, 2 user error)."""
+    with _safe_terminal():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     try:
         _COMMANDS[(args.area, args.command)](args)
     except PlaybookError as exc:
-        first, *rest = str(exc).splitlines()
-        print(f"playbook: error: {first}", file=sys.stderr)
-        for line in rest:
-            print(line, file=sys.stderr)
+        _error(str(exc))
         return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `playbook catalogue list | head`: the reader left, which is fine
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except OSError as exc:  # the last net: a file the command could not read or write, never a traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        _error(f"{where}{exc.strerror or exc}; nothing was changed")
+        return 2
     return 0
+
+
+def _error(message: str) -> None:
+    first, *rest = message.splitlines() or [""]
+    print(f"playbook: error: {first}", file=sys.stderr)
+    for line in rest:
+        print(line, file=sys.stderr)
 
 
 def _lang(args: argparse.Namespace, session: Session | None = None) -> str:
@@ -493,6 +549,7 @@ def _arc(args: argparse.Namespace) -> None:
         )
     if not args.output.parent.is_dir():
         raise PlaybookError.at(args.output, "", f"folder {args.output.parent} does not exist")
+    check_outputs([args.output], [args.file])
     session = SessionFile.open(args.file).session
     p = plan(session, load_catalogue(), lang=_lang(args, session))
     from .charts import arc_chart, to_png, to_svg  # matplotlib only for the command that draws
@@ -522,15 +579,22 @@ def _export(args: argparse.Namespace) -> None:
 
 
 def _report(args: argparse.Namespace) -> None:
-    from .report import report_html
+    from .report import read_photos, report_html
     from .yamlio import write_bytes_atomic
 
     if not args.output.parent.is_dir():
         raise PlaybookError.at(args.output, "", f"folder {args.output.parent} does not exist")
     handle = SessionFile.open(args.file)
-    write_bytes_atomic(
-        args.output, report_html(handle, load_catalogue(), getattr(args, "lang", None)).encode("utf-8")
-    )
+    photos = read_photos(handle)
+    check_outputs([args.output], [args.file, *(p.path for p in photos if p.path)])
+    page = report_html(handle, load_catalogue(), getattr(args, "lang", None), photos=photos)
+    write_bytes_atomic(args.output, page.encode("utf-8"))
+    for photo in photos:
+        if photo.problem:
+            print(
+                f"playbook: note: {args.file}: {photo.field}: {photo.name} left out: {photo.problem}",
+                file=sys.stderr,
+            )
     print(args.output)
 
 
@@ -554,7 +618,7 @@ def _init(args: argparse.Namespace) -> None:
 def _app(args: argparse.Namespace) -> None:
     from .app import plan, serve
 
-    serve(plan(args.dir, args.port, open_browser=not args.no_browser))
+    serve(plan(args.dir, args.port, open_browser=not args.no_browser, ip=args.ip))
 
 
 def render_profile(p: Profile) -> str:

@@ -24,6 +24,7 @@ from .charts import arc_chart, iceberg_chart, to_svg
 from .diagnosis import Profile, diagnose
 from .errors import PlaybookError
 from .i18n import LANGUAGES, capitalised, t
+from .outputs import check_outputs
 from .paths import assets_dir
 from .session import Session, SessionFile
 from .yamlio import write_bytes_atomic
@@ -298,7 +299,8 @@ def write_handouts(
     files: Iterable[str | Path], catalogue: Catalogue, audience: str, lang: str | None, out: str | Path
 ) -> list[Path]:
     """Export one handout per session file. With one file, ``out`` may name the HTML file itself;
-    otherwise it is a folder (created if needed). Each file is written atomically."""
+    otherwise it is a folder (created if needed). Each file is written atomically, and every target is
+    checked first (:func:`~playbook.outputs.check_outputs`): none is written if one would destroy a file."""
     files = [Path(f) for f in files]
     out = Path(out)
     if len(files) > 1 or out.suffix.lower() not in (".html", ".htm"):
@@ -306,13 +308,17 @@ def write_handouts(
             out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise PlaybookError.at(out, "", f"the output folder cannot be created ({exc.strerror})") from None
-    written = []
-    for path in files:
-        session = SessionFile.open(path).session
-        language = lang or session.language
-        target = out / handout_name(path, audience, language) if out.is_dir() else out
+    sessions = [SessionFile.open(path).session for path in files]
+    targets = []
+    for path, session in zip(files, sessions, strict=True):
+        target = out / handout_name(path, audience, lang or session.language) if out.is_dir() else out
         if not target.parent.is_dir():
             raise PlaybookError.at(target, "", f"folder {target.parent} does not exist")
+        targets.append(target)
+    if len(set(targets)) < len(targets):
+        raise PlaybookError.at(out, "", "several sessions would be written to this one file; name a folder")
+    check_outputs(targets, files)
+    for session, target in zip(sessions, targets, strict=True):
+        language = lang or session.language
         write_bytes_atomic(target, handout_html(session, catalogue, audience, language).encode("utf-8"))
-        written.append(target)
-    return written
+    return targets

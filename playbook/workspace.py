@@ -7,6 +7,7 @@ so it survives restarts and is shared between notebooks.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import unicodedata
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import PlaybookError
+from .outputs import check_outputs
 from .paths import MARKER, examples_dir, notebook_files, notebooks_dir, workspace
 from .session import SUFFIX, SessionFile, new_session
 from .yamlio import write_text_atomic
@@ -144,8 +146,11 @@ def init_folder(folder: str | Path, refresh_notebooks: bool = False) -> InitRepo
     report = InitReport(_ensure(root).resolve())
     plan = [(nb, root / nb.relative_to(source), refresh_notebooks) for nb in notebooks]
     plan += [(ex, root / "sessions" / ex.name, False) for ex in examples().values()]
+    # A folder that is the shipped one itself (or links into it) is refused before anything is copied.
+    written = [target for _, target, replace in plan if replace or not os.path.lexists(target)]
+    check_outputs(written, [src for src, _, _ in plan], replaceable=lambda _: True)
     for src, target, replace in plan:
-        if target.exists() and not replace:
+        if os.path.lexists(target) and not replace:
             report.kept.append(target)
             continue
         _ensure(target.parent)
