@@ -278,7 +278,10 @@ class Live:
             folder = self.handle.path.with_name(
                 self.handle.path.name.removesuffix(".session.yaml") + ".photos"
             )
-            folder.mkdir(exist_ok=True)
+            try:
+                folder.mkdir(exist_ok=True)
+            except OSError as exc:
+                raise PlaybookError.at(folder, "", f"the photos cannot be saved ({exc.strerror})") from None
             for name, data in photos:
                 safe = "".join(c if c.isalnum() or c in "._-" else "-" for c in Path(name).name) or "photo"
                 target = folder / safe

@@ -172,6 +172,9 @@ class LiveCompanion(Snapshot, widgets.VBox):
             action()
         except PlaybookError as exc:
             self.message.value = f"<span style='color:#b00020'>{e(str(exc))}</span>"
+        except OSError as exc:  # a disk problem outside the core's own handling: words, not a traceback
+            problem = f"{exc.filename or self.live.handle.path}: {exc.strerror or exc}"
+            self.message.value = f"<span style='color:#b00020'>{e(problem)}</span>"
         else:
             self.message.value = ""
         self.refresh()
@@ -213,12 +216,15 @@ class LiveCompanion(Snapshot, widgets.VBox):
 
     def write_report(self) -> Path:
         """The post-session report, next to the session file, linked from the notebook."""
-        from ..report import report_html
+        from ..outputs import check_outputs
+        from ..report import read_photos, report_html
         from ..yamlio import write_bytes_atomic
 
         handle = self.live.handle
         target = handle.path.with_name(handle.path.name.removesuffix(".session.yaml") + ".report.html")
-        write_bytes_atomic(target, report_html(handle, self.catalogue).encode("utf-8"))
+        photos = read_photos(handle)
+        check_outputs([target], [handle.path, *(p.path for p in photos if p.path)])
+        write_bytes_atomic(target, report_html(handle, self.catalogue, photos=photos).encode("utf-8"))
         self._link(target)
         return target
 
