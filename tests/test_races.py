@@ -123,18 +123,18 @@ def test_two_writers_changing_the_same_field_never_both_report_saved(tmp_path: P
 
 def test_two_transactions_appending_at_once_both_land(tmp_path: Path) -> None:
     path = make_session_file(tmp_path)
-    counts = race(path, "transaction", ROUNDS // 2)
+    counts = race(path, "transaction", ROUNDS // 4)
     assert counts["lost"] == 0 and counts["refused"] == 0 and counts["errors"] == 0, counts
-    assert len(load_session(path).run.observations) == ROUNDS  # two per round, none lost
+    assert len(load_session(path).run.observations) == ROUNDS // 2  # two per round, none lost
 
 
 def _save_forever(path: Path) -> None:
     handle = SessionFile.open(path)
-    n = 0
+    n, me = 0, os.getpid()
     while True:
         n += 1
         agenda = tuple(Block(5 + n % 20, intervention="check-in-round") for _ in range(1 + n % 40))
-        handle.update(lambda s, a=agenda, n=n: s.with_changes(title=f"Save {n}", agenda=a))
+        handle.update(lambda s, a=agenda, n=n: s.with_changes(title=f"Save {me} {n}", agenda=a))
 
 
 def kill_loop(path: Path, kills: int, seed: int = 13) -> Counter[str]:
@@ -149,11 +149,12 @@ def kill_loop(path: Path, kills: int, seed: int = 13) -> Counter[str]:
         writer.join()
         counts["kills"] += 1
         try:
-            title = load_session(path).title
+            words = load_session(path).title.split()
             backup = path.with_name(path.name + ".bak")
             if backup.exists():
                 load_session(backup)
-            counts["saves seen"] = max(counts["saves seen"], int(title.split()[-1]) if title != "Race" else 0)
+            if words[:2] == ["Save", str(writer.pid)]:
+                counts["saves landed"] += int(words[2])  # this writer's saves before it was killed
         except Exception as exc:
             counts["broken"] += 1
             counts[f"broken: {exc}"] += 1
@@ -168,7 +169,7 @@ def test_kill_9_during_saves_never_leaves_a_broken_file_or_a_held_lock(tmp_path:
     path = make_session_file(tmp_path)
     counts = kill_loop(path, 40)
     assert counts["broken"] == 0, counts
-    assert counts["saves seen"] > 0, counts  # the writer did save between the kills
+    assert counts["saves landed"] > 0, counts  # the writers did save between the kills
     assert load_session(path).title == "After the kills" and counts["seconds to save after"] < 5
 
 
