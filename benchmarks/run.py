@@ -284,7 +284,9 @@ def main() -> None:
 
     rows += _widget_rows()
     rows += _handout_rows()
-    rows += __import__("robustness").robustness_rows()  # races, kill -9, a 10,000-block agenda
+    from robustness import robustness_rows  # races, kill -9 and a 10,000-block agenda
+
+    rows += robustness_rows()
     if "--no-servers" not in sys.argv:  # the app, the browser tests and the hub take a few minutes
         from apps import app_rows, test_rows
 

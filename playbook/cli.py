@@ -203,12 +203,14 @@ def _safe_terminal() -> Iterator[None]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 fine, 2 user error)."""
-    with _safe_terminal():
-        return _main(argv)
-
-
-def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
+    if args.area == "app":  # a server's own log (coloured on a terminal) prints no file's text
+        return _run(args)
+    with _safe_terminal():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         _COMMANDS[(args.area, args.command)](args)
     except PlaybookError as exc:

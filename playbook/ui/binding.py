@@ -60,10 +60,6 @@ class SessionBinding:
             return None
         return self._attempt(lambda: self.handle.save(session))
 
-    def transact(self, change: Callable[[Session], Session]) -> str | None:
-        """Apply ``change`` to the newest version on disk and save it (see ``SessionFile.update``)."""
-        return self._attempt(lambda: self.handle.update(change))
-
     def reload(self) -> str | None:
         """Read the file again (after a change on disk); listeners see the version on disk."""
         return self._attempt(self.handle.reload)
