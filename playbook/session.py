@@ -602,11 +602,16 @@ def dump_session(session: Session, file: str | Path = "<session>") -> str:
     (:func:`_block_text`), so saving an edit of a long agenda does not rewrite and re-read every block.
     """
     data = session_to_data(session)
-    agenda, data["agenda"] = data["agenda"], []
-    rest = dump_yaml(data)
-    faithful = parse_yaml(rest, file) == data and rest.count(_AGENDA_SLOT) == 1
-    blocks = "".join(_block_text(b) for b in session.agenda)
-    body = rest.replace(_AGENDA_SLOT, f"\nagenda:\n{blocks}", 1) if blocks else rest
+    agenda = data.get("agenda")
+    if agenda:
+        data["agenda"] = []
+    body = dump_yaml(data)
+    faithful = parse_yaml(body, file) == data
+    if agenda:  # the blocks, each written once, go where the empty list stands
+        faithful = faithful and body.count(_AGENDA_SLOT) == 1 and _blocks_data(session.agenda) == agenda
+        blocks = "".join(_block_text(b) for b in session.agenda)
+        body = body.replace(_AGENDA_SLOT, f"\nagenda:\n{blocks}", 1)
+        data["agenda"] = agenda
     text = f"{HEADER}\n{body}{END}\n"
     size = len(text.encode("utf-8"))
     if size > MAX_BYTES:
@@ -616,7 +621,6 @@ def dump_session(session: Session, file: str | Path = "<session>") -> str:
             f"would be {size / (1024 * 1024):.1f} MB, larger than the {MAX_BYTES // (1024 * 1024)} MB the "
             "playbook reads back; nothing was saved (shorten long notes or split the agenda)",
         )
-    data["agenda"] = agenda
     if not faithful or parse_session(data, file) != session:
         raise PlaybookError.at(file, "", "could not be written faithfully; nothing was saved")
     return text
