@@ -16,6 +16,9 @@ import io
 import itertools
 import re
 import textwrap
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import matplotlib
@@ -47,6 +50,15 @@ RC = {"hatch.linewidth": 0.5, "svg.hashsalt": "playbook"}
 """Thin hatch lines: patterns that stay readable in black and white without drowning the labels."""
 
 
+@contextmanager
+def _drawing(rc: dict[str, object]) -> Iterator[None]:
+    """Matplotlib settings for one drawing; a character the font lacks (an emoji in a title) is drawn
+    as a box without a warning in the facilitator's notebook."""
+    with matplotlib.rc_context(rc), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Glyph .* missing from", category=UserWarning)
+        yield
+
+
 def plain_text(fig: Figure) -> Figure:
     """Make every text of ``fig`` plain text: no mathtext, so a ``$`` in a title is just a dollar."""
     for text in fig.findobj(Text):
@@ -57,7 +69,7 @@ def plain_text(fig: Figure) -> Figure:
 def to_png(fig: Figure, dpi: int = 100) -> bytes:
     """The figure as PNG bytes (for widgets.Image and for embedding in handouts)."""
     buffer = io.BytesIO()
-    with matplotlib.rc_context(RC):
+    with _drawing(RC):
         plain_text(fig).savefig(
             buffer, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": GENERATOR}
         )
@@ -68,7 +80,7 @@ def to_svg(fig: Figure) -> str:
     """The figure as an inline ``<svg>`` element with real text: crisp in print, searchable, and about
     twice as fast to produce as a PNG, which keeps widgets responsive."""
     buffer = io.StringIO()
-    with matplotlib.rc_context({**RC, "svg.fonttype": "none"}):
+    with _drawing({**RC, "svg.fonttype": "none"}):
         plain_text(fig).savefig(buffer, format="svg", metadata={"Creator": GENERATOR, "Date": None})
     return _own_ids(re.sub(r"^.*?(?=<svg)", "", buffer.getvalue(), flags=re.S))
 

@@ -109,8 +109,9 @@ def _read_image_file(path: Path) -> bytes:
 
 def _embeddable(raw: bytes) -> bytes:
     """The photo as a JPEG of at most :data:`PHOTO_EMBED_BYTES`, upright, without metadata."""
-    from PIL import Image, ImageOps  # Pillow comes with matplotlib; imported only to embed photos
+    from PIL import Image, ImageFile, ImageOps  # Pillow comes with matplotlib; imported only to embed photos
 
+    lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, True  # as browsers are
     try:
         with Image.open(io.BytesIO(raw)) as image:
             if image.width * image.height > PHOTO_MAX_PIXELS:
@@ -128,6 +129,8 @@ def _embeddable(raw: bytes) -> bytes:
         raise
     except Exception as exc:  # a damaged or hostile image: whatever the decoder raises, it is left out
         raise ValueError(f"it cannot be read as an image ({exc})") from None
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
     quality = 82
     while True:
         out = io.BytesIO()
