@@ -7,6 +7,7 @@ and a message that says why and what to do, in the session's language.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
@@ -368,7 +369,9 @@ class _Checks:
             self.add("warning", "undercurrent-unaddressed", minute=0, undercurrent=self.profile.undercurrent)
 
     def _block_at(self, minute: int) -> TimedBlock | None:
-        return next((b for b in self.blocks if b.start - self.offset <= minute < b.end - self.offset), None)
+        """The block running at ``minute`` (a binary search: the blocks follow each other in time)."""
+        i = bisect_right(self.blocks, minute, key=lambda b: b.start - self.offset) - 1
+        return self.blocks[i] if i >= 0 and minute < self.blocks[i].end - self.offset else None
 
 
 def plan(
