@@ -282,8 +282,17 @@ def main() -> None:
             )
         )
 
+    from reading import reading_rows  # agreement with the labelled briefs; diagnose() time
+
+    rows += reading_rows()
     rows += _widget_rows()
+    from durations import duration_rows  # the figures of time that fits the group
+
+    rows += duration_rows()
     rows += _handout_rows()
+    from room import room_rows  # 300 phones in the participation room (benchmarks/room.py)
+
+    rows += room_rows()
     from robustness import robustness_rows  # races, kill -9 and a 10,000-block agenda
 
     rows += robustness_rows()

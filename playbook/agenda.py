@@ -7,46 +7,89 @@ and a message that says why and what to do, in the session's language.
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from .calibrate import NOTABLE
 from .catalogue import Catalogue, Intervention
 from .diagnosis import Profile, diagnose
+from .durations import SizedStep, sampling_text
 from .i18n import fold, t
-from .session import DAY_MINUTES, Block, Session
+from .session import Block, Session
+from .vocabulary import DAY_MINUTES, clock, minutes_of_day, works_below
+
+if TYPE_CHECKING:
+    from .calibrate import Estimate, History
+
+__all__ = [
+    "CODES",
+    "LEVELS",
+    "Arc",
+    "Finding",
+    "Plan",
+    "TimedBlock",
+    "clock",
+    "compute_arc",
+    "plan",
+    "timeline",
+]
 
 LEVELS = ("error", "warning", "info")
 CODES = (
     "over-time", "slack", "no-opening", "no-close", "no-visible-result", "converge-before-diverge",
     "no-groan-space", "long-plenary", "no-break", "energy-dip", "group-size-mismatch", "setting-mismatch",
     "undercurrent-unaddressed", "unknown-intervention",
+    "block-too-short", "block-too-long", "round-too-short", "no-warm-up-before-depth", "depth-at-the-end",
+    "groan-too-short", "no-harvest-time", "no-decision-rule", "no-screen-break", "plan-b-too-long",
+    "plan-b-unfit", "calibrated-time", "history-over-time",
 )  # fmt: skip
 SLACK_SHARE = 0.10
 """More than this share of the budget unplanned is worth a remark."""
 GROAN_GROUP = 12
 """From this size on, going straight from many options to a decision skips people."""
-PLENARY_LIMIT = 20
+PLENARY_LIMITS = ((8, 30), (20, 20))
+"""(up to this many people, longest whole-group stretch in minutes). A team of seven can talk together
+for half an hour; in a larger room most people listen, and after a quarter of an hour they stop."""
+LARGE_PLENARY_LIMIT = 15
 NO_BREAK_LIMIT = 90
+"""In person, attention fades after about an hour and a half without a pause."""
+SCREEN_BREAK_LIMIT = 60
+"""On screen (online, or the remote half of a hybrid session) it fades sooner: a pause every hour."""
 LUNCH_MINUTES = 30
 UNDERCURRENT_STRONG = 60
+GROAN_FLOOR = 10
+"""The least time a groan zone needs, plus a minute for every ten people in the room (up to twenty)."""
+GROAN_SHARE = 0.5
+"""And at least half the time spent diverging: many options take long to understand."""
+HARVEST_MINUTES = 5
+"""Time after the last converging block to write the result down, read it back and photograph it;
+twice that from more than 30 people."""
+END_ZONE = 15
+"""Deep work that ends within this many minutes of the end leaves people with it open, unless a close
+follows."""
+CALIBRATION_NOTE = 3
+"""Minutes of difference (besides ``calibrate.NOTABLE``) before a block's own history is mentioned."""
 
-_CUSTOM_ENERGY = {"open": 2.5, "diverge": 3.0, "groan": 2.5, "converge": 3.0, "close": 2.0, "energise": 4.5}
+_CUSTOM_ENERGY = {
+    "open": 2.5, "input": 2.0, "diverge": 3.0, "groan": 2.5, "converge": 3.0, "close": 2.0, "energise": 4.5,
+}  # fmt: skip
 _BREADTH = {"open": 0.2, "diverge": 1.0, "groan": 0.85, "converge": 0.15, "close": 0.05}
-"""Where each role takes the breadth of options (Kaner's diamond); energisers and breaks hold it."""
+"""Where each role takes the breadth of options (Kaner's diamond); input, energisers and breaks hold it."""
 _DEPTH = {"above": 0.15, "both": 0.5, "below": 0.9}
 BREAK_ENERGY = 2.0
 
 
-def clock(minutes: int) -> str:
-    """Minutes since midnight as HH:MM (wrapping past midnight)."""
-    return f"{minutes // 60 % 24:02d}:{minutes % 60:02d}"
+def plenary_limit(size: int) -> int:
+    """The longest whole-group stretch that still keeps a group of ``size`` talking, not listening."""
+    return next((limit for most, limit in PLENARY_LIMITS if size <= most), LARGE_PLENARY_LIMIT)
 
 
 @dataclass(frozen=True)
 class TimedBlock:
-    """One agenda block placed in time, with what the catalogue knows about it."""
+    """One agenda block placed in time, with what the catalogue knows about it for this group."""
 
     index: int
     block: Block
@@ -58,6 +101,10 @@ class TimedBlock:
     intervention: Intervention | None
     plan_b_titles: tuple[str, ...] = ()
     """The plan B work forms by name (their id when the catalogue does not know them)."""
+    steps: tuple[SizedStep, ...] = ()
+    """The work form's steps for this group, the block's minutes split over them (adding up)."""
+    expected: Estimate | None = None
+    """The time to expect from the facilitator's own history, when there is one."""
 
     @property
     def minutes(self) -> int:
@@ -81,20 +128,17 @@ class TimedBlock:
             return self.intervention.layer
         return "above"
 
+    @property
+    def expected_minutes(self) -> int:
+        return self.expected.minutes if self.expected is not None else self.minutes
+
     def configurations(self) -> list[str]:
-        """The group configuration minute by minute: the catalogue's steps stretched to the block's length."""
+        """The group configuration minute by minute, from the same split of the block as its steps."""
         if self.block.is_break:
             return ["break"] * self.minutes
-        if self.intervention is None or not self.intervention.steps:
+        if not self.steps:
             return ["plenary"] * self.minutes  # an own block is assumed to be the whole group together
-        steps = self.intervention.steps
-        total = sum(s.minutes for s in steps)
-        out: list[str] = []
-        done = 0.0
-        for s in steps:
-            done += s.minutes * self.minutes / total
-            out += [s.configuration] * (round(done) - len(out))
-        return out
+        return [s.step.configuration for s in self.steps for _ in range(s.minutes)]
 
 
 @dataclass(frozen=True)
@@ -140,6 +184,11 @@ class Plan:
     def end(self) -> int:
         return self.start + self.total_minutes
 
+    @property
+    def expected_minutes(self) -> int:
+        """The agenda's length at the facilitator's own pace (the planned length without a history)."""
+        return sum(b.expected_minutes for b in self.blocks)
+
     def to_data(self) -> dict[str, Any]:
         return {
             "language": self.language,
@@ -147,19 +196,8 @@ class Plan:
             "end": clock(self.end),
             "total_minutes": self.total_minutes,
             "budget_minutes": self.budget_minutes,
-            "blocks": [
-                {
-                    "start": clock(b.start),
-                    "end": clock(b.end),
-                    "minutes": b.minutes,
-                    "title": b.title,
-                    "role": b.role,
-                    "intervention": b.block.intervention,
-                    "plan_b": list(b.block.plan_b),
-                    "notes": b.block.notes,
-                }
-                for b in self.blocks
-            ],
+            "expected_minutes": self.expected_minutes,
+            "blocks": [_block_data(b, self.language) for b in self.blocks],
             "findings": [
                 {"level": f.level, "code": f.code, "message": f.message, "block": f.block, "minute": f.minute}
                 for f in self.findings
@@ -167,10 +205,33 @@ class Plan:
         }
 
 
-def timeline(session: Session, catalogue: Catalogue, lang: str) -> tuple[TimedBlock, ...]:
-    """Every block with its clock time, title and role; unknown ids keep their id as title."""
+def _block_data(b: TimedBlock, lang: str) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "start": clock(b.start),
+        "end": clock(b.end),
+        "minutes": b.minutes,
+        "title": b.title,
+        "role": b.role,
+        "intervention": b.block.intervention,
+        "plan_b": list(b.block.plan_b),
+        "notes": b.block.notes,
+    }
+    if b.steps:
+        data["steps"] = [s.to_data() for s in b.steps]
+    if b.expected is not None and b.expected.calibrated:
+        data["expected_minutes"] = b.expected.minutes
+        data["calibration"] = {"basis": b.expected.basis, **b.expected.tally.to_data()}  # type: ignore[union-attr]
+    return data
+
+
+def timeline(
+    session: Session, catalogue: Catalogue, lang: str, history: History | None = None
+) -> tuple[TimedBlock, ...]:
+    """Every block with its clock time, title, role and steps for this group; unknown ids keep their id
+    as title. With a ``history``, each block also carries the time this facilitator can expect."""
     out = []
-    now = session.start.hour * 60 + session.start.minute
+    now = minutes_of_day(session.start)
+    size = session.group.size
     for i, block in enumerate(session.agenda):
         item = (
             catalogue.get(block.intervention)
@@ -185,7 +246,9 @@ def timeline(session: Session, catalogue: Catalogue, lang: str) -> tuple[TimedBl
         else:
             title, role = block.title, block.role or "open"
         backups = tuple(catalogue.get(b).name(lang) if b in catalogue else b for b in block.plan_b)
-        out.append(TimedBlock(i, block, now, title, role, item, backups))
+        steps = item.steps_for(size, block.minutes) if item is not None else ()
+        expected = history.estimate(block.intervention, role, block.minutes) if history else None
+        out.append(TimedBlock(i, block, now, title, role, item, backups, steps, expected))
         now += block.minutes
     return tuple(out)
 
@@ -211,12 +274,25 @@ def compute_arc(blocks: tuple[TimedBlock, ...], start: int) -> Arc:
 
 
 class _Checks:
-    """The facilitator's checks over one plan; each adds findings in the session's language."""
+    """The facilitator's checks over one plan; each adds findings in the session's language.
 
-    def __init__(self, session: Session, blocks: tuple[TimedBlock, ...], profile: Profile, lang: str) -> None:
+    Every threshold that depends on people (a round, the plenary limit, the groan zone, the harvest)
+    is taken for this group's size, and the break rhythm for its setting.
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        blocks: tuple[TimedBlock, ...],
+        profile: Profile,
+        lang: str,
+        catalogue: Catalogue,
+    ) -> None:
         self.s, self.blocks, self.profile, self.lang = session, blocks, profile, lang
+        self.catalogue = catalogue
+        self.size, self.setting = session.group.size, session.group.setting
         self.found: list[Finding] = []
-        self.offset = session.start.hour * 60 + session.start.minute
+        self.offset = minutes_of_day(session.start)
 
     def add(
         self,
@@ -240,10 +316,16 @@ class _Checks:
             self.frame,
             self.result,
             self.diamond,
+            self.groan,
+            self.harvest,
+            self.decision,
             self.plenary,
             self.breaks,
             self.fit,
+            self.durations,
+            self.plan_b,
             self.depth,
+            self.history,
         ):
             check(work)
         order = {level: i for i, level in enumerate(LEVELS)}
@@ -293,15 +375,53 @@ class _Checks:
             self.add(
                 "warning", "converge-before-diverge", work[first_converge], title=work[first_converge].title
             )
-        if self.s.group.size >= GROAN_GROUP:
-            steps = [b for b in work if b.role != "energise"]
+        if self.size >= GROAN_GROUP:
+            steps = [b for b in work if b.role not in ("energise", "input")]
             for a, b in pairwise(steps):
                 if a.role == "diverge" and b.role == "converge":
-                    self.add(
-                        "warning", "no-groan-space", b, size=self.s.group.size, before=a.title, after=b.title
-                    )
+                    self.add("warning", "no-groan-space", b, size=self.size, before=a.title, after=b.title)
+
+    def groan(self, work: list[TimedBlock]) -> None:
+        """Kaner's groan zone takes time: more options and more people take longer to understand."""
+        groans = [b for b in work if b.role == "groan"]
+        if not groans:
+            return
+        last = max(b.index for b in groans)
+        diverged = sum(b.minutes for b in work if b.role == "diverge" and b.index < last)
+        struggled = sum(b.minutes for b in groans)
+        need = max(GROAN_FLOOR + min(self.size // 10, 10), math.ceil(GROAN_SHARE * diverged))
+        if struggled < need:
+            self.add(
+                "warning",
+                "groan-too-short",
+                groans[0],
+                minutes=struggled,
+                diverge=diverged,
+                size=self.size,
+                need=need,
+            )
+
+    def harvest(self, work: list[TimedBlock]) -> None:
+        """After the last choice, time to write the result down, read it back and photograph it."""
+        converging = [b for b in work if b.role == "converge"]
+        if not converging:
+            return
+        last = converging[-1]
+        left = sum(b.minutes for b in work if b.index > last.index)
+        need = HARVEST_MINUTES * (2 if self.size > 30 else 1)
+        if 0 < left < need:  # with nothing after it, no-close already asks for an ending
+            self.add("warning", "no-harvest-time", last, title=last.title, left=left, need=need)
+
+    def decision(self, work: list[TimedBlock]) -> None:
+        """Converging on a decision needs a decision rule agreed beforehand (Kaner): who decides, and how."""
+        if self.s.brief.decision_rule.strip():
+            return
+        first = next((b for b in work if b.intervention is not None and b.intervention.decides), None)
+        if first is not None:
+            self.add("warning", "no-decision-rule", first, title=first.title)
 
     def plenary(self, work: list[TimedBlock]) -> None:
+        limit = plenary_limit(self.size)
         run_start, run, reported = 0, 0, False
         minute = 0
         for b in self.blocks:
@@ -310,7 +430,7 @@ class _Checks:
                     if run == 0:
                         run_start, reported = minute, False
                     run += 1
-                    if run > PLENARY_LIMIT and not reported:
+                    if run > limit and not reported:
                         block = self._block_at(run_start)
                         self.add(
                             "warning",
@@ -318,7 +438,8 @@ class _Checks:
                             block,
                             minute=run_start,
                             at=clock(self.offset + run_start),
-                            limit=PLENARY_LIMIT,
+                            limit=limit,
+                            size=self.size,
                         )
                         reported = True
                 else:
@@ -326,20 +447,23 @@ class _Checks:
                 minute += 1
 
     def breaks(self, work: list[TimedBlock]) -> None:
+        screen = self.setting in ("online", "hybrid")
+        limit, code = (SCREEN_BREAK_LIMIT, "no-screen-break") if screen else (NO_BREAK_LIMIT, "no-break")
         since, reported = 0, False
         for b in self.blocks:
             if b.role == "break":
                 since, reported = 0, False
                 continue
             since += b.minutes
-            if since > NO_BREAK_LIMIT and not reported:
+            if since > limit and not reported:
                 self.add(
                     "warning",
-                    "no-break",
+                    code,
                     b,
-                    minute=b.end - self.offset - (since - NO_BREAK_LIMIT),
-                    limit=NO_BREAK_LIMIT,
-                    at=clock(b.end - (since - NO_BREAK_LIMIT)),
+                    minute=b.end - self.offset - (since - limit),
+                    limit=limit,
+                    at=clock(b.end - (since - limit)),
+                    setting=t(f"settings.{self.setting}", self.lang),
                 )
                 reported = True
         for prev, b in pairwise(self.blocks):
@@ -348,25 +472,156 @@ class _Checks:
                 self.add("warning", "energy-dip", b, title=b.title, energy=round(b.energy))
 
     def fit(self, work: list[TimedBlock]) -> None:
-        size, setting = self.s.group.size, self.s.group.setting
         for b in work:
             if b.intervention is None:
                 continue
             r = b.intervention.group_size
-            if not r.min <= size <= r.max:
-                self.add("error", "group-size-mismatch", b, title=b.title, low=r.min, high=r.max, size=size)
-            if setting not in b.intervention.settings:
+            if not r.min <= self.size <= r.max:
                 self.add(
-                    "error", "setting-mismatch", b, title=b.title, setting=t(f"settings.{setting}", self.lang)
+                    "error", "group-size-mismatch", b, title=b.title, low=r.min, high=r.max, size=self.size
+                )
+            if self.setting not in b.intervention.settings:
+                self.add(
+                    "error",
+                    "setting-mismatch",
+                    b,
+                    title=b.title,
+                    setting=t(f"settings.{self.setting}", self.lang),
                 )
 
+    def durations(self, work: list[TimedBlock]) -> None:
+        """Each block against its work form's own range for this many people; a round too short for
+        the people in it is named as such, with the way to sample a large group."""
+        for b in work:
+            item = b.intervention
+            if item is None or not item.fits_group(self.size):
+                continue  # a form that does not fit the group is an error of its own
+            scaled = item.minutes_for(self.size)
+            if (step := self._short_round(b)) is not None:
+                seconds = round(step.minutes * 60 / step.turns)
+                how = (
+                    sampling_text(step, self.lang)
+                    if step.step.sampling
+                    else t("findings.round-too-short-how", self.lang)
+                )
+                self.add(
+                    "warning",
+                    "round-too-short",
+                    b,
+                    title=b.title,
+                    turns=step.turns,
+                    minutes=step.minutes,
+                    seconds=seconds,
+                    need=scaled.min,
+                    how=how,
+                )
+            elif b.minutes < scaled.min:
+                values = dict(title=b.title, minutes=b.minutes, low=scaled.min, typical=scaled.typical)
+                self.add("warning", "block-too-short", b, size=self.size, **values)
+            elif b.minutes > scaled.max:
+                self.add(
+                    "info",
+                    "block-too-long",
+                    b,
+                    title=b.title,
+                    minutes=b.minutes,
+                    high=scaled.max,
+                    size=self.size,
+                )
+
+    def _short_round(self, b: TimedBlock) -> SizedStep | None:
+        """A round whose share of the block gives each turn less than the form's own quickest pace."""
+        item = b.intervention
+        assert item is not None
+        pace = item.minutes.min / item.minutes.typical
+        for step in b.steps:
+            if (
+                step.step.per_person
+                and step.turns > 1
+                and step.minutes < step.turns * step.step.per_person * pace
+            ):
+                return step
+        return None
+
+    def plan_b(self, work: list[TimedBlock]) -> None:
+        """A plan B replaces its block in the same minutes (the live companion keeps them), so it must
+        fit them and this group; otherwise the finding says by how much it differs."""
+        for b in work:
+            for ident in b.block.plan_b:
+                if ident not in self.catalogue:
+                    continue  # an unknown plan B is reported by the session check
+                alt = self.catalogue.get(ident)
+                name = alt.name(self.lang)
+                if not alt.fits_group(self.size) or self.setting not in alt.settings:
+                    self.add(
+                        "warning",
+                        "plan-b-unfit",
+                        b,
+                        title=b.title,
+                        plan_b=name,
+                        size=self.size,
+                        setting=t(f"settings.{self.setting}", self.lang),
+                    )
+                    continue
+                need = alt.minutes_for(self.size).min
+                if need > b.minutes:
+                    self.add(
+                        "warning",
+                        "plan-b-too-long",
+                        b,
+                        title=b.title,
+                        plan_b=name,
+                        need=need,
+                        minutes=b.minutes,
+                        more=need - b.minutes,
+                        size=self.size,
+                    )
+
     def depth(self, work: list[TimedBlock]) -> None:
+        """Below the surface: addressed when the undercurrent is strong, warmed up to, and closed after."""
         if (
             self.profile.undercurrent >= UNDERCURRENT_STRONG
             and work
-            and not any(b.layer == "below" for b in work)
+            and not any(works_below(b.layer) for b in work)
         ):
             self.add("warning", "undercurrent-unaddressed", minute=0, undercurrent=self.profile.undercurrent)
+        deep = [
+            b
+            for b in work
+            if b.intervention is not None and b.intervention.deep and b.role not in ("open", "close")
+        ]
+        if not deep:
+            return
+        first = deep[0]
+        if not any(b.role == "open" for b in work if b.index < first.index):
+            self.add("warning", "no-warm-up-before-depth", first, title=first.title)
+        end = max(b.end for b in work)
+        last = deep[-1]
+        closed = any(b.role == "close" for b in work if b.index > last.index)
+        if last.end > end - END_ZONE and not closed:
+            self.add("warning", "depth-at-the-end", last, title=last.title, left=end - last.end)
+
+    def history(self, work: list[TimedBlock]) -> None:
+        """What this facilitator's own runs say: blocks that usually run long or short, and the total."""
+        for b in self.blocks:
+            e = b.expected
+            if e is None or e.tally is None or e.basis != "intervention":
+                continue  # a role's pace counts in the total below; a block is named for its own runs only
+            if abs(e.minutes - e.planned) >= CALIBRATION_NOTE and abs(e.tally.ratio - 1) >= NOTABLE:
+                note = e.note(self.lang, b.title)
+                self.add("info", "calibrated-time", b, note=note, expected=e.minutes, minutes=e.planned)
+        planned = sum(b.minutes for b in self.blocks)
+        expected = sum(b.expected_minutes for b in self.blocks)
+        budget = self.s.budget_minutes
+        if planned <= budget < expected:
+            self.add(
+                "warning",
+                "history-over-time",
+                minute=budget,
+                expected=expected,
+                budget=budget,
+                over=expected - budget,
+            )
 
     def _block_at(self, minute: int) -> TimedBlock | None:
         """The block running at ``minute`` (a binary search: the blocks follow each other in time)."""
@@ -375,12 +630,18 @@ class _Checks:
 
 
 def plan(
-    session: Session, catalogue: Catalogue, profile: Profile | None = None, lang: str | None = None
+    session: Session,
+    catalogue: Catalogue,
+    profile: Profile | None = None,
+    lang: str | None = None,
+    history: History | None = None,
 ) -> Plan:
-    """Place the agenda in time, check it, and compute its arc; one object for every view to draw."""
+    """Place the agenda in time for this group, check it, and compute its arc; one object for every
+    view to draw. With the facilitator's ``history`` (see ``playbook.calibrate``), blocks carry the
+    time to expect at their own pace, and the findings say where it differs from the plan."""
     profile = profile or diagnose(session, lang=lang)
     lang = profile.language
-    blocks = timeline(session, catalogue, lang)
-    start = session.start.hour * 60 + session.start.minute
-    findings = _Checks(session, blocks, profile, lang).run()
+    blocks = timeline(session, catalogue, lang, history)
+    start = minutes_of_day(session.start)
+    findings = _Checks(session, blocks, profile, lang, catalogue).run()
     return Plan(lang, start, session.budget_minutes, blocks, tuple(findings), compute_arc(blocks, start))

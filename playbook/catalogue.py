@@ -9,53 +9,80 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from . import durations
+from .durations import PLACEHOLDER, GroupsText, Minutes, SizedStep, Step
 from .errors import PlaybookError, Problem
 from .i18n import LANGUAGES, Text, fold
 from .paths import catalogue_dir
 from .schema import FieldReader, join
+from .sources import source_problem
+from .style import check_files
+from .vocabulary import (
+    ANY_SIZE,
+    CONFIGURATIONS,
+    EXPOSURE,
+    LAYERS,
+    ROLES,
+    SAMPLING_RULES,
+    SETTINGS,
+    STAGES,
+    layer_matches,
+    works_below,
+)
 from .yamlio import load_yaml_file
 
-ROLES = ("open", "diverge", "groan", "converge", "close", "energise")
-"""Places in the session arc: Kaner's diamond (diverge, groan, converge) framed by open and close."""
-LAYERS = ("above", "below", "both")
-"""Bovenstroom (task, facts), onderstroom (feelings, norms, trust), or both."""
-STAGES = ("forming", "storming", "norming", "performing", "adjourning")
-SETTINGS = ("in-person", "online", "hybrid")
-CONFIGURATIONS = ("solo", "pairs", "small-groups", "plenary")
-ANY_SIZE = 1000
+__all__ = [
+    "ANY_SIZE",
+    "CONFIGURATIONS",
+    "EXPOSURE",
+    "LAYERS",
+    "ROLES",
+    "SETTINGS",
+    "SHIPPED",
+    "STAGES",
+    "Catalogue",
+    "Intervention",
+    "Minutes",
+    "Risk",
+    "SizeRange",
+    "SizedStep",
+    "Step",
+    "coverage",
+    "house_rules",
+    "load_catalogue",
+    "parse_intervention",
+    "user_folders",
+    "validate",
+]  # fmt: skip
 SHIPPED = "shipped"
+NO_OUTPUT_ROLES = ("energise",)
+"""Roles whose work forms need leave nothing visible behind: an energiser has done its work when the
+energy is back."""
 
 _FIELDS = (
-    "id", "name", "summary", "invitation", "role", "layer", "energy", "stages", "group_size",
-    "minutes", "settings", "materials", "steps", "visible_output", "risks", "variants",
+    "id", "name", "summary", "invitation", "role", "layer", "energy", "exposure", "stages",
+    "group_size", "minutes", "settings", "materials", "steps", "risks", "variants",
     "good_before", "good_after", "source",
 )  # fmt: skip
+_STEP_OPTIONAL = ("per_person", "at_once", "per_group", "group_of", "groups", "at_most", "sampling")
+_PLACEHOLDERS = re.compile(r"\{[^{}]*\}")
+_TEXT_MAX = 20_000
+"""The longest text the field reader accepts (its own default)."""
+SCALE_CHECK_SIZES = (2, 5, 30, 100, ANY_SIZE)
+"""Group sizes at which the validator checks a scaled range (together with each form's own sizes)."""
 
 
 @dataclass(frozen=True)
 class SizeRange:
     min: int
     max: int
-
-
-@dataclass(frozen=True)
-class Minutes:
-    min: int
-    typical: int
-    max: int
-
-
-@dataclass(frozen=True)
-class Step:
-    minutes: int
-    configuration: str
-    text: Text
 
 
 @dataclass(frozen=True)
@@ -75,36 +102,75 @@ class Intervention:
     role: str
     layer: str
     energy: int
+    exposure: int
+    """How personally exposing it is: 1 little, 2 some, 3 much (see ``vocabulary.EXPOSURE``)."""
     stages: tuple[str, ...]
     group_size: SizeRange
     minutes: Minutes
+    """The range for its reference group; :meth:`minutes_for` gives it for another size."""
     settings: tuple[str, ...]
     materials: tuple[Text, ...]
     steps: tuple[Step, ...]
-    visible_output: Text
+    visible_output: Text | None
+    """What is on the wall when it is done; None for an energiser, which leaves only energy behind."""
     risks: tuple[Risk, ...]
     variants: tuple[Text, ...]
     good_before: tuple[str, ...]
     good_after: tuple[str, ...]
     source: str
+    decides: bool = False
+    """Ends in a choice that binds the group (a vote, a ranking, consent): who decides must be agreed."""
     origin: str = field(default=SHIPPED, compare=False)
     """``shipped`` or the user folder the file came from, so a picker can say where it came from."""
 
     @property
     def undercurrent(self) -> bool:
         """Works below the surface (onderstroom), alone or together with the task."""
-        return self.layer in ("below", "both")
+        return works_below(self.layer)
+
+    @property
+    def deep(self) -> bool:
+        """Heavy work below the surface: personally exposing, or wholly about the undercurrent and not
+        light. What needs a warm-up before it and a close after it."""
+        return self.undercurrent and (self.exposure == 3 or (self.layer == "below" and self.exposure == 2))
 
     def fits_group(self, size: int) -> bool:
         return self.group_size.min <= size <= self.group_size.max
 
-    def step_minutes(self) -> int:
-        return sum(step.minutes for step in self.steps)
+    def step_minutes(self) -> float:
+        """The steps' minutes for the reference group."""
+        return durations.steps_minutes(self.steps, self.reference_people)
+
+    @cached_property
+    def reference_people(self) -> int:
+        """The group size its ``minutes`` are written for."""
+        return durations.reference_people(self.minutes, self.group_size.min, self.group_size.max)
+
+    @cached_property
+    def scales(self) -> bool:
+        """Whether its time depends on the size of the group (a round, report-backs)."""
+        return any(step.scales for step in self.steps)
+
+    def minutes_for(self, people: int) -> Minutes:
+        """Its range for a group of ``people``: the same as ``minutes`` unless a step scales."""
+        if not self.scales:
+            return self.minutes
+        cache = self.__dict__.setdefault("_scaled", {})
+        if people not in cache:
+            cache[people] = durations.scaled(self.minutes, self.steps, people, self.reference_people)
+        return cache[people]
+
+    def steps_for(self, people: int, minutes: int | None = None) -> tuple[SizedStep, ...]:
+        """The steps for ``people`` with ``minutes`` (default: the typical time) split over them."""
+        total = self.minutes_for(people).typical if minutes is None else minutes
+        return durations.sized_steps(self.steps, people, total)
 
     @cached_property
     def plenary_share(self) -> float:
-        """Share of the time spent with the whole group together (0..1)."""
-        return sum(s.minutes for s in self.steps if s.configuration == "plenary") / (self.step_minutes() or 1)
+        """Share of the time spent with the whole group together (0..1), for its reference group."""
+        people = self.reference_people
+        plenary = sum(s.minutes_for(people) for s in self.steps if s.configuration == "plenary")
+        return plenary / (self.step_minutes() or 1)
 
     @cached_property
     def gentle_start(self) -> bool:
@@ -123,7 +189,7 @@ class Intervention:
 
     def to_data(self) -> dict[str, Any]:
         """Plain data in the file's own layout (for ``--json`` and for writing a copy)."""
-        return {
+        data: dict[str, Any] = {
             "id": self.id,
             "name": self.name.to_data(),
             "summary": self.summary.to_data(),
@@ -131,32 +197,50 @@ class Intervention:
             "role": self.role,
             "layer": self.layer,
             "energy": self.energy,
+            "exposure": self.exposure,
             "stages": list(self.stages),
             "group_size": {"min": self.group_size.min, "max": self.group_size.max},
-            "minutes": {
-                "min": self.minutes.min,
-                "typical": self.minutes.typical,
-                "max": self.minutes.max,
-            },
+            "minutes": self.minutes.to_data(),
             "settings": list(self.settings),
             "materials": [m.to_data() for m in self.materials],
-            "steps": [
-                {"minutes": s.minutes, "configuration": s.configuration, "text": s.text.to_data()}
-                for s in self.steps
-            ],
-            "visible_output": self.visible_output.to_data(),
-            "risks": [{"risk": r.risk.to_data(), "handling": r.handling.to_data()} for r in self.risks],
-            "variants": [v.to_data() for v in self.variants],
-            "good_before": list(self.good_before),
-            "good_after": list(self.good_after),
-            "source": self.source,
+            "steps": [s.to_data() for s in self.steps],
+        }
+        if self.visible_output is not None:
+            data["visible_output"] = self.visible_output.to_data()
+        return (
+            data
+            | {
+                "risks": [{"risk": r.risk.to_data(), "handling": r.handling.to_data()} for r in self.risks],
+                "variants": [v.to_data() for v in self.variants],
+                "good_before": list(self.good_before),
+                "good_after": list(self.good_after),
+                "source": self.source,
+            }
+            | ({"decides": True} if self.decides else {})
+        )
+
+    def sized_data(self, people: int, minutes: int | None = None) -> dict[str, Any]:
+        """Plain data for one group size: the scaled range and the steps with their minutes and
+        subgroups, each step text with its counts filled in (``catalogue show ID --size N --json``)."""
+        scaled = self.minutes_for(people)
+        return self.to_data() | {
+            "size": people,
+            "scales": self.scales,
+            "minutes": {"min": scaled.min, "typical": scaled.typical, "max": scaled.max},
+            "steps": [s.to_data() for s in self.steps_for(people, minutes)],
         }
 
 
-def parse_intervention(data: Any, file: str | Path, origin: str = SHIPPED) -> Intervention:
-    """Build one intervention from plain data, or raise one error listing every problem in it."""
+def parse_intervention(
+    data: Any, file: str | Path, origin: str = SHIPPED, *, thorough: bool = True
+) -> Intervention:
+    """Build one intervention from plain data, or raise one error listing every problem in it.
+
+    ``thorough`` also checks the scaled range at a spread of group sizes; loading the shipped catalogue
+    leaves that out, because the test suite checks every shipped form at every size from 2 to 1000.
+    """
     r = FieldReader(file)
-    d = r.mapping(data, "", _FIELDS)
+    d = r.mapping(data, "", _FIELDS, ("visible_output", "decides"))
     if d is None:
         r.raise_if_any()
     assert d is not None
@@ -166,77 +250,34 @@ def parse_intervention(data: Any, file: str | Path, origin: str = SHIPPED) -> In
         r.problem("id", f"is '{ident}' but the file is named '{expected_id}'; they must be equal")
 
     texts = {
-        k: r.bilingual(d.get(k), k) for k in ("name", "summary", "invitation", "visible_output") if k in d
+        k: _bilingual(r, d.get(k), k) for k in ("name", "summary", "invitation", "visible_output") if k in d
     }
     role = r.choice(d.get("role"), "role", ROLES) if "role" in d else None
+    if role and role not in NO_OUTPUT_ROLES and "visible_output" not in d:
+        r.problem("visible_output", "is missing; only an energiser may leave nothing visible behind")
     layer = r.choice(d.get("layer"), "layer", LAYERS) if "layer" in d else None
     energy = r.number(d.get("energy"), "energy", low=1, high=5) if "energy" in d else None
+    exposure = (
+        r.number(d.get("exposure"), "exposure", low=EXPOSURE[0], high=EXPOSURE[-1])
+        if "exposure" in d
+        else None
+    )
     stages = r.choices(d.get("stages"), "stages", STAGES) if "stages" in d else None
     settings = r.choices(d.get("settings"), "settings", SETTINGS) if "settings" in d else None
-
-    size = None
-    if "group_size" in d and (g := r.mapping(d["group_size"], "group_size", ("min", "max"))):
-        lo = r.number(g.get("min"), "group_size.min", low=1)
-        hi = r.number(g.get("max"), "group_size.max", low=1)
-        if lo is not None and hi is not None:
-            if lo > hi:
-                r.problem("group_size", f"min ({lo}) is larger than max ({hi})")
-            else:
-                size = SizeRange(lo, hi)
-
-    minutes = None
-    if "minutes" in d and (m := r.mapping(d["minutes"], "minutes", ("min", "typical", "max"))):
-        vals = [r.number(m.get(k), f"minutes.{k}", low=1) for k in ("min", "typical", "max")]
-        if None not in vals:
-            if not vals[0] <= vals[1] <= vals[2]:  # type: ignore[operator]
-                r.problem(
-                    "minutes",
-                    f"must satisfy min ≤ typical ≤ max, found {vals[0]}, {vals[1]}, {vals[2]}",
-                )
-            else:
-                minutes = Minutes(*vals)  # type: ignore[arg-type]
-
-    steps: list[Step] = []
-    for i, raw in enumerate(r.items(d.get("steps"), "steps") or []):
-        f = join("steps", i)
-        if (s := r.mapping(raw, f, ("minutes", "configuration", "text"))) is None:
-            continue
-        step_min = r.number(s.get("minutes"), join(f, "minutes"), low=1)
-        conf = (
-            r.choice(s.get("configuration"), join(f, "configuration"), CONFIGURATIONS)
-            if "configuration" in s
-            else None
-        )
-        text = r.bilingual(s.get("text"), join(f, "text")) if "text" in s else None
-        if step_min is not None and conf and text:
-            steps.append(Step(step_min, conf, text))
+    size = _read_size(r, d)
+    minutes = _read_minutes(r, d, size)
+    steps = [
+        step
+        for i, raw in enumerate(r.items(d.get("steps"), "steps") or [])
+        if (step := _read_step(r, raw, join("steps", i))) is not None
+    ]
     if "steps" in d and not d.get("steps"):
         r.problem("steps", "must list at least one step")
-    if minutes and steps and len(steps) == len(d.get("steps") or []):
-        total = sum(s.minutes for s in steps)
-        if not minutes.min <= total <= minutes.max:
-            r.problem(
-                "steps",
-                f"the step minutes add up to {total}, outside minutes {minutes.min}–{minutes.max}",
-            )
+    if minutes and size and steps and len(steps) == len(d.get("steps") or []):
+        _check_scaling(r, minutes, size, tuple(steps), thorough)
 
-    def text_list(key: str) -> tuple[Text, ...]:
-        out = [r.bilingual(v, join(key, i)) for i, v in enumerate(r.items(d.get(key), key) or [])]
-        return tuple(t for t in out if t is not None)
-
-    risks: list[Risk] = []
-    for i, raw in enumerate(r.items(d.get("risks"), "risks") or []):
-        f = join("risks", i)
-        if (rk := r.mapping(raw, f, ("risk", "handling"))) is None:
-            continue
-        risk = r.bilingual(rk.get("risk"), join(f, "risk")) if "risk" in rk else None
-        handling = r.bilingual(rk.get("handling"), join(f, "handling")) if "handling" in rk else None
-        if risk and handling:
-            risks.append(Risk(risk, handling))
-    if "risks" in d and not d.get("risks"):
-        r.problem("risks", "must name at least one risk and how to handle it")
-
-    materials, variants = text_list("materials"), text_list("variants")
+    risks = _read_risks(r, d)
+    materials, variants = _text_list(r, d, "materials"), _text_list(r, d, "variants")
     translated = [(k, v) for k, v in texts.items() if k != "name"]  # a method's name may be the same
     translated += [(join(join("steps", i), "text"), step.text) for i, step in enumerate(steps)]
     translated += [(join(join("risks", i), "handling"), risk.handling) for i, risk in enumerate(risks)]
@@ -246,6 +287,9 @@ def parse_intervention(data: Any, file: str | Path, origin: str = SHIPPED) -> In
     before = r.identifiers(d.get("good_before"), "good_before")
     after = r.identifiers(d.get("good_after"), "good_after")
     source = r.text(d.get("source"), "source", allow_empty=False) if "source" in d else None
+    decides = d.get("decides", False)
+    if not isinstance(decides, bool):
+        r.problem("decides", f"must be true or false, found {decides!r}")
     r.raise_if_any()
     return Intervention(
         id=ident,  # type: ignore[arg-type]
@@ -255,20 +299,217 @@ def parse_intervention(data: Any, file: str | Path, origin: str = SHIPPED) -> In
         role=role,  # type: ignore[arg-type]
         layer=layer,  # type: ignore[arg-type]
         energy=energy,  # type: ignore[arg-type]
+        exposure=exposure,  # type: ignore[arg-type]
         stages=stages,  # type: ignore[arg-type]
         group_size=size,  # type: ignore[arg-type]
         minutes=minutes,  # type: ignore[arg-type]
         settings=settings,  # type: ignore[arg-type]
         materials=materials,
         steps=tuple(steps),
-        visible_output=texts["visible_output"],  # type: ignore[arg-type]
-        risks=tuple(risks),
+        visible_output=texts.get("visible_output"),
+        risks=risks,
         variants=variants,
         good_before=before or (),
         good_after=after or (),
         source=source,  # type: ignore[arg-type]
+        decides=decides,
         origin=origin,
     )
+
+
+def _text_list(r: FieldReader, d: dict[str, Any], key: str) -> tuple[Text, ...]:
+    out = [_bilingual(r, v, join(key, i)) for i, v in enumerate(r.items(d.get(key), key) or [])]
+    return tuple(t for t in out if t is not None)
+
+
+def _read_risks(r: FieldReader, d: dict[str, Any]) -> tuple[Risk, ...]:
+    risks: list[Risk] = []
+    for i, raw in enumerate(r.items(d.get("risks"), "risks") or []):
+        f = join("risks", i)
+        if (rk := r.mapping(raw, f, ("risk", "handling"))) is None:
+            continue
+        risk = _bilingual(r, rk.get("risk"), join(f, "risk")) if "risk" in rk else None
+        handling = _bilingual(r, rk.get("handling"), join(f, "handling")) if "handling" in rk else None
+        if risk and handling:
+            risks.append(Risk(risk, handling))
+    if "risks" in d and not d.get("risks"):
+        r.problem("risks", "must name at least one risk and how to handle it")
+    return tuple(risks)
+
+
+def _bilingual(r: FieldReader, value: Any, field: str) -> Text | None:
+    """A ``{en, nl}`` text: the common, well-formed case read at once, anything else by the field reader,
+    which names what is wrong (a catalogue holds a few thousand of these)."""
+    if type(value) is dict and len(value) == 2:
+        en, nl = value.get("en"), value.get("nl")
+        if (
+            type(en) is str
+            and type(nl) is str
+            and en.strip()
+            and nl.strip()
+            and max(len(en), len(nl)) <= _TEXT_MAX
+        ):
+            return Text(en, nl)
+    return r.bilingual(value, field)
+
+
+def _read_size(r: FieldReader, d: dict[str, Any]) -> SizeRange | None:
+    if "group_size" not in d or not (g := r.mapping(d["group_size"], "group_size", ("min", "max"))):
+        return None
+    lo = r.number(g.get("min"), "group_size.min", low=1)
+    hi = r.number(g.get("max"), "group_size.max", low=1)
+    if lo is None or hi is None:
+        return None
+    if lo > hi:
+        r.problem("group_size", f"min ({lo}) is larger than max ({hi})")
+        return None
+    return SizeRange(lo, hi)
+
+
+def _read_minutes(r: FieldReader, d: dict[str, Any], size: SizeRange | None) -> Minutes | None:
+    if "minutes" not in d or not (
+        m := r.mapping(d["minutes"], "minutes", ("min", "typical", "max"), ("people",))
+    ):
+        return None
+    vals = [r.number(m.get(k), f"minutes.{k}", low=1) for k in ("min", "typical", "max")]
+    people = r.number(m["people"], "minutes.people", low=1) if "people" in m else None
+    if None in vals:
+        return None
+    if not vals[0] <= vals[1] <= vals[2]:  # type: ignore[operator]
+        r.problem("minutes", f"must satisfy min ≤ typical ≤ max, found {vals[0]}, {vals[1]}, {vals[2]}")
+        return None
+    if people is not None and size is not None and not size.min <= people <= size.max:
+        r.problem(
+            "minutes.people",
+            f"is {people}, outside the group sizes {size.min}–{size.max} this form works for",
+        )
+        return None
+    return Minutes(*vals, people)  # type: ignore[arg-type]
+
+
+def _read_step(r: FieldReader, raw: Any, f: str) -> Step | None:
+    """One step with its duration model; the rules below keep every part meaningful for any group."""
+    if (s := r.mapping(raw, f, ("minutes", "configuration", "text"), _STEP_OPTIONAL)) is None:
+        return None
+    fixed = r.number(s.get("minutes"), join(f, "minutes"), low=0, whole=False)
+    conf = (
+        r.choice(s.get("configuration"), join(f, "configuration"), CONFIGURATIONS)
+        if "configuration" in s
+        else None
+    )
+    template = _bilingual(r, s.get("text"), join(f, "text")) if "text" in s else None
+    per_person = (
+        r.number(s["per_person"], join(f, "per_person"), low=0, whole=False) if "per_person" in s else 0
+    )
+    per_group = r.number(s["per_group"], join(f, "per_group"), low=0, whole=False) if "per_group" in s else 0
+    group_of = r.number(s["group_of"], join(f, "group_of"), low=2, high=ANY_SIZE) if "group_of" in s else None
+    groups = r.number(s["groups"], join(f, "groups"), low=2, high=ANY_SIZE) if "groups" in s else None
+    at_most = r.number(s["at_most"], join(f, "at_most"), low=1) if "at_most" in s else None
+    sampling = r.choice(s["sampling"], join(f, "sampling"), SAMPLING_RULES) if "sampling" in s else None
+    at_once = s.get("at_once", False)
+    if not isinstance(at_once, bool):
+        r.problem(join(f, "at_once"), f"must be true or false, found {at_once!r}")
+        return None
+    if None in (fixed, conf, template, per_person, per_group):
+        return None
+    assert conf is not None and template is not None and fixed is not None
+    step = Step(
+        minutes=float(fixed),
+        configuration=conf,
+        text=template,
+        per_person=float(per_person),  # type: ignore[arg-type]
+        at_once=at_once,
+        per_group=float(per_group),  # type: ignore[arg-type]
+        group_of=group_of,
+        groups=groups,
+        at_most=at_most,
+        sampling=sampling,
+    )
+    broken = _step_rules(step, "group_of" in s or "groups" in s)
+    for key, message in broken:
+        r.problem(join(f, key), message)
+    for lang in LANGUAGES:
+        if "{" not in template(lang):
+            continue
+        for found in _PLACEHOLDERS.findall(template(lang)):
+            if found != PLACEHOLDER:
+                r.problem(
+                    join(join(f, "text"), lang),
+                    f"unknown placeholder {found}; a step text knows {PLACEHOLDER}",
+                )
+            elif step.subgroup_size is None and step.groups is None:
+                r.problem(
+                    join(join(f, "text"), lang),
+                    f"uses {PLACEHOLDER} but the step has no subgroups; give it group_of",
+                )
+    if broken:
+        return None
+    if PLACEHOLDER not in template.en and PLACEHOLDER not in template.nl:
+        return step
+    generic = GroupsText(template.en, template.nl, step.subgroup_size, step.groups)
+    return replace(step, text=generic, template=template)
+
+
+def _step_rules(step: Step, has_subgroups: bool) -> list[tuple[str, str]]:
+    """What is wrong with a step's duration model, as (field, message): each part must mean something."""
+    conf, grouped = step.configuration, step.group_of is not None or step.groups is not None
+    scales = bool(step.per_person or step.per_group)
+    rules = [
+        (conf == "solo" and has_subgroups, "group_of", "people working alone form no subgroups; remove it"),
+        (conf == "pairs" and (step.group_of not in (None, 2) or step.groups is not None), "group_of",
+         "pairs are groups of 2; remove it, or make the step small-groups"),
+        (step.group_of is not None and step.groups is not None, "groups",
+         "give the size of the subgroups (group_of) or their number (groups), not both"),
+        (conf == "small-groups" and not grouped, "group_of",
+         "is missing: how many people work in each subgroup (3 for trios, 4 for foursomes, 6–8 for tables), "
+         "or give groups: the number of subgroups"),
+        (conf == "solo" and bool(step.per_person), "per_person",
+         "people working alone take no turns; give the step fixed minutes"),
+        (bool(step.per_group) and conf != "plenary", "per_group",
+         "is for report-backs in the whole group; make the step plenary"),
+        (bool(step.per_group) and conf == "plenary" and not grouped, "group_of",
+         "is missing: the size of the subgroups that report back"),
+        (bool(step.per_person) and bool(step.per_group), "per_group",
+         "a step has a part per person or per subgroup, not both; split it into two steps"),
+        ((step.at_most is None) != (step.sampling is None), "sampling" if step.sampling is None else "at_most",
+         "at_most and sampling go together: the most turns, and what happens beyond them"),
+        (step.at_most is not None and not scales, "at_most",
+         "limits a round or a report-back; give the step per_person or per_group"),
+        (step.at_once and not step.per_person, "at_once", "describes the part per person; give the step per_person"),
+        (step.at_once and step.at_most is not None, "at_most",
+         "work done at the same time takes no turns to sample; leave out at_most and sampling, or at_once"),
+        (not (step.minutes or scales), "minutes",
+         "the step takes no time at all; give it fixed minutes or a part per person or per subgroup"),
+    ]  # fmt: skip
+    return [(key, message) for broken, key, message in rules if broken]
+
+
+def _check_scaling(
+    r: FieldReader, minutes: Minutes, size: SizeRange, steps: tuple[Step, ...], thorough: bool = True
+) -> None:
+    """The steps fit the range for the reference group, and the scaled range stays ordered: at the
+    edges of the form's sizes and between them (the tests check every shipped form at every size)."""
+    people = durations.reference_people(minutes, size.min, size.max)
+    total = durations.steps_minutes(steps, people)
+    scales = any(s.scales for s in steps)
+    if not minutes.min <= durations.half_up(total) <= minutes.max:
+        shown = f"{total:g}" if total == int(total) else f"{total:.1f}"
+        where = f" for {people} people" if scales else ""
+        r.problem(
+            "steps", f"the step minutes add up to {shown}{where}, outside minutes {minutes.min}–{minutes.max}"
+        )
+        return
+    if not (scales and thorough):
+        return
+    for n in sorted({*SCALE_CHECK_SIZES, size.min, size.max, people}):
+        scaled = durations.scaled(minutes, steps, n, people, base=total)
+        if not 1 <= scaled.min <= scaled.typical <= scaled.max:
+            r.problem(
+                "minutes",
+                f"for {n} people the range becomes {scaled.min}–{scaled.max} with typical {scaled.typical}; "
+                "check the parts per person and per subgroup",
+            )
+            return
 
 
 class Catalogue(Sequence[Intervention]):
@@ -314,15 +555,19 @@ class Catalogue(Sequence[Intervention]):
         stage: str | None = None,
         origin: str | None = None,
     ) -> list[Intervention]:
-        """Interventions that meet every given condition; ``layer='below'`` includes 'both'."""
+        """Interventions that meet every given condition; ``layer='below'`` includes 'both'.
+
+        ``max_minutes`` compares with the shortest time a form needs, for ``group_size`` when given.
+        """
 
         def keep(i: Intervention) -> bool:
+            shortest = i.minutes_for(group_size).min if group_size else i.minutes.min
             return (
                 (role is None or i.role == role)
-                and (layer is None or i.layer == layer or (layer != "both" and i.layer == "both"))
+                and layer_matches(i.layer, layer)
                 and (setting is None or setting in i.settings)
                 and (group_size is None or i.fits_group(group_size))
-                and (max_minutes is None or i.minutes.min <= max_minutes)
+                and (max_minutes is None or shortest <= max_minutes)
                 and (stage is None or stage in i.stages)
                 and (origin is None or i.origin == origin)
             )
@@ -334,12 +579,8 @@ class Catalogue(Sequence[Intervention]):
         index: dict[str, list[tuple[str, str, Intervention]]] = {lang: [] for lang in LANGUAGES}
         for item in self._items:
             for lang in LANGUAGES:
-                body = [
-                    item.summary(lang),
-                    item.invitation(lang),
-                    item.visible_output(lang),
-                    item.source,
-                ]
+                body = [item.summary(lang), item.invitation(lang), item.source]
+                body += [item.visible_output(lang)] if item.visible_output else []
                 body += [s.text(lang) for s in item.steps] + [m(lang) for m in item.materials]
                 body += [v(lang) for v in item.variants]
                 name = fold(f"{item.name(lang)} {item.id}")
@@ -371,7 +612,21 @@ def user_folders() -> list[Path]:
     return [Path(p).expanduser() for p in env.split(os.pathsep) if p.strip()]
 
 
-def _read_folder(folder: Path, origin: str, problems: list[Problem]) -> list[Intervention]:
+_LOADED: dict[tuple[Path, str], tuple[tuple[int, int], Intervention]] = {}
+"""Each file of the last load, by modification time and size: a kernel that builds several views (each
+loading the catalogue) reads and checks every file once, and again only when it changed."""
+
+
+def _read_folder(
+    folder: Path,
+    origin: str,
+    problems: list[Problem],
+    *,
+    thorough: bool,
+    remember: set[tuple[Path, str]] | None,
+) -> list[Intervention]:
+    """The work forms in one folder; with ``remember`` (the keys read in this load), unchanged files come
+    from the last load."""
     if not folder.is_dir():
         problems.append(Problem(str(folder), "", "catalogue folder not found"))
         return []
@@ -380,20 +635,41 @@ def _read_folder(folder: Path, origin: str, problems: list[Problem]) -> list[Int
         if path.suffix not in (".yaml", ".yml") or path.name.startswith("."):
             continue
         try:
+            info = path.stat()
+            stamp, key = (info.st_mtime_ns, info.st_size), (path, origin)
+            known = _LOADED.get(key) if remember is not None else None
+            if known is not None and known[0] == stamp:
+                remember.add(key)  # type: ignore[union-attr]
+                found.append(known[1])
+                continue
             data, _ = load_yaml_file(path)
-            found.append(parse_intervention(data, path, origin))
+            item = parse_intervention(data, path, origin, thorough=thorough)
+            if remember is not None:
+                _LOADED[key] = (stamp, item)
+                remember.add(key)
+            found.append(item)
         except PlaybookError as exc:
             problems.extend(exc.problems)
+        except OSError as exc:
+            problems.append(Problem(str(path), "", f"cannot be read ({exc.strerror})"))
     return found
 
 
-def collect(folders: Sequence[tuple[Path, str]]) -> tuple[list[Intervention], list[Problem]]:
-    """Read every folder (path, origin label) and check ids and references across all of them."""
+def collect(
+    folders: Sequence[tuple[Path, str]], *, thorough: bool = True, remember: bool = False
+) -> tuple[list[Intervention], list[Problem]]:
+    """Read every folder (path, origin label) and check ids and references across all of them.
+
+    ``thorough`` checks every form's scaled range (the shipped folder is checked so by the tests, and
+    left out on a normal load); ``remember`` reuses files already read in this process when unchanged.
+    """
     problems: list[Problem] = []
     items: list[Intervention] = []
     seen: dict[str, Intervention] = {}
+    read: set[tuple[Path, str]] | None = set() if remember else None
     for folder, origin in folders:
-        for item in _read_folder(folder, origin, problems):
+        deep = thorough or origin != SHIPPED
+        for item in _read_folder(folder, origin, problems, thorough=deep, remember=read):
             if item.id in seen:
                 first = seen[item.id]
                 where = "the shipped catalogue" if first.origin == SHIPPED else first.origin
@@ -421,22 +697,31 @@ def collect(folders: Sequence[tuple[Path, str]]) -> tuple[list[Intervention], li
                             f"unknown intervention '{ref}'{hint}",
                         )
                     )
+    if read is not None:  # keep only what this load read: folders no longer used are let go
+        for stale in _LOADED.keys() - read:
+            del _LOADED[stale]
     return items, problems
 
 
 COVERAGE_GOALS = {"per role": 15, "undercurrent (layer below)": 25, "online": 40, "for 50+ people": 15}
 """What a catalogue worth trusting offers at least (the validation report marks what falls short)."""
+ROLE_GOALS = {"input": 4}
+"""Roles with a goal of their own: a facilitator needs only a few ways of giving input."""
 
 
 def coverage(items: Iterable[Intervention]) -> list[tuple[str, str, int, int | None]]:
-    """Rows (group, label, count, goal) of how well the catalogue covers roles, layers, settings and sizes."""
+    """Rows (group, label, count, goal) of how well the catalogue covers roles, layers, exposure,
+    settings and sizes, and how many work forms take their time from the size of the group."""
     items = list(items)
     rows: list[tuple[str, str, int, int | None]] = []
     for role in ROLES:
-        rows.append(("role", role, sum(i.role == role for i in items), COVERAGE_GOALS["per role"]))
+        goal = ROLE_GOALS.get(role, COVERAGE_GOALS["per role"])
+        rows.append(("role", role, sum(i.role == role for i in items), goal))
     for layer in LAYERS:
         goal = COVERAGE_GOALS["undercurrent (layer below)"] if layer == "below" else None
         rows.append(("layer", layer, sum(i.layer == layer for i in items), goal))
+    for level in EXPOSURE:
+        rows.append(("exposure", str(level), sum(i.exposure == level for i in items), None))
     for setting in SETTINGS:
         goal = COVERAGE_GOALS["online"] if setting == "online" else None
         rows.append(("setting", setting, sum(setting in i.settings for i in items), goal))
@@ -451,6 +736,9 @@ def coverage(items: Iterable[Intervention]) -> list[tuple[str, str, int, int | N
                 goal,
             )
         )
+    scaling = sum(i.scales for i in items)
+    rows.append(("time", "scales with size", scaling, None))
+    rows.append(("time", "fixed", len(items) - scaling, None))
     return rows
 
 
@@ -461,7 +749,7 @@ def load_catalogue(extra: Iterable[str | Path] | None = None, *, shipped: bool =
     """
     folders = [(catalogue_dir(), SHIPPED)] if shipped else []
     folders += [(Path(p), str(p)) for p in (user_folders() if extra is None else extra)]
-    items, problems = collect(folders)
+    items, problems = collect(folders, thorough=False, remember=True)
     if problems:
         raise PlaybookError(problems)
     return Catalogue(items)
@@ -475,4 +763,18 @@ def validate(folder: str | Path | None = None) -> list[Problem]:
         folders = [(catalogue_dir(), SHIPPED)]
     else:
         folders = [(catalogue_dir(), SHIPPED), (Path(folder), str(folder))]
-    return collect(folders)[1]
+    items, problems = collect(folders)
+    return problems + house_rules(i for i in items if i.origin == SHIPPED)
+
+
+def house_rules(items: Iterable[Intervention]) -> list[Problem]:
+    """What the shipped catalogue promises beyond the schema: every entry cites a source a reader can
+    look up (``sources``), and its words follow the house style (``assets/style.yaml``). A user's own
+    folder is held to the schema only."""
+    items = list(items)
+    problems = [
+        Problem(str(catalogue_dir() / f"{i.id}.yaml"), "source", message)
+        for i in items
+        if (message := source_problem(i.source))
+    ]
+    return problems + check_files(catalogue_dir() / f"{i.id}.yaml" for i in items)

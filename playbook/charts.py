@@ -222,8 +222,9 @@ def stage_chart(profile: Profile) -> Figure:
     ax = fig.add_subplot()
     ax.plot(fine, smooth, color=GREY, linewidth=2, zorder=1)
     top = max(stage.points.values(), default=0) or 1
+    marked = stage.stages or ((stage.name,) if stage.name else ())
     for x, ident, h in zip(xs, ids, heights, strict=True):
-        chosen = ident == stage.name
+        chosen = ident in marked
         weight = max(stage.points.get(ident, 0), 0) / top
         ax.scatter(
             [x],
@@ -236,11 +237,12 @@ def stage_chart(profile: Profile) -> Figure:
             marker="D" if chosen else "o",
         )
     if stage.name in ids:
-        x = ids.index(stage.name)
+        spots = [ids.index(m) for m in marked if m in ids] or [ids.index(stage.name)]
+        x = sum(spots) / len(spots)  # between the two stages of a mix
         note = f"{t('diagnosis.estimated', lang, stage=stage.label)}\n{t('diagnosis.stage_confidence', lang, confidence=stage.confidence)}"
         ax.annotate(
             note,
-            (x, heights[x]),
+            (x, float(np.interp(x, xs, heights))),
             xytext=(0, 26),
             textcoords="offset points",
             ha="center",
@@ -322,6 +324,7 @@ ROLE_STYLE = {
     "converge": (BLUE, "\\\\"),
     "close": (PURPLE, ".."),
     "energise": ("#F0E442", "++"),
+    "input": ("#999999", "--"),
     "break": ("#DDDDDD", ""),
 }
 """Okabe-Ito colour and a hatch per arc role, so the strip of blocks also reads in black and white."""

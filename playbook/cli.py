@@ -32,12 +32,15 @@ from .catalogue import (
     load_catalogue,
     validate,
 )
+from .durations import sampling_text
 from .errors import PlaybookError
 from .i18n import LANGUAGES, capitalised, default_language, t
 from .outputs import check_outputs
+from .session import SETTINGS as SESSION_SETTINGS
 from .session import Session, SessionFile, check_references, new_session, session_to_data
 
 if TYPE_CHECKING:
+    from .calibrate import History
     from .diagnosis import Profile
 
 
@@ -57,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     top = p.add_subparsers(
         dest="area",
         required=True,
-        metavar="{catalogue,session,diagnose,suggest,plan,arc,handout,export,report,init,app}",
+        metavar="{catalogue,session,brief,group,questions,answer,signals,diagnose,suggest,agenda,plan,calibrate,arc,handout,export,report,init,app,room}",
         parser_class=_Parser,
     )
 
@@ -67,9 +70,17 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--role", choices=ROLES)
     c.add_argument("--layer", choices=LAYERS, help="'below' also lists those that work on both layers")
     c.add_argument("--setting", choices=SETTINGS)
-    c.add_argument("--size", type=int, metavar="N", help="only those that work for N people")
+    c.add_argument(
+        "--size",
+        type=_group_size,
+        metavar="N",
+        help="only those that work for N people, with their time for N",
+    )
     c = cmds.add_parser("show", help="everything about one intervention", parents=[lang, data])
     c.add_argument("id")
+    c.add_argument(
+        "--size", type=_group_size, metavar="N", help="the time and the steps for a group of N people"
+    )
     c = cmds.add_parser(
         "search", help="search names and descriptions in both languages", parents=[lang, data]
     )
@@ -94,6 +105,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("file", type=Path)
     c.add_argument("-o", "--output", type=Path, required=True, help="the new session file")
 
+    _editing_parsers(top, lang, data)
+
     c = top.add_parser("diagnose", help="read the group above and below the surface", parents=[lang, data])
     c.add_argument("file", type=Path)
     c.set_defaults(command=None)
@@ -109,6 +122,19 @@ def _parser() -> argparse.ArgumentParser:
 
     c = top.add_parser("plan", help="the timed agenda and its findings", parents=[lang, data])
     c.add_argument("file", type=Path)
+    c.add_argument(
+        "--no-history",
+        action="store_true",
+        help="leave out your own timing from the runs in the file's folder (see playbook calibrate)",
+    )
+    c.set_defaults(command=None)
+
+    c = top.add_parser(
+        "calibrate",
+        help="how your blocks ran against the plan, from the runs in a workspace",
+        parents=[lang, data],
+    )
+    c.add_argument("dir", type=Path, nargs="?", metavar="WORKSPACE", help="default: your workspace")
     c.set_defaults(command=None)
 
     c = top.add_parser("arc", help="draw the session arc as PNG or SVG", parents=[lang])
@@ -165,7 +191,89 @@ def _parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--no-browser", action="store_true", help="do not open a browser")
     c.set_defaults(command=None)
+
+    c = top.add_parser(
+        "room",
+        help="let participants join from their phones: check in, write anonymously, vote, see the clock",
+    )
+    c.add_argument("file", type=Path, metavar="FILE", help="the session document")
+    c.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="the address to listen on (default: this computer only; 0.0.0.0: phones on this network, see README)",
+    )
+    c.add_argument("--port", type=int, help="the port (default: 8870, or a free one)")
+    c.set_defaults(command=None)
     return p
+
+
+def _editing_parsers(top: Any, lang: argparse.ArgumentParser, data: argparse.ArgumentParser) -> None:
+    """The commands that fill in a session from the terminal, each saving it atomically."""
+    c = top.add_parser("brief", help="set the client's brief (without options: show it)", parents=[lang])
+    c.add_argument("file", type=Path)
+    for option, what in (
+        ("client", "who asks for the session"),
+        ("wish", "the client's wish, in their words"),
+        ("result", "the visible result the session must end with"),
+        ("context", "history, earlier attempts, what is at stake"),
+        ("purpose", "what the participants are told the session is for"),
+    ):
+        c.add_argument(f"--{option}", metavar="TEXT", help=what)
+    c.set_defaults(command=None)
+
+    c = top.add_parser("group", help="set the group's size and setting", parents=[lang])
+    c.add_argument("file", type=Path)
+    c.add_argument("--size", type=int, metavar="N", help="how many people take part")
+    c.add_argument("--setting", choices=SESSION_SETTINGS)
+    c.set_defaults(command=None)
+
+    c = top.add_parser(
+        "questions",
+        help="every diagnosis question: its id, wording and allowed answers",
+        parents=[lang, data],
+    )
+    c.add_argument("file", type=Path)
+    c.set_defaults(command=None)
+
+    c = top.add_parser(
+        "answer", help="answer diagnosis questions: ID=VALUE (1-5, history=ID, - clears)", parents=[lang]
+    )
+    c.add_argument("file", type=Path)
+    c.add_argument("pairs", nargs="+", metavar="ID=VALUE")
+    c.set_defaults(command=None)
+
+    c = top.add_parser(
+        "signals", help="tick or untick what you have seen (without options: list them)", parents=[lang]
+    )
+    c.add_argument("file", type=Path)
+    c.add_argument(
+        "--add", action="append", default=[], metavar="ID", help="a signal you have seen (repeatable)"
+    )
+    c.add_argument(
+        "--remove", action="append", default=[], metavar="ID", help="a signal to untick (repeatable)"
+    )
+    c.set_defaults(command=None)
+
+    ag = top.add_parser("agenda", help="add, move, remove and resize agenda blocks", parents=[lang])
+    ag.add_argument("file", type=Path)
+    cmds = ag.add_subparsers(
+        dest="command", required=True, parser_class=_Parser, metavar="{add,move,remove,set}"
+    )
+    c = cmds.add_parser("add", help="add a work form by id (or 'break')", parents=[lang])
+    c.add_argument("id", help="an intervention id (playbook catalogue list), or 'break'")
+    c.add_argument("--minutes", type=int, metavar="N", help="default: the work form's typical duration")
+    c.add_argument(
+        "--at", type=int, metavar="K", help="insert as block K (1 is the first; default: at the end)"
+    )
+    c.add_argument("--title", help="the label of a break")
+    c = cmds.add_parser("move", help="move block K to position L", parents=[lang])
+    c.add_argument("k", type=int, metavar="K")
+    c.add_argument("to", type=int, metavar="L")
+    c = cmds.add_parser("remove", help="remove block K", parents=[lang])
+    c.add_argument("k", type=int, metavar="K")
+    c = cmds.add_parser("set", help="change the minutes of block K", parents=[lang])
+    c.add_argument("k", type=int, metavar="K")
+    c.add_argument("--minutes", type=int, metavar="N", required=True)
 
 
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -252,7 +360,7 @@ def _size(i: Intervention, lang: str) -> str:
     return f"{i.group_size.min}–{top}" if top[0].isdigit() else f"{i.group_size.min}+"
 
 
-def _table(items: list[Intervention], lang: str) -> None:
+def _table(items: list[Intervention], lang: str, size: int | None = None) -> None:
     if not items:
         print(t("catalogue.none_found", lang))
         return
@@ -262,7 +370,7 @@ def _table(items: list[Intervention], lang: str) -> None:
             i.id,
             t(f"roles.{i.role}", lang),
             t(f"layers.{i.layer}", lang),
-            f"{i.minutes.min}–{i.minutes.max}",
+            "{0.min}–{0.max}".format(i.minutes_for(size) if size else i.minutes),
             _size(i, lang),
             i.name(lang),
         ]
@@ -278,7 +386,7 @@ def _catalogue_list(args: argparse.Namespace) -> None:
     items = load_catalogue().filter(
         role=args.role, layer=args.layer, setting=args.setting, group_size=args.size
     )
-    _emit(items, args)
+    _emit(items, args, args.size)
 
 
 def _catalogue_search(args: argparse.Namespace) -> None:
@@ -286,24 +394,39 @@ def _catalogue_search(args: argparse.Namespace) -> None:
     _emit(load_catalogue().search(" ".join(args.text), lang), args)
 
 
-def _emit(items: list[Intervention], args: argparse.Namespace) -> None:
+def _emit(items: list[Intervention], args: argparse.Namespace, size: int | None = None) -> None:
     if args.json:
         _print_json([{"origin": i.origin, **i.to_data()} for i in items])
     else:
-        _table(items, _lang(args))
+        _table(items, _lang(args), size)
+
+
+def _group_size(text: str) -> int:
+    """A group size for --size: a whole number of people from 1 to 10,000."""
+    try:
+        size = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number of people, found {text!r}") from None
+    if not 1 <= size <= 10_000:
+        raise argparse.ArgumentTypeError(f"must be between 1 and 10000 people, found {size}")
+    return size
 
 
 def _catalogue_show(args: argparse.Namespace) -> None:
     catalogue = load_catalogue()
     item = catalogue.get(args.id)
     if args.json:
-        _print_json({"origin": item.origin, **item.to_data()})
+        data = item.to_data() if args.size is None else item.sized_data(args.size)
+        _print_json({"origin": item.origin, **data})
         return
-    print(describe(item, _lang(args), catalogue))
+    print(describe(item, _lang(args), catalogue, size=args.size))
 
 
-def describe(item: Intervention, lang: str, catalogue: Catalogue | None = None) -> str:
-    """A plain-text card for one intervention, as a facilitator would print it."""
+def describe(
+    item: Intervention, lang: str, catalogue: Catalogue | None = None, size: int | None = None
+) -> str:
+    """A plain-text card for one intervention, as a facilitator would print it; with ``size``, its time
+    and steps for a group of that many people."""
 
     def label(key: str) -> str:
         return capitalised(t(f"catalogue.{key}", lang))
@@ -319,11 +442,22 @@ def describe(item: Intervention, lang: str, catalogue: Catalogue | None = None) 
         return ", ".join(catalogue.get(i).name(lang) if i in known else i for i in ids)  # type: ignore[union-attr]
 
     lines = [item.name(lang), "=" * len(item.name(lang)), para(item.summary(lang), ""), ""]
+    minutes = item.minutes if size is None else item.minutes_for(size)
+    time = f"{minutes.min}–{minutes.max} ({minutes.typical})"
+    if size is not None:
+        time += f", {t('catalogue.for_size', lang, size=size)}"
+        if not item.fits_group(size):
+            time += f" · {t('catalogue.outside_size', lang)}"
+    elif item.scales:
+        time += (
+            f", {t('catalogue.for_size', lang, size=item.reference_people)} · {t('catalogue.scales', lang)}"
+        )
     facts = [
         (label("role"), t(f"roles.{item.role}", lang)),
         (label("layer"), t(f"layers.{item.layer}", lang)),
         (label("energy"), f"{item.energy}/5"),
-        (label("minutes"), f"{item.minutes.min}–{item.minutes.max} ({item.minutes.typical})"),
+        (label("exposure"), f"{item.exposure}/3"),
+        (label("minutes"), time),
         (label("group_size"), _size(item, lang)),
         (label("settings"), ", ".join(t(f"settings.{s}", lang) for s in item.settings)),
         (label("stages"), ", ".join(t(f"stages.{s}", lang) for s in item.stages)),
@@ -337,20 +471,20 @@ def describe(item: Intervention, lang: str, catalogue: Catalogue | None = None) 
         "",
         f"{label('steps')}:",
     ]
-    for n, step in enumerate(item.steps, 1):
-        head = f"{n}. {step.minutes} {t('units.minutes', lang)}, {t(f'configurations.{step.configuration}', lang)}: "
-        lines.append(
-            textwrap.fill(step.text(lang), 92, initial_indent="  " + head, subsequent_indent="     ")
-        )
+    for n, step in enumerate(item.steps_for(size or item.reference_people), 1):
+        how = t(f"configurations.{step.step.configuration}", lang)
+        if size is not None and step.groups is not None:
+            how += f" ({step.groups.label(lang)})"
+        head = f"{n}. {step.minutes} {t('units.minutes', lang)}, {how}: "
+        text = step.text(lang) if size is not None else step.step.text(lang)
+        lines.append(textwrap.fill(text, 92, initial_indent="  " + head, subsequent_indent="     "))
+        if size is not None and step.sampled:
+            lines.append(para(f"→ {sampling_text(step, lang)}", "     "))
     if item.materials:
         lines += ["", f"{label('materials')}:", *[bullet(m(lang)) for m in item.materials]]
-    lines += [
-        "",
-        f"{label('visible_output')}:",
-        para(item.visible_output(lang)),
-        "",
-        f"{label('risks')}:",
-    ]
+    if item.visible_output is not None:
+        lines += ["", f"{label('visible_output')}:", para(item.visible_output(lang))]
+    lines += ["", f"{label('risks')}:"]
     for risk in item.risks:
         lines += [bullet(risk.risk(lang)), para(f"→ {risk.handling(lang)}", "    ")]
     if item.variants:
@@ -379,7 +513,30 @@ def _catalogue_validate(args: argparse.Namespace) -> None:
             )
             print(f"{group:<12}{label:<18}{count:>6}{mark}")
         print()
+        _print_sources(catalogue)
+        _print_house_style()
     print(t("catalogue.valid", _lang(args), count=len(catalogue)))
+
+
+def _print_sources(catalogue: Catalogue) -> None:
+    """How the catalogue is sourced: every work cited, most cited first."""
+    from .sources import works
+
+    cited = works(i.source for i in catalogue)
+    print(f"sources: {len(cited)} works cited by {len(catalogue)} interventions; most cited:")
+    for work, count in cited.most_common(8):
+        print(f"  {count:>4}  {work}")
+    print()
+
+
+def _print_house_style() -> None:
+    """The words the shipped content uses, so a writer sees them beside the counts."""
+    from .style import load_style
+
+    print("house style (assets/style.yaml): write the first, not the others")
+    for rule in load_style():
+        print(f"  {rule.kind:<8}{rule.lang:<4}{rule.use:<36}not: {', '.join(rule.replaces)}")
+    print()
 
 
 # -------------------------------------------------------------------------------------------- session
@@ -434,6 +591,8 @@ def render_session(s: Session, catalogue: Catalogue, lang: str) -> str:
         (label("client"), s.brief.client),
         (label("wish"), s.brief.wish),
         (label("visible_result"), s.brief.visible_result),
+        (label("purpose"), s.brief.purpose),
+        (label("decision_rule"), s.brief.decision_rule),
         (label("context"), s.brief.context),
         (label("date"), f"{when}{s.start:%H:%M}–{s.end():%H:%M}"),
         (
@@ -485,7 +644,7 @@ def _suggest(args: argparse.Namespace) -> None:
     from .recommend import rank, shortlist
 
     if args.limit is not None and args.limit < 1:
-        raise PlaybookError("--limit must be at least 1")
+        raise PlaybookError(t("edit.limit", _lang(args)))
     session = SessionFile.open(args.file).session
     catalogue = load_catalogue()
     lang = _lang(args, session)
@@ -506,8 +665,9 @@ def _suggest(args: argparse.Namespace) -> None:
         if not items:
             print(f"  {t('catalogue.none_found', lang)}")
         for s in items:
+            minutes = s.intervention.minutes_for(session.group.size)
             print(
-                f"  {s.score:>3}  {s.intervention.name(lang)} ({s.id}, {s.intervention.minutes.min}–{s.intervention.minutes.max} {t('units.minutes', lang)})"
+                f"  {s.score:>3}  {s.intervention.name(lang)} ({s.id}, {minutes.min}–{minutes.max} {t('units.minutes', lang)})"
             )
             for reason in s.reasons:
                 print(textwrap.fill(reason, 96, initial_indent="       ✓ ", subsequent_indent="         "))
@@ -518,9 +678,12 @@ def _suggest(args: argparse.Namespace) -> None:
 
 def _plan(args: argparse.Namespace) -> None:
     from .agenda import clock, plan
+    from .calibrate import history
 
     session = SessionFile.open(args.file).session
-    p = plan(session, load_catalogue(), lang=_lang(args, session))
+    catalogue = load_catalogue()
+    past = None if args.no_history else history(args.file.resolve().parent, catalogue)
+    p = plan(session, catalogue, lang=_lang(args, session), history=past)
     if args.json:
         _print_json(p.to_data())
         return
@@ -532,8 +695,9 @@ def _plan(args: argparse.Namespace) -> None:
     )
     for b in p.blocks:
         role = t("session.break", lang) if b.role == "break" else t(f"roles.{b.role}", lang)
+        pace = f"  (≈{b.expected_minutes})" if b.expected_minutes != b.minutes else ""
         print(
-            f"  {clock(b.start)}–{clock(b.end)}  {b.minutes:>3} {t('units.minutes', lang)}  {role:<14}  {b.title}"
+            f"  {clock(b.start)}–{clock(b.end)}  {b.minutes:>3} {t('units.minutes', lang)}  {role:<14}  {b.title}{pace}"
         )
     if p.findings:
         print()
@@ -541,18 +705,64 @@ def _plan(args: argparse.Namespace) -> None:
         print(textwrap.fill(f"[{f.level}] {f.code}: {f.message}", 96, subsequent_indent="    "))
 
 
+def _calibrate(args: argparse.Namespace) -> None:
+    from .calibrate import History, history
+    from .paths import workspace
+
+    catalogue = load_catalogue()
+    folder = args.dir or workspace()
+    past = History() if args.dir is None and not folder.is_dir() else history(folder, catalogue)
+    if args.json:
+        _print_json(past.to_data())
+        return
+    print(render_history(past, catalogue, _lang(args)))
+
+
+def render_history(past: History, catalogue: Catalogue, lang: str) -> str:
+    """Per work form and per role: runs, the median of actual over planned, and whether plans use it."""
+    from .calibrate import MIN_RUNS
+
+    lines = [t("calibrate.skipped", lang, file=problem) for problem in past.skipped]
+    if not past.runs:
+        return "\n".join([*lines, t("calibrate.none", lang)])
+    heading = t("calibrate.heading", lang, runs=len(past.runs), sessions=past.sessions)
+    lines += [heading, "=" * len(heading)]
+    used, unused = t("calibrate.used", lang, runs=MIN_RUNS), t("calibrate.not_used", lang, runs=MIN_RUNS)
+    groups = (
+        (
+            "per_intervention",
+            past.interventions,
+            lambda k: catalogue.get(k).name(lang) if k in catalogue else k,
+        ),
+        (
+            "per_role",
+            past.roles,
+            lambda k: t("session.break", lang) if k == "break" else t(f"roles.{k}", lang),
+        ),
+    )
+    for key, tallies, name in groups:
+        lines += [
+            "",
+            f"{t(f'calibrate.{key}', lang)}  ({t('calibrate.runs', lang)}, {t('calibrate.ratio', lang)})",
+        ]
+        for ident, tally in sorted(tallies.items(), key=lambda kv: (-kv[1].runs, kv[0])):
+            mark = used if tally.usable else unused
+            lines.append(f"  {name(ident)[:40]:<40} {tally.runs:>3}  {tally.percent:>+4d} %  {mark}")
+    return "\n".join(lines)
+
+
 def _arc(args: argparse.Namespace) -> None:
     from .agenda import plan
 
     suffix = args.output.suffix.lower()
     if suffix not in (".png", ".svg"):
-        raise PlaybookError.at(
-            args.output, "", "the arc is written as .png or .svg; choose one of those names"
-        )
-    if not args.output.parent.is_dir():
-        raise PlaybookError.at(args.output, "", f"folder {args.output.parent} does not exist")
-    check_outputs([args.output], [args.file])
+        raise PlaybookError.at(args.output, "", t("edit.image_suffix", _lang(args)))
     session = SessionFile.open(args.file).session
+    if not args.output.parent.is_dir():
+        raise PlaybookError.at(
+            args.output, "", t("edit.no_folder", _lang(args, session), folder=args.output.parent)
+        )
+    check_outputs([args.output], [args.file])
     p = plan(session, load_catalogue(), lang=_lang(args, session))
     from .charts import arc_chart, to_png, to_svg  # matplotlib only for the command that draws
 
@@ -584,9 +794,11 @@ def _report(args: argparse.Namespace) -> None:
     from .report import read_photos, report_html
     from .yamlio import write_bytes_atomic
 
-    if not args.output.parent.is_dir():
-        raise PlaybookError.at(args.output, "", f"folder {args.output.parent} does not exist")
     handle = SessionFile.open(args.file)
+    if not args.output.parent.is_dir():
+        raise PlaybookError.at(
+            args.output, "", t("edit.no_folder", _lang(args, handle.session), folder=args.output.parent)
+        )
     photos = read_photos(handle)
     check_outputs([args.output], [args.file, *(p.path for p in photos if p.path)])
     page = report_html(handle, load_catalogue(), getattr(args, "lang", None), photos=photos)
@@ -621,6 +833,118 @@ def _app(args: argparse.Namespace) -> None:
     from .app import plan, serve
 
     serve(plan(args.dir, args.port, open_browser=not args.no_browser, ip=args.ip))
+
+
+# ---------------------------------------------------------------------- filling in a session
+
+
+def _saved(handle: SessionFile, session: Session, args: argparse.Namespace, what: list[str]) -> None:
+    """Save through the session file (atomic, refusing a file changed on disk) and say what changed."""
+    lang = _lang(args, session)
+    if not what:
+        print(t("edit.unchanged", lang, path=handle.path))
+        return
+    handle.save(session)
+    print(t("edit.saved", lang, path=handle.path, what=", ".join(what)))
+
+
+def _brief(args: argparse.Namespace) -> None:
+    from .editing import BRIEF_OPTIONS, set_brief
+
+    handle = SessionFile.open(args.file)
+    changes = {k: getattr(args, k) for k in BRIEF_OPTIONS}
+    if all(v is None for v in changes.values()):
+        print(render_session(handle.session, load_catalogue(), _lang(args, handle.session)).split("\n\n")[0])
+        return
+    session, changed = set_brief(handle.session, changes)
+    _saved(handle, session, args, [t(f"session.{k}", _lang(args, session)) for k in changed])
+
+
+def _group(args: argparse.Namespace) -> None:
+    from .editing import set_group
+
+    handle = SessionFile.open(args.file)
+    if args.size is None and args.setting is None:
+        raise PlaybookError(t("edit.nothing", _lang(args, handle.session), options="--size, --setting"))
+    session, changed = set_group(handle.session, args.size, args.setting, args.file)
+    _saved(handle, session, args, [t(f"brief.{k}", _lang(args, session)) for k in changed])
+
+
+def _questions(args: argparse.Namespace) -> None:
+    from .editing import questions
+
+    session = SessionFile.open(args.file).session
+    lang = _lang(args, session)
+    found = questions(session, lang)
+    if args.json:
+        _print_json([q.to_data() for q in found])
+        return
+    width = max(len(q.id) for q in found)
+    scale = " · ".join(f"{v} {label}" for v, label in found[1].answers)
+    print(t("edit.scale", lang, scale=scale))
+    for q in found:
+        now = f"  [{q.current}]" if q.current else ""
+        print(textwrap.fill(f"{q.id.ljust(width)}  {q.text}{now}", 100, subsequent_indent=" " * (width + 2)))
+        if q.kind == "history":
+            for value, label in q.answers:
+                print(f"{' ' * (width + 2)}{value}: {label}")
+    print(t("edit.answer_how", lang, example=f"playbook answer {args.file} {found[1].id}=4 history=new"))
+
+
+def _answer(args: argparse.Namespace) -> None:
+    from .editing import apply_answers
+
+    handle = SessionFile.open(args.file)
+    session, changed = apply_answers(handle.session, args.pairs, args.file)
+    _saved(handle, session, args, changed)
+
+
+def _signals(args: argparse.Namespace) -> None:
+    from .diagnosis import default_bank
+    from .editing import set_signals
+
+    handle = SessionFile.open(args.file)
+    lang = _lang(args, handle.session)
+    if not args.add and not args.remove:
+        seen = set(handle.session.diagnosis.signals)
+        bank = default_bank()
+        width = max(len(s.id) for s in bank.signals)
+        for s in bank.signals:
+            print(f"{'✓' if s.id in seen else ' '} {s.id.ljust(width)}  {s.name(lang)}")
+        print(t("edit.signals_how", lang, example=f"playbook signals {args.file} --add {bank.signals[0].id}"))
+        return
+    session, changed = set_signals(handle.session, args.add, args.remove, args.file)
+    _saved(handle, session, args, changed)
+
+
+def _agenda_change(args: argparse.Namespace) -> None:
+    from . import editing
+
+    handle = SessionFile.open(args.file)
+    s = handle.session
+    lang = _lang(args, s)
+    catalogue = load_catalogue()
+    if args.command == "add":
+        session, k = editing.agenda_add(s, catalogue, args.id, args.minutes, args.at, args.file, args.title)
+        what = t("edit.added", lang, k=k)
+    elif args.command == "move":
+        session, what = (
+            editing.agenda_move(s, args.k, args.to, args.file),
+            t("edit.moved", lang, k=args.k, to=args.to),
+        )
+    elif args.command == "remove":
+        session, what = editing.agenda_remove(s, args.k, args.file), t("edit.removed", lang, k=args.k)
+    else:
+        session = editing.agenda_set(s, args.k, args.minutes, args.file)
+        what = t("edit.resized", lang, k=args.k, minutes=args.minutes)
+    _saved(handle, session, args, [what])
+    print("\n".join(render_session(session, catalogue, lang).split("\n\n", 1)[1:]))
+
+
+def _room(args: argparse.Namespace) -> None:
+    from .room.local import plan, serve
+
+    serve(plan(args.file, args.host, args.port))
 
 
 def render_profile(p: Profile) -> str:
@@ -668,9 +992,11 @@ def render_profile(p: Profile) -> str:
         )
         lines += reasons(th.evidence, "       ")
     lines += head("heading_colour")
-    lines.append(f"  {p.colour.label or '–'}")
+    lines.append(f"  {_reading_text('colour', p.colour.reading, lang)}")
     lines += reasons([*p.colour.reasons, *p.colour.warnings])
     lines += head("heading_stance")
+    lines.append(f"  {_reading_text('stance', p.stance.reading, lang)}")
+    lines += reasons(p.stance.reasons)
     if not p.stance.findings:
         lines.append(f"  {t('diagnosis.stance_clear', lang)}")
     for f in p.stance.findings:
@@ -679,7 +1005,33 @@ def render_profile(p: Profile) -> str:
         )
         if f.advice:
             lines.append(textwrap.fill(f.advice, 96, initial_indent="    → ", subsequent_indent="      "))
+    lines += head("heading_intents")
+    for i in p.intents:
+        if i.reading.value != "absent" or i.reading.read is not None:
+            lines.append(f"  {t(f'intents.{i.id}', lang)}: {_reading_text('intent', i.reading, lang)}")
     return "\n".join(lines).lstrip("\n")
+
+
+def _reading_text(kind: str, reading: Any, lang: str) -> str:
+    """A reading on one line: value, how sure (or the facilitator's word), and the words it rests on."""
+    from .diagnosis import reading_label
+
+    value = reading_label(kind, reading.value, lang)
+    if reading.corrected:
+        how = t("diagnosis.by_you_corrected", lang, read=reading_label(kind, reading.read, lang))
+    elif reading.read is not None:
+        how = t("diagnosis.by_you_confirmed", lang)
+    elif reading.value == "unclear":
+        how = ""
+    else:
+        how = t("diagnosis.confidence", lang, confidence=reading.confidence)
+    how = f" ({how})" if how else ""
+    words = (
+        f"; {t('diagnosis.evidence', lang, words=', '.join(f'“{w}”' for w in reading.evidence))}"
+        if reading.evidence
+        else ""
+    )
+    return f"{value}{how}{words}"
 
 
 _COMMANDS = {
@@ -691,15 +1043,26 @@ _COMMANDS = {
     ("session", "check"): _session_check,
     ("session", "show"): _session_show,
     ("session", "next"): _session_next,
+    ("brief", None): _brief,
+    ("group", None): _group,
+    ("questions", None): _questions,
+    ("answer", None): _answer,
+    ("signals", None): _signals,
+    ("agenda", "add"): _agenda_change,
+    ("agenda", "move"): _agenda_change,
+    ("agenda", "remove"): _agenda_change,
+    ("agenda", "set"): _agenda_change,
     ("diagnose", None): _diagnose,
     ("suggest", None): _suggest,
     ("plan", None): _plan,
+    ("calibrate", None): _calibrate,
     ("arc", None): _arc,
     ("handout", None): _handout,
     ("export", None): _export,
     ("report", None): _report,
     ("init", None): _init,
     ("app", None): _app,
+    ("room", None): _room,
 }
 
 

@@ -9,25 +9,38 @@ checks where the brief sits between managing and facilitating.
 
 from __future__ import annotations
 
-import re
+import itertools
+import math
 import statistics
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from .catalogue import STAGES
 from .errors import PlaybookError, Problem
-from .i18n import LANGUAGES, Text, fold, t
+from .i18n import LANGUAGES, Text, t
 from .paths import assets_dir
+from .reading import BriefText, Reading, confidence, lexicon, read_brief
 from .schema import FieldReader, join
-from .session import Diagnosis, Session
+from .session import READING_VALUES, UNCLEAR, Diagnosis, Session
 from .yamlio import load_yaml_file
 
 LAYERS = ("above", "below")
 LOW, HIGH = 40, 60
 """A score below LOW counts as low, above HIGH as high; in between it is mixed."""
 COLOURS = ("yellow", "blue", "red", "green", "white")
+CONTRASTS = ("control", "predictability", "hierarchy", "information")
+"""The seed's four contrasts between managing and facilitating, in the order they are shown."""
+STANCES = READING_VALUES["stance"]
+INTENT_VALUES = READING_VALUES["intent"]
+READINGS = ("colour", "stance", "intent", "tension", "stage")
+"""The readings of the brief: their evidence thresholds and part weights are in readings.yaml."""
+PARTS = ("wish", "visible_result", "purpose", "context")
+"""The fields of the brief a reading listens to."""
+BRIEF_SUPPORT = ("choose", "ideas", "agreements", "tension", "reflect", "act", "connect", "managing")
+"""What a hypothesis may draw on from the brief: an intent that is present, or a managing stance."""
 
 
 # ------------------------------------------------------------------------------------------ content
@@ -69,6 +82,8 @@ class Theme:
     hypothesis: Text
     dimensions: dict[str, str]
     interventions: tuple[str, ...]
+    brief: dict[str, int] = field(default_factory=dict)
+    """Readings of the brief that support the hypothesis: an intent id ('tension') or 'managing'."""
 
 
 @dataclass(frozen=True)
@@ -93,7 +108,6 @@ class Colour:
     id: str
     name: Text
     description: Text
-    words: tuple[str, ...]
     misfit: Misfit | None
 
 
@@ -104,9 +118,17 @@ class Contrast:
     name: Text
     managing: Text
     facilitating: Text
-    managing_words: tuple[str, ...]
-    facilitating_words: tuple[str, ...]
     message: Text
+
+
+@dataclass(frozen=True)
+class Rules:
+    """How much evidence each reading of the brief needs, and how much each part of the brief counts."""
+
+    need: dict[str, float]
+    parts: dict[str, dict[str, float]]
+    mix: dict[str, float]
+    """A second colour (or stage) with at least this share of the first's evidence makes a mix."""
 
 
 @dataclass(frozen=True)
@@ -122,11 +144,11 @@ class Bank:
     colours: tuple[Colour, ...]
     contrasts: tuple[Contrast, ...]
     proxy_code: str
-    proxy_words: tuple[str, ...]
     proxy_message: Text
     management_code: str
     management_message: Text
     management_advice: Text
+    rules: Rules
     questions: dict[str, Question] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -137,18 +159,8 @@ class Bank:
         return next(s for s in self.signals if s.id == ident)
 
 
-def _words(r: FieldReader, value: Any, f: str) -> tuple[str, ...]:
-    """Word lists in both languages, merged: a client may write in either."""
-    data = r.mapping(value, f, LANGUAGES) or {}
-    out: list[str] = []
-    for lang in LANGUAGES:
-        for i, word in enumerate(r.items(data.get(lang), join(f, lang)) or []):
-            if (w := r.text(word, join(join(f, lang), i), allow_empty=False)) is not None:
-                out.append(w)
-    return tuple(out)
-
-
 def _weights(r: FieldReader, value: Any, f: str, known: tuple[str, ...] | set[str]) -> dict[str, int]:
+    """Whole-number weights from -5 to 5 per known id; a negative weight is evidence against."""
     data = r.mapping(value or {}, f, (), tuple(known)) or {}
     return {k: w for k, v in data.items() if (w := r.number(v, join(f, k), low=-5, high=5)) is not None}
 
@@ -158,7 +170,7 @@ def load_bank(folder: str | Path | None = None) -> Bank:
     base = Path(folder) if folder else assets_dir() / "diagnosis"
     problems: list[Problem] = []
     raw: dict[str, Any] = {}
-    for name in ("dimensions", "signals", "themes", "stages", "colours", "stance"):
+    for name in ("dimensions", "signals", "themes", "stages", "colours", "stance", "readings"):
         try:
             raw[name], _ = load_yaml_file(base / f"{name}.yaml")
         except PlaybookError as exc:
@@ -208,7 +220,8 @@ def load_bank(folder: str | Path | None = None) -> Bank:
         r.items((r.mapping(raw["themes"], "", ("themes",)) or {}).get("themes"), "themes") or []
     ):
         f = join("themes", i)
-        if (th := r.mapping(th, f, ("id", "name", "hypothesis", "dimensions", "interventions"))) is None:
+        keys = ("id", "name", "hypothesis", "dimensions", "interventions")
+        if (th := r.mapping(th, f, keys, ("brief",))) is None:
             continue
         conditions = r.mapping(th.get("dimensions") or {}, join(f, "dimensions"), (), tuple(dim_ids)) or {}
         for k, v in conditions.items():
@@ -220,6 +233,7 @@ def load_bank(folder: str | Path | None = None) -> Bank:
                 r.bilingual(th.get("hypothesis"), join(f, "hypothesis")) or Text("", ""),
                 dict(conditions),
                 r.identifiers(th.get("interventions"), join(f, "interventions")) or (),
+                _weights(r, th.get("brief"), join(f, "brief"), BRIEF_SUPPORT),
             )
         )
     problems += r.problems
@@ -291,7 +305,7 @@ def load_bank(folder: str | Path | None = None) -> Bank:
         r.items((r.mapping(raw["colours"], "", ("colours",)) or {}).get("colours"), "colours") or []
     ):
         f = join("colours", i)
-        if (c := r.mapping(c, f, ("id", "name", "description", "words"), ("misfit",))) is None:
+        if (c := r.mapping(c, f, ("id", "name", "description"), ("misfit",))) is None:
             continue
         misfit = None
         if c.get("misfit") and (
@@ -310,7 +324,6 @@ def load_bank(folder: str | Path | None = None) -> Bank:
                 r.choice(c.get("id"), join(f, "id"), COLOURS) or "",
                 r.bilingual(c.get("name"), join(f, "name")) or Text("", ""),
                 r.bilingual(c.get("description"), join(f, "description")) or Text("", ""),
-                _words(r, c.get("words"), join(f, "words")),
                 misfit,
             )
         )
@@ -321,16 +334,7 @@ def load_bank(folder: str | Path | None = None) -> Bank:
     contrasts = []
     for i, c in enumerate(r.items(data.get("contrasts"), "contrasts") or []):
         f = join("contrasts", i)
-        keys = (
-            "id",
-            "code",
-            "name",
-            "managing",
-            "facilitating",
-            "managing_words",
-            "facilitating_words",
-            "message",
-        )
+        keys = ("id", "code", "name", "managing", "facilitating", "message")
         if (c := r.mapping(c, f, keys)) is None:
             continue
         contrasts.append(
@@ -341,12 +345,12 @@ def load_bank(folder: str | Path | None = None) -> Bank:
                     r.bilingual(c.get(k), join(f, k)) or Text("", "")
                     for k in ("name", "managing", "facilitating")
                 ),
-                _words(r, c.get("managing_words"), join(f, "managing_words")),
-                _words(r, c.get("facilitating_words"), join(f, "facilitating_words")),
                 r.bilingual(c.get("message"), join(f, "message")) or Text("", ""),
             )
         )
-    proxy = r.mapping(data.get("proxy_conflict"), "proxy_conflict", ("code", "words", "message")) or {}
+    if [c.id for c in contrasts] != list(CONTRASTS):
+        r.problem("contrasts", f"must list the contrasts in order: {', '.join(CONTRASTS)}")
+    proxy = r.mapping(data.get("proxy_conflict"), "proxy_conflict", ("code", "message")) or {}
     manage = r.mapping(data.get("management"), "management", ("code", "message", "advice")) or {}
     problems += r.problems
     if problems:
@@ -362,20 +366,61 @@ def load_bank(folder: str | Path | None = None) -> Bank:
         colours=tuple(colours),
         contrasts=tuple(contrasts),
         proxy_code=r.identifier(proxy.get("code"), "proxy_conflict.code") or "",
-        proxy_words=_words(r, proxy.get("words"), "proxy_conflict.words"),
         proxy_message=r.bilingual(proxy.get("message"), "proxy_conflict.message") or Text("", ""),
         management_code=r.identifier(manage.get("code"), "management.code") or "",
         management_message=r.bilingual(manage.get("message"), "management.message") or Text("", ""),
         management_advice=r.bilingual(manage.get("advice"), "management.advice") or Text("", ""),
+        rules=_rules(raw["readings"], base / "readings.yaml"),
     )
     r.raise_if_any()
     return bank
+
+
+def _rules(data: Any, path: Path) -> Rules:
+    r = FieldReader(path)
+    d = r.mapping(data, "", ("need", "parts", "mix")) or {}
+    need = {
+        k: float(v)
+        for k in READINGS
+        if (
+            v := r.number(
+                (r.mapping(d.get("need"), "need", READINGS) or {}).get(k),
+                join("need", k),
+                low=0,
+                high=10,
+                whole=False,
+            )
+        )
+        is not None
+    }
+    parts: dict[str, dict[str, float]] = {}
+    for k, v in (r.mapping(d.get("parts"), "parts", READINGS) or {}).items():
+        weights = r.mapping(v, join("parts", k), (), PARTS) or {}
+        parts[k] = {
+            p: float(w)
+            for p, w in weights.items()
+            if r.number(w, join(join("parts", k), p), low=0, high=1, whole=False) is not None
+        }
+    mix = {
+        k: float(v)
+        for k, v in (r.mapping(d.get("mix"), "mix", ("colour", "stage")) or {}).items()
+        if r.number(v, join("mix", k), low=0, high=1, whole=False) is not None
+    }
+    r.raise_if_any()
+    return Rules(need, parts, mix)
 
 
 @cache
 def default_bank() -> Bank:
     """The shipped diagnosis content, read once per process."""
     return load_bank()
+
+
+def intent_ids() -> tuple[str, ...]:
+    """The intents a brief can speak, as the cue files name them (the same in every language)."""
+    return tuple(
+        g.removeprefix("readings.intents.") for g in lexicon("en").groups if g.startswith("readings.intents.")
+    )
 
 
 def check_diagnosis(diagnosis: Diagnosis, bank: Bank, file: str | Path = "<session>") -> list[Problem]:
@@ -390,6 +435,22 @@ def check_diagnosis(diagnosis: Diagnosis, bank: Bank, file: str | Path = "<sessi
     for i, sid in enumerate(diagnosis.signals):
         if sid not in known:
             r.problem(join("diagnosis.signals", i), f"unknown signal '{sid}'")
+    readings = diagnosis.readings
+    for key, allowed in (("colour", COLOURS), ("stage", STAGES)):
+        value = getattr(readings, key)
+        ids = () if value in (None, UNCLEAR) else (value if isinstance(value, tuple) else (value,))
+        for ident in ids:
+            if ident not in allowed:
+                r.problem(
+                    join("diagnosis.readings", key),
+                    f"must be one of {', '.join(allowed)} (or two of them, or unclear)",
+                )
+    intents = intent_ids()
+    for ident in readings.intents:
+        if ident not in intents:
+            r.problem(
+                join("diagnosis.readings.intents", ident), f"unknown intent; known: {', '.join(intents)}"
+            )
     return r.problems
 
 
@@ -424,30 +485,48 @@ class ThemeHypothesis:
     strength: int
     evidence: tuple[str, ...]
     interventions: tuple[str, ...]
+    kinds: tuple[str, ...] = ()
+    """The kinds of evidence that support it: answers, signals, brief."""
+    against: tuple[str, ...] = ()
+    """Evidence that speaks against it (a signal such as 'conflict avoided' against open conflict)."""
 
 
 @dataclass(frozen=True)
 class StageEstimate:
     name: str | None
+    """The stage with the most evidence (the earlier one of a mix); None while nothing is known."""
     label: str
     confidence: int
     reasons: tuple[str, ...]
-    points: dict[str, int]
+    points: dict[str, float]
     curve: tuple[tuple[str, str, float], ...] = ()
     """Every stage as (id, label, height on the usual effectiveness curve), for drawing."""
+    reading: Reading = field(default_factory=lambda: Reading(UNCLEAR, 0, ()))
+    """The stage as a reading: one stage, two for 'between forming and storming', or unclear."""
+
+    @property
+    def stages(self) -> tuple[str, ...]:
+        return self.reading.values
 
 
 @dataclass(frozen=True)
 class ColourReading:
     dominant: str | None
+    """The colour with the most evidence (the first of a mix), None when unclear."""
     label: str
-    scores: dict[str, int]
+    scores: dict[str, float]
+    """The weight of the evidence for every colour."""
     reasons: tuple[str, ...]
     warnings: tuple[str, ...]
+    reading: Reading = field(default_factory=lambda: Reading(UNCLEAR, 0, ()))
 
     @property
     def fits(self) -> bool:
         return not self.warnings
+
+    @property
+    def colours(self) -> tuple[str, ...]:
+        return self.reading.values
 
 
 @dataclass(frozen=True)
@@ -474,14 +553,46 @@ class ContrastPosition:
 class StanceReading:
     contrasts: tuple[ContrastPosition, ...]
     findings: tuple[StanceFinding, ...]
+    reading: Reading = field(default_factory=lambda: Reading(UNCLEAR, 0, ()))
+    reasons: tuple[str, ...] = ()
 
     @property
     def positions(self) -> dict[str, float | None]:
         return {c.id: c.position for c in self.contrasts}
 
     @property
+    def value(self) -> str:
+        return str(self.reading.value)
+
+    @property
     def asks_for_management(self) -> bool:
-        return any(f.level == "error" for f in self.findings)
+        return self.reading.value == "managing"
+
+
+@dataclass(frozen=True)
+class IntentReading:
+    id: str
+    reading: Reading
+    reason: str
+
+    @property
+    def present(self) -> bool:
+        return self.reading.value == "present"
+
+
+@dataclass(frozen=True)
+class Readings:
+    """The effective readings of a session: what the brief and the answers say, with the facilitator's
+    corrections applied. Suggestions, the handout and the designer all read these, never the raw text."""
+
+    colour: Reading
+    stance: Reading
+    stage: Reading
+    intents: dict[str, Reading]
+
+    def present(self) -> tuple[str, ...]:
+        """The ids of the intents that hold."""
+        return tuple(k for k, r in self.intents.items() if r.value == "present")
 
 
 @dataclass(frozen=True)
@@ -496,14 +607,30 @@ class Profile:
     stance: StanceReading
     undercurrent: int
     undercurrent_reasons: tuple[str, ...]
+    intents: tuple[IntentReading, ...] = ()
+    brief_language: str = ""
+    """The language the brief is written in (it may differ from the session's)."""
 
     def dimension(self, ident: str) -> DimensionScore:
         return next(d for d in self.dimensions if d.id == ident)
+
+    def intent(self, ident: str) -> IntentReading:
+        return next(i for i in self.intents if i.id == ident)
+
+    @property
+    def readings(self) -> Readings:
+        return Readings(
+            self.colour.reading,
+            self.stance.reading,
+            self.stage.reading,
+            {i.id: i.reading for i in self.intents},
+        )
 
     def to_data(self) -> dict[str, Any]:
         """Plain data for ``playbook diagnose --json`` and for other tools."""
         return {
             "language": self.language,
+            "brief_language": self.brief_language,
             "dimensions": [
                 {
                     "id": d.id,
@@ -521,6 +648,7 @@ class Profile:
                 "confidence": self.stage.confidence,
                 "reasons": list(self.stage.reasons),
                 "points": dict(self.stage.points),
+                **self.stage.reading.to_data(),
             },
             "themes": [
                 {
@@ -529,6 +657,8 @@ class Profile:
                     "hypothesis": th.hypothesis,
                     "strength": th.strength,
                     "evidence": list(th.evidence),
+                    "against": list(th.against),
+                    "kinds": list(th.kinds),
                     "interventions": list(th.interventions),
                 }
                 for th in self.themes
@@ -540,6 +670,7 @@ class Profile:
                 "reasons": list(self.colour.reasons),
                 "fits": self.colour.fits,
                 "warnings": list(self.colour.warnings),
+                **self.colour.reading.to_data(),
             },
             "stance": {
                 "positions": dict(self.stance.positions),
@@ -555,24 +686,16 @@ class Profile:
                     }
                     for f in self.stance.findings
                 ],
+                "reasons": list(self.stance.reasons),
+                **self.stance.reading.to_data(),
             },
+            "intents": {i.id: {**i.reading.to_data(), "reason": i.reason} for i in self.intents},
             "undercurrent": self.undercurrent,
             "undercurrent_reasons": list(self.undercurrent_reasons),
         }
 
 
-@cache
-def _pattern(word: str) -> re.Pattern[str]:
-    """A word or phrase that matches at the start of a word, so 'motivat' finds 'motivation'."""
-    return re.compile(r"(?<!\w)" + re.escape(fold(word)) + r"\w*")
-
-
-def matched_words(text: str, words: tuple[str, ...]) -> tuple[str, ...]:
-    """The words of ``text`` (as written there, folded) that the listed words or stems match."""
-    return tuple(dict.fromkeys(m.group(0) for w in words if (m := _pattern(w).search(text))))
-
-
-def _quote(words: tuple[str, ...]) -> str:
+def _quote(words: Iterable[str]) -> str:
     return ", ".join(f"“{w}”" for w in words)
 
 
@@ -646,45 +769,105 @@ def _undercurrent(
     return round(value), tuple(reasons)
 
 
-def _condition_met(d: DimensionScore | None, side: str) -> bool:
+def _degree(d: DimensionScore | None, side: str) -> float:
+    """How clearly a dimension is low (or high): 0 when it is not, 0.5 just past the line, 1 at the end."""
     if d is None or d.score is None:
-        return False
-    return d.score < LOW if side == "low" else d.score > HIGH
+        return 0.0
+    if side == "low":
+        return 0.5 + 0.5 * (LOW - d.score) / LOW if d.score < LOW else 0.0
+    return 0.5 + 0.5 * (d.score - HIGH) / (100 - HIGH) if d.score > HIGH else 0.0
+
+
+KIND_CAPS = {1: 45, 2: 80, 3: 95}
+"""The strongest a hypothesis can be with one, two or three kinds of evidence (answers, signals, brief):
+one kind alone never passes the middle of the scale."""
+SATURATION = 4.0
+"""Evidence points at which a hypothesis reaches about two thirds of its cap."""
+
+
+def _strength(points: float, kinds: int) -> int:
+    if points <= 0 or kinds == 0:
+        return 0
+    return round(KIND_CAPS[min(kinds, 3)] * (1 - math.exp(-points / SATURATION)))
+
+
+def _brief_support(
+    key: str, profile_intents: dict[str, IntentReading], stance: StanceReading
+) -> tuple[float, str]:
+    """How much a reading of the brief counts for a hypothesis (its confidence), and its words."""
+    if key == "managing":
+        r = stance.reading
+        return (r.confidence / 100 if stance.asks_for_management else 0.0), _quote(r.evidence)
+    intent = profile_intents.get(key)
+    if intent is None or not intent.present:
+        return 0.0, ""
+    return intent.reading.confidence / 100, _quote(intent.reading.evidence)
 
 
 def _themes(
-    dims: dict[str, DimensionScore], seen: list[Signal], bank: Bank, lang: str
+    dims: dict[str, DimensionScore],
+    seen: list[Signal],
+    intents: dict[str, IntentReading],
+    stance: StanceReading,
+    bank: Bank,
+    lang: str,
 ) -> tuple[ThemeHypothesis, ...]:
     out = []
     for theme in bank.themes:
-        points, evidence = 0, []
-        for signal in seen:
-            if (w := signal.themes.get(theme.id, 0)) > 0:
-                points += w
-                evidence.append(t("diagnosis.seen", lang, signal=signal.name(lang)))
+        points: dict[str, float] = {"answers": 0.0, "signals": 0.0, "brief": 0.0}
+        evidence, against = [], []
         for dim_id, side in theme.dimensions.items():
-            if _condition_met(dims.get(dim_id), side):
-                points += 2
+            if (degree := _degree(dims.get(dim_id), side)) > 0:
+                points["answers"] += 2 * degree
                 evidence.append(_scored(dims[dim_id], lang))
-        if points > 0:
+        for signal in seen:
+            w = signal.themes.get(theme.id, 0)
+            if w > 0:
+                points["signals"] += w
+                evidence.append(t("diagnosis.seen", lang, signal=signal.name(lang)))
+            elif w < 0:
+                points["signals"] += w
+                against.append(t("diagnosis.seen", lang, signal=signal.name(lang)))
+        for key, w in theme.brief.items():
+            share, words = _brief_support(key, intents, stance)
+            if share > 0 and w > 0:
+                points["brief"] += w * share
+                evidence.append(t("diagnosis.brief_says", lang, words=words))
+        kinds = tuple(k for k, v in points.items() if v > 0)
+        strength = _strength(sum(points.values()), len(kinds))
+        if strength > 0:
             out.append(
                 ThemeHypothesis(
                     theme.id,
                     theme.name(lang),
                     theme.hypothesis(lang),
-                    min(100, 15 * points),
+                    strength,
                     tuple(evidence),
                     theme.interventions,
+                    kinds,
+                    tuple(against),
                 )
             )
-    return tuple(sorted(out, key=lambda th: -th.strength))
+    return tuple(sorted(out, key=lambda th: (-th.strength, -len(th.evidence), th.id)))
+
+
+def _mix_label(ids: tuple[str, ...], names: dict[str, str], lang: str, key: str) -> str:
+    if len(ids) == 2:
+        return t(key, lang, first=names[ids[0]], second=names[ids[1]])
+    return names[ids[0]] if ids else ""
 
 
 def _stage(
-    diagnosis: Diagnosis, dims: dict[str, DimensionScore], seen: list[Signal], bank: Bank, lang: str
+    diagnosis: Diagnosis,
+    dims: dict[str, DimensionScore],
+    seen: list[Signal],
+    brief: BriefText,
+    bank: Bank,
+    lang: str,
 ) -> StageEstimate:
-    points = {s.id: 0 for s in bank.stages}
+    points = {s.id: 0.0 for s in bank.stages}
     evidence: dict[str, list[str]] = {s.id: [] for s in bank.stages}
+    parts = bank.rules.parts["stage"]
     for stage in bank.stages:
         if diagnosis.history and (w := stage.history.get(diagnosis.history, 0)):
             points[stage.id] += w
@@ -693,94 +876,207 @@ def _stage(
             )
         for dim_id, sides in stage.dimensions.items():
             for side, w in sides.items():
-                if _condition_met(dims.get(dim_id), side):
-                    points[stage.id] += w
-                    evidence[stage.id].append(_scored(dims[dim_id], lang))
+                if (degree := _degree(dims.get(dim_id), side)) > 0:
+                    points[stage.id] += w * degree
+                    scored = _scored(dims[dim_id], lang)
+                    evidence[stage.id].append(scored if w > 0 else t("diagnosis.against", lang, what=scored))
         for signal in seen:
-            if (w := signal.stages.get(stage.id, 0)) > 0:
+            if w := signal.stages.get(stage.id, 0):
                 points[stage.id] += w
-                evidence[stage.id].append(t("diagnosis.seen", lang, signal=signal.name(lang)))
+                key = "diagnosis.seen" if w > 0 else "diagnosis.seen_against"
+                evidence[stage.id].append(t(key, lang, signal=signal.name(lang)))
+        found = brief.evidence(f"readings.stages.{stage.id}", parts)
+        if found.score > 0:
+            points[stage.id] += min(found.score, 2.0)
+            evidence[stage.id].append(t("diagnosis.brief_says", lang, words=_quote(found.words)))
+    points = {k: round(v, 2) for k, v in points.items()}
     curve = tuple((s.id, s.name(lang), s.curve) for s in bank.stages)
+    names = {s.id: s.name(lang) for s in bank.stages}
     total = sum(p for p in points.values() if p > 0)
-    if total == 0:
-        return StageEstimate(
-            None, t("diagnosis.no_stage", lang), 0, (t("diagnosis.stage_none", lang),), points, curve
-        )
-    ranked = sorted(bank.stages, key=lambda s: -points[s.id])
+    need = bank.rules.need["stage"]
+    ranked = sorted(points, key=lambda k: -points[k])
     top, second = ranked[0], ranked[1]
-    confidence = round(100 * points[top.id] / total * min(1.0, points[top.id] / 6))
-    reasons = [top.description(lang), *evidence[top.id]]
-    if points[second.id] > 0 and points[second.id] * 2 >= points[top.id]:
+    if total == 0 or points[top] < need:
+        reasons = (
+            (t("diagnosis.stage_none", lang),)
+            if total == 0
+            else (
+                t("diagnosis.stage_weak", lang),
+                *(r for k in ranked[:2] if points[k] > 0 for r in evidence[k]),
+            )
+        )
+        return StageEstimate(None, t("diagnosis.no_stage", lang), 0, tuple(reasons), points, curve)
+    order = [s.id for s in bank.stages]
+    if points[second] > 0 and points[second] >= bank.rules.mix["stage"] * points[top]:
+        ids = tuple(sorted((top, second), key=order.index))
+        share = (points[top] + points[second]) / total
+        confidence = round(100 * share * min(1.0, points[second] / (2 * need)))
+        reasons = [t("diagnosis.stage_between", lang, first=names[ids[0]], second=names[ids[1]])]
+        for k in ids:
+            reasons.append(t("diagnosis.stage_for", lang, stage=names[k], points=_points(points[k])))
+            reasons += evidence[k]
+        label = _mix_label(ids, names, lang, "diagnosis.between")
+        reading = Reading(ids, confidence, ())
+        return StageEstimate(ids[0], label, confidence, tuple(reasons), points, curve, reading)
+    confidence = round(100 * points[top] / total * min(1.0, points[top] / (3 * need)))
+    stage = next(s for s in bank.stages if s.id == top)
+    reasons = [stage.description(lang), *evidence[top]]
+    if points[second] > 0:
         reasons.append(
             t(
                 "diagnosis.stage_also",
                 lang,
-                stage=second.name(lang),
-                points=points[second.id],
-                top=points[top.id],
+                stage=names[second],
+                points=_points(points[second]),
+                top=_points(points[top]),
             )
         )
-    return StageEstimate(top.id, top.name(lang), confidence, tuple(reasons), points, curve)
-
-
-def brief_text(session: Session) -> str:
-    """The client's words the colour and stance are read from, folded for matching."""
-    b = session.brief
-    return fold(" \n ".join([b.wish, b.visible_result, b.context]))
-
-
-def _colour(text: str, undercurrent: int, stage: str | None, bank: Bank, lang: str) -> ColourReading:
-    hits = {c.id: matched_words(text, c.words) for c in bank.colours}
-    scores = {cid: len(words) for cid, words in hits.items()}
-    best = max(scores.values(), default=0)
-    if best == 0:
-        return ColourReading(None, "", scores, (t("diagnosis.colour_none", lang),), ())
-    leaders = [c for c in bank.colours if scores[c.id] == best]
-    colour = leaders[0]
-    reasons = [colour.description(lang)]
-    reasons += [
-        t("diagnosis.colour_words", lang, colour=c.name(lang), words=_quote(hits[c.id]))
-        for c in bank.colours
-        if hits[c.id]
-    ]
-    warnings = []
-    if (m := colour.misfit) is not None:
-        too_deep = m.undercurrent_at_least is not None and undercurrent >= m.undercurrent_at_least
-        if too_deep or (stage is not None and stage in m.stages):
-            warnings.append(m.message(lang))
-    if not warnings:
-        reasons.append(t("diagnosis.colour_fits", lang))
-    return ColourReading(
-        colour.id, " / ".join(c.name(lang) for c in leaders), scores, tuple(reasons), tuple(warnings)
+    return StageEstimate(
+        top, names[top], confidence, tuple(reasons), points, curve, Reading(top, confidence, ())
     )
 
 
-def _stance(text: str, bank: Bank, lang: str) -> StanceReading:
-    contrasts: list[ContrastPosition] = []
-    findings: list[StanceFinding] = []
-    for c in bank.contrasts:
-        managing, facilitating = (
-            matched_words(text, c.managing_words),
-            matched_words(text, c.facilitating_words),
+def _points(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def brief_parts(session: Session) -> dict[str, str]:
+    """The parts of the brief that readings listen to (the client's name is not one of them)."""
+    b = session.brief
+    return {"wish": b.wish, "visible_result": b.visible_result, "purpose": b.purpose, "context": b.context}
+
+
+def read_session_brief(session: Session) -> BriefText:
+    """The session's brief, tokenised and matched once (cached on its words)."""
+    return read_brief(brief_parts(session), session.language)
+
+
+def _misfits(
+    colours: tuple[str, ...], undercurrent: int, stages: tuple[str, ...], bank: Bank, lang: str
+) -> tuple[str, ...]:
+    warnings = []
+    for colour in (c for c in bank.colours if c.id in colours):
+        if (m := colour.misfit) is not None:
+            too_deep = m.undercurrent_at_least is not None and undercurrent >= m.undercurrent_at_least
+            if too_deep or set(stages) & set(m.stages):
+                warnings.append(m.message(lang))
+    return tuple(warnings)
+
+
+def _colour(brief: BriefText, bank: Bank, lang: str) -> tuple[Reading, dict[str, float], list[str]]:
+    """De Caluwé's colour: one that clearly leads, a mix of two, or unclear, with the words for each."""
+    parts, need = bank.rules.parts["colour"], bank.rules.need["colour"]
+    found = {c.id: brief.evidence(f"readings.colours.{c.id}", parts) for c in bank.colours}
+    scores = {cid: ev.score for cid, ev in found.items()}
+    names = {c.id: c.name(lang) for c in bank.colours}
+    reasons = [
+        t("diagnosis.colour_words", lang, colour=names[cid], words=_quote(ev.words))
+        for cid, ev in sorted(found.items(), key=lambda kv: -kv[1].score)
+        if ev.hits
+    ]
+    present = sorted((cid for cid in COLOURS if scores[cid] >= need), key=lambda c: -scores[c])
+    strong = (
+        [c for c in present if scores[c] >= bank.rules.mix["colour"] * scores[present[0]]] if present else []
+    )
+    if not present or len(strong) > 2:
+        words = tuple(w for ev in found.values() for w in ev.words)
+        key = "diagnosis.colour_several" if len(strong) > 2 else "diagnosis.colour_none"
+        return Reading(UNCLEAR, 0, words), scores, [t(key, lang), *reasons]
+    if len(strong) == 2:
+        ids = tuple(strong)
+        rival = max((scores[c] for c in COLOURS if c not in ids), default=0)
+        conf = min(confidence(scores[c], need, rival) for c in ids)
+        words = tuple(w for c in ids for w in found[c].words)
+        return Reading(ids, conf, words), scores, [t("diagnosis.colour_mix", lang), *reasons]
+    top = present[0]
+    rival = max((scores[c] for c in COLOURS if c != top), default=0)
+    return Reading(top, confidence(scores[top], need, rival), found[top].words), scores, reasons
+
+
+def _colour_reading(
+    read: Reading, scores: dict[str, float], reasons: list[str], verdict: Any, undercurrent: int,
+    stages: tuple[str, ...], bank: Bank, lang: str,
+) -> ColourReading:  # fmt: skip
+    reading = _apply(read, verdict)
+    names = {c.id: c.name(lang) for c in bank.colours}
+    ids = reading.values
+    described = [c.description(lang) for c in bank.colours if c.id in ids]
+    if reading.read is not None:
+        described.insert(0, _corrected(reading, names, lang))
+    warnings = _misfits(ids, undercurrent, stages, bank, lang)
+    if ids and not warnings:
+        reasons = [*reasons, t("diagnosis.colour_fits", lang)]
+    label = _mix_label(ids, names, lang, "diagnosis.colour_and")
+    return ColourReading(ids[0] if ids else None, label, scores, (*described, *reasons), warnings, reading)
+
+
+def _shown(value: Any, names: dict[str, str], lang: str) -> str:
+    ids = value if isinstance(value, tuple) else (value,)
+    if value == UNCLEAR:
+        return t("diagnosis.unclear", lang)
+    return " + ".join(names.get(i, i) for i in ids)
+
+
+def _corrected(reading: Reading, names: dict[str, str], lang: str) -> str:
+    if reading.corrected:
+        return t(
+            "diagnosis.corrected",
+            lang,
+            read=_shown(reading.read, names, lang),
+            value=_shown(reading.value, names, lang),
         )
-        n = len(managing) + len(facilitating)
-        position = None if n == 0 else (len(facilitating) - len(managing)) / n
+    return t("diagnosis.confirmed", lang)
+
+
+def _apply(read: Reading, verdict: Any) -> Reading:
+    """The facilitator's word over the playbook's reading; the evidence stays for everyone to see."""
+    if verdict is None:
+        return read
+    return Reading(verdict, 100, read.evidence, read.value)
+
+
+def _stance(brief: BriefText, bank: Bank, verdict: str | None, lang: str) -> StanceReading:
+    """Managing or facilitating, from what the client asks for; the context alone never decides it."""
+    parts, need = bank.rules.parts["stance"], bank.rules.need["stance"]
+    asks = {p: w for p, w in parts.items() if p != "context"}
+    managing = {k: brief.evidence(f"readings.stance.managing.{k}", parts) for k in (*CONTRASTS, "proxy")}
+    facilitating = {k: brief.evidence(f"readings.stance.facilitating.{k}", parts) for k in CONTRASTS}
+    m_total = sum(ev.score for ev in managing.values())
+    f_total = sum(ev.score for ev in facilitating.values())
+    asked = any(h.part in asks for ev in managing.values() for h in ev.hits)
+    m_words = tuple(w for ev in managing.values() for w in ev.words)
+    f_words = tuple(w for ev in facilitating.values() for w in ev.words)
+    if m_total >= need and asked:
+        read = Reading("managing", confidence(m_total, need, f_total / 2), m_words)
+    elif f_total >= need / 2 and f_total >= 2 * m_total:
+        read = Reading("facilitating", confidence(f_total, need, m_total), f_words)
+    else:
+        read = Reading(UNCLEAR, 0, m_words + f_words)
+    reading = _apply(read, verdict)
+    contrasts, findings = [], []
+    for c in bank.contrasts:
+        m, f = managing[c.id].score, facilitating[c.id].score
+        position = None if m + f == 0 else round((f - m) / (m + f), 2)
         contrasts.append(
             ContrastPosition(c.id, c.name(lang), c.managing(lang), c.facilitating(lang), position)
         )
-        if len(managing) > len(facilitating):
+        if m > 0 and m > f:
+            words = managing[c.id].words
+            level = "warning" if any(h.part in asks for h in managing[c.id].hits) else "info"
             findings.append(
-                StanceFinding(
-                    c.code, c.id, "warning", c.message(lang).format(words=_quote(managing)), managing
-                )
+                StanceFinding(c.code, c.id, level, c.message(lang).format(words=_quote(words)), words)
             )
-    if proxy := matched_words(text, bank.proxy_words):
+    if (proxy := managing["proxy"]).score > 0:
         findings.append(
             StanceFinding(
-                bank.proxy_code, None, "warning", bank.proxy_message(lang).format(words=_quote(proxy)), proxy
+                bank.proxy_code,
+                None,
+                "warning",
+                bank.proxy_message(lang).format(words=_quote(proxy.words)),
+                proxy.words,
             )
         )
-    if len(findings) >= 2:
+    if reading.value == "managing":
         findings.insert(
             0,
             StanceFinding(
@@ -791,32 +1087,146 @@ def _stance(text: str, bank: Bank, lang: str) -> StanceReading:
                 advice=bank.management_advice(lang),
             ),
         )
-    return StanceReading(tuple(contrasts), tuple(findings))
+    names = {s: t(f"diagnosis.{s}", lang) for s in STANCES}
+    reasons = []
+    if reading.read is not None:
+        reasons.append(_corrected(reading, names, lang))
+    reasons.append(t(f"diagnosis.stance_{read.value}", lang))
+    if m_words:
+        reasons.append(t("diagnosis.stance_managing_words", lang, words=_quote(m_words)))
+    if f_words:
+        reasons.append(t("diagnosis.stance_facilitating_words", lang, words=_quote(f_words)))
+    aside = [h.words for ev in managing.values() for h in ev.set_aside]
+    if aside:
+        reasons.append(t("diagnosis.negated", lang, words=_quote(dict.fromkeys(aside))))
+    return StanceReading(tuple(contrasts), tuple(findings), reading, tuple(reasons))
+
+
+def _intents(brief: BriefText, bank: Bank, verdicts: dict[str, str], lang: str) -> tuple[IntentReading, ...]:
+    out = []
+    for ident in intent_ids():
+        rule = "tension" if ident == "tension" else "intent"
+        need = bank.rules.need[rule]
+        ev = brief.evidence(f"readings.intents.{ident}", bank.rules.parts[rule])
+        value = "present" if ev.score >= need else "unclear" if ev.score > 0 else "absent"
+        read = Reading(value, confidence(ev.score, need), ev.words)
+        reading = _apply(read, verdicts.get(ident))
+        aside = tuple(dict.fromkeys(h.words for h in ev.set_aside))
+        reason = t(f"diagnosis.intent_{reading.value}", lang)
+        if aside:
+            reason += " " + t("diagnosis.negated", lang, words=_quote(aside))
+        out.append(IntentReading(ident, reading, reason))
+    return tuple(out)
 
 
 def diagnose(session: Session, bank: Bank | None = None, lang: str | None = None) -> Profile:
     """The group's profile from a session's brief and diagnosis answers, in ``lang`` or the session's language.
 
-    Unknown ids in the answers are ignored here (``check_diagnosis`` reports them), so a half-finished or
-    older diagnosis still gives a profile.
+    The facilitator's confirmed or corrected readings (``diagnosis.readings``) replace what the playbook
+    read, so everything computed from the profile follows the facilitator's word. Unknown ids in the
+    answers are ignored here (``check_diagnosis`` reports them), so a half-finished or older diagnosis
+    still gives a profile.
     """
     bank = bank or default_bank()
     lang = lang if lang in LANGUAGES else session.language
     diagnosis = session.diagnosis
+    verdicts = diagnosis.readings
     known = {s.id: s for s in bank.signals}
     seen = [known[s] for s in diagnosis.signals if s in known]
     dims = _score_dimensions(diagnosis, bank, lang)
     by_id = {d.id: d for d in dims}
     undercurrent, reasons = _undercurrent(dims, seen, lang)
-    stage = _stage(diagnosis, by_id, seen, bank, lang)
-    text = brief_text(session)
+    brief = read_session_brief(session)
+    stage = _stage(diagnosis, by_id, seen, brief, bank, lang)
+    if verdicts.stage is not None:
+        stage = _corrected_stage(stage, verdicts.stage, bank, lang)
+    intents = _intents(brief, bank, verdicts.intents, lang)
+    stance = _stance(brief, bank, verdicts.stance, lang)
+    read, scores, colour_reasons = _colour(brief, bank, lang)
+    colour = _colour_reading(
+        read, scores, colour_reasons, verdicts.colour, undercurrent, stage.stages, bank, lang
+    )
+    by_intent = {i.id: i for i in intents}
     return Profile(
         language=lang,
         dimensions=dims,
         stage=stage,
-        themes=_themes(by_id, seen, bank, lang),
-        colour=_colour(text, undercurrent, stage.name, bank, lang),
-        stance=_stance(text, bank, lang),
+        themes=_themes(by_id, seen, by_intent, stance, bank, lang),
+        colour=colour,
+        stance=stance,
         undercurrent=undercurrent,
         undercurrent_reasons=reasons,
+        intents=intents,
+        brief_language=brief.language,
     )
+
+
+def _corrected_stage(stage: StageEstimate, verdict: Any, bank: Bank, lang: str) -> StageEstimate:
+    reading = _apply(stage.reading, verdict)
+    names = {s.id: s.name(lang) for s in bank.stages}
+    ids = reading.values
+    label = _mix_label(ids, names, lang, "diagnosis.between") if ids else t("diagnosis.no_stage", lang)
+    reasons = (_corrected(reading, names, lang), *stage.reasons)
+    return StageEstimate(
+        ids[0] if ids else None, label, 100 if ids else 0, reasons, stage.points, stage.curve, reading
+    )
+
+
+def effective_readings(session: Session, bank: Bank | None = None) -> Readings:
+    """The readings of a session with the facilitator's corrections applied: the one place later steps
+    (suggestions, the handout, the designer) take colour, stance, stage and intents from."""
+    return diagnose(session, bank).readings
+
+
+READING_KINDS = ("colour", "stance", "stage", "intent")
+
+
+def reading_choices(kind: str, bank: Bank | None = None) -> tuple[str | tuple[str, ...], ...]:
+    """Every value a facilitator may give a reading: for the colour each colour and each pair (a mix),
+    for the stage each stage and each pair of neighbours ('between forming and storming'); 'unclear' last."""
+    bank = bank or default_bank()
+    if kind == "colour":
+        ids = [c.id for c in bank.colours]
+        pairs = [(a, b) for i, a in enumerate(ids) for b in ids[i + 1 :]]
+        return (*ids, *pairs, UNCLEAR)
+    if kind == "stage":
+        ids = [s.id for s in bank.stages]
+        return (*ids, *itertools.pairwise(ids), UNCLEAR)
+    if kind == "stance":
+        return STANCES
+    if kind == "intent":
+        return INTENT_VALUES
+    raise PlaybookError(f"unknown reading '{kind}'; choose one of {', '.join(READING_KINDS)}")
+
+
+def with_reading(
+    diagnosis: Diagnosis, kind: str, value: str | tuple[str, ...] | None, intent: str | None = None
+) -> Diagnosis:
+    """The diagnosis with the facilitator's word on one reading (None: back to what the brief says)."""
+    readings = diagnosis.readings
+    if kind == "intent":
+        if intent is None:
+            raise PlaybookError("say which intent the reading is about")
+        intents = {k: v for k, v in readings.intents.items() if k != intent}
+        if value is not None:
+            intents[intent] = value  # type: ignore[assignment]
+        readings = replace(readings, intents=intents)
+    elif kind in ("colour", "stance", "stage"):
+        readings = replace(readings, **{kind: value})
+    else:
+        raise PlaybookError(f"unknown reading '{kind}'; choose one of {', '.join(READING_KINDS)}")
+    return replace(diagnosis, readings=readings)
+
+
+def reading_label(kind: str, value: str | tuple[str, ...], lang: str, bank: Bank | None = None) -> str:
+    """A reading's value in words: 'Blue (plans and control)', 'between Forming and Storming', 'present'."""
+    bank = bank or default_bank()
+    if value == UNCLEAR:
+        return t("diagnosis.unclear", lang)
+    if kind in ("colour", "stage"):
+        names = {x.id: x.name(lang) for x in (bank.colours if kind == "colour" else bank.stages)}
+        ids = value if isinstance(value, tuple) else (value,)
+        return _mix_label(
+            ids, names, lang, "diagnosis.colour_and" if kind == "colour" else "diagnosis.between"
+        )
+    return t(f"diagnosis.{value}", lang)

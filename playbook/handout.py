@@ -21,11 +21,13 @@ from nbformat import NotebookNode
 from .agenda import Plan, TimedBlock, clock, plan
 from .catalogue import Catalogue
 from .charts import arc_chart, iceberg_chart, to_svg
-from .diagnosis import Profile, diagnose
+from .diagnosis import Profile, diagnose, reading_label
+from .durations import SizedStep, sampling_text
 from .errors import PlaybookError
 from .i18n import LANGUAGES, capitalised, t
 from .outputs import check_outputs
 from .paths import assets_dir
+from .reading import Reading
 from .session import Session, SessionFile
 from .yamlio import write_bytes_atomic
 
@@ -160,8 +162,12 @@ def handout_notebook(
     cells.append(_raw(head + "</p></header>"))
 
     why = [f"<section><h2>{e(t('handout.why', lang))}</h2>"]
-    if session.brief.wish:
-        why.append(f"<p class='lead'>{e(session.brief.wish)}</p>")
+    # Participants read the purpose they are told; the client's own wish is for the facilitator's eyes.
+    told = session.brief.wish if facilitator else (session.brief.purpose or session.brief.wish)
+    if told:
+        why.append(f"<p class='lead'>{e(told)}</p>")
+    if facilitator and session.brief.purpose:
+        why.append(f"<h3>{e(t('session.purpose', lang))}</h3><p>{e(session.brief.purpose)}</p>")
     if session.brief.visible_result:
         why.append(f"<h3>{e(t('handout.result', lang))}</h3><p>{e(session.brief.visible_result)}</p>")
     if facilitator and session.brief.context:
@@ -194,6 +200,33 @@ def handout_notebook(
     return nb
 
 
+def _reading_line(kind: str, reading: Reading, lang: str) -> str:
+    """A reading as the facilitator signed it off: value, and either the facilitator's word or the words."""
+    value = reading_label(kind, reading.value, lang)
+    if reading.corrected:
+        how = t("diagnosis.by_you_corrected", lang, read=reading_label(kind, reading.read, lang))  # type: ignore[arg-type]
+    elif reading.read is not None:
+        how = t("diagnosis.by_you_confirmed", lang)
+    else:
+        how = t("diagnosis.confidence", lang, confidence=reading.confidence)
+    words = (
+        f" · {t('diagnosis.evidence', lang, words=', '.join(reading.evidence))}" if reading.evidence else ""
+    )
+    return f"<p class='reading'><b>{e(value)}</b> ({e(how)}){e(words)}</p>"
+
+
+def _intents_section(profile: Profile) -> str:
+    lang = profile.language
+    present = [i for i in profile.intents if i.present]
+    if not present:
+        return ""
+    items = "".join(
+        f"<li>{e(t(f'intents.{i.id}', lang))}: {_reading_line('intent', i.reading, lang)}</li>"
+        for i in present
+    )
+    return f"<h3>{e(t('diagnosis.heading_intents', lang))}</h3><ul>{items}</ul>"
+
+
 def _diagnosis_section(profile: Profile) -> str:
     lang = profile.language
     out = [f"<section><h2>{e(t('diagnosis.heading_profile', lang))}</h2>"]
@@ -214,13 +247,17 @@ def _diagnosis_section(profile: Profile) -> str:
     for th in profile.themes[:5]:
         evidence = "".join(f"<li>{e(x)}</li>" for x in th.evidence)
         out.append(f"<h4>{e(th.name)} ({th.strength}/100)</h4><p>{e(th.hypothesis)}</p><ul>{evidence}</ul>")
-    out.append(f"<h3>{e(t('diagnosis.heading_colour', lang))}: {e(profile.colour.label or '–')}</h3>")
+    out.append(
+        f"<h3>{e(t('diagnosis.heading_colour', lang))}: {e(profile.colour.label or t('diagnosis.unclear', lang))}</h3>"
+    )
+    out.append(_reading_line("colour", profile.colour.reading, lang))
     out.append(
         "<ul>"
         + "".join(f"<li>{e(r)}</li>" for r in (*profile.colour.reasons, *profile.colour.warnings))
         + "</ul>"
     )
     out.append(f"<h3>{e(t('diagnosis.heading_stance', lang))}</h3>")
+    out.append(_reading_line("stance", profile.stance.reading, lang))
     if not profile.stance.findings:
         out.append(f"<p>{e(t('diagnosis.stance_clear', lang))}</p>")
     for f in profile.stance.findings:
@@ -228,6 +265,7 @@ def _diagnosis_section(profile: Profile) -> str:
         out.append(
             f"<p class='finding {'error' if f.level == 'error' else 'warning'}'><code>{e(f.code)}</code> {e(f.message)}{advice}</p>"
         )
+    out.append(_intents_section(profile))
     return "".join(out) + "</section>"
 
 
@@ -255,20 +293,15 @@ def _script_section(p: Plan, catalogue: Catalogue) -> str:
         item = b.intervention
         if item is not None:
             part.append(f"<p><b>{e(t('catalogue.invitation', lang))}:</b> “{e(item.invitation(lang))}”</p>")
-            total = item.step_minutes() or 1
-            steps = "".join(
-                f"<li><b>{max(1, round(s.minutes * b.minutes / total))} {e(t('units.minutes', lang))}</b>, "
-                f"{e(t(f'configurations.{s.configuration}', lang))}: {e(s.text(lang))}</li>"
-                for s in item.steps
-            )
-            part.append(f"<ol class='steps'>{steps}</ol>")
+            part.append(f"<ol class='steps'>{''.join(_step_item(s, lang) for s in b.steps)}</ol>")
             if item.materials:
                 part.append(
                     f"<p><b>{e(t('catalogue.materials', lang))}:</b> {e('; '.join(m(lang) for m in item.materials))}</p>"
                 )
-            part.append(
-                f"<p><b>{e(t('catalogue.visible_output', lang))}:</b> {e(item.visible_output(lang))}</p>"
-            )
+            if item.visible_output is not None:
+                part.append(
+                    f"<p><b>{e(t('catalogue.visible_output', lang))}:</b> {e(item.visible_output(lang))}</p>"
+                )
             risks = "".join(f"<li>{e(r.risk(lang))} → {e(r.handling(lang))}</li>" for r in item.risks)
             part.append(f"<p><b>{e(t('catalogue.risks', lang))}</b></p><ul>{risks}</ul>")
         if b.block.notes:
@@ -278,6 +311,16 @@ def _script_section(p: Plan, catalogue: Catalogue) -> str:
             part.append(f"<p><b>{e(t('session.plan_b', lang))}:</b> {e(name)}. {e(summary)}</p>")
         out.append("".join(part) + "</div>")
     return "".join(out) + "</section>"
+
+
+def _step_item(s: SizedStep, lang: str) -> str:
+    """One step of the script: its share of the block, who works with whom, and how to sample a large
+    group; the shares come from the core's one split, so they add up to the block."""
+    how = t(f"configurations.{s.step.configuration}", lang)
+    if s.groups is not None and s.step.configuration != "solo":
+        how += f" ({s.groups.label(lang)})"
+    sampled = f"<br><i>{e(sampling_text(s, lang))}</i>" if s.sampled else ""
+    return f"<li><b>{s.minutes} {e(t('units.minutes', lang))}</b>, {e(how)}: {e(s.text(lang))}{sampled}</li>"
 
 
 def handout_html(

@@ -23,6 +23,7 @@ from .session import (
     Block,
     Brief,
     Observation,
+    Room,
     Run,
     RunEvent,
     Session,
@@ -326,10 +327,13 @@ def follow_up(session: Session, lang: str | None = None) -> Session:
     )
     brief = Brief(client=session.brief.client, wish=wish, visible_result="", context=context)
     review = Block(15, title=t("live.next_review", lang), role="open")
+    from .participation import mood_line  # the series' check-in moods travel on to the next session
+
     return new_session(
         t("live.next_title", lang, title=session.title),
         lang,
         brief=brief,
         group=session.group,
         agenda=(review,),
+        run=Run(room=Room(mood_line=mood_line(session))),
     )

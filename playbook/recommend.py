@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from .catalogue import ROLES, STAGES, Catalogue, Intervention
-from .diagnosis import LOW, Profile, brief_text, diagnose, matched_words
+from .diagnosis import LOW, Profile, diagnose, intent_ids
 from .errors import PlaybookError
-from .i18n import LANGUAGES, Text, t
+from .i18n import Text, t
 from .paths import assets_dir
 from .schema import FieldReader, join
 from .session import Session
@@ -25,12 +25,17 @@ from .yamlio import load_yaml_file
 
 LARGE_GROUP = 30
 """Above this size a mostly whole-group form leaves most people silent."""
+FRAME_MINUTES = 10
+"""A session needs a few minutes to open and to close around any work form: a form that needs the whole
+slot on its own leaves no room for them (an opening or a close is part of that frame, so it keeps half)."""
 
 
 @dataclass(frozen=True)
 class Intent:
+    """What a wish can ask of a session, and what that favours; whether a brief asks it is a reading of
+    the brief (``Profile.intents``), which the facilitator may have confirmed or corrected."""
+
     id: str
-    words: tuple[str, ...]
     roles: tuple[str, ...]
     interventions: tuple[str, ...]
     reason: Text
@@ -78,16 +83,14 @@ def load_intents(path: str | Path | None = None) -> tuple[Intent, ...]:
         r.items((r.mapping(data, "", ("intents",)) or {}).get("intents"), "intents") or []
     ):
         f = join("intents", i)
-        if (d := r.mapping(raw, f, ("id", "words", "roles", "interventions", "reason"))) is None:
+        if (d := r.mapping(raw, f, ("id", "roles", "interventions", "reason"))) is None:
             continue
-        words = r.mapping(d.get("words"), join(f, "words"), LANGUAGES) or {}
-        flat = tuple(
-            w for lang in LANGUAGES for w in (r.items(words.get(lang), join(join(f, "words"), lang)) or [])
-        )
+        ident = r.identifier(d.get("id"), join(f, "id")) or ""
+        if ident and ident not in intent_ids():
+            r.problem(join(f, "id"), f"has no cues to be read by; known: {', '.join(intent_ids())}")
         out.append(
             Intent(
-                r.identifier(d.get("id"), join(f, "id")) or "",
-                tuple(str(w) for w in flat),
+                ident,
                 r.choices(d.get("roles"), join(f, "roles"), ROLES, at_least=0) or (),
                 r.identifiers(d.get("interventions"), join(f, "interventions")) or (),
                 r.bilingual(d.get("reason"), join(f, "reason")) or Text("", ""),
@@ -113,8 +116,9 @@ class _Context:
     setting: str
     budget: int
     remaining: int
-    stage: str | None
-    stage_label: str
+    stage: tuple[str, ...]
+    """The group's stage, or both stages of 'between forming and storming'; () while unknown."""
+    stage_names: dict[str, str]
     stage_sure: bool
     undercurrent: int
     safety: int | None
@@ -141,11 +145,11 @@ def _context(session: Session, profile: Profile, intents: Iterable[Intent]) -> _
         if th.strength >= 50:
             for ident in th.interventions:
                 themes.setdefault(ident, th.name)
-    text = brief_text(session)
+    present = {i.id for i in profile.intents if i.present}
     roles: dict[str, str] = {}
     ids: dict[str, str] = {}
     for intent in intents:
-        if matched_words(text, intent.words):
+        if intent.id in present:
             for role in intent.roles:
                 roles.setdefault(role, intent.reason(profile.language))
             for ident in intent.interventions:
@@ -156,8 +160,8 @@ def _context(session: Session, profile: Profile, intents: Iterable[Intent]) -> _
         setting=session.group.setting,
         budget=session.budget_minutes,
         remaining=session.budget_minutes - planned,
-        stage=profile.stage.name if profile.stage.confidence > 0 else None,
-        stage_label=profile.stage.label,
+        stage=profile.stage.stages if profile.stage.confidence > 0 else (),
+        stage_names={ident: name for ident, name, _ in profile.stage.curve},
         stage_sure=profile.stage.confidence >= 50,
         undercurrent=profile.undercurrent,
         safety=lowest.score if lowest else None,
@@ -193,13 +197,16 @@ def _score(item: Intervention, ctx: _Context, notes: list[Note] | None) -> tuple
     if ctx.setting not in item.settings:
         fits = False
         note("limit", f"suggest.setting_limit_{ctx.setting}")
-    if item.minutes.min > ctx.budget:
+    minutes = item.minutes_for(ctx.size)
+    frame = min(FRAME_MINUTES, ctx.budget // 3)  # a ten-minute slot still has room for an energiser
+    frame = frame // 2 if item.role in ("open", "close") else frame
+    if minutes.min > ctx.budget - frame:
         fits = False
-        note("limit", "suggest.budget_limit", need=item.minutes.min, budget=ctx.budget)
-    elif item.minutes.min > ctx.remaining:
+        note("limit", "suggest.budget_limit", need=minutes.min, budget=ctx.budget, frame=frame)
+    elif minutes.min > ctx.remaining:
         score -= 20
-        note("warning", "suggest.time_left", need=item.minutes.min, left=max(ctx.remaining, 0))
-    elif item.minutes.typical <= ctx.remaining:
+        note("warning", "suggest.time_left", need=minutes.min, left=max(ctx.remaining, 0))
+    elif minutes.typical <= ctx.remaining:
         score += 3
 
     if ctx.size > LARGE_GROUP and item.plenary_share >= 0.7:
@@ -209,22 +216,32 @@ def _score(item: Intervention, ctx: _Context, notes: list[Note] | None) -> tuple
         score -= 5
         note("warning", "suggest.near_max", high=size.max)
 
-    if ctx.stage is not None:
-        if ctx.stage in item.stages:
+    if ctx.stage:
+        if fitting := [s for s in ctx.stage if s in item.stages]:
             score += 10
-            note("reason", "suggest.stage_fit", stage=ctx.stage_label)
+            note("reason", "suggest.stage_fit", stage=ctx.stage_names[fitting[0]])
         elif ctx.stage_sure:
             score -= 10
-            note("warning", "suggest.stage_misfit", stage=ctx.stage_label)
+            names = (
+                t(
+                    "diagnosis.between",
+                    ctx.lang,
+                    first=ctx.stage_names[ctx.stage[0]],
+                    second=ctx.stage_names[ctx.stage[-1]],
+                )
+                if len(ctx.stage) == 2
+                else ctx.stage_names[ctx.stage[0]]
+            )
+            note("warning", "suggest.stage_misfit", stage=names)
 
-    if ctx.undercurrent >= 50:
+    if ctx.undercurrent >= 50 and item.undercurrent:  # the one definition of working below the surface
         if item.layer == "below":
             score += 0.3 * ctx.undercurrent
             note("reason", "suggest.below", undercurrent=ctx.undercurrent)
         elif item.layer == "both":
             score += 0.15 * ctx.undercurrent
             note("reason", "suggest.both", undercurrent=ctx.undercurrent)
-    elif ctx.undercurrent < 30 and item.layer == "below":
+    elif ctx.undercurrent < 30 and item.layer == "below":  # wholly below, for a group that does not need it
         score -= 5
 
     if ctx.safety is not None and ctx.safety < LOW:
@@ -339,27 +356,38 @@ def plan_b(
     *,
     limit: int = 3,
     lang: str | None = None,
+    minutes: int | None = None,
 ) -> list[Suggestion]:
-    """Alternatives for one intervention: the same role and much the same purpose, lighter demands.
+    """Alternatives for one block: the same role and much the same purpose, and lighter demands.
 
-    A plan B qualifies when it asks less in at least one way (shorter, works online, calmer); each such
-    difference is named as a reason, in front of the usual reasons it fits this group.
+    A plan B replaces its block in the same minutes (the live companion keeps them), so it must fit
+    ``minutes`` (default: the original's typical time for this group) for this group's size. It also
+    asks less in at least one way (shorter, works online, calmer, less exposing); each such difference
+    is named as a reason, in front of the usual reasons it fits this group.
     """
     original = catalogue.get(ident)
     profile = profile or diagnose(session, lang=lang)
     language = profile.language
+    size = session.group.size
+    own = original.minutes_for(size)
+    slot = minutes if minutes is not None else own.typical
     options = []
     for s in rank(session, [i for i in catalogue if i.role == original.role and i.id != ident], profile):
         alt = s.intervention
+        theirs = alt.minutes_for(size)
+        if theirs.min > slot:
+            continue  # cannot run in the minutes of the block it would replace
         lighter = []
-        if alt.minutes.min < original.minutes.min:
-            lighter.append(
-                t("suggest.shorter", language, minutes=alt.minutes.min, other=original.minutes.min)
-            )
+        if theirs.min < own.min:
+            lighter.append(t("suggest.shorter", language, minutes=theirs.min, other=own.min))
         if "online" in alt.settings and "online" not in original.settings:
             lighter.append(t("suggest.online_too", language))
         if alt.energy < original.energy:
             lighter.append(t("suggest.calmer", language, energy=alt.energy, other=original.energy))
+        if alt.exposure < original.exposure:
+            lighter.append(
+                t("suggest.less_exposing", language, exposure=alt.exposure, other=original.exposure)
+            )
         if not lighter:
             continue
         purpose = (alt.layer == original.layer) + len(set(alt.stages) & set(original.stages)) / len(STAGES)

@@ -230,6 +230,10 @@ def report_html(
     result = f"<p class='lead'>{e(run.result)}</p>" if run.result else ""
     cells.append(_raw(f"<section><h2>{e(t('live.result', lang))}</h2>{result}{shown}</section>"))
 
+    from .room.pages import results_html  # what the group said in the room, as the beamer showed it
+
+    cells.append(_raw(results_html(run.room, lang, session.title)))
+
     items = "".join(
         f"<tr><td>{e(a.what)}</td><td>{e(a.who)}</td><td>{e(a.when)}</td></tr>" for a in run.actions
     )

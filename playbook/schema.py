@@ -14,23 +14,23 @@ from pathlib import Path
 from typing import Any
 
 from .errors import PlaybookError, Problem
-from .i18n import LANGUAGES, Text
+from .i18n import LANGUAGES, Text, default_language, t
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-def _kind(value: Any) -> str:
+def _kind(value: Any, lang: str = "en") -> str:
     if value is None:
-        return "nothing"
+        return t("schema.kind_nothing", lang)
     if isinstance(value, bool):
         return f"'{str(value).lower()}'"
     if isinstance(value, dict):
-        return "a mapping"
+        return t("schema.kind_mapping", lang)
     if isinstance(value, list):
-        return "a list"
+        return t("schema.kind_list", lang)
     if isinstance(value, str):
-        return "text"
-    return "a number" if isinstance(value, int | float) else type(value).__name__
+        return t("schema.kind_text", lang)
+    return t("schema.kind_number", lang) if isinstance(value, int | float) else type(value).__name__
 
 
 def join(field: str, key: str | int) -> str:
@@ -41,11 +41,20 @@ def join(field: str, key: str | int) -> str:
 
 
 class FieldReader:
-    """Collects problems for one file; each ``read_*`` returns a usable value or None."""
+    """Collects problems for one file; each ``read_*`` returns a usable value or None.
 
-    def __init__(self, file: str | Path) -> None:
+    Messages are in ``lang`` (a session's own language; ``PLAYBOOK_LANG`` or English otherwise), from the
+    ``schema`` strings in ``assets/i18n``.
+    """
+
+    def __init__(self, file: str | Path, lang: str | None = None) -> None:
         self.file = str(file)
+        self.lang = lang if lang in LANGUAGES else default_language()
         self.problems: list[Problem] = []
+
+    def say(self, key: str, **values: Any) -> str:
+        """A message in the reader's language (``schema.<key>``)."""
+        return t(f"schema.{key}", self.lang, **values)
 
     def problem(self, field: str, message: str) -> None:
         self.problems.append(Problem(self.file, field, message))
@@ -59,18 +68,22 @@ class FieldReader:
     ) -> dict[str, Any] | None:
         """Check a mapping's keys: every required one present, none unknown (typos are caught)."""
         if not isinstance(value, dict):
-            self.problem(field, f"must be a mapping of fields, found {_kind(value)}")
+            self.problem(field, self.say("mapping", kind=_kind(value, self.lang)))
             return None
         required, optional = list(required), list(optional)
         known = required + optional
         for key in value:
             if key not in known:
                 hint = difflib.get_close_matches(str(key), known, n=1)
-                advice = f"did you mean '{hint[0]}'?" if hint else f"known fields: {', '.join(known)}"
-                self.problem(join(field, str(key)), f"unknown field; {advice}")
+                advice = (
+                    self.say("did_you_mean", hint=hint[0])
+                    if hint
+                    else self.say("known", known=", ".join(known))
+                )
+                self.problem(join(field, str(key)), self.say("unknown_field", advice=advice))
         for key in required:
             if key not in value:
-                self.problem(join(field, key), "is missing")
+                self.problem(join(field, key), self.say("missing"))
         return value
 
     def text(self, value: Any, field: str, *, allow_empty: bool = True, max_len: int = 20_000) -> str | None:
@@ -79,13 +92,13 @@ class FieldReader:
         if isinstance(value, int | float) and not isinstance(value, bool):
             value = str(value)  # a title like 2030 is still a title
         if not isinstance(value, str):
-            self.problem(field, f"must be text, found {_kind(value)}")
+            self.problem(field, self.say("text", kind=_kind(value, self.lang)))
             return None
         if not allow_empty and not value.strip():
-            self.problem(field, "must not be empty")
+            self.problem(field, self.say("empty"))
             return None
         if len(value) > max_len:
-            self.problem(field, f"is longer than {max_len:,} characters")
+            self.problem(field, self.say("too_long", max=f"{max_len:,}"))
             return None
         return value
 
@@ -116,23 +129,23 @@ class FieldReader:
         if not whole:
             ok = ok or isinstance(value, float)
         if not ok:
-            self.problem(field, f"must be a {'whole ' if whole else ''}number, found {_kind(value)}")
+            self.problem(field, self.say("whole" if whole else "number", kind=_kind(value, self.lang)))
             return None
         if (low is not None and value < low) or (high is not None and value > high):
             if high is None:
-                bounds = f"at least {low}"
+                bounds = self.say("at_least", low=low)
             elif low is None:
-                bounds = f"at most {high}"
+                bounds = self.say("at_most", high=high)
             else:
-                bounds = f"between {low} and {high}"
-            self.problem(field, f"must be {bounds}, found {value}")
+                bounds = self.say("between", low=low, high=high)
+            self.problem(field, self.say("bounds", bounds=bounds, value=value))
             return None
         return value
 
     def choice(self, value: Any, field: str, choices: Iterable[str]) -> str | None:
         choices = list(choices)
         if value not in choices:
-            self.problem(field, f"must be one of {', '.join(choices)}; found {value!r}")
+            self.problem(field, self.say("choice", choices=", ".join(choices), value=repr(value)))
             return None
         return value
 
@@ -146,23 +159,23 @@ class FieldReader:
         if len(out) != len(items):
             return None
         if len(out) < at_least:
-            self.problem(field, f"must list at least {at_least}")
+            self.problem(field, self.say("at_least_items", count=at_least))
             return None
         if len(set(out)) != len(out):
-            self.problem(field, "lists the same value twice")
+            self.problem(field, self.say("twice"))
         return out
 
     def items(self, value: Any, field: str) -> list[Any] | None:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.problem(field, f"must be a list, found {_kind(value)}")
+            self.problem(field, self.say("list", kind=_kind(value, self.lang)))
             return None
         return value
 
     def identifier(self, value: Any, field: str) -> str | None:
         if not isinstance(value, str) or not ID_PATTERN.match(value):
-            self.problem(field, f"must be an id of lowercase letters, digits and hyphens, found {value!r}")
+            self.problem(field, self.say("identifier", value=repr(value)))
             return None
         return value
 

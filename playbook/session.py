@@ -23,6 +23,7 @@ from .errors import ConflictError, PlaybookError, Problem
 from .i18n import LANGUAGES
 from .merge import merge
 from .schema import FieldReader, join
+from .vocabulary import DAY_MINUTES, ROLES, SESSION_SUFFIX, SETTINGS
 from .yamlio import (
     MAX_BYTES,
     check_unchanged,
@@ -41,16 +42,20 @@ if TYPE_CHECKING:
 
 SCHEMA_VERSION = 1
 """The one version of the session document this playbook reads and writes."""
-SUFFIX = ".session.yaml"
-SETTINGS = ("in-person", "online", "hybrid")
+SUFFIX = SESSION_SUFFIX
 BLOCK_KINDS = ("intervention", "custom", "break")
-DAY_MINUTES = 24 * 60
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _TOP = (
     "schema_version", "title", "language", "date", "start", "budget_minutes", "brief", "group",
     "diagnosis", "shortlist", "agenda", "run",
 )  # fmt: skip
-_BRIEF = ("client", "wish", "visible_result", "context")
+_BRIEF = ("client", "wish", "visible_result", "context", "purpose", "decision_rule")
+READING_VALUES = {
+    "stance": ("managing", "facilitating", "unclear"),
+    "intent": ("present", "absent", "unclear"),
+}
+"""The values a facilitator may give the readings that are not lists of ids (colour and stage are)."""
+UNCLEAR = "unclear"
 HEADER = "# A playbook session document. Edit it freely; keep the last line, which marks it complete."
 """The first line of every file the playbook writes: such a file must also end with :data:`END`."""
 END = "# end of session document"
@@ -69,6 +74,33 @@ class Brief:
     wish: str = ""
     visible_result: str = ""
     context: str = ""
+    purpose: str = ""
+    """What the participants are told the session is for; it may differ from the client's wish."""
+    decision_rule: str = ""
+    """Who decides and how (consent, majority, advice to the manager, the client decides afterwards):
+    agreed before a group converges, so a choice made in the room is not undone outside it."""
+
+
+ReadingValue = str | tuple[str, ...]
+"""One id, two ids for a mix ('between forming and storming'), or 'unclear'."""
+
+
+@dataclass(frozen=True)
+class FacilitatorReadings:
+    """The facilitator's last word on what the playbook read: confirmed or corrected, used everywhere after.
+
+    Only the readings the facilitator has signed off are here; the others stand as the playbook read them.
+    """
+
+    colour: ReadingValue | None = None
+    stance: str | None = None
+    stage: ReadingValue | None = None
+    intents: dict[str, str] = field(default_factory=dict)
+    """Intent id -> 'present', 'absent' or 'unclear'."""
+
+    @property
+    def empty(self) -> bool:
+        return self.colour is None and self.stance is None and self.stage is None and not self.intents
 
 
 @dataclass(frozen=True)
@@ -88,10 +120,12 @@ class Diagnosis:
     signals: tuple[str, ...] = ()
     """Ids of the signals the facilitator or client has seen."""
     notes: str = ""
+    readings: FacilitatorReadings = field(default_factory=FacilitatorReadings)
+    """The readings of the brief and the group that the facilitator confirmed or corrected."""
 
     @property
     def empty(self) -> bool:
-        return not (self.answers or self.history or self.signals or self.notes)
+        return not (self.answers or self.history or self.signals or self.notes) and self.readings.empty
 
 
 @dataclass(frozen=True)
@@ -145,6 +179,73 @@ class Action:
     when: str = ""
 
 
+ROOM_KINDS = ("checkin", "cards", "vote", "fist", "consent")
+"""What participants can do in the room: check in (a word and a mood), anonymous cards, dot voting, and a
+fist-to-five or consent round. ``playbook.participation`` holds the rules; the document holds results."""
+
+
+@dataclass(frozen=True)
+class RoomEntry:
+    """One revealed card or check-in word, with no name, address or device: only what was written."""
+
+    text: str
+    mood: int | None = None
+    """The mood (1-5) given with a check-in word."""
+    merged: int = 0
+    """How many other cards the facilitator merged into this one."""
+
+
+@dataclass(frozen=True)
+class RoomCount:
+    """One option of a vote or round and how many dots or hands it got."""
+
+    option: str
+    count: int
+
+
+@dataclass(frozen=True)
+class RoomActivity:
+    """The result of one activity in the room: anonymous, revealed content only, counts for the rest."""
+
+    kind: str
+    opened: dt.datetime
+    prompt: str = ""
+    closed: dt.datetime | None = None
+    block: int | None = None
+    """The agenda block that was running when the activity opened."""
+    participants: int = 0
+    entries: tuple[RoomEntry, ...] = ()
+    hidden: int = 0
+    """Cards or words that were never revealed: counted, never written down."""
+    counts: tuple[RoomCount, ...] = ()
+    """Dots per option (vote), hands per option (fist, consent), check-ins per mood (checkin)."""
+    per_person: int | None = None
+    per_item: int | None = None
+
+
+@dataclass(frozen=True)
+class MoodPoint:
+    """The mean check-in mood of one earlier session of a series."""
+
+    title: str
+    mood: float
+    count: int
+    date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Room:
+    """What the group put in through the room (``playbook room``), and the mood line of the series so far."""
+
+    activities: tuple[RoomActivity, ...] = ()
+    mood_line: tuple[MoodPoint, ...] = ()
+    """Earlier sessions of the series, oldest first; ``playbook session next`` carries it on."""
+
+    @property
+    def empty(self) -> bool:
+        return not (self.activities or self.mood_line)
+
+
 @dataclass(frozen=True)
 class Run:
     """What happened when the session ran (notebook 05); empty until the first block starts."""
@@ -160,6 +261,8 @@ class Run:
     actions: tuple[Action, ...] = ()
     pairs: tuple[tuple[str, str], ...] = ()
     """Who already worked together in a group, so a reshuffle can avoid repeating pairs."""
+    room: Room = field(default_factory=Room)
+    """Results of the participation room; not an event, so it never marks the run as started."""
 
     @property
     def started(self) -> bool:
@@ -204,7 +307,7 @@ def parse_session(data: Any, file: str | Path = "<session>", catalogue: Catalogu
 
     With a ``catalogue``, intervention ids in the agenda and plan B are checked against it too.
     """
-    r = FieldReader(file)
+    r = FieldReader(file, data.get("language") if isinstance(data, dict) else None)  # its own language
     if not isinstance(data, dict):
         r.problem("", "is not a session document (expected fields such as title, brief and agenda)")
         r.raise_if_any()
@@ -274,8 +377,41 @@ def parse_session(data: Any, file: str | Path = "<session>", catalogue: Catalogu
     )
 
 
+def _read_ids(r: FieldReader, value: Any, f: str) -> ReadingValue | None:
+    """'unclear', one id, or a list of two ids (a mix)."""
+    if value == UNCLEAR:
+        return UNCLEAR
+    if isinstance(value, list):
+        ids = r.identifiers(value, f)
+        if ids is not None and not 1 <= len(ids) <= 2:
+            r.problem(f, "must name one or two ids, or be 'unclear'")
+            return None
+        return (ids[0] if len(ids) == 1 else ids) if ids else None
+    return r.identifier(value, f)
+
+
+def _read_readings(r: FieldReader, value: Any) -> FacilitatorReadings:
+    f = "diagnosis.readings"
+    if (d := r.mapping(value, f, (), ("colour", "stance", "stage", "intents"))) is None:
+        return FacilitatorReadings()
+    colour = _read_ids(r, d["colour"], join(f, "colour")) if "colour" in d else None
+    stage = _read_ids(r, d["stage"], join(f, "stage")) if "stage" in d else None
+    stance = r.choice(d["stance"], join(f, "stance"), READING_VALUES["stance"]) if "stance" in d else None
+    intents: dict[str, str] = {}
+    raw = d.get("intents") or {}
+    if not isinstance(raw, dict):
+        r.problem(join(f, "intents"), "must map intent ids to present, absent or unclear")
+        raw = {}
+    for key, v in raw.items():
+        k = join(join(f, "intents"), str(key))
+        if r.identifier(key, k) and (choice := r.choice(v, k, READING_VALUES["intent"])):
+            intents[key] = choice
+    return FacilitatorReadings(colour, stance, stage, intents)
+
+
 def _read_diagnosis(r: FieldReader, value: Any) -> Diagnosis:
-    if (d := r.mapping(value, "diagnosis", (), ("answers", "history", "signals", "notes"))) is None:
+    keys = ("answers", "history", "signals", "notes", "readings")
+    if (d := r.mapping(value, "diagnosis", (), keys)) is None:
         return Diagnosis()
     answers: dict[str, int] = {}
     raw = d.get("answers") or {}
@@ -289,7 +425,8 @@ def _read_diagnosis(r: FieldReader, value: Any) -> Diagnosis:
     history = r.identifier(d["history"], "diagnosis.history") if d.get("history") else None
     signals = r.identifiers(d.get("signals"), "diagnosis.signals") or ()
     notes = r.text(d.get("notes"), "diagnosis.notes") or ""
-    return Diagnosis(answers, history, signals, notes)
+    readings = _read_readings(r, d["readings"]) if d.get("readings") else FacilitatorReadings()
+    return Diagnosis(answers, history, signals, notes, readings)
 
 
 def _read_moment(r: FieldReader, value: Any, f: str) -> dt.datetime | None:
@@ -364,7 +501,7 @@ def _read_photo_path(r: FieldReader, value: Any, f: str) -> str | None:
 
 
 def _read_run(r: FieldReader, value: Any) -> Run:
-    keys = ("planned", "events", "observations", "result", "photos", "actions", "pairs")
+    keys = ("planned", "events", "observations", "result", "photos", "actions", "pairs", "room")
     if (d := r.mapping(value, "run", (), keys)) is None:
         return Run()
     planned = [
@@ -425,6 +562,90 @@ def _read_run(r: FieldReader, value: Any) -> Run:
     return Run(
         tuple(b for b in planned if b is not None), tuple(events), tuple(observations),
         r.text(d.get("result"), "run.result") or "", photos, tuple(actions), tuple(pairs),
+        _read_room(r, d.get("room") or {}),
+    )  # fmt: skip
+
+
+ROOM_TEXT_MAX = 2_000
+"""Longest participant text the document accepts; the room itself refuses far shorter input."""
+
+
+def _read_room(r: FieldReader, value: Any) -> Room:
+    if (d := r.mapping(value, "run.room", (), ("activities", "mood_line"))) is None:
+        return Room()
+    activities = []
+    for i, raw in enumerate(r.items(d.get("activities"), "run.room.activities") or []):
+        if (activity := _read_room_activity(r, raw, join("run.room.activities", i))) is not None:
+            activities.append(activity)
+    line = []
+    for i, raw in enumerate(r.items(d.get("mood_line"), "run.room.mood_line") or []):
+        f = join("run.room.mood_line", i)
+        if (p := r.mapping(raw, f, ("title", "mood", "count"), ("date",))) is None:
+            continue
+        title = r.text(p.get("title"), join(f, "title"), max_len=300)
+        mood = r.number(p.get("mood"), join(f, "mood"), low=1, high=5, whole=False)
+        count = r.number(p.get("count"), join(f, "count"), low=1)
+        when = p.get("date")
+        date = None
+        if when not in (None, ""):
+            try:
+                date = dt.date.fromisoformat(str(when))
+            except ValueError:
+                r.problem(join(f, "date"), f"must be a date like 2026-12-03, found {when!r}")
+        if title is not None and mood is not None and count is not None:
+            line.append(MoodPoint(title, mood, count, date))
+    return Room(tuple(activities), tuple(line))
+
+
+def _read_room_activity(r: FieldReader, raw: Any, f: str) -> RoomActivity | None:
+    optional = (
+        "prompt",
+        "closed",
+        "block",
+        "participants",
+        "entries",
+        "hidden",
+        "counts",
+        "per_person",
+        "per_item",
+    )
+    if (a := r.mapping(raw, f, ("kind", "opened"), optional)) is None:
+        return None
+    kind = r.choice(a.get("kind"), join(f, "kind"), ROOM_KINDS)
+    opened = _read_moment(r, a.get("opened"), join(f, "opened"))
+    closed = _read_moment(r, a["closed"], join(f, "closed")) if a.get("closed") is not None else None
+    block = r.number(a["block"], join(f, "block"), low=0) if a.get("block") is not None else None
+    participants = r.number(a.get("participants", 0), join(f, "participants"), low=0)
+    hidden = r.number(a.get("hidden", 0), join(f, "hidden"), low=0)
+    limits = {
+        k: r.number(a[k], join(f, k), low=1, high=100) if a.get(k) is not None else None
+        for k in ("per_person", "per_item")
+    }
+    entries = []
+    for i, item in enumerate(r.items(a.get("entries"), join(f, "entries")) or []):
+        g = join(join(f, "entries"), i)
+        if (e := r.mapping(item, g, ("text",), ("mood", "merged"))) is None:
+            continue
+        text = r.text(e.get("text"), join(g, "text"), allow_empty=False, max_len=ROOM_TEXT_MAX)
+        mood = r.number(e["mood"], join(g, "mood"), low=1, high=5) if e.get("mood") is not None else None
+        merged = r.number(e.get("merged", 0), join(g, "merged"), low=0)
+        if text is not None and merged is not None:
+            entries.append(RoomEntry(text, mood, merged))
+    counts = []
+    for i, item in enumerate(r.items(a.get("counts"), join(f, "counts")) or []):
+        g = join(join(f, "counts"), i)
+        if (c := r.mapping(item, g, ("option", "count"))) is None:
+            continue
+        option = r.text(c.get("option"), join(g, "option"), allow_empty=False, max_len=ROOM_TEXT_MAX)
+        count = r.number(c.get("count"), join(g, "count"), low=0)
+        if option is not None and count is not None:
+            counts.append(RoomCount(option, count))
+    prompt = r.text(a.get("prompt"), join(f, "prompt"), max_len=ROOM_TEXT_MAX)
+    if None in (kind, opened, participants, hidden, prompt):
+        return None
+    return RoomActivity(
+        kind, opened, prompt, closed, block, participants, tuple(entries), hidden, tuple(counts),  # type: ignore[arg-type]
+        limits["per_person"], limits["per_item"],
     )  # fmt: skip
 
 
@@ -473,8 +694,6 @@ def _read_block(r: FieldReader, raw: Any, f: str) -> Block | None:
         if minutes is None or label is None:
             return None
         return Block(minutes, title=label, is_break=True, notes=notes)
-    from .catalogue import ROLES  # the arc roles are the catalogue's vocabulary
-
     if (c := r.mapping(b["custom"], join(f, "custom"), ("title", "role"))) is None:
         return None
     title = r.text(c.get("title"), join(f, "custom.title"), allow_empty=False, max_len=300)
@@ -523,7 +742,11 @@ def session_to_data(session: Session) -> dict[str, Any]:
         "date": session.date.isoformat() if session.date else None,
         "start": session.start.strftime("%H:%M"),
         "budget_minutes": session.budget_minutes,
-        "brief": {k: getattr(session.brief, k) for k in _BRIEF},
+        "brief": {
+            k: getattr(session.brief, k)
+            for k in _BRIEF
+            if k not in ("purpose", "decision_rule") or getattr(session.brief, k)
+        },
         "group": {"size": session.group.size, "setting": session.group.setting},
         "diagnosis": _diagnosis_data(session.diagnosis),
         "shortlist": list(session.shortlist),
@@ -578,6 +801,44 @@ def _run_data(run: Run) -> dict[str, Any]:
         data["actions"] = [{"what": a.what, "who": a.who, "when": a.when} for a in run.actions]
     if run.pairs:
         data["pairs"] = [list(p) for p in run.pairs]
+    if not run.room.empty:
+        data["room"] = _room_data(run.room)
+    return data
+
+
+def _room_data(room: Room) -> dict[str, Any]:
+    activities = []
+    for a in room.activities:
+        item: dict[str, Any] = {"kind": a.kind, "opened": a.opened.isoformat()}
+        item |= {"prompt": a.prompt} if a.prompt else {}
+        item |= {"closed": a.closed.isoformat()} if a.closed else {}
+        item |= {"block": a.block} if a.block is not None else {}
+        item["participants"] = a.participants
+        if a.entries:
+            item["entries"] = [
+                {"text": e.text, **({"mood": e.mood} if e.mood is not None else {}),
+                 **({"merged": e.merged} if e.merged else {})}
+                for e in a.entries
+            ]  # fmt: skip
+        item |= {"hidden": a.hidden} if a.hidden else {}
+        if a.counts:
+            item["counts"] = [{"option": c.option, "count": c.count} for c in a.counts]
+        item |= {"per_person": a.per_person} if a.per_person is not None else {}
+        item |= {"per_item": a.per_item} if a.per_item is not None else {}
+        activities.append(item)
+    data: dict[str, Any] = {}
+    if activities:
+        data["activities"] = activities
+    if room.mood_line:
+        data["mood_line"] = [
+            {
+                "title": p.title,
+                **({"date": p.date.isoformat()} if p.date else {}),
+                "mood": p.mood,
+                "count": p.count,
+            }
+            for p in room.mood_line
+        ]
     return data
 
 
@@ -591,6 +852,19 @@ def _diagnosis_data(diagnosis: Diagnosis) -> dict[str, Any]:
         data["signals"] = list(diagnosis.signals)
     if diagnosis.notes:
         data["notes"] = diagnosis.notes
+    if not diagnosis.readings.empty:
+        data["readings"] = _readings_data(diagnosis.readings)
+    return data
+
+
+def _readings_data(readings: FacilitatorReadings) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for key in ("colour", "stance", "stage"):
+        value = getattr(readings, key)
+        if value is not None:
+            data[key] = list(value) if isinstance(value, tuple) else value
+    if readings.intents:
+        data["intents"] = dict(readings.intents)
     return data
 
 

@@ -137,6 +137,8 @@ class Style:
     what: Text
     in_a_meeting: Text
     fits_when: Text
+    source: str = ""
+    """Where the style is described (author, work, year), so a trainer can point to the literature."""
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,8 @@ def leadership() -> tuple[tuple[Style, ...], tuple[Statement, ...]]:
     styles = []
     for i, raw in enumerate(r.items(d.get("styles"), "styles") or []):
         f = join("styles", i)
-        if (s := r.mapping(raw, f, ("id", "name", "what", "in_a_meeting", "fits_when"))) is not None:
+        keys = ("id", "name", "what", "in_a_meeting", "fits_when")
+        if (s := r.mapping(raw, f, keys, ("source",))) is not None:
             styles.append(
                 Style(
                     str(s.get("id")),
@@ -163,6 +166,7 @@ def leadership() -> tuple[tuple[Style, ...], tuple[Statement, ...]]:
                         r.bilingual(s.get(k), join(f, k)) or Text("", "")
                         for k in ("name", "what", "in_a_meeting", "fits_when")
                     ),
+                    source=r.text(s.get("source"), join(f, "source")) or "",
                 )
             )
     ids = [s.id for s in styles]
@@ -209,14 +213,14 @@ class Position:
 
 
 @cache
-def rose() -> tuple[Position, ...]:
+def _rose() -> tuple[tuple[Position, ...], str]:
     path = teaching_dir() / "rose.yaml"
     data, _ = load_yaml_file(path)
     r = FieldReader(path)
     out = []
-    for i, raw in enumerate(
-        r.items((r.mapping(data, "", ("positions",)) or {}).get("positions"), "positions") or []
-    ):
+    top = r.mapping(data, "", ("positions",), ("source",)) or {}
+    source = r.text(top.get("source"), "source") or ""
+    for i, raw in enumerate(r.items(top.get("positions"), "positions") or []):
         f = join("positions", i)
         if (p := r.mapping(raw, f, ("id", "angle", "name", "behaviour", "invites"))) is not None:
             out.append(
@@ -233,7 +237,17 @@ def rose() -> tuple[Position, ...]:
         if p.invites not in ids:
             r.problem(join(join("positions", i), "invites"), f"unknown position '{p.invites}'")
     r.raise_if_any()
-    return tuple(out)
+    return tuple(out), source
+
+
+def rose() -> tuple[Position, ...]:
+    """The eight positions of Leary's Rose, in the Dutch reading the rose is taught with."""
+    return _rose()[0]
+
+
+def rose_source() -> str:
+    """Where the rose and its Dutch names come from (Leary; Van Dijk for the Dutch rose)."""
+    return _rose()[1]
 
 
 # ---------------------------------------------------------------------------------------------- cases

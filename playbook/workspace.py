@@ -32,6 +32,27 @@ def examples() -> dict[str, Path]:
     return {name: found[name] for name in [*ordered, *found]}
 
 
+PAST = "past"
+"""The sub-folder of shipped examples (and of a workspace) holding sessions that already ran."""
+
+
+def past_runs() -> list[Path]:
+    """The example facilitator's past sessions, each with a recorded run, so calibration has a history."""
+    return sorted((examples_dir() / PAST).glob(f"*{SUFFIX}"))
+
+
+def _copy_past_runs(folder: Path) -> list[Path]:
+    """Put the example's past runs beside it (never over a file that is already there)."""
+    copied = []
+    for source in past_runs():
+        target = folder / PAST / source.name
+        if not target.exists():
+            _ensure(target.parent)
+            shutil.copyfile(source, target)
+            copied.append(target)
+    return copied
+
+
 def slugify(title: str) -> str:
     """A file-name-safe version of a title: 'Één team!' -> 'een-team'."""
     letters = "".join(c for c in unicodedata.normalize("NFKD", title) if not unicodedata.combining(c))
@@ -84,6 +105,7 @@ def copy_example(name: str = DEFAULT_EXAMPLE) -> Path:
     target = _ensure(workspace()) / found[name].name
     if not target.exists():
         shutil.copyfile(found[name], target)
+        _copy_past_runs(target.parent)
     return target
 
 
@@ -146,6 +168,7 @@ def init_folder(folder: str | Path, refresh_notebooks: bool = False) -> InitRepo
     report = InitReport(_ensure(root).resolve())
     plan = [(nb, root / nb.relative_to(source), refresh_notebooks) for nb in notebooks]
     plan += [(ex, root / "sessions" / ex.name, False) for ex in examples().values()]
+    plan += [(run, root / "sessions" / PAST / run.name, False) for run in past_runs()]
     # A folder that is the shipped one itself (or links into it) is refused before anything is copied.
     written = [target for _, target, replace in plan if replace or not os.path.lexists(target)]
     check_outputs(written, [src for src, _, _ in plan], replaceable=lambda _: True)

@@ -67,7 +67,7 @@ def test_charts_are_labelled_in_the_sessions_language() -> None:
         "waterlijn",
         "Onderstroom",
         "Fase van de groep",
-        "Managen of begeleiden?",
+        "Managen of procesbegeleiden?",
         "zekerheid",
     ):
         assert word in labels
@@ -113,7 +113,7 @@ def test_the_arc_names_every_block_and_numbers_every_finding(catalogue) -> None:
         assert any(label.startswith(block.title[:19]) for label in labels), block.title
     marked = [f for f in p.findings if f.minute is not None]
     circles = [a.get_text() for a in fig.axes[0].texts if a.get_bbox_patch() is not None]
-    assert len(marked) == 2 and circles == ["1", "2"]
+    assert len(marked) == 3 and circles == ["1", "2", "3"]
     assert any("no-groan-space" in label for label in labels)
     assert any(label.startswith("Verloop van de sessie · 13:00–16:20") for label in labels)
 

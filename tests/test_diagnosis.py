@@ -175,7 +175,7 @@ def test_a_management_brief_is_flagged_with_advice_to_re_contract() -> None:
     assert {"asks-for-control", "fixed-outcome", "conflict-by-proxy"} <= set(codes)
     assert "Re-contract" in p.stance.findings[0].advice
     control = next(f for f in p.stance.findings if f.code == "asks-for-control")
-    assert "“make them”" in control.message
+    assert "“Make them”" in control.message  # the words as the client wrote them
     assert p.stance.positions["control"] == -1.0
 
 

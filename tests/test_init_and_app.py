@@ -10,7 +10,7 @@ import pytest
 from playbook import app, paths
 from playbook.cli import main
 from playbook.errors import PlaybookError
-from playbook.workspace import DEFAULT_EXAMPLE, examples, init_folder, open_current
+from playbook.workspace import DEFAULT_EXAMPLE, PAST, examples, init_folder, open_current, past_runs
 
 SHIPPED = [p.relative_to(paths.notebooks_dir()) for p in paths.notebook_files(paths.notebooks_dir())]
 
@@ -19,11 +19,12 @@ def test_init_copies_every_notebook_and_example(tmp_path: Path) -> None:
     report = init_folder(tmp_path / "anna")
     root = report.folder
     assert sorted(p.relative_to(root) for p in root.rglob("*.ipynb")) == SHIPPED
-    assert sorted(p.name for p in (root / "sessions").iterdir()) == sorted(
+    assert sorted(p.name for p in (root / "sessions").iterdir() if p.is_file()) == sorted(
         p.name for p in examples().values()
     )
+    assert sorted(p.name for p in (root / "sessions" / PAST).iterdir()) == [p.name for p in past_runs()]
     assert (root / paths.MARKER).is_file()
-    assert len(report.copied) == len(SHIPPED) + len(examples()) and report.kept == []
+    assert len(report.copied) == len(SHIPPED) + len(examples()) + len(past_runs()) and report.kept == []
     assert (root / "01_brief_and_diagnosis.ipynb").read_bytes() == (
         paths.notebooks_dir() / "01_brief_and_diagnosis.ipynb"
     ).read_bytes()
@@ -37,7 +38,7 @@ def test_init_again_keeps_what_the_participant_changed(tmp_path: Path) -> None:
     notebook.write_text(notebook.read_text().replace("03 ·", "03 (mine) ·"))
 
     again = init_folder(root)
-    assert again.copied == [] and len(again.kept) == len(SHIPPED) + len(examples())
+    assert again.copied == [] and len(again.kept) == len(SHIPPED) + len(examples()) + len(past_runs())
     assert session.read_text().endswith("# my notes\n") and "(mine)" in notebook.read_text()
 
     refreshed = init_folder(root, refresh_notebooks=True)
@@ -76,7 +77,7 @@ def test_notebooks_in_an_init_folder_keep_their_sessions_there(
 def test_cli_init_reports_what_it_did(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["init", str(tmp_path / "p")]) == 0
     out = capsys.readouterr().out
-    assert f"{len(SHIPPED) + len(examples())} files copied, 0 already there" in out
+    assert f"{len(SHIPPED) + len(examples()) + len(past_runs())} files copied, 0 already there" in out
     assert main(["init", str(tmp_path / "p")]) == 0
     assert "0 files copied" in capsys.readouterr().out
     (tmp_path / "f").write_text("x")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from playbook.catalogue import ROLES, Catalogue
+from playbook.diagnosis import intent_ids
 from playbook.errors import PlaybookError
 from playbook.recommend import default_intents, plan_b, rank, shortlist
 from playbook.session import Block, Brief, Diagnosis, Group, Session, load_session
@@ -33,11 +34,11 @@ def test_a_mostly_plenary_form_warns_a_large_group(catalogue: Catalogue) -> None
         s for s in rank(session(80), catalogue) if any("most will not get a word in" in w for w in s.warnings)
     ]
     assert all(s.fits for s in plenary)
-    assert all(
-        sum(x.minutes for x in s.intervention.steps if x.configuration == "plenary")
-        >= 0.7 * s.intervention.step_minutes()
-        for s in plenary
-    )
+    for s in plenary:
+        steps = s.intervention.steps_for(s.intervention.reference_people)
+        assert sum(x.minutes for x in steps if x.step.configuration == "plenary") >= 0.7 * sum(
+            x.minutes for x in steps
+        )
 
 
 def test_an_online_session_gets_only_online_forms(catalogue: Catalogue) -> None:
@@ -79,19 +80,49 @@ def test_a_performing_team_that_must_prioritise_gets_convergence(catalogue: Cata
 
 
 def test_time_is_a_hard_limit_for_the_session_and_a_warning_for_what_is_left(catalogue: Catalogue) -> None:
-    long_one = max(catalogue, key=lambda i: i.minutes.min)
-    short = Session(title="x", budget_minutes=long_one.minutes.min - 5)
-    unfit = next(s for s in rank(short, catalogue, include_unfit=True) if s.id == long_one.id)
-    assert (
-        not unfit.fits
-        and f"needs at least {long_one.minutes.min} minutes, more than the whole session" in unfit.warnings[0]
+    # the longest form that suits the default group and a half-day, so time is the only thing in its way
+    long_one = max(
+        (i for i in catalogue if i.fits_group(Group().size) and i.minutes_for(12).min < 240),
+        key=lambda i: i.minutes_for(12).min,
     )
+    need = long_one.minutes_for(12).min
+    short = Session(title="x", budget_minutes=need - 5)
+    unfit = next(s for s in rank(short, catalogue, include_unfit=True) if s.id == long_one.id)
+    assert not unfit.fits and f"needs at least {need} minutes on its own" in unfit.warnings[0]
     full = Session(title="x", budget_minutes=240, agenda=(Block(240 - 30, title="Morning", role="open"),))
     tight = next(s for s in rank(full, catalogue) if s.id == long_one.id)
-    assert (
-        tight.fits
-        and f"needs at least {long_one.minutes.min} minutes, your budget leaves 30" in tight.warnings
+    assert tight.fits and f"needs at least {need} minutes, your budget leaves 30" in tight.warnings
+
+
+def test_a_slot_is_not_filled_by_a_form_that_needs_all_of_it(catalogue: Catalogue) -> None:
+    """A 30-minute session has no room for a form that needs 30 minutes on its own: opening and closing
+    take some of it. The same form fits once the session leaves room around it."""
+    slot = Session(title="x", budget_minutes=30)
+    suggested = rank(slot, catalogue)
+    assert suggested and all(s.intervention.minutes_for(12).min <= 30 - 5 for s in suggested)
+    assert not any(s.intervention.minutes_for(12).min >= 30 for s in suggested)
+    needs_thirty = next(
+        i for i in catalogue if i.minutes_for(12).min == 30 and i.role not in ("open", "close")
     )
+    unfit = next(s for s in rank(slot, catalogue, include_unfit=True) if s.id == needs_thirty.id)
+    assert not unfit.fits and "opening and closing" in unfit.warnings[0]
+    roomy = Session(title="x", budget_minutes=40)
+    assert needs_thirty.id in [s.id for s in rank(roomy, catalogue)]
+    tiny = rank(Session(title="x", budget_minutes=6), catalogue, role="energise")
+    assert tiny and all(s.intervention.minutes_for(12).min <= 4 for s in tiny)  # a short energiser still fits
+
+
+def test_plan_b_fits_the_minutes_of_the_block_it_replaces(catalogue: Catalogue) -> None:
+    """1-2-4-All in 15 minutes must not fall back on Appreciative Interviews (35-60 minutes)."""
+    group = session(12)
+    for minutes in (10, 15):
+        options = plan_b("1-2-4-all", group, catalogue, minutes=minutes, limit=10)
+        assert options and all(s.intervention.minutes_for(12).min <= minutes for s in options)
+        assert "appreciative-interviews" not in [s.id for s in options]
+    roomy = plan_b("1-2-4-all", group, catalogue, minutes=60, limit=50)
+    assert "appreciative-interviews" in [s.id for s in roomy]  # the near miss: the time is there
+    less_exposed = plan_b("heard-seen-respected", group, catalogue, limit=50)
+    assert any(r.startswith("less exposing") for s in less_exposed for r in s.reasons)
 
 
 def test_reasons_speak_the_sessions_language(catalogue: Catalogue) -> None:
@@ -124,9 +155,9 @@ def test_plan_b_has_the_same_role_and_asks_less(catalogue: Catalogue) -> None:
     for s in options:
         assert s.role == original.role and s.id != "world-cafe"
         lighter = s.reasons[0]
-        assert lighter.startswith(("shorter", "works online too", "calmer"))
+        assert lighter.startswith(("shorter", "works online too", "calmer", "less exposing"))
         if lighter.startswith("shorter"):
-            assert s.intervention.minutes.min < original.minutes.min
+            assert s.intervention.minutes_for(24).min < original.minutes_for(24).min
 
 
 def test_bad_role_is_a_clear_error(catalogue: Catalogue) -> None:
@@ -147,7 +178,8 @@ def test_what_is_already_in_the_agenda_sinks(catalogue: Catalogue) -> None:
 
 def test_intents_name_only_existing_interventions(catalogue: Catalogue) -> None:
     for intent in default_intents():
-        assert intent.words and all(i in catalogue for i in intent.interventions), intent.id
+        assert intent.roles and all(i in catalogue for i in intent.interventions), intent.id
+    assert [i.id for i in default_intents()] == list(intent_ids())  # every intent can be read from a brief
 
 
 def test_diagnosis_is_optional_for_ranking(catalogue: Catalogue) -> None:

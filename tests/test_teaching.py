@@ -153,7 +153,7 @@ def test_the_case_studio_reviews_a_design_and_reveals_the_reference(
     assert cases()[ident].reasoning(studio.lang)[:40] in studio.reference.value.replace("&#x27;", "'")
     assert load_session(tmp_path / f"{ident}.session.yaml").agenda == (
         Block(
-            catalogue.get("dot-voting").minutes.typical,
+            catalogue.get("dot-voting").minutes_for(studio.binding.session.group.size).typical,
             intervention="dot-voting",
             plan_b=studio.binding.session.agenda[0].plan_b,
         ),

@@ -59,7 +59,8 @@ def test_adding_and_removing_blocks(binding: SessionBinding, example: Path, cata
     builder = AgendaBuilder(binding)
     builder.add_intervention("fishbowl")
     block = load_session(example).agenda[-1]
-    assert block.intervention == "fishbowl" and block.minutes == catalogue.get("fishbowl").minutes.typical
+    typical = catalogue.get("fishbowl").minutes_for(binding.session.group.size).typical
+    assert block.intervention == "fishbowl" and block.minutes == typical
     assert block.plan_b and catalogue.get(block.plan_b[0]).role == "groan"
     builder.custom_title.value = "Pitch <van> de directeur"
     builder.custom_role.value = "open"

@@ -26,7 +26,8 @@ def test_filters_narrow_the_cards(binding: SessionBinding) -> None:
     picker.role.value = "groan"
     assert picker.results and all(s.role == "groan" for s in picker.results)
     picker.layer.value = "below"
-    assert picker.results and all(s.intervention.layer == "below" for s in picker.results)
+    assert picker.results and all(s.intervention.layer in ("below", "both") for s in picker.results)
+    assert {s.intervention.layer for s in picker.results} == {"below", "both"}  # as the catalogue filters
     picker.role.value = None
     picker.layer.value = None
     picker.energy.value = (4, 5)
@@ -90,7 +91,8 @@ def test_agenda_button_adds_a_block_with_a_plan_b(
     agenda = load_session(example).agenda
     assert len(agenda) == before + 1
     block = agenda[-1]
-    assert block.intervention == ident and block.minutes == catalogue.get(ident).minutes.typical
+    size = binding.session.group.size  # the typical time for this group, as the picker adds it
+    assert block.intervention == ident and block.minutes == catalogue.get(ident).minutes_for(size).typical
     assert block.plan_b and catalogue.get(block.plan_b[0]).role == "diverge"
     assert "Toegevoegd aan het programma" in picker.status.value
 

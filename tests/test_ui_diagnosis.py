@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from playbook.session import SessionFile, load_session
-from playbook.ui import BriefForm, DiagnosisPanel, SessionBinding
+from playbook.ui import BriefForm, DiagnosisPanel, ReadingsPanel, SessionBinding
 from playbook.ui.diagnosis import profile_html
 
 
@@ -40,6 +40,19 @@ def test_every_brief_field_is_saved_at_once(binding: SessionBinding, example: Pa
     assert (s.group.size, s.group.setting) == (30, "hybrid")
     assert form.end.value == "11:30"
     assert "Opgeslagen in" in form.status.value
+
+
+def test_the_decision_rule_is_part_of_the_brief(binding: SessionBinding, example: Path) -> None:
+    from playbook.agenda import plan
+    from playbook.catalogue import load_catalogue
+
+    form = BriefForm(binding)
+    form.decision_rule.value = ""
+    assert "no-decision-rule" in [f.code for f in plan(load_session(example), load_catalogue()).findings]
+    form.decision_rule.value = "Consent van het team; Marieke neemt het over"
+    assert load_session(example).brief.decision_rule == "Consent van het team; Marieke neemt het over"
+    assert "no-decision-rule" not in [f.code for f in plan(load_session(example), load_catalogue()).findings]
+    assert "Besluitregel" in form.snapshot_html()
 
 
 @pytest.mark.parametrize(
@@ -144,3 +157,43 @@ def test_user_text_is_escaped_in_the_profile(binding: SessionBinding) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in profile_html(
         hostile
     ) and "<script>" not in profile_html(hostile)
+
+
+def test_the_facilitator_confirms_and_corrects_the_readings(
+    binding: SessionBinding, example: Path, catalogue
+) -> None:
+    from playbook.handout import handout_html
+    from playbook.recommend import rank
+
+    panel = ReadingsPanel(binding)
+    stance = panel.row("stance")
+    stance.confirm.click()  # confirm: the reading as it stands becomes the facilitator's
+    assert load_session(example).diagnosis.readings.stance == stance.read_value
+    assert "door jou bevestigd" in stance.text.value
+
+    choose = panel.row("intent", "choose")
+    assert choose.read_value == "absent"
+    choose.choice.value = "present"  # correct: the wish does ask for choices
+    assert load_session(example).diagnosis.readings.intents == {"choose": "present"}
+    assert "door jou gecorrigeerd" in choose.text.value
+    best = rank(binding.session, catalogue, role="converge", limit=3)
+    assert any("de wens vraagt de groep om keuzes te maken" in s.reasons for s in best)
+
+    panel.row("colour").choice.value = ("blue", "green")
+    assert load_session(example).diagnosis.readings.colour == ("blue", "green")
+    handout = handout_html(load_session(example), catalogue, "facilitator")
+    assert "Blauwdrukdenken" in handout and "door jou gecorrigeerd" in handout
+
+    panel.row("colour").choice.value = None  # back to what the brief says
+    assert load_session(example).diagnosis.readings.colour is None
+    assert panel.row("colour").choice.value is None
+
+
+def test_the_readings_follow_the_brief_as_it_is_typed(binding: SessionBinding) -> None:
+    form, panel = BriefForm(binding), ReadingsPanel(binding)
+    form.wish.value = "Zorg dat Anna en Bram ophouden met ruziemaken voor de deadline."
+    assert panel.row("stance").read_value == "managing"
+    assert "Zorg dat Anna en Bram" in panel.row("stance").text.value
+    assert panel.row("intent", "tension").read_value == "present"
+    form.purpose.value = "We bespreken samen hoe we verder willen."
+    assert binding.session.brief.purpose == "We bespreken samen hoe we verder willen."

@@ -161,3 +161,30 @@ if importlib.util.find_spec("jupyterhub_idle_culler"):
     ]
 else:
     c.JupyterHub.load_roles = [TRAINER_ROLE]
+
+# The participation room (playbook.room.hub): participants join a trainer's session from their phones at
+# /services/room/j/CODE without an account; the trainer logs in through the hub and opens a room for one
+# of their own sessions at /services/room/. Its port is PLAYBOOK_ROOM_PORT, or a free one.
+ROOM_PORT = int(os.environ.get("PLAYBOOK_ROOM_PORT") or 0)
+if not ROOM_PORT:
+    from playbook.app import free_port
+
+    ROOM_PORT = free_port()
+room = {
+    "name": "room",
+    "url": f"http://127.0.0.1:{ROOM_PORT}",
+    "command": [
+        sys.executable, "-m", "playbook.room.hub",
+        f"--sessions={STATE / 'homes' / '{user}' / 'playbook' / 'sessions'}",
+        f"--state={STATE / 'room'}",
+        f"--allow-host=127.0.0.1:{c.JupyterHub.port}",
+        f"--allow-host=localhost:{c.JupyterHub.port}",
+        *[f"--allow-host={h}" for h in os.environ.get("PLAYBOOK_ROOM_HOSTS", "").split() if h],
+    ],
+    "oauth_no_confirm": True,
+}  # fmt: skip
+c.JupyterHub.services = [*(c.JupyterHub.services if "services" in c.JupyterHub else []), room]
+c.JupyterHub.load_roles = [
+    *(c.JupyterHub.load_roles if "load_roles" in c.JupyterHub else []),
+    {"name": "user", "scopes": ["self", "access:services!service=room"]},  # every user may open a room
+]

@@ -5,9 +5,10 @@ from .binding import SessionBinding
 from .brief import BriefForm
 from .browse import CatalogueBrowser
 from .choose import Picker, SuggestionsView
-from .diagnosis import DiagnosisPanel
+from .diagnosis import DiagnosisPanel, ReadingsPanel
 from .export import ExportPanel
 from .live import LiveCompanion
+from .room import RoomPanel
 from .start import StartPanel
 from .teaching import (
     CaseStudio,
@@ -34,6 +35,8 @@ __all__ = [
     "LiveCompanion",
     "Picker",
     "Quiz",
+    "ReadingsPanel",
+    "RoomPanel",
     "RoseExplorer",
     "SelfAssessment",
     "SessionBinding",

@@ -14,8 +14,10 @@ from dataclasses import dataclass, replace
 import ipywidgets as widgets
 
 from ..agenda import Plan, clock, plan
+from ..calibrate import History, history
 from ..catalogue import ROLES, Catalogue, load_catalogue
 from ..charts import arc_chart, to_svg
+from ..errors import PlaybookError
 from ..i18n import capitalised, t
 from ..recommend import plan_b
 from ..session import DAY_MINUTES, Block, Session
@@ -277,9 +279,8 @@ class AgendaBuilder(Snapshot, widgets.VBox):
             return
         item = self.catalogue.get(ident)
         options = plan_b(ident, self.binding.session, self.catalogue, self.binding.profile(), limit=1)
-        self._append(
-            Block(item.minutes.typical, intervention=ident, plan_b=(options[0].id,) if options else ())
-        )
+        minutes = item.minutes_for(self.binding.session.group.size).typical
+        self._append(Block(minutes, intervention=ident, plan_b=(options[0].id,) if options else ()))
 
     def add_custom(self, title: str, role: str, minutes: int) -> None:
         if not title.strip():
@@ -319,10 +320,17 @@ class AgendaBuilder(Snapshot, widgets.VBox):
 
     # -- showing ---------------------------------------------------------------------------------------
 
+    def history(self) -> History | None:
+        """The facilitator's own timing, from the runs in the folder this session lives in."""
+        try:
+            return history(self.binding.path.parent, self.catalogue)
+        except PlaybookError:
+            return None
+
     def refresh(self) -> None:
         """Plan once; refill the rows, the table and the findings; redraw the arc only if it changed."""
         session = self.binding.session
-        self.plan = p = plan(session, self.catalogue, self.binding.profile())
+        self.plan = p = plan(session, self.catalogue, self.binding.profile(), history=self.history())
         pages = max(1, -(-len(p.blocks) // PAGE_ROWS))
         self.page = min(self.page, pages - 1)
         window = range(self._offset, min(self._offset + PAGE_ROWS, len(p.blocks)))

@@ -11,10 +11,14 @@ import ipywidgets as widgets
 
 from ..i18n import t
 from ..session import DAY_MINUTES, SETTINGS
+from ..vocabulary import clock as _clock
+from ..vocabulary import minutes_of_day as _minutes
 from .binding import SessionBinding
 from .static import Snapshot
 
-FIELDS = ("client", "wish", "visible_result", "context", "date", "start", "end", "budget", "size", "setting")
+TEXTS = ("client", "wish", "visible_result", "purpose", "decision_rule", "context")
+"""The brief's text fields, in the order the form shows them."""
+FIELDS = (*TEXTS, "date", "start", "end", "budget", "size", "setting")
 """The form's fields, top to bottom; each has a widget attribute of this name and a message beside it."""
 _TIME = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$")
 WIDE = widgets.Layout(width="50em")
@@ -24,14 +28,6 @@ def parse_time(text: str) -> dt.time | None:
     """'13:00' or '9.30' as a time, or None when it is not one."""
     match = _TIME.match(text or "")
     return dt.time(int(match[1]), int(match[2])) if match else None
-
-
-def _minutes(time: dt.time) -> int:
-    return time.hour * 60 + time.minute
-
-
-def _clock(minutes: int) -> str:
-    return f"{minutes // 60 % 24:02d}:{minutes % 60:02d}"
 
 
 class BriefForm(Snapshot, widgets.VBox):
@@ -60,6 +56,9 @@ class BriefForm(Snapshot, widgets.VBox):
         self.client = text("client", s.brief.client)
         self.wish = text("wish", s.brief.wish, area=True)
         self.visible_result = text("visible_result", s.brief.visible_result, area=True)
+        self.purpose = text("purpose", s.brief.purpose, area=True)
+        self.purpose.placeholder = t("brief.purpose_placeholder", lang)
+        self.decision_rule = text("decision_rule", s.brief.decision_rule, area=True)
         self.context = text("context", s.brief.context, area=True)
         self.date = widgets.DatePicker(value=s.date, description=t("brief.date", lang), style=style)
         self.start = text("start", s.start.strftime("%H:%M"))
@@ -83,7 +82,7 @@ class BriefForm(Snapshot, widgets.VBox):
         )
         self.reload_button.on_click(lambda _: self._reload())
 
-        for name in ("client", "wish", "visible_result", "context"):
+        for name in TEXTS:
             getattr(self, name).observe(
                 lambda change, name=name: self._brief(name, change["new"]), names="value"
             )
@@ -111,6 +110,8 @@ class BriefForm(Snapshot, widgets.VBox):
             ("brief.client", s.brief.client),
             ("brief.wish", s.brief.wish),
             ("brief.visible_result", s.brief.visible_result),
+            ("brief.purpose", s.brief.purpose),
+            ("brief.decision_rule", s.brief.decision_rule),
             ("brief.context", s.brief.context),
             ("brief.date", s.date.isoformat() if s.date else ""),
             ("brief.start", s.start.strftime("%H:%M")),
@@ -202,7 +203,7 @@ class BriefForm(Snapshot, widgets.VBox):
             self.status.value = f"<span style='color:#b00020'>{html.escape(problem)}</span>"
             return
         s = self.binding.session
-        for name in ("client", "wish", "visible_result", "context"):
+        for name in TEXTS:
             getattr(self, name).value = getattr(s.brief, name)
         self.date.value = s.date
         self.start.value = s.start.strftime("%H:%M")

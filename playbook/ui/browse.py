@@ -11,26 +11,28 @@ from ..i18n import LANGUAGE_NAMES, LANGUAGES, capitalised, default_language, t
 from .static import Snapshot
 
 
-def intervention_card_html(item: Intervention, lang: str) -> str:
-    """One intervention as an HTML card; every catalogue text is escaped before it is shown."""
+def intervention_card_html(item: Intervention, lang: str, size: int | None = None) -> str:
+    """One intervention as an HTML card (its time and steps for ``size`` people when given); every
+    catalogue text is escaped before it is shown."""
     e = html.escape
 
     def label(key: str) -> str:
         return e(t(f"catalogue.{key}", lang))
 
+    minutes = item.minutes_for(size) if size else item.minutes
     facts = " · ".join(
         [
             e(t(f"roles.{item.role}", lang)),
             e(t(f"layers.{item.layer}", lang)),
-            f"{item.minutes.min}–{item.minutes.max} {e(t('units.minutes', lang))}",
+            f"{minutes.min}–{minutes.max} {e(t('units.minutes', lang))}",
             f"{item.group_size.min}–{item.group_size.max if item.group_size.max < 1000 else '∞'} {label('people')}",
             e(", ".join(t(f"settings.{s}", lang) for s in item.settings)),
         ]
     )
     steps = "".join(
-        f"<li><b>{s.minutes} {e(t('units.minutes', lang))}</b>, {e(t(f'configurations.{s.configuration}', lang))}: "
-        f"{e(s.text(lang))}</li>"
-        for s in item.steps
+        f"<li><b>{s.minutes} {e(t('units.minutes', lang))}</b>, {e(t(f'configurations.{s.step.configuration}', lang))}: "
+        f"{e(s.text(lang) if size else s.step.text(lang))}</li>"
+        for s in item.steps_for(size or item.reference_people)
     )
     risks = "".join(f"<li>{e(r.risk(lang))} <i>→ {e(r.handling(lang))}</i></li>" for r in item.risks)
     materials = "".join(f"<li>{e(m(lang))}</li>" for m in item.materials)
@@ -42,8 +44,12 @@ def intervention_card_html(item: Intervention, lang: str) -> str:
         f"<details><summary>{label('steps')}</summary>"
         f"<p><b>{label('invitation')}:</b> “{e(item.invitation(lang))}”</p><ol>{steps}</ol>"
         + (f"<p><b>{label('materials')}</b></p><ul>{materials}</ul>" if materials else "")
-        + f"<p><b>{label('visible_output')}:</b> {e(item.visible_output(lang))}</p>"
-        f"<p><b>{label('risks')}</b></p><ul>{risks}</ul>"
+        + (
+            f"<p><b>{label('visible_output')}:</b> {e(item.visible_output(lang))}</p>"
+            if item.visible_output
+            else ""
+        )
+        + f"<p><b>{label('risks')}</b></p><ul>{risks}</ul>"
         f"<p style='color:#555'>{label('source')}: {e(item.source)} · {label('origin')}: {e(origin)}</p>"
         "</details></div>"
     )

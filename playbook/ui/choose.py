@@ -15,6 +15,7 @@ from ..catalogue import LAYERS, ROLES, SETTINGS, SHIPPED, Catalogue, load_catalo
 from ..i18n import capitalised, t
 from ..recommend import Suggestion, plan_b, rank, shortlist
 from ..session import Block, Group, Session
+from ..vocabulary import layer_matches
 from .binding import SessionBinding
 from .browse import intervention_card_html
 from .static import Snapshot
@@ -24,9 +25,11 @@ PAGE = 10
 """Cards shown at once; the widgets for them are made once and refilled on every change."""
 
 
-def suggestion_html(s: Suggestion, lang: str, details: bool = False) -> str:
-    """Name, score, reasons (✓) and warnings (⚠) of one suggestion, escaped; optionally the whole card."""
+def suggestion_html(s: Suggestion, lang: str, details: bool = False, size: int | None = None) -> str:
+    """Name, score, reasons (✓) and warnings (⚠) of one suggestion, escaped; optionally the whole card.
+    With ``size``, the minutes and steps are those for a group of that many people."""
     item = s.intervention
+    minutes = item.minutes_for(size) if size else item.minutes
     reasons = "".join(f"<li>✓ {e(r)}</li>" for r in s.reasons)
     warnings = "".join(f"<li style='color:#8a4b00'>⚠ {e(w)}</li>" for w in s.warnings)
     origin = (
@@ -36,11 +39,11 @@ def suggestion_html(s: Suggestion, lang: str, details: bool = False) -> str:
     )
     head = (
         f"<b>{e(item.name(lang))}</b> <small>{e(t(f'roles.{item.role}', lang))} · "
-        f"{item.minutes.min}–{item.minutes.max} {e(t('units.minutes', lang))} · "
+        f"{minutes.min}–{minutes.max} {e(t('units.minutes', lang))} · "
         f"{e(t('suggest.score', lang))} {s.score}</small>{origin}"
     )
     body = f"<ul style='list-style:none;padding-left:0.6em;margin:0.2em 0'>{reasons}{warnings}</ul>"
-    return head + body + (intervention_card_html(item, lang) if details else "")
+    return head + body + (intervention_card_html(item, lang, size) if details else "")
 
 
 class SuggestionsView(Snapshot, widgets.VBox):
@@ -69,10 +72,11 @@ class SuggestionsView(Snapshot, widgets.VBox):
 
     def refresh(self) -> None:
         self.suggestions = shortlist(self.binding.session, self.catalogue, per_role=self.per_role)
+        size = self.binding.session.group.size
         for i, role in enumerate(ROLES):
             items = self.suggestions[role]
             self.tabs.children[i].value = "".join(
-                f"<div style='margin:0.5em 0'>{suggestion_html(s, self.lang)}</div>" for s in items
+                f"<div style='margin:0.5em 0'>{suggestion_html(s, self.lang, size=size)}</div>" for s in items
             ) or e(t("catalogue.none_found", self.lang))
 
 
@@ -206,14 +210,14 @@ class Picker(Snapshot, widgets.VBox):
             include_unfit=self.show_unfit.value,
         )
         low, high = self.energy.value
-        layer = self.layer.value
+        layer, size = self.layer.value, what_if.group.size
         found = {i.id for i in self.catalogue.search(self.text.value)} if self.text.value.strip() else None
         self.results = [
             s
             for s in ranked
             if low <= s.intervention.energy <= high
-            and s.intervention.minutes.min <= self.minutes.value
-            and (layer is None or s.intervention.layer == layer)
+            and s.intervention.minutes_for(size).min <= self.minutes.value
+            and layer_matches(s.intervention.layer, layer)  # 'below' includes 'both', as everywhere
             and (found is None or s.id in found)
         ]
         shown = self.results[:PAGE]
@@ -226,7 +230,7 @@ class Picker(Snapshot, widgets.VBox):
             backup = self.plan_b_for(suggestion.id)
             plan = backup.intervention.name(self.lang) if backup else t("suggest.no_plan_b", self.lang)
             slot.html.value = (
-                suggestion_html(suggestion, self.lang, details=True)
+                suggestion_html(suggestion, self.lang, details=True, size=size)
                 + f"<p><b>{e(t('session.plan_b', self.lang))}:</b> {e(plan)}</p>"
             )
             listed = suggestion.id in session.shortlist
@@ -256,7 +260,8 @@ class Picker(Snapshot, widgets.VBox):
             return
         item = self.catalogue.get(ident)
         backup = self.plan_b_for(ident)
-        block = Block(item.minutes.typical, intervention=ident, plan_b=(backup.id,) if backup else ())
+        minutes = item.minutes_for(self.binding.session.group.size).typical  # the typical time for this group
+        block = Block(minutes, intervention=ident, plan_b=(backup.id,) if backup else ())
         problem = self.binding.update(agenda=(*self.binding.session.agenda, block))
         plan = backup.intervention.name(self.lang) if backup else t("suggest.no_plan_b", self.lang)
         self._say(

@@ -12,8 +12,17 @@ from dataclasses import replace
 import ipywidgets as widgets
 
 from ..charts import iceberg_chart, stage_chart, stance_chart, to_svg
-from ..diagnosis import Bank, Profile, default_bank, diagnose
+from ..diagnosis import (
+    Bank,
+    Profile,
+    default_bank,
+    diagnose,
+    reading_choices,
+    reading_label,
+    with_reading,
+)
 from ..i18n import t
+from ..reading import Reading
 from ..session import Session
 from .binding import SessionBinding
 from .static import Snapshot
@@ -23,6 +32,46 @@ e = html.escape
 
 def _list(items: tuple[str, ...] | list[str]) -> str:
     return "<ul>" + "".join(f"<li>{e(i)}</li>" for i in items) + "</ul>" if items else ""
+
+
+def _quote(words: tuple[str, ...]) -> str:
+    return ", ".join(f"“{w}”" for w in words)
+
+
+def reading_html(kind: str, reading: Reading, lang: str, heading: str) -> str:
+    """One reading in words: its value, how sure, the words it rests on, and whether you confirmed it."""
+    value = reading_label(kind, reading.value, lang)
+    sure = (
+        ""
+        if reading.read is not None
+        else f" · {t('diagnosis.confidence', lang, confidence=reading.confidence)}"
+    )
+    mark = ""
+    if reading.corrected:
+        mark = f" · <i>{e(t('diagnosis.by_you_corrected', lang, read=reading_label(kind, reading.read, lang)))}</i>"  # type: ignore[arg-type]
+    elif reading.read is not None:
+        mark = f" · <i>{e(t('diagnosis.by_you_confirmed', lang))}</i>"
+    words = (
+        t("diagnosis.evidence", lang, words=_quote(reading.evidence))
+        if reading.evidence
+        else t("diagnosis.no_evidence", lang)
+    )
+    return (
+        f"<p class='pb-reading pb-reading-{e(kind)}'><b>{e(heading)}:</b> {e(value)}{e(sure)}{mark}"
+        f"<br><small>{e(words)}</small></p>"
+    )
+
+
+def intents_html(p: Profile) -> str:
+    lang = p.language
+    rows = [
+        reading_html("intent", i.reading, lang, t(f"intents.{i.id}", lang))
+        for i in p.intents
+        if i.reading.value != "absent" or i.reading.read is not None
+    ]
+    return f"<h4 style='margin:0.8em 0 0.2em'>{e(t('diagnosis.heading_intents', lang))}</h4>" + (
+        "".join(rows) or f"<p>{e(t('diagnosis.no_evidence', lang))}</p>"
+    )
 
 
 def profile_html(p: Profile) -> str:
@@ -46,15 +95,22 @@ def profile_html(p: Profile) -> str:
         parts.append(
             f"<p><b>{e(th.name)}</b> ({th.strength}/100): {e(th.hypothesis)}</p>{_list(th.evidence)}"
         )
-    parts += [h("heading_colour"), f"<p><b>{e(p.colour.label or '–')}</b></p>", _list(p.colour.reasons)]
+    parts += [
+        h("heading_colour"),
+        reading_html("colour", p.colour.reading, lang, t("diagnosis.reading_colour", lang)),
+    ]
+    parts.append(_list(p.colour.reasons))
     parts += [f"<p style='color:#b00020'>⚠ {e(w)}</p>" for w in p.colour.warnings]
     parts.append(h("heading_stance"))
+    parts.append(reading_html("stance", p.stance.reading, lang, t("diagnosis.reading_stance", lang)))
+    parts.append(_list(p.stance.reasons))
     if not p.stance.findings:
         parts.append(f"<p>{e(t('diagnosis.stance_clear', lang))}</p>")
     for f in p.stance.findings:
         colour = "#b00020" if f.level == "error" else "#8a4b00"
         advice = f"<br><i>{e(f.advice)}</i>" if f.advice else ""
         parts.append(f"<p style='color:{colour}'><code>{e(f.code)}</code> {e(f.message)}{advice}</p>")
+    parts.append(intents_html(p))
     return "".join(parts)
 
 
@@ -188,3 +244,90 @@ class DiagnosisPanel(Snapshot, widgets.VBox):
         for sid, box in self.signals.items():
             box.value = sid in d.signals
         self.notes.value = d.notes
+
+
+class ReadingRow(widgets.VBox):
+    """One reading: what the brief says (value, confidence, words) and the facilitator's choice."""
+
+    def __init__(self, kind: str, lang: str, heading: str, on_choice, intent: str | None = None) -> None:  # noqa: ANN001
+        self.kind, self.intent, self.lang, self.heading = kind, intent, lang, heading
+        self.text = widgets.HTML()
+        self.choice = widgets.Dropdown(
+            options=[("–", None)], value=None, description=t("diagnosis.your_reading", lang),
+            style={"description_width": "10em"}, layout=widgets.Layout(width="34em"),
+        )  # fmt: skip
+        self.confirm = widgets.Button(description=t("diagnosis.confirm", lang), icon="check")
+        self._quiet = False
+        self.choice.observe(lambda c: None if self._quiet else on_choice(self, c["new"]), names="value")
+        self.confirm.on_click(lambda _: on_choice(self, self.read_value))
+        self.read_value: object = None
+        super().__init__([self.text, widgets.HBox([self.choice, self.confirm])])
+        self.add_class(f"pb-reading-row-{kind}" + (f"-{intent}" if intent else ""))
+
+    def show(self, reading: Reading) -> None:
+        """Show the reading; the dropdown holds the facilitator's choice, or 'as read' when there is none."""
+        read = reading.read if reading.read is not None else reading.value
+        self.read_value = read
+        options = [(t("diagnosis.as_read", self.lang, value=reading_label(self.kind, read, self.lang)), None)]
+        options += [(reading_label(self.kind, v, self.lang), v) for v in reading_choices(self.kind)]
+        self._quiet = True
+        try:
+            if list(self.choice.options) != options:  # the 'as read' label follows the brief
+                self.choice.options = options
+            self.choice.value = reading.value if reading.read is not None else None
+        finally:
+            self._quiet = False
+        self.text.value = reading_html(self.kind, reading, self.lang, self.heading)
+
+
+class ReadingsPanel(Snapshot, widgets.VBox):
+    """The readings of the brief and the group, each with its evidence, for the facilitator to confirm or
+    correct. A choice is saved in the session (``diagnosis.readings``) and every later step uses it."""
+
+    def __init__(self, binding: SessionBinding) -> None:
+        self.binding = binding
+        lang = self.lang = binding.session.language
+        self.status = widgets.HTML()
+        self.rows: dict[str, ReadingRow] = {
+            "colour": ReadingRow("colour", lang, t("diagnosis.reading_colour", lang), self._choose),
+            "stance": ReadingRow("stance", lang, t("diagnosis.reading_stance", lang), self._choose),
+            "stage": ReadingRow("stage", lang, t("diagnosis.reading_stage", lang), self._choose),
+        }
+        profile = binding.profile()
+        for i in profile.intents:
+            heading = t("diagnosis.reading_intent", lang, intent=t(f"intents.{i.id}", lang))
+            self.rows[f"intent:{i.id}"] = ReadingRow("intent", lang, heading, self._choose, i.id)
+        binding.on_change(lambda _: self.refresh())
+        head = widgets.HTML(
+            f"<h3>{e(t('diagnosis.heading_readings', lang))}</h3><p>{e(t('diagnosis.readings_intro', lang))}</p>"
+        )
+        super().__init__([head, *self.rows.values(), self.status])
+        self.refresh()
+
+    def row(self, kind: str, intent: str | None = None) -> ReadingRow:
+        return self.rows[f"intent:{intent}" if kind == "intent" else kind]
+
+    def refresh(self) -> None:
+        readings = self.binding.profile().readings
+        self.rows["colour"].show(readings.colour)
+        self.rows["stance"].show(readings.stance)
+        self.rows["stage"].show(readings.stage)
+        for ident, reading in readings.intents.items():
+            if (row := self.rows.get(f"intent:{ident}")) is not None:
+                row.show(reading)
+
+    def _choose(self, row: ReadingRow, value: object) -> None:
+        diagnosis = with_reading(self.binding.session.diagnosis, row.kind, value, row.intent)  # type: ignore[arg-type]
+        problem = self.binding.update(diagnosis=diagnosis)
+        self.status.value = (
+            f"<span style='color:#b00020'>{e(t('brief.not_saved', self.lang, message=problem))}</span>"
+            if problem
+            else ""
+        )
+        if problem:
+            self.refresh()
+
+    def snapshot_html(self) -> str:
+        return f"<h3>{e(t('diagnosis.heading_readings', self.lang))}</h3>" + "".join(
+            r.text.value for r in self.rows.values()
+        )

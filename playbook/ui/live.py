@@ -25,6 +25,7 @@ from ..session import OBSERVATIONS, Block, SessionFile
 from .agenda import findings_html
 from .links import file_links
 from .static import Snapshot
+from .ticker import tick_every_second
 
 e = html.escape
 QUICK = [k for k in OBSERVATIONS if k != "note"]
@@ -192,7 +193,9 @@ class LiveCompanion(Snapshot, widgets.VBox):
         st = self.live.status()
         at = st.next.index if st.next else len(self.live.session.agenda)
         item = self.catalogue.get(self.insert_choice.value)
-        self.live.insert(at, Block(item.minutes.typical, intervention=item.id))
+        self.live.insert(
+            at, Block(item.minutes_for(self.live.session.group.size).typical, intervention=item.id)
+        )
 
     def _note(self) -> None:
         self.live.observe("note", self.note.value)
@@ -312,22 +315,7 @@ class LiveCompanion(Snapshot, widgets.VBox):
 
     def start_ticking(self) -> None:
         """Update the countdown every second on the kernel's event loop; outside a kernel, do nothing."""
-        try:
-            loop = asyncio.get_event_loop()
-        except RuntimeError:
-            return
-        if not loop.is_running():
-            return
-
-        async def tick() -> None:
-            while True:
-                await asyncio.sleep(1)
-                try:
-                    self.render_now()
-                except Exception:
-                    return
-
-        self._task = loop.create_task(tick())
+        self._task = tick_every_second(self.render_now)
 
     def stop_ticking(self) -> None:
         if self._task is not None:

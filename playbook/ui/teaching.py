@@ -17,7 +17,7 @@ from ..diagnosis import COLOURS, DimensionScore, StageEstimate, default_bank, di
 from ..i18n import default_language, t
 from ..paths import workspace
 from ..session import Block, Brief, Group, Session
-from ..teaching import assess, cases, check, exercise, leadership, review, rose, start_case
+from ..teaching import assess, cases, check, exercise, leadership, review, rose, rose_source, start_case
 from .agenda import AgendaBuilder, findings_html, timeline_html
 from .binding import SessionBinding
 from .static import Snapshot
@@ -114,8 +114,10 @@ class SelfAssessment(Snapshot, widgets.VBox):
             f"<th scope='col'>{e(t(k, lang))}</th>"
             for k in ("teach.what", "teach.in_a_meeting", "teach.fits_when")
         )
+        sources = "; ".join(f"{s.name(lang)}: {s.source}" for s in self.styles if s.source)
         self.table = widgets.HTML(
             f"<h3>{e(t('teach.styles_heading', lang))}</h3><table><tr><th></th>{heads}</tr>{table}</table>"
+            + (f"<p><small>{e(t('teach.sources', lang))}: {e(sources)}</small></p>" if sources else "")
         )
         super().__init__(
             [
@@ -179,8 +181,10 @@ class RoseExplorer(_PickAndShow):
         says = t(
             "teach.rose_invites", lang, position=chosen.name(lang).lower(), invited=invited.name(lang).lower()
         )
+        source = rose_source()
         self.text.value = (
             f"<p>{e(chosen.behaviour(lang))}</p><p><b>{e(says)}</b> {e(invited.behaviour(lang))}</p>"
+            + (f"<p><small>{e(t('teach.sources', lang))}: {e(source)}</small></p>" if source else "")
         )
 
 

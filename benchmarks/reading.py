@@ -1,0 +1,82 @@
+"""Reading the brief (part of `make bench`): agreement with the labelled corpus, and diagnose() time.
+
+Agreement is printed per label for the development part and the held-out part of tests/corpus: the
+held-out briefs were never looked at while the reader was improved. diagnose() is timed twice: with the
+brief already read (a widget redraw) and with the brief read afresh (the facilitator just typed it).
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.corpus import GOALS, SPLITS, agreement  # noqa: E402
+
+
+def reading_rows() -> list[tuple[str, str, str]]:
+    rows = []
+    for split in SPLITS:
+        a = agreement(split)
+        for label in ("colour", "stance", "intents"):
+            value = getattr(a, label)
+            rows.append(
+                (
+                    f"reading agreement, {label} ({split}, {a.count} briefs)",
+                    f"{100 * value:.0f} %",
+                    f"goal ≥ {100 * GOALS[label]:.0f} %" + (" ✓" if value >= GOALS[label] else " ✗"),
+                )
+            )
+        rows.append(
+            (
+                f"reading agreement, whole intent sets ({split})",
+                f"{100 * a.intent_sets:.0f} %",
+                "every intent right",
+            )
+        )
+    rows += _timing_rows()
+    return rows
+
+
+def _timing_rows() -> list[tuple[str, str, str]]:
+    import playbook.reading as reading
+    from playbook.diagnosis import diagnose
+    from playbook.session import load_session
+    from playbook.workspace import examples
+
+    rows = []
+    for path in examples().values():
+        session = load_session(path)
+        diagnose(session)
+        warm = []
+        cold = []
+        for _ in range(50):
+            start = time.perf_counter()
+            diagnose(session)
+            warm.append(time.perf_counter() - start)
+            reading._READ.clear()  # the brief read afresh, as after typing in it
+            start = time.perf_counter()
+            diagnose(session)
+            cold.append(time.perf_counter() - start)
+        rows.append(
+            (
+                f"diagnose() {path.name.removesuffix('.session.yaml')}",
+                f"{statistics.median(cold) * 1000:.1f} ms",
+                f"brief read afresh, median of 50; {statistics.median(warm) * 1000:.1f} ms when already read; goal ≤ 10 ms",
+            )
+        )
+    return rows
+
+
+if __name__ == "__main__":
+    for row in reading_rows():
+        print("  ".join(row))
+    if "--misses" in sys.argv:
+        for split in SPLITS:
+            print(f"\n{split}:")
+            for miss in agreement(split).misses:
+                print(f"  {miss}")

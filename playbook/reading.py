@@ -1,0 +1,758 @@
+"""Reading a client's words in English and Dutch: cues found as a careful reader would find them.
+
+A reading never rests on a single word. Text is folded (case, diacritics) and stemmed with the Snowball
+stemmers, so "agreements", "agreed" and "Agreement" meet one cue; in Dutch a cue also matches as the last
+part of a compound ("afspraak" inside "werkafspraken", "gevoel" inside "teamgevoel"). Cues may be phrases,
+with a slot for the people a client wants something done to ("get {who} to" finds "get Anna and Bram
+to") and a short gap ("get ... on board"). A cue in the scope of a negation ("no tension", "geen
+conflict", "low trust") does not count, and a cue marked *inverse* counts only when negated ("trust"
+speaks of tension only as "no trust" or "we vertrouwen elkaar niet").
+
+The cue lists are data (``assets/diagnosis/cues/{en,nl}.yaml``); this module knows only how to find them
+and how much they weigh together. ``playbook.diagnosis`` turns the evidence into readings.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import snowballstemmer
+
+from .errors import PlaybookError
+from .i18n import LANGUAGES, fold
+from .paths import assets_dir
+from .schema import FieldReader, join
+from .yamlio import load_yaml_file
+
+STRONG, WEAK = 2.0, 1.0
+"""The weight of a cue listed as strong (unambiguous on its own) and of an ordinary one."""
+NEGATION_WINDOW = 3
+"""How many words before a cue a negation reaches ("not", "geen", "lack of", …), within one clause."""
+GAP = 3
+"""How many words the gap ``...`` of a phrase cue may skip."""
+COMPOUND_REST = 3
+"""A Dutch cue matches as the head of a compound when at least this many letters come before it."""
+COMPOUND_HEAD = 4
+"""… and when the cue itself has at least this many letters, so that short words stay whole words."""
+SLOTS = {"{who}": "who", "{name}": "name", "{boss}": "boss"}
+"""Slots of a phrase cue: anyone a client may want something done to, named people only, or those in
+charge (the board, management, the director)."""
+RESOLVED_WINDOW = 8
+"""How far after a cue, in the same sentence, a word that it is over reaches ('… has since been resolved')."""
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+_SENTENCE_END = re.compile(r"[.!?\n]")
+_CLAUSE_END = re.compile(r"[,;:()\[\]\"“”]")
+
+
+# ------------------------------------------------------------------------------------------ the text
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    """Folded: lower case, without diacritics."""
+    stem: str
+    start: int
+    end: int
+    part: str
+    """The field of the brief the word comes from (wish, visible_result, context, purpose)."""
+    sentence: int
+    clause: int
+    capital: bool
+    """Written with a capital (a name, when it is not the first word of a sentence)."""
+    initial: bool
+
+
+@dataclass(frozen=True)
+class Doc:
+    """A brief as a list of tokens, with the original text of each part for quoting."""
+
+    language: str
+    tokens: tuple[Token, ...]
+    texts: Mapping[str, str]
+
+    def words(self, first: int, last: int) -> str:
+        """The words from token ``first`` to ``last`` as the client wrote them."""
+        a, b = self.tokens[first], self.tokens[last]
+        return " ".join(self.texts[a.part][a.start : b.end].split())
+
+
+@cache
+def _stemmer(language: str) -> Any:
+    return snowballstemmer.stemmer({"nl": "dutch", "en": "english"}[language])
+
+
+_STEMS: dict[tuple[str, str], str] = {}
+
+
+def stem(word: str, language: str) -> str:
+    """The Snowball stem of a folded word, remembered: briefs repeat their words."""
+    key = (language, word)
+    found = _STEMS.get(key)
+    if found is None:
+        found = _STEMS[key] = _stemmer(language).stemWord(word.replace("'", ""))
+        if len(_STEMS) > 200_000:  # a long-running kernel reading many briefs stays bounded
+            _STEMS.clear()
+    return found
+
+
+def _normalise(text: str) -> str:
+    """One apostrophe, and hyphens and slashes as spaces, so 'self-organising' is two words."""
+    return text.replace("’", "'").replace("‘", "'").replace("`", "'").replace("-", " ").replace("/", " ")
+
+
+def tokenise(parts: Mapping[str, str], language: str, breaks: frozenset[str] = frozenset()) -> Doc:
+    """Tokens of every part of a brief; ``breaks`` are words that start a new clause ('but', 'maar')."""
+    tokens: list[Token] = []
+    sentence = clause = 0
+    for part, raw in parts.items():
+        text = _normalise(raw)
+        sentence += 1
+        clause += 1
+        last = 0
+        initial = True
+        for m in _WORD.finditer(text):
+            between = text[last : m.start()]
+            if _SENTENCE_END.search(between):
+                sentence += 1
+                clause += 1
+                initial = True
+            elif _CLAUSE_END.search(between):
+                clause += 1
+            word = fold(m.group(0))
+            if word in breaks:
+                clause += 1
+            tokens.append(
+                Token(
+                    word,
+                    stem(word, language),
+                    m.start(),
+                    m.end(),
+                    part,
+                    sentence,
+                    clause,
+                    m.group(0)[:1].isupper(),
+                    initial,
+                )
+            )
+            initial = False
+            last = m.end()
+    return Doc(language, tuple(tokens), dict(parts))
+
+
+# ------------------------------------------------------------------------------------------ the cues
+
+
+@dataclass(frozen=True)
+class Step:
+    kind: str
+    """'word' (matched by stem), 'prefix' (a cue ending in *), 'who', 'name' or 'boss' (slots), 'gap'."""
+    value: str = ""
+    surface: str = ""
+    """The word as written in the cue (folded), for words that must match as written."""
+
+
+@dataclass(frozen=True)
+class Cue:
+    text: str
+    """As written in the cue file, for the reasons a reading gives."""
+    steps: tuple[Step, ...]
+    weight: float
+    inverse: bool
+    """Counts only when negated: 'trust' is evidence of tension as 'no trust', 'low trust'."""
+    exception: bool
+    """Not evidence but a sense to set aside: 'conflict of interest' is not a conflict in the team."""
+    group: str
+    """The reading and label it is evidence for, e.g. 'colours.blue' or 'stance.managing.control'."""
+
+
+@dataclass(frozen=True)
+class Who:
+    """The people a client may want something done to: pronouns, group nouns, and names."""
+
+    pronouns: frozenset[str]
+    nouns: frozenset[str]
+    """Stems of group nouns ('team', 'medewerker')."""
+    determiners: frozenset[str]
+    joiners: frozenset[str]
+    authorities: frozenset[str] = frozenset()
+    """Stems of those in charge ('board', 'directie'), for the {boss} slot."""
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Everything a language's cue file says, checked and indexed for fast matching."""
+
+    language: str
+    function_words: frozenset[str]
+    compounds: bool
+    negators: tuple[tuple[str, ...], ...]
+    after_negators: frozenset[str]
+    breaks: frozenset[str]
+    who: Who
+    cues: tuple[Cue, ...]
+    groups: tuple[str, ...]
+    closed_words: frozenset[str] = frozenset()
+    """Short grammatical words ('uit', 'vier', 'over') that match a cue only when written as that cue,
+    so a stem such as 'uit' (of 'uitje') or 'vier' (of 'vieren') does not find them."""
+    skip_words: frozenset[str] = frozenset()
+    """Words a phrase may step over ('te' in 'elkaar beter te leren kennen')."""
+    diminishers: tuple[tuple[str, ...], ...] = ()
+    """Words that weaken only the word right after them ('low trust', 'weinig vertrouwen')."""
+    resolved: tuple[tuple[str, ...], ...] = ()
+    """Words after a cue that say it is over ('resolved', 'uitgesproken'): the cue does not count."""
+    by_stem: dict[str, tuple[Cue, ...]] = field(repr=False, default_factory=dict)
+    by_prefix: dict[str, tuple[Cue, ...]] = field(repr=False, default_factory=dict)
+    by_head: dict[str, tuple[Cue, ...]] = field(repr=False, default_factory=dict)
+    by_slot: dict[str, tuple[Cue, ...]] = field(repr=False, default_factory=dict)
+
+
+def _parse_cue(
+    text: str, language: str, weight: float, inverse: bool, group: str, exception: bool = False
+) -> Cue | None:
+    steps: list[Step] = []
+    for piece in _normalise(text).split():
+        if piece in SLOTS:
+            steps.append(Step(SLOTS[piece]))
+        elif piece == "...":
+            steps.append(Step("gap"))
+        elif piece.endswith("*") and len(piece) > 3:
+            steps.append(Step("prefix", fold(piece[:-1])))
+        else:
+            words = [fold(w) for w in _WORD.findall(piece)]
+            if not words:
+                return None
+            steps += [Step("word", stem(w, language), w) for w in words]
+    if not steps or steps[0].kind == "gap" or steps[-1].kind == "gap":
+        return None
+    return Cue(text, tuple(steps), weight, inverse, exception, group)
+
+
+def _phrases(r: FieldReader, value: Any, f: str) -> list[str]:
+    out = []
+    for i, item in enumerate(r.items(value, f) or []):
+        if (text := r.text(item, join(f, i), allow_empty=False, max_len=200)) is not None:
+            out.append(text)
+    return out
+
+
+_KINDS = {
+    "strong": (STRONG, False, False),
+    "cues": (WEAK, False, False),
+    "inverse": (WEAK, True, False),
+    "except": (0.0, False, True),
+}
+
+
+def _cue_groups(r: FieldReader, data: Any, prefix: str, language: str) -> list[Cue]:
+    """A tree of readings whose leaves are ``{strong: [...], cues: [...], inverse: [...], except: [...]}``."""
+    found: list[Cue] = []
+    if not isinstance(data, dict):
+        r.problem(prefix, "must be a mapping of readings to their cues")
+        return found
+    for key, value in data.items():
+        f = join(prefix, str(key))
+        if isinstance(value, dict) and set(value) <= set(_KINDS):
+            for kind, (weight, inverse, exception) in _KINDS.items():
+                for i, text in enumerate(_phrases(r, value.get(kind), join(f, kind))):
+                    cue = _parse_cue(text, language, weight, inverse, f, exception)
+                    if cue is None:
+                        r.problem(join(join(f, kind), i), f"is not a cue that can be matched: {text!r}")
+                    else:
+                        found.append(cue)
+        elif isinstance(value, dict):
+            found += _cue_groups(r, value, f, language)
+        else:
+            r.problem(f, f"must list cues under {', '.join(_KINDS)}")
+    return found
+
+
+def _index(cues: Iterable[Cue], compounds: bool) -> tuple[dict, dict, dict, dict]:
+    by_stem: dict[str, list[Cue]] = {}
+    by_prefix: dict[str, list[Cue]] = {}
+    by_head: dict[str, list[Cue]] = {}
+    by_slot: dict[str, list[Cue]] = {}
+    for cue in cues:
+        first = cue.steps[0]
+        if first.kind == "word":
+            by_stem.setdefault(first.value, []).append(cue)
+            if compounds and len(first.value) >= COMPOUND_HEAD:
+                by_head.setdefault(first.value, []).append(cue)
+        elif first.kind == "prefix":
+            by_prefix.setdefault(first.value[:3], []).append(cue)
+        else:
+            by_slot.setdefault(first.kind, []).append(cue)
+
+    def frozen(d: dict[str, list[Cue]]) -> dict[str, tuple[Cue, ...]]:
+        return {k: tuple(v) for k, v in d.items()}
+
+    return frozen(by_stem), frozen(by_prefix), frozen(by_head), frozen(by_slot)
+
+
+def load_lexicon(language: str, folder: str | Path | None = None) -> Lexicon:
+    """Read one language's cue file; a PlaybookError names every field that is wrong."""
+    base = Path(folder) if folder else assets_dir() / "diagnosis" / "cues"
+    path = base / f"{language}.yaml"
+    data, _ = load_yaml_file(path)
+    r = FieldReader(path)
+    top = r.mapping(data, "", ("language", "negation", "who", "readings")) or {}
+    lang = (
+        r.mapping(
+            top.get("language"),
+            "language",
+            ("stemmer", "function_words"),
+            ("compounds", "closed_words", "skip_words"),
+        )
+        or {}
+    )
+    if lang.get("stemmer") != {"en": "english", "nl": "dutch"}.get(language):
+        r.problem("language.stemmer", f"must name the stemmer of this language ({language})")
+    neg = (
+        r.mapping(top.get("negation"), "negation", ("before", "breaks"), ("after", "resolved", "diminishers"))
+        or {}
+    )
+    who = (
+        r.mapping(top.get("who"), "who", ("pronouns", "nouns", "determiners", "joiners"), ("authorities",))
+        or {}
+    )
+
+    def words(value: Any, f: str) -> frozenset[str]:
+        return frozenset(fold(w) for w in _phrases(r, value, f))
+
+    cues = _cue_groups(r, top.get("readings"), "readings", language)
+    r.raise_if_any()
+    compounds = bool(lang.get("compounds", False))
+    by_stem, by_prefix, by_head, by_slot = _index(cues, compounds)
+
+    def sequences(value: Any, f: str) -> tuple[tuple[str, ...], ...]:
+        found = (tuple(fold(w) for w in _WORD.findall(_normalise(p))) for p in _phrases(r, value, f))
+        return tuple(x for x in found if x)
+
+    negators = sequences(neg.get("before"), "negation.before")
+    return Lexicon(
+        language=language,
+        function_words=words(lang.get("function_words"), "language.function_words"),
+        compounds=compounds,
+        negators=negators,
+        after_negators=words(neg.get("after"), "negation.after"),
+        breaks=words(neg.get("breaks"), "negation.breaks"),
+        closed_words=words(lang.get("closed_words"), "language.closed_words"),
+        skip_words=words(lang.get("skip_words"), "language.skip_words"),
+        resolved=sequences(neg.get("resolved"), "negation.resolved"),
+        diminishers=sequences(neg.get("diminishers"), "negation.diminishers"),
+        who=Who(
+            words(who.get("pronouns"), "who.pronouns"),
+            frozenset(stem(fold(w), language) for w in _phrases(r, who.get("nouns"), "who.nouns")),
+            words(who.get("determiners"), "who.determiners"),
+            words(who.get("joiners"), "who.joiners"),
+            frozenset(
+                stem(fold(w), language) for w in _phrases(r, who.get("authorities"), "who.authorities")
+            ),
+        ),
+        cues=tuple(cues),
+        groups=tuple(dict.fromkeys(c.group for c in cues)),
+        by_stem=by_stem,
+        by_prefix=by_prefix,
+        by_head=by_head,
+        by_slot=by_slot,
+    )
+
+
+@cache
+def lexicon(language: str) -> Lexicon:
+    """The shipped cues of one language, read once per process."""
+    if language not in LANGUAGES:
+        raise PlaybookError(f"no cues for language {language!r}; choose one of {', '.join(LANGUAGES)}")
+    return load_lexicon(language)
+
+
+def detect_language(parts: Mapping[str, str], default: str) -> str:
+    """The language a brief is written in, from its function words; ``default`` when it is unclear."""
+    counts = {}
+    for language in LANGUAGES:
+        common = lexicon(language).function_words
+        counts[language] = sum(
+            fold(w) in common for text in parts.values() for w in _WORD.findall(_normalise(text))
+        )
+    best = max(counts.values())
+    leaders = [lang for lang, n in counts.items() if n == best]
+    return leaders[0] if best >= 2 and len(leaders) == 1 else default
+
+
+# ---------------------------------------------------------------------------------------- matching
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One cue found in the brief."""
+
+    cue: Cue
+    first: int
+    last: int
+    words: str
+    """The words as the client wrote them (with the negation, for an inverse cue)."""
+    part: str
+    negated: bool
+
+    @property
+    def counts(self) -> bool:
+        return self.negated if self.cue.inverse else not self.negated
+
+
+def _word_matches(token: Token, step: Step, lex: Lexicon) -> bool:
+    if step.kind == "prefix":
+        return token.text.startswith(step.value)
+    if token.text in lex.closed_words:
+        return token.text == step.surface
+    if token.stem == step.value:
+        return True
+    return (
+        lex.compounds
+        and len(step.value) >= COMPOUND_HEAD
+        and len(token.stem) - len(step.value) >= COMPOUND_REST
+        and token.stem.endswith(step.value)
+    )
+
+
+def _is_name(token: Token, lex: Lexicon) -> bool:
+    return token.capital and token.text not in lex.function_words and token.text not in lex.who.determiners
+
+
+_NOUNS: dict[tuple[str, str], bool] = {}
+
+
+def _is_noun(word_stem: str, lex: Lexicon) -> bool:
+    """A group noun, or (Dutch) a compound ending in one ('teamleden')."""
+    key = (lex.language, word_stem)
+    if (known := _NOUNS.get(key)) is None:
+        nouns = lex.who.nouns
+        known = _NOUNS[key] = word_stem in nouns or (
+            lex.compounds
+            and any(word_stem.endswith(n) and len(word_stem) - len(n) >= COMPOUND_REST for n in nouns)
+        )
+    return known
+
+
+def _boss_end(doc: Doc, i: int, lex: Lexicon) -> int | None:
+    """The last token of those in charge named from token ``i`` ('the board', 'het MT', 'de directie')."""
+    tokens, who = doc.tokens, lex.who
+    k = i
+    while k < len(tokens) and tokens[k].text in who.determiners and k - i < 3:
+        k += 1
+    end = None
+    while k < len(tokens) and tokens[k].sentence == tokens[i].sentence and tokens[k].stem in who.authorities:
+        end = k
+        k += 1
+    return end
+
+
+def _who_end(doc: Doc, i: int, lex: Lexicon, names_only: bool = False) -> int | None:
+    """The last token of the people named from token ``i`` ('them', 'the team', 'Anna and Bram')."""
+    tokens, who = doc.tokens, lex.who
+    end = None
+    j = i
+    while j < len(tokens) and j - i < 10:
+        k = j
+        while k < len(tokens) and tokens[k].text in who.determiners and k - j < 3:
+            k += 1
+        if k >= len(tokens) or tokens[k].sentence != tokens[i].sentence:
+            break
+        tok = tokens[k]
+        noun = _is_noun(tok.stem, lex)
+        name = _is_name(tok, lex) and (
+            not tok.initial or (k + 1 < len(tokens) and tokens[k + 1].text in who.joiners)
+        )
+        if not (name or (not names_only and (tok.text in who.pronouns or noun))):
+            break
+        end = k
+        j = k + 1
+        while noun and j < len(tokens) and tokens[j].stem in who.nouns and tokens[j].sentence == tok.sentence:
+            end, j = j, j + 1  # 'the team leads', 'de teamleden'
+        if j < len(tokens) and tokens[j].sentence == tok.sentence:
+            if tokens[j].text in who.joiners:
+                j += 1
+                continue
+            if name and _is_name(tokens[j], lex):  # 'Anna, Bram and Chris': the comma is not a token
+                continue
+        break
+    return end
+
+
+def _slot_at(
+    doc: Doc, j: int, lex: Lexicon, kind: str, slots: dict[tuple[str, int], int | None]
+) -> int | None:
+    key = (kind, j)
+    if key not in slots:
+        slots[key] = _boss_end(doc, j, lex) if kind == "boss" else _who_end(doc, j, lex, kind == "name")
+    return slots[key]
+
+
+def _match(doc: Doc, cue: Cue, i: int, lex: Lexicon, slots: dict[tuple[str, int], int | None]) -> int | None:
+    """The last token of ``cue`` matched from token ``i``, or None; ``slots`` remembers slot matches."""
+    tokens = doc.tokens
+    sentence = tokens[i].sentence
+
+    def slot(kind: str, j: int) -> int | None:
+        return _slot_at(doc, j, lex, kind, slots)
+
+    def walk(s: int, j: int) -> int | None:
+        if s == len(cue.steps):
+            return j - 1
+        if j >= len(tokens) or tokens[j].sentence != sentence:
+            return None
+        step = cue.steps[s]
+        if step.kind == "gap":
+            for skip in range(GAP + 1):
+                if j + skip < len(tokens) and (found := walk(s + 1, j + skip)) is not None:
+                    return found
+            return None
+        if step.kind in ("who", "name", "boss"):
+            end = slot(step.kind, j)
+            return None if end is None else walk(s + 1, end + 1)
+        if _word_matches(tokens[j], step, lex):
+            return walk(s + 1, j + 1)
+        if s > 0 and tokens[j].text in lex.skip_words:  # 'elkaar beter te leren kennen'
+            return walk(s, j + 1)
+        return None
+
+    return walk(0, i)
+
+
+def _marks(doc: Doc, phrases: tuple[tuple[str, ...], ...], contractions: bool = False) -> list[bool]:
+    """Which tokens belong to one of ``phrases`` (negations, or words that say something is over)."""
+    marks = [False] * len(doc.tokens)
+    texts = [t.text for t in doc.tokens]
+    for i, text in enumerate(texts):
+        if contractions and text.endswith("n't"):
+            marks[i] = True
+            continue
+        for phrase in phrases:
+            if tuple(texts[i : i + len(phrase)]) == phrase:
+                for k in range(i, i + len(phrase)):
+                    marks[k] = True
+    return marks
+
+
+def _negated(
+    doc: Doc,
+    first: int,
+    last: int,
+    marks: list[bool],
+    over: list[bool],
+    weak: list[bool],
+    lex: Lexicon,
+    cue: Cue,
+) -> int | None:
+    """The first negating token in scope of the hit, or None: a negation before it; for an inverse cue one
+    after it ('we vertrouwen elkaar niet'); for any other cue a word after it that says it is over."""
+    tokens = doc.tokens
+    inverse = cue.inverse
+    if not inverse:
+        negation_words = {w for phrase in lex.negators for w in phrase}
+        own = any(st.surface in negation_words or st.surface.endswith("n't") for st in cue.steps)
+        for k in range(first + 1, last):  # 'the board has not decided': a negation inside the phrase
+            if marks[k] and not own:
+                return k
+        for k in range(last + 1, min(len(tokens), last + 1 + RESOLVED_WINDOW)):
+            if tokens[k].sentence != tokens[last].sentence:
+                break
+            if over[k]:
+                return k
+    clause = tokens[first].clause
+    if first > 0 and weak[first - 1] and tokens[first - 1].clause == clause:  # 'low trust'
+        k = first - 1
+        while k > 0 and weak[k - 1]:
+            k -= 1
+        return k
+    for k in range(first - 1, max(-1, first - 1 - NEGATION_WINDOW), -1):
+        if tokens[k].clause != clause:
+            break
+        if marks[k]:
+            while k > 0 and marks[k - 1] and tokens[k - 1].clause == clause:
+                k -= 1
+            return k
+    if inverse and lex.after_negators:
+        for k in range(last + 1, min(len(tokens), last + 1 + NEGATION_WINDOW)):
+            if tokens[k].clause != tokens[last].clause:
+                break
+            if tokens[k].text in lex.after_negators:
+                return k
+    return None
+
+
+def find(doc: Doc, lex: Lexicon) -> tuple[Hit, ...]:
+    """Every cue of the lexicon found in the document, with its words and whether it is negated."""
+    marks = _marks(doc, lex.negators, contractions=True)
+    over = _marks(doc, lex.resolved)
+    weak = _marks(doc, lex.diminishers)
+    slots: dict[tuple[str, int], int | None] = {}
+    hits: list[Hit] = []
+    seen: set[tuple[str, str, int]] = set()
+    for i, tok in enumerate(doc.tokens):
+        candidates = [*lex.by_stem.get(tok.stem, ()), *lex.by_prefix.get(tok.text[:3], ())]
+        if lex.compounds:  # the cue as the last part of a compound: 'afspraak' in 'werkafspraken'
+            for k in range(COMPOUND_REST, len(tok.stem) - COMPOUND_HEAD + 1):
+                candidates += lex.by_head.get(tok.stem[k:], ())
+        for kind in ("who", "name", "boss"):  # a slot-first cue only where such people are named
+            if _slot_at(doc, i, lex, kind, slots) is not None:
+                candidates += lex.by_slot.get(kind, ())
+        for cue in candidates:
+            if (cue.group, cue.text, i) in seen:
+                continue
+            last = _match(doc, cue, i, lex, slots)
+            if last is None:
+                continue
+            seen.add((cue.group, cue.text, i))
+            negator = _negated(doc, i, last, marks, over, weak, lex, cue)
+            first = i if negator is None or negator > i else negator
+            shown_last = last if negator is None or negator < last else negator
+            words = (
+                doc.words(first, shown_last) if cue.inverse and negator is not None else doc.words(i, last)
+            )
+            hits.append(Hit(cue, i, last, words, tok.part, negator is not None))
+    return tuple(hits)
+
+
+# ---------------------------------------------------------------------------------------- evidence
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the brief says for one label: the cues that count, their weight, and what was set aside."""
+
+    group: str
+    score: float
+    hits: tuple[Hit, ...]
+    set_aside: tuple[Hit, ...] = ()
+    """Cues found but negated ("geen conflict"): shown so the facilitator sees they were read."""
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(h.words for h in self.hits))
+
+
+def weigh(hits: Iterable[Hit], group: str, part_weights: Mapping[str, float]) -> Evidence:
+    """The independent evidence for one label: each cue once, overlapping words once, parts weighted.
+
+    Cues that overlap in the text (the phrase "project plan" and the word "plan") count once, with the
+    stronger one; the same cue found twice counts once, so repeating a word is not more evidence. A cue
+    inside a phrase listed as another sense ("conflict of interest") is set aside.
+    """
+    mine = [h for h in hits if h.cue.group == group and part_weights.get(h.part, 0) > 0]
+    other_sense = {k for h in mine if h.cue.exception for k in _span(h)}
+    in_other_sense = [h for h in mine if not h.cue.exception and other_sense & _span(h)]
+    mine = [h for h in mine if not h.cue.exception and not other_sense & _span(h)]
+    counting = sorted(
+        (h for h in mine if h.counts),
+        key=lambda h: (-h.cue.weight * part_weights[h.part], -(h.last - h.first), h.first),
+    )
+    kept: list[Hit] = []
+    used: set[tuple[str, int]] = set()
+    cues: set[str] = set()
+    for h in counting:
+        span = _span(h)
+        if h.cue.text in cues or span & used:
+            continue
+        kept.append(h)
+        used |= span
+        cues.add(h.cue.text)
+    score = sum(h.cue.weight * part_weights[h.part] for h in kept)
+    aside = tuple(h for h in mine if not h.counts and not h.cue.inverse) + tuple(in_other_sense)
+    order = list(part_weights)
+    kept.sort(key=lambda h: (order.index(h.part), h.first))
+    return Evidence(group, round(score, 2), tuple(kept), aside)
+
+
+def _span(hit: Hit) -> set[tuple[str, int]]:
+    return {(hit.part, k) for k in range(hit.first, hit.last + 1)}
+
+
+def confidence(score: float, need: float, rival: float = 0.0) -> int:
+    """0-100: rises with the evidence (63 at exactly what is needed, 86 at twice that), and falls when a
+    rival reading has nearly as much."""
+    if score <= 0:
+        return 0
+    strength = 1 - math.exp(-score / need)
+    margin = 1.0 if rival <= 0 else max(0.0, min(1.0, (score - rival) / score + 0.25))
+    return round(100 * strength * margin)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A judgement from the client's words (or the facilitator's correction of it), with its evidence."""
+
+    value: str | tuple[str, ...]
+    """An id, two ids for a mix, or 'unclear'."""
+    confidence: int
+    evidence: tuple[str, ...]
+    """The words that led to it, as the client wrote them."""
+    read: str | tuple[str, ...] | None = None
+    """What the playbook read, when the facilitator's word replaced it; None when it stands as read."""
+
+    @property
+    def corrected(self) -> bool:
+        return self.read is not None and self.read != self.value
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        """The value as a tuple of ids: () when unclear."""
+        if self.value == "unclear":
+            return ()
+        return self.value if isinstance(self.value, tuple) else (self.value,)
+
+    def to_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "value": list(self.value) if isinstance(self.value, tuple) else self.value,
+            "confidence": self.confidence,
+            "evidence": list(self.evidence),
+        }
+        if self.read is not None:
+            data["read"] = list(self.read) if isinstance(self.read, tuple) else self.read
+        return data
+
+
+@dataclass(frozen=True)
+class BriefText:
+    """A brief read once: the language of each part, its tokens and every cue found, for all readings."""
+
+    language: str
+    """The language most of the brief is written in."""
+    docs: tuple[Doc, ...]
+    """One document per part of the brief, each in its own language (a Dutch wish, an English context)."""
+    hits: tuple[Hit, ...]
+
+    def evidence(self, group: str, part_weights: Mapping[str, float]) -> Evidence:
+        return weigh(self.hits, group, part_weights)
+
+
+_READ: dict[tuple[tuple[tuple[str, str], ...], str], BriefText] = {}
+
+
+def read_brief(parts: Mapping[str, str], default_language: str) -> BriefText:
+    """Tokenise and match a brief once; the same words read again come from a small cache.
+
+    Each part is read in its own language (a facilitator may paste an English e-mail into a Dutch
+    session); a part too short to tell follows the brief as a whole, and that follows ``default_language``.
+    """
+    key = (tuple(parts.items()), default_language)
+    if (found := _READ.get(key)) is not None:
+        return found
+    filled = {k: v for k, v in parts.items() if v and v.strip()}
+    overall = detect_language(filled, default_language)
+    docs, hits = [], []
+    for part, text in filled.items():
+        lex = lexicon(detect_language({part: text}, overall))
+        doc = tokenise({part: text}, lex.language, lex.breaks)
+        docs.append(doc)
+        hits += find(doc, lex)
+    text = BriefText(overall, tuple(docs), tuple(hits))
+    if len(_READ) > 256:
+        _READ.clear()
+    _READ[key] = text
+    return text

@@ -1,0 +1,98 @@
+"""The labelled corpus of client briefs (briefs.yaml) and how the playbook's readings agree with it.
+
+Shared by tests/test_reading.py (agreement stays above the goals) and benchmarks/reading.py (the figures).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from playbook.diagnosis import diagnose, intent_ids
+from playbook.session import Brief, Session
+from playbook.yamlio import load_yaml_file
+
+HERE = Path(__file__).resolve().parent
+SPLITS = ("dev", "held-out")
+GOALS = {"stance": 0.90, "intents": 0.90, "colour": 0.80}
+
+
+@dataclass(frozen=True)
+class Labelled:
+    id: str
+    lang: str
+    split: str
+    session: Session
+    colour: frozenset[str]
+    """The colour ids, empty for 'unclear'."""
+    stance: str
+    intents: frozenset[str]
+
+
+@cache
+def briefs() -> tuple[Labelled, ...]:
+    data, _ = load_yaml_file(HERE / "briefs.yaml")
+    out = []
+    for item in data["briefs"]:
+        brief = Brief(
+            wish=item["wish"], visible_result=item["visible_result"] or "", context=item["context"] or ""
+        )
+        colour = item["colour"]
+        ids = (
+            frozenset() if colour == "unclear" else frozenset([colour] if isinstance(colour, str) else colour)
+        )
+        out.append(
+            Labelled(
+                item["id"], item["lang"], item["split"], Session(title=item["id"], language=item["lang"], brief=brief),
+                ids, item["stance"], frozenset(item["intents"]),
+            )
+        )  # fmt: skip
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Agreement:
+    split: str
+    count: int
+    colour: float
+    stance: float
+    intents: float
+    """Share of (brief, intent) decisions that agree: present or not."""
+    intent_sets: float
+    """Share of briefs whose whole set of intents agrees."""
+    misses: tuple[str, ...]
+    """What disagreed, for a person to read: 'en-x colour: read blue, labelled green'."""
+
+
+def _shown(ids: frozenset[str] | str) -> str:
+    if isinstance(ids, str):
+        return ids
+    return "+".join(sorted(ids)) or "unclear"
+
+
+def agreement(split: str) -> Agreement:
+    items = [b for b in briefs() if b.split == split]
+    intents = intent_ids()
+    colour = stance = decisions = sets = 0
+    misses = []
+    for b in items:
+        p = diagnose(b.session)
+        read_colour = frozenset(p.colour.colours)
+        read_stance = p.stance.value
+        read_intents = frozenset(i.id for i in p.intents if i.present)
+        colour += read_colour == b.colour
+        stance += read_stance == b.stance
+        decisions += sum((i in read_intents) == (i in b.intents) for i in intents)
+        sets += read_intents == b.intents
+        for label, read, want in (
+            ("colour", read_colour, b.colour),
+            ("stance", read_stance, b.stance),
+            ("intents", read_intents, b.intents),
+        ):
+            if read != want:
+                misses.append(f"{b.id} {label}: read {_shown(read)}, labelled {_shown(want)}")
+    n = len(items) or 1
+    return Agreement(
+        split, len(items), colour / n, stance / n, decisions / (n * len(intents)), sets / n, tuple(misses)
+    )
