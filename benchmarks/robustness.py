@@ -1,7 +1,8 @@
 """The figures of the session file's promises (part of `make bench`).
 
 - Two processes saving the same session at the same moment, round after round (a barrier makes them
-  meet): updates lost (the goal is none), edits merged, saves refused with "changed on disk".
+  meet): updates lost (the goal is none), edits merged, saves refused with "changed on disk"; among them
+  the room writing its results while the live companion resizes a block and notes what it sees.
 - A process killed with SIGKILL at random moments while it saves: files left broken (the goal is none).
 - An agenda of 10,000 blocks: the facilitator's handout from the shell, and one edit in notebook 03's
   agenda builder (save, plan, rows, timeline, findings and arc), what the facilitator waits for.
@@ -33,6 +34,7 @@ def _race_rows() -> list[tuple[str, str, str]]:
         ("own-fields", "each changes a field of its own"),
         ("same-field", "both change the title"),
         ("transaction", "both append with update()"),
+        ("room-and-live", "the room's results and the live companion"),
     ):
         with tempfile.TemporaryDirectory() as tmp:
             start = time.perf_counter()

@@ -49,7 +49,51 @@ def _edit(kind: str, who: str, n: int):
     return change
 
 
+def _room_activities(n: int):
+    """The room's snapshot in round ``n``: every activity so far, the newest one opened this round."""
+    import datetime as dt
+
+    from playbook.session import RoomActivity, RoomCount
+
+    start = dt.datetime(2027, 1, 14, 13, 0)
+    return tuple(
+        RoomActivity("vote", start + dt.timedelta(seconds=k), f"R{k}", counts=(RoomCount("yes", k),))
+        for k in range(n + 1)
+    )
+
+
+def _room_or_live(path: Path, who: str, rounds: int, barrier, results) -> None:
+    """The live companion (A, one handle for the whole run, as notebook 05 keeps it) resizing a block and
+    noting what it sees, and the room service (B) writing its results snapshot, at the same moment."""
+    import datetime as dt
+
+    from playbook.catalogue import load_catalogue
+    from playbook.live import Live
+    from playbook.participation import record_results
+
+    live = Live(SessionFile.open(path), load_catalogue(), lambda: dt.datetime(2027, 1, 14, 13, 0))
+    for n in range(rounds):
+        barrier.wait()
+        try:
+            if who == "A":
+                live.resize(0, 5 + n)
+                live.observe("note", f"A{n}")
+            else:
+                record_results(path, _room_activities(n))
+            outcome = "saved"
+        except ConflictError:
+            outcome = "refused"
+        except Exception as exc:
+            outcome = f"error: {exc}"
+        results.put((n, who, outcome))
+        barrier.wait()
+        barrier.wait()
+
+
 def _writer(path: Path, who: str, kind: str, rounds: int, barrier, results) -> None:
+    if kind == "room-and-live":
+        _room_or_live(path, who, rounds, barrier, results)
+        return
     for n in range(rounds):
         handle = SessionFile.open(path)
         barrier.wait()  # both have loaded the same version
@@ -74,6 +118,10 @@ def _landed(path: Path, kind: str, who: str, n: int) -> bool:
         return (s.brief.client if who == "A" else s.brief.wish) == f"{who}{n}"
     if kind == "same-field":
         return s.title == f"{who}{n}"
+    if kind == "room-and-live":
+        if who == "A":
+            return s.agenda[0].minutes == 5 + n and s.run.observations[-1].note == f"A{n}"
+        return [a.prompt for a in s.run.room.activities] == [f"R{k}" for k in range(n + 1)]
     return any(o.note == f"{who}{n}" for o in s.run.observations)
 
 
@@ -126,6 +174,35 @@ def test_two_transactions_appending_at_once_both_land(tmp_path: Path) -> None:
     counts = race(path, "transaction", ROUNDS // 4)
     assert counts["lost"] == 0 and counts["refused"] == 0 and counts["errors"] == 0, counts
     assert len(load_session(path).run.observations) == ROUNDS // 2  # two per round, none lost
+
+
+def test_the_room_and_the_live_companion_writing_at_once_both_land(tmp_path: Path) -> None:
+    path = make_session_file(tmp_path)
+    counts = race(path, "room-and-live", ROUNDS)
+    assert counts["lost"] == 0 and counts["refused"] == 0 and counts["errors"] == 0, counts
+    assert counts["both landed"] == ROUNDS, counts
+    s = load_session(path)
+    assert len(s.run.observations) == ROUNDS and len(s.run.room.activities) == ROUNDS
+    assert [e.kind for e in s.run.events] == ["resize"] * ROUNDS  # every resize logged, none lost
+
+
+def test_the_live_companion_refuses_an_action_chosen_on_an_agenda_changed_on_disk(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from playbook.catalogue import load_catalogue
+    from playbook.live import Live
+
+    path = make_session_file(tmp_path)
+    live = Live(SessionFile.open(path), load_catalogue(), lambda: dt.datetime(2027, 1, 14, 13, 0))
+    other = SessionFile.open(path)
+    other.save(other.session.with_changes(agenda=other.session.agenda[1:]))  # notebook 03 cut block 1
+    with pytest.raises(ConflictError, match="agenda"):
+        live.resize(0, 30)
+    assert load_session(path).agenda == other.session.agenda  # nothing written on the wrong block
+    live.resize(0, 30)  # the companion now holds the new agenda: the same click lands
+    assert load_session(path).agenda[0].minutes == 30 and len(load_session(path).agenda) == 5
+    live.observe("note", "a note never depends on the agenda")
+    assert load_session(path).run.observations[-1].note == "a note never depends on the agenda"
 
 
 def _save_forever(path: Path) -> None:
