@@ -585,13 +585,7 @@ def _read_room(r: FieldReader, value: Any) -> Room:
         title = r.text(p.get("title"), join(f, "title"), max_len=300)
         mood = r.number(p.get("mood"), join(f, "mood"), low=1, high=5, whole=False)
         count = r.number(p.get("count"), join(f, "count"), low=1)
-        when = p.get("date")
-        date = None
-        if when not in (None, ""):
-            try:
-                date = dt.date.fromisoformat(str(when))
-            except ValueError:
-                r.problem(join(f, "date"), f"must be a date like 2026-12-03, found {when!r}")
+        date = _read_date(r, p.get("date"), join(f, "date"))
         if title is not None and mood is not None and count is not None:
             line.append(MoodPoint(title, mood, count, date))
     return Room(tuple(activities), tuple(line))
@@ -649,7 +643,8 @@ def _read_room_activity(r: FieldReader, raw: Any, f: str) -> RoomActivity | None
     )  # fmt: skip
 
 
-def _read_date(r: FieldReader, value: Any) -> dt.date | None:
+def _read_date(r: FieldReader, value: Any, f: str = "date") -> dt.date | None:
+    """The one reader of dates (the session's, a series' earlier sessions'), within :data:`YEARS`."""
     if value in (None, ""):
         return None
     try:
@@ -657,9 +652,9 @@ def _read_date(r: FieldReader, value: Any) -> dt.date | None:
     except ValueError:
         date = None
     if date is None:
-        r.problem("date", f"must be a date like 2026-12-03, found {value!r}")
+        r.problem(f, f"must be a date like 2026-12-03, found {value!r}")
         return None
-    return date if _in_years(r, date, "date") else None
+    return date if _in_years(r, date, f) else None
 
 
 def _read_time(r: FieldReader, value: Any, field_: str) -> dt.time | None:

@@ -108,6 +108,43 @@ def test_hard_links_symbolic_links_and_foreign_files_are_refused_as_outputs(
         assert run(capsys, command, str(example), "-o", str(target))[0] == 0, command
 
 
+@pytest.mark.parametrize("kind", ["folder", "dangling link", "text file", "someone's database", "fifo"])
+def test_the_room_never_takes_over_a_file_of_its_name_that_is_no_room(
+    capsys: pytest.CaptureFixture[str], example: Path, tmp_path: Path, kind: str
+) -> None:
+    import sqlite3
+
+    from playbook.room.store import RoomStore, store_path
+
+    target = store_path(example)
+    elsewhere = tmp_path / "elsewhere.db"
+    if kind == "folder":
+        target.mkdir()
+    elif kind == "dangling link":
+        target.symlink_to(elsewhere)
+    elif kind == "text file":
+        target.write_text("my own notes\n", encoding="utf-8")
+    elif kind == "fifo":
+        os.mkfifo(target)
+    else:
+        with sqlite3.connect(target) as db:
+            db.execute("create table mine(x)")
+    before = None if kind in ("folder", "dangling link", "fifo") else target.read_bytes()
+    with pytest.raises(PlaybookError, match="not a room of the playbook"):
+        RoomStore.create(example, "x", "en")
+    with pytest.raises(PlaybookError, match="not a room of the playbook"):
+        RoomStore.open(example)
+    assert not elsewhere.exists() and (before is None or target.read_bytes() == before)
+    if kind == "text file":  # from the command line: one line, before anything listens
+        done = subprocess.run(
+            [sys.executable, "-m", "playbook", "room", str(example)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 2 and "not a room of the playbook" in one_error_line(done.stderr)
+
+
 def test_a_session_text_that_mentions_the_mark_is_still_no_output(tmp_path: Path) -> None:
     path = tmp_path / "tricky.session.yaml"
     SessionFile.create(path, new_session('<meta name="generator" content="playbook">'))
@@ -271,6 +308,11 @@ def test_a_run_spread_over_years_or_a_date_out_of_range_is_refused(example: Path
     example.write_text(text.replace("date: 2027-01-14", "date: '0001-01-01'"), encoding="utf-8")
     with pytest.raises(PlaybookError, match="date: must lie between the years"):
         load_session(example)
+    text = example.read_text(encoding="utf-8").replace("date: '0001-01-01'", "date: '2027-01-14'")
+    mood = "  room:\n    mood_line:\n    - {title: Earlier, date: '9999-12-31', mood: 3.5, count: 8}\n"
+    example.write_text(text + "run:\n" + mood, encoding="utf-8")
+    with pytest.raises(PlaybookError, match=r"run.room.mood_line\[0\].date: must lie between the years"):
+        load_session(example)
 
 
 # ------------------------------------------------------------------------- what check accepts, works
@@ -334,6 +376,46 @@ def session_documents(draw: st.DrawFn) -> dict:
             max_size=4,
         )
     )
+    activities = draw(
+        st.lists(
+            st.builds(
+                lambda kind, opened, prompt, text, option, n: {
+                    "kind": kind,
+                    "opened": opened,
+                    "prompt": prompt,
+                    "participants": n,
+                    "entries": [{"text": text.strip() or "x", "mood": 1 + n % 5}],
+                    "counts": [{"option": option.strip() or "3", "count": n}],
+                },
+                st.sampled_from(["checkin", "cards", "vote", "fist", "consent"]),
+                _MOMENT,
+                _TEXT,
+                _TEXT,
+                rarely(st.sampled_from(["1", "3", "5"]), _TEXT),
+                st.integers(0, 300),
+            ),
+            max_size=3,
+        )
+    )
+    mood_line = draw(
+        st.lists(
+            st.builds(
+                lambda title, date, mood: {
+                    "title": title.strip() or "x",
+                    "date": date,
+                    "mood": mood,
+                    "count": 4,
+                },
+                _TEXT,
+                rarely(
+                    st.sampled_from(["2026-10-01", "2026-11-12"]),
+                    st.sampled_from(["0001-01-01", "9999-12-31"]),
+                ),
+                st.floats(1, 5),
+            ),
+            max_size=2,
+        )
+    )
     return {
         "schema_version": 1,
         "title": draw(_TEXT).strip() or "Title",
@@ -341,7 +423,13 @@ def session_documents(draw: st.DrawFn) -> dict:
         "date": draw(st.sampled_from([None, "2027-01-14", "2026-12-31"])),
         "start": draw(st.sampled_from(["09:00", "13:00", "23:30", "00:00"])),
         "budget_minutes": draw(st.integers(1, 1440)),
-        "brief": {"client": draw(_TEXT), "wish": draw(_TEXT), "visible_result": draw(_TEXT)},
+        "brief": {
+            "client": draw(_TEXT),
+            "wish": draw(_TEXT),
+            "visible_result": draw(_TEXT),
+            "purpose": draw(_TEXT),
+            "decision_rule": draw(_TEXT),
+        },
         "group": {
             "size": draw(st.integers(1, 10_000)),
             "setting": draw(st.sampled_from(["in-person", "online"])),
@@ -357,6 +445,7 @@ def session_documents(draw: st.DrawFn) -> dict:
             ),
             "result": draw(_TEXT),
             "actions": [{"what": draw(_TEXT).strip() or "do", "who": draw(_TEXT), "when": draw(_TEXT)}],
+            "room": {"activities": activities, "mood_line": mood_line},
         },
     }
 
@@ -390,6 +479,12 @@ def test_every_session_check_accepts_goes_through_every_view(data: dict, catalog
         for audience in ("participants", "facilitator"):
             handout_html(session, catalogue, audience)
         report_html(handle, catalogue)
+        from playbook.calibrate import history
+        from playbook.live import follow_up
+
+        plan(session, catalogue, history=history(Path(tmp), catalogue))
+        next_one = follow_up(session)
+        assert SessionFile.create(Path(tmp) / "next.session.yaml", next_one).session == next_one
         moment = max([e.at for e in session.run.events], default=dt.datetime(2027, 1, 14, 13))
         companion = LiveCompanion(handle, catalogue, clock=lambda: moment, tick=False)
         companion.render_now()
@@ -470,6 +565,31 @@ def test_every_writing_command_reports_an_unwritable_folder_in_one_line(
     assert list(out.iterdir()) == [] and example.read_bytes() == before
 
 
+@pytest.mark.parametrize("code", [errno.EROFS, errno.ENOSPC])
+def test_every_editing_command_reports_an_unwritable_folder_in_one_line(
+    capsys: pytest.CaptureFixture[str], example: Path, code: int
+) -> None:
+    before, file = example.read_bytes(), str(example)
+    commands = [
+        ("brief", file, "--client", "Someone else"),
+        ("group", file, "--size", "9"),
+        ("answer", file, "history=new"),
+        ("signals", file, "--add", "silence"),
+        ("agenda", file, "add", "break"),
+        ("agenda", file, "move", "1", "2"),
+        ("agenda", file, "remove", "1"),
+        ("agenda", file, "set", "1", "--minutes", "7"),
+    ]
+    with unwritable(example.parent, code):
+        for argv in commands:
+            status, out, err = run(capsys, *argv)
+            assert status == 2, (argv, out, err)
+            assert len(one_error_line(err).strip().splitlines()) == 1, err
+    assert example.read_bytes() == before and sorted(p.name for p in example.parent.iterdir()) == [
+        example.name
+    ]
+
+
 def test_writing_into_proc_is_one_clear_line(capsys: pytest.CaptureFixture[str], example: Path) -> None:
     for argv in (
         ("handout", str(example), "-o", "/proc/x.html"),
@@ -532,6 +652,13 @@ def test_terminal_escapes_from_the_file_never_reach_the_terminal(
         ("session", "show", str(path)),
         ("plan", str(path)),
         ("session", "show", str(path), "--json"),
+        ("brief", str(path)),
+        ("brief", str(path), "--client", evil),
+        ("questions", str(path)),
+        ("signals", str(path)),
+        ("agenda", str(path), "add", "break", "--title", evil),
+        ("calibrate", str(tmp_path)),
+        ("diagnose", str(path)),
     ):
         code, out, err = run(capsys, *argv)
         assert code == 0, err
