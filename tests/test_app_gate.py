@@ -169,5 +169,10 @@ def test_a_trial_hub_is_an_explicit_choice_and_short_passwords_are_refused(
     config, found = _hub(tmp_path, monkeypatch, TRIAL="1")
     assert _login(config, "anna", "") == {"name": "anna", "admin": False}
     assert _login(config, found["TRAINER"], "") is None  # even a trial does not hand out the trainer
+    authenticator = config.JupyterHub.authenticator_class(config=config)
+    for name in ("../escape", "..", "a/b", ".hidden"):  # a name is a home folder: none climbs out
+        data = {"username": name, "password": ""}
+        assert asyncio.run(authenticator.get_authenticated_user(None, data)) is None, name
+    assert asyncio.run(authenticator.get_authenticated_user(None, {"username": "Anna", "password": ""}))
     with pytest.raises(SystemExit, match="8 characters"):
         _hub(tmp_path / "other", monkeypatch, PASSWORD="short")

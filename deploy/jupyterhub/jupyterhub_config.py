@@ -103,6 +103,8 @@ PASSWORD = None if TRIAL else secret("password", secrets.token_urlsafe(9), 8)
 
 c.JupyterHub.authenticator_class = WorkshopAuthenticator
 c.Authenticator.allow_all = True
+# A name becomes a home folder: letters, digits and . _ - only, so none climbs out of its folder (trial too).
+c.Authenticator.username_pattern = r"^[a-z0-9][a-z0-9._-]{0,63}$"
 c.WorkshopAuthenticator.trainer = TRAINER
 c.WorkshopAuthenticator.trainer_password = TRAINER_PASSWORD
 c.WorkshopAuthenticator.trial = TRIAL
