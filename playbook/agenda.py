@@ -293,6 +293,7 @@ class _Checks:
         self.size, self.setting = session.group.size, session.group.setting
         self.found: list[Finding] = []
         self.offset = minutes_of_day(session.start)
+        self._rounds: dict[tuple[str, int], SizedStep | None] = {}
 
     def add(
         self,
@@ -533,6 +534,12 @@ class _Checks:
         """A round whose share of the block gives each turn less than the form's own quickest pace."""
         item = b.intervention
         assert item is not None
+        key = (item.id, b.minutes)  # the same form for the same minutes: a long agenda repeats a few
+        if key not in self._rounds:
+            self._rounds[key] = self._first_short_round(b, item)
+        return self._rounds[key]
+
+    def _first_short_round(self, b: TimedBlock, item: Intervention) -> SizedStep | None:
         pace = item.minutes.min / item.minutes.typical
         for step in b.steps:
             if (

@@ -682,7 +682,8 @@ def _plan(args: argparse.Namespace) -> None:
 
     session = SessionFile.open(args.file).session
     catalogue = load_catalogue()
-    past = None if args.no_history else history(args.file.resolve().parent, catalogue)
+    folder = args.file.resolve().parent
+    past = None if args.no_history else history(folder, catalogue, {args.file: session})
     p = plan(session, catalogue, lang=_lang(args, session), history=past)
     if args.json:
         _print_json(p.to_data())

@@ -890,7 +890,8 @@ def dump_session(session: Session, file: str | Path = "<session>") -> str:
             f"would be {size / (1024 * 1024):.1f} MB, larger than the {MAX_BYTES // (1024 * 1024)} MB the "
             "playbook reads back; nothing was saved (shorten long notes or split the agenda)",
         )
-    if not faithful or parse_session(data, file) != session:
+    # Read back as the loader will; the blocks were each read back once already (_cached_block_text).
+    if not faithful or parse_session({**data, "agenda": []}, file) != replace(session, agenda=()):
         raise PlaybookError.at(file, "", "could not be written faithfully; nothing was saved")
     return text
 
@@ -910,7 +911,8 @@ def _block_text(block: Block) -> str:
 def _cached_block_text(block: Block) -> str:
     items = _blocks_data((block,))
     text = dump_yaml(items)
-    if parse_yaml(text) != items:
+    reader = FieldReader("<block>")
+    if parse_yaml(text) != items or _read_block(reader, items[0], "agenda[0]") != block or reader.problems:
         raise PlaybookError(
             f"agenda block '{block.title or block.intervention}' could not be written faithfully"
         )

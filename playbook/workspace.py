@@ -80,8 +80,13 @@ def _ensure(folder: Path) -> Path:
 
 def set_current(path: str | Path) -> Path:
     """Remember ``path`` as the session the notebooks open."""
-    path = Path(path).resolve()
     SessionFile.open(path)  # only a readable, valid session becomes current
+    return _point_to(path)
+
+
+def _point_to(path: str | Path) -> Path:
+    """Write the pointer to a session already read (a long agenda is not read twice to open it)."""
+    path = Path(path).resolve()
     pointer = _ensure(workspace()) / POINTER
     write_text_atomic(pointer, f"{path}\n", overwrite=True)
     return path
@@ -111,9 +116,9 @@ def copy_example(name: str = DEFAULT_EXAMPLE) -> Path:
 
 def open_example(name: str = DEFAULT_EXAMPLE) -> SessionFile:
     """Open (a workspace copy of) an example and make it the current session."""
-    path = copy_example(name)
-    set_current(path)
-    return SessionFile.open(path)
+    handle = SessionFile.open(copy_example(name))
+    _point_to(handle.path)
+    return handle
 
 
 def create_session(title: str, language: str = "en", folder: str | Path | None = None) -> SessionFile:
@@ -128,8 +133,9 @@ def create_session(title: str, language: str = "en", folder: str | Path | None =
 def open_current(path: str | Path | None = None) -> SessionFile:
     """What every notebook calls first: the given file, else the current one, else the default example."""
     if path:
-        set_current(path)
-        return SessionFile.open(path)
+        handle = SessionFile.open(path)  # only a readable, valid session becomes current
+        _point_to(handle.path)
+        return handle
     current = current_path()
     if current is not None:
         return SessionFile.open(current)

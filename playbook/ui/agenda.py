@@ -30,18 +30,26 @@ PAGE_ROWS = 50
 """Blocks shown at once; a longer agenda gets a pager above its rows."""
 
 
-def findings_html(p: Plan) -> str:
-    """The findings as a list: level, code and the advice, escaped; marked on the arc by number."""
+def findings_html(p: Plan, window: range | None = None) -> str:
+    """The findings as a list: level, code and the advice, escaped; marked on the arc by number.
+
+    With a ``window`` (one page of a long agenda) only the findings about its blocks and the agenda's
+    own are listed, and the others counted: thousands of lines help nobody and slow every edit.
+    """
     if not p.findings:
         return f"<p>✓ {e(t('agenda.no_findings', p.language))}</p>"
     items = []
     numbers = {id(f): n for n, f in enumerate((f for f in p.findings if f.minute is not None), 1)}
-    for f in p.findings:
+    shown = [f for f in p.findings if window is None or f.block is None or f.block in window]
+    for f in shown:
         mark, colour = LEVEL_MARK[f.level]
         number = f"{numbers[id(f)]}. " if id(f) in numbers else ""
         items.append(
             f"<li style='color:{colour};margin-bottom:0.3em'>{mark} {number}<code>{e(f.code)}</code> {e(f.message)}</li>"
         )
+    if len(shown) < len(p.findings):
+        more = t("agenda.findings_elsewhere", p.language, count=len(p.findings) - len(shown))
+        items.append(f"<li style='color:#555'>… {e(more)}</li>")
     return f"<ul style='list-style:none;padding-left:0'>{''.join(items)}</ul>"
 
 
@@ -323,7 +331,8 @@ class AgendaBuilder(Snapshot, widgets.VBox):
     def history(self) -> History | None:
         """The facilitator's own timing, from the runs in the folder this session lives in."""
         try:
-            return history(self.binding.path.parent, self.catalogue)
+            known = {self.binding.path: self.binding.session}  # the one being edited: not read again
+            return history(self.binding.path.parent, self.catalogue, known)
         except PlaybookError:
             return None
 
@@ -352,7 +361,7 @@ class AgendaBuilder(Snapshot, widgets.VBox):
         finally:
             self._quiet = False
         self.timeline.value = timeline_html(p, window if pages > 1 else None)
-        self.findings.value = findings_html(p)
+        self.findings.value = findings_html(p, window if pages > 1 else None)
         drawn = (p.arc, p.findings, tuple((b.title, b.role) for b in p.blocks), p.budget_minutes)
         if drawn != self._drawn:
             self.arc.value = to_svg(arc_chart(p))
