@@ -751,6 +751,9 @@ def test_a_long_agenda_is_shown_a_page_at_a_time_and_edits_the_right_block(examp
     assert load_session(example).agenda[PAGE_ROWS + 3].minutes == 9
     builder.show_page(99)
     assert len(builder.row_box.children) == 7 and builder.next_page.disabled
+    builder.custom_title.value = "Added"
+    builder.custom_button.click()
+    assert "Added" in builder.rows[7].title.value  # the new block is in sight
     # Every block on too few minutes has a finding: a page lists its own blocks' findings, counts the rest.
     short = tuple(Block(1, intervention="check-in-round") for _ in range(PAGE_ROWS * 3))
     builder.binding.replace(builder.binding.session.with_changes(agenda=short))
@@ -761,6 +764,3 @@ def test_a_long_agenda_is_shown_a_page_at_a_time_and_edits_the_right_block(examp
     assert len(p.findings) > len(own) > PAGE_ROWS
     assert builder.findings.value.count("<li") == len(own) + 1
     assert f" {len(p.findings) - len(own)} " in builder.findings.value.rsplit("<li", 1)[1]
-    builder.custom_title.value = "Added"
-    builder.custom_button.click()
-    assert "Added" in builder.rows[7].title.value  # the new block is in sight
