@@ -50,15 +50,15 @@ def _edit(kind: str, who: str, n: int):
 
 
 def _room_activities(n: int):
-    """The room's snapshot in round ``n``: every activity so far, the newest one opened this round."""
+    """The room's snapshot in round ``n``: a vote opened this round, and the check-in before it."""
     import datetime as dt
 
     from playbook.session import RoomActivity, RoomCount
 
     start = dt.datetime(2027, 1, 14, 13, 0)
-    return tuple(
-        RoomActivity("vote", start + dt.timedelta(seconds=k), f"R{k}", counts=(RoomCount("yes", k),))
-        for k in range(n + 1)
+    return (
+        RoomActivity("checkin", start, "One word?", counts=(RoomCount("4", 12),)),
+        RoomActivity("vote", start + dt.timedelta(seconds=n), f"R{n}", counts=(RoomCount("yes", n),)),
     )
 
 
@@ -121,7 +121,7 @@ def _landed(path: Path, kind: str, who: str, n: int) -> bool:
     if kind == "room-and-live":
         if who == "A":
             return s.agenda[0].minutes == 5 + n and s.run.observations[-1].note == f"A{n}"
-        return [a.prompt for a in s.run.room.activities] == [f"R{k}" for k in range(n + 1)]
+        return [a.prompt for a in s.run.room.activities] == ["One word?", f"R{n}"]
     return any(o.note == f"{who}{n}" for o in s.run.observations)
 
 
@@ -182,7 +182,7 @@ def test_the_room_and_the_live_companion_writing_at_once_both_land(tmp_path: Pat
     assert counts["lost"] == 0 and counts["refused"] == 0 and counts["errors"] == 0, counts
     assert counts["both landed"] == ROUNDS, counts
     s = load_session(path)
-    assert len(s.run.observations) == ROUNDS and len(s.run.room.activities) == ROUNDS
+    assert len(s.run.observations) == ROUNDS and s.run.room.activities == _room_activities(ROUNDS - 1)
     assert [e.kind for e in s.run.events] == ["resize"] * ROUNDS  # every resize logged, none lost
 
 
