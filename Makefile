@@ -62,14 +62,34 @@ hub-proxy: $(PROXY) ## Install the hub's proxy (configurable-http-proxy, from np
 hub: $(VENV)/.hub $(PROXY) ## Install, then start a workshop JupyterHub on http://127.0.0.1:8000 (README: workshops)
 	$(BIN)/jupyterhub -f $(HUB)/jupyterhub_config.py
 
-# Browser tests drive Debian's Chromium through Python playwright (never a downloaded browser).
-browser: ## Make sure Debian's chromium is installed (as root with apt-get); the browser tests need it
-	@if command -v chromium >/dev/null 2>&1; then :; \
+# Browser tests drive Debian's Chromium through Python playwright (never a downloaded browser); the
+# output tests also count PDF pages (poppler-utils) and run the W3C Nu checker (Java) and axe-core, which
+# npm installs into tests/tools as pinned in its package-lock.json.
+BROWSER_DEBS := chromium poppler-utils default-jre-headless
+CHECKERS     := tests/tools/node_modules/.installed
+
+browser: $(CHECKERS) ## Install what the browser and output tests need: Chromium, pdfinfo, Java (apt), Nu checker and axe-core (npm)
+	@missing="$$(for p in $(BROWSER_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done)"; \
+	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \
-		echo "Installing Debian's chromium for the browser tests"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		echo "Installing Debian's $$missing for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	else \
-		echo "chromium is missing: run 'sudo apt-get install chromium' (browser tests are skipped, and fail under CI=true)" >&2; \
+		echo "missing: $$missing; run 'sudo apt-get install $$missing' (browser tests are skipped, and fail under CI=true)" >&2; \
+	fi
+
+# Java first: vnu-jar's install step would otherwise try to fetch a Java runtime of its own.
+$(CHECKERS): tests/tools/package.json tests/tools/package-lock.json
+	@if ! command -v java >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
+	fi
+	@if ! command -v npm >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	fi
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tests/tools --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+		echo "npm is missing: run 'sudo apt-get install nodejs npm' (the output checks are skipped, and fail under CI=true)" >&2; \
 	fi
 
 test: $(VENV)/.test browser $(PROXY) ## Install with the test extras, then lint and run every test (browser and hub included)
@@ -94,5 +114,5 @@ handouts: $(VENV)/.runtime ## Build the example handouts (build/handouts) and th
 	$(BIN)/playbook export notebooks -o build/site
 
 clean: ## Remove the virtual environment, caches and build output (not your sessions)
-	rm -rf $(VENV) build dist .pytest_cache .ruff_cache $(HUB)/node_modules
+	rm -rf $(VENV) build dist .pytest_cache .ruff_cache $(HUB)/node_modules tests/tools/node_modules
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -293,6 +293,7 @@ def main() -> None:
     from room import room_rows  # 300 phones in the participation room (benchmarks/room.py)
 
     rows += room_rows()
+    rows += __import__("outputs").output_rows()  # sizes, pages, heights, handout and PDF times
     from robustness import robustness_rows  # races, kill -9 and a 10,000-block agenda
 
     rows += robustness_rows()

@@ -4,10 +4,6 @@ Charts only draw what the core computed (a Profile, later an Arc). They use the 
 stays distinguishable for colour-blind readers, and add hatching and labels wherever colour carries
 meaning, so a black-and-white print still reads. No pyplot: figures are plain ``Figure`` objects, free
 of global state, rendered with the Agg backend.
-
-Every text in a chart is plain text: titles and notes come from session files, and matplotlib would read
-``Sales $$`` or ``Costs $x^$`` as (broken) mathematics. :func:`plain_text` switches that off for every
-text of a figure, and :func:`to_png` and :func:`to_svg`, the only ways a chart leaves this module, call it.
 """
 
 from __future__ import annotations
@@ -19,7 +15,7 @@ import textwrap
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 import matplotlib
 import numpy as np
@@ -32,6 +28,8 @@ from .agenda import Plan, clock
 from .diagnosis import HIGH, LOW, DimensionScore, Profile
 from .i18n import t
 from .outputs import GENERATOR
+from .review import Review
+from .structure.method import finding_mark
 
 # Okabe & Ito (2008), a palette designed for colour-blind readers.
 BLUE, SKY, GREEN, ORANGE, VERMILLION, PURPLE, GREY = (
@@ -50,6 +48,28 @@ RC = {"hatch.linewidth": 0.5, "svg.hashsalt": "playbook"}
 """Thin hatch lines: patterns that stay readable in black and white without drowning the labels."""
 
 
+HATCH = {
+    "diverge": "//",
+    "groan": "xx",
+    "converge": "\\\\",
+    "close": "--",
+    "energise": "++",
+    "input": "||",
+    "attention": "///",
+    "mixed": "\\\\",
+}
+"""Every hatch the charts use, defined once. Line hatches only: a dotted hatch costs some 20-70 KB of
+SVG per pattern, a line hatch under 1 KB, and lines stay as readable in black and white."""
+
+A4_WIDTH = 7.1
+"""Inches: the text width of an A4 page (210 mm less two 14 mm margins), so a point on the chart is a
+point on paper and the smallest text (7 pt) stays legible."""
+SMALL, LABEL, TITLE = 7.5, 8, 10
+NAMED_BLOCKS = 40
+"""Up to this many blocks a chart numbers them and names them underneath; a longer agenda is drawn as
+its shape alone (the table beside it names every block)."""
+
+
 @contextmanager
 def _drawing(rc: dict[str, object]) -> Iterator[None]:
     """Matplotlib settings for one drawing; a character the font lacks (an emoji in a title) is drawn
@@ -60,14 +80,18 @@ def _drawing(rc: dict[str, object]) -> Iterator[None]:
 
 
 def plain_text(fig: Figure) -> Figure:
-    """Make every text of ``fig`` plain text: no mathtext, so a ``$`` in a title is just a dollar."""
+    """Make every text of ``fig`` plain text: no mathtext, so a ``$`` in a title is just a dollar.
+
+    The one helper between user text and a chart: every figure passes it on its way out
+    (:func:`to_png`, :func:`to_svg`, :func:`svg_file`), whichever text a chart draws."""
     for text in fig.findobj(Text):
         text.set_parse_math(False)
     return fig
 
 
 def to_png(fig: Figure, dpi: int = 100) -> bytes:
-    """The figure as PNG bytes (for widgets.Image and for embedding in handouts)."""
+    """The figure as PNG bytes (for widgets.Image and for embedding in handouts), marked as the
+    playbook's own (its ``Software`` field), so exporting again may replace it."""
     buffer = io.BytesIO()
     with _drawing(RC):
         plain_text(fig).savefig(
@@ -76,19 +100,34 @@ def to_png(fig: Figure, dpi: int = 100) -> bytes:
     return buffer.getvalue()
 
 
-def to_svg(fig: Figure) -> str:
-    """The figure as an inline ``<svg>`` element with real text: crisp in print, searchable, and about
-    twice as fast to produce as a PNG, which keeps widgets responsive."""
+def svg_file(fig: Figure) -> str:
+    """The figure as a standalone SVG file (``playbook arc -o x.svg``), marked as the playbook's own in
+    its metadata (its creator), so exporting again may replace it; inline charts use :func:`to_svg`."""
     buffer = io.StringIO()
     with _drawing({**RC, "svg.fonttype": "none"}):
         plain_text(fig).savefig(buffer, format="svg", metadata={"Creator": GENERATOR, "Date": None})
-    return _own_ids(re.sub(r"^.*?(?=<svg)", "", buffer.getvalue(), flags=re.S))
+    return buffer.getvalue()
 
 
-def _clock_ticks(total: int) -> list[int]:
-    """Minutes from the start at which the time axis is labelled: a round step, at most about 16 labels."""
-    step = next((s for s in (15, 30, 60, 120, 240, 480, 720) if total / s <= 16), 1440 * (total // 23040 + 1))
-    return list(range(0, total + 1, step))
+def to_svg(fig: Figure, alt: str | None = None) -> str:
+    """The figure as an inline ``<svg>`` element with real text: crisp in print, searchable, and about
+    twice as fast to produce as a PNG, which keeps widgets responsive.
+
+    Without matplotlib's metadata (RDF that is not valid inside an HTML page) and, given ``alt``, with a
+    text alternative (``role="img"`` and a ``<title>``) for screen readers in a page that inlines it.
+    """
+    buffer = io.StringIO()
+    with _drawing({**RC, "svg.fonttype": "none"}):
+        plain_text(fig).savefig(
+            buffer, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None}
+        )
+    svg = re.sub(r"^.*?(?=<svg)", "", buffer.getvalue(), flags=re.S)
+    svg = _own_ids(re.sub(r"\s*<metadata>.*?</metadata>", "", svg, flags=re.S))
+    if alt is not None:
+        head_end = svg.index(">") + 1  # user text goes in by position, never into a regex template
+        label = xml_escape(alt, {'"': "&quot;"})
+        svg = f'<svg role="img" aria-label="{label}" {svg[5:head_end]}<title>{xml_escape(alt)}</title>{svg[head_end:]}'
+    return svg
 
 
 _SVG_COUNT = itertools.count(1)
@@ -97,17 +136,22 @@ _SVG_COUNT = itertools.count(1)
 def _own_ids(svg: str) -> str:
     """Give an inline SVG ids of its own: several charts share one page, and ids must be unique there.
 
-    Ids nobody refers to are dropped; the referenced ones (clip paths, reused glyphs) get a prefix.
+    Ids nobody refers to are dropped; the referenced ones (clip paths, reused glyphs) get a prefix. Only
+    tags are rewritten: the chart's text (which may be a user's) is left exactly as it was.
     """
-    used = set(re.findall(r"(?:href=\"#|url\(#)([^\")]+)", svg))
+    tags = re.compile(r"<[^>]+>")
+    used = {m for tag in tags.findall(svg) for m in re.findall(r"(?:href=\"#|url\(#)([^\")]+)", tag)}
     prefix = f"c{next(_SVG_COUNT)}-"
 
     def rename(match: re.Match[str]) -> str:
         ident = match.group(1)
         return f' id="{prefix}{ident}"' if ident in used else ""
 
-    svg = re.sub(r' id="([^"]+)"', rename, svg)
-    return re.sub(r'(href="#|url\(#)([^")]+)', lambda m: f"{m.group(1)}{prefix}{m.group(2)}", svg)
+    def fix(tag: re.Match[str]) -> str:
+        text = re.sub(r' id="([^"]+)"', rename, tag[0])
+        return re.sub(r'(href="#|url\(#)([^")]+)', lambda m: f"{m.group(1)}{prefix}{m.group(2)}", text)
+
+    return tags.sub(fix, svg)
 
 
 def _margin(labels: list[str], fig_width: float, points: float = 9) -> float:
@@ -121,72 +165,75 @@ def _attention(d: DimensionScore) -> tuple[str, str, str]:
     if d.concern is None:
         return "white", "", "legend_unknown"
     if d.concern > HIGH:
-        return VERMILLION, "///", "legend_attention"
+        return VERMILLION, HATCH["attention"], "legend_attention"
     if d.concern >= LOW:
-        return ORANGE, "..", "legend_mixed"
+        return ORANGE, HATCH["mixed"], "legend_mixed"
     return BLUE, "", "legend_fine"
 
 
 def iceberg_chart(profile: Profile) -> Figure:
-    """The dimensions above and below a waterline, each bar its score, coloured by the attention it needs."""
+    """The dimensions above and below a waterline, each bar the attention it needs (0-100): one measure
+    for every bar, so a longer bar always means more to look at, whichever end of its scale is healthy."""
     lang = profile.language
     above = [d for d in profile.dimensions if d.layer == "above"]
     below = [d for d in profile.dimensions if d.layer == "below"]
     rows = [*above, None, *below]  # None is the waterline's row
-    height = 0.42 * len(rows) + 1.6
-    fig = Figure(figsize=(8, height))
+    height = 0.3 * len(rows) + 1.3
+    fig = Figure(figsize=(A4_WIDTH, height))
     ax = fig.add_subplot()
     ys = np.arange(len(rows))[::-1]
     water_y = ys[len(above)]
     ax.axhspan(-0.8, water_y, color=WATER, zorder=0)
     ax.axhline(water_y, color=BLUE, linestyle="--", linewidth=1.2, zorder=1)
-    ax.text(101, water_y, t("diagnosis.waterline", lang), va="center", ha="left", color=BLUE, fontsize=9)
+    ax.text(101, water_y, t("diagnosis.waterline", lang), va="center", ha="left", color=BLUE, fontsize=LABEL)
     labels = []
     for y, d in zip(ys, rows, strict=True):
+        labels.append("" if d is None else d.name)
         if d is None:
-            labels.append("")
             continue
         colour, hatch, _ = _attention(d)
-        label = d.name + (f"\n({t('diagnosis.lower_is_better', lang)})" if d.healthy == "low" else "")
-        labels.append(label)
-        if d.score is None:
+        if d.concern is None:
             ax.barh(y, 100, color="none", edgecolor=GREY, linestyle=":", height=0.62, zorder=2)
             ax.text(50, y, "–", va="center", ha="center", color=GREY)
             continue
         ax.barh(
-            y, max(d.score, 1), color=colour, hatch=hatch, edgecolor=INK, linewidth=0.6, height=0.62, zorder=2
+            y,
+            max(d.concern, 1),
+            color=colour,
+            hatch=hatch,
+            edgecolor=INK,
+            linewidth=0.6,
+            height=0.62,
+            zorder=2,
         )
-        ax.text(d.score + 1.5, y, str(d.score), va="center", ha="left", fontsize=9, color=INK, zorder=3)
-    ax.set_yticks(ys, labels, fontsize=9)
-    fig.subplots_adjust(left=_margin(labels, 8), right=0.88, top=1 - 0.45 / height, bottom=1.0 / height)
+        ax.text(
+            d.concern + 1.5, y, str(d.concern), va="center", ha="left", fontsize=LABEL, color=INK, zorder=3
+        )
+    ax.set_yticks(ys, labels, fontsize=LABEL)
+    fig.subplots_adjust(
+        left=_margin(labels, A4_WIDTH, LABEL) + 0.02, right=0.86, top=1 - 0.4 / height, bottom=0.85 / height
+    )
     ax.set_xlim(0, 100)
     ax.set_ylim(-0.8, len(rows) - 0.3)
-    ax.set_xlabel(t("diagnosis.score_axis", lang))
+    ax.set_xlabel(t("diagnosis.attention_axis", lang), fontsize=LABEL)
     ax.tick_params(axis="y", length=0)
-    ax.text(
-        -0.01,
-        ys[0] + 0.55,
-        t("layers.above", lang),
-        transform=ax.get_yaxis_transform(),
-        ha="right",
-        fontweight="bold",
-        fontsize=9,
-    )
-    ax.text(
-        -0.01,
-        water_y - 0.6,
-        t("layers.below", lang),
-        transform=ax.get_yaxis_transform(),
-        ha="right",
-        fontweight="bold",
-        fontsize=9,
-    )
+    ax.tick_params(axis="x", labelsize=LABEL)
+    for y, key in ((ys[0] + 0.55, "layers.above"), (water_y - 0.6, "layers.below")):
+        ax.text(
+            -0.01,
+            y,
+            t(key, lang),
+            transform=ax.get_yaxis_transform(),
+            ha="right",
+            fontweight="bold",
+            fontsize=LABEL,
+        )
     kinds = [
         (BLUE, "", "-", "legend_fine"),
-        (ORANGE, "..", "-", "legend_mixed"),
-        (VERMILLION, "///", "-", "legend_attention"),
+        (ORANGE, HATCH["mixed"], "-", "legend_mixed"),
+        (VERMILLION, HATCH["attention"], "-", "legend_attention"),
     ]
-    if any(d.score is None for d in profile.dimensions):
+    if any(d.concern is None for d in profile.dimensions):
         kinds.append(("white", "", ":", "legend_unknown"))
     legend = [
         Patch(
@@ -198,9 +245,9 @@ def iceberg_chart(profile: Profile) -> Figure:
         )
         for c, h, ls, key in kinds
     ]
-    fig.legend(handles=legend, loc="lower center", ncols=len(legend), frameon=False, fontsize=9)
+    fig.legend(handles=legend, loc="lower center", ncols=len(legend), frameon=False, fontsize=LABEL)
     title = f"{t('diagnosis.heading_iceberg', lang)} · {t('diagnosis.heading_undercurrent', lang)}: {profile.undercurrent}/100"
-    fig.suptitle(title, x=0.01, ha="left", fontsize=11, fontweight="bold")
+    fig.suptitle(title, x=0.01, ha="left", fontsize=TITLE, fontweight="bold")
     _style(fig)
     return fig
 
@@ -319,22 +366,16 @@ def stance_chart(profile: Profile) -> Figure:
 
 ROLE_STYLE = {
     "open": (SKY, ""),
-    "diverge": (GREEN, "//"),
-    "groan": (ORANGE, "xx"),
-    "converge": (BLUE, "\\\\"),
-    "close": (PURPLE, ".."),
-    "energise": ("#F0E442", "++"),
-    "input": ("#999999", "--"),
-    "break": ("#DDDDDD", ""),
+    "diverge": (GREEN, HATCH["diverge"]),
+    "groan": (ORANGE, HATCH["groan"]),
+    "converge": (BLUE, HATCH["converge"]),
+    "close": (PURPLE, HATCH["close"]),
+    "energise": ("#F0E442", HATCH["energise"]),
+    "input": ("#BBBBBB", HATCH["input"]),
+    "break": ("white", ""),
 }
-"""Okabe-Ito colour and a hatch per arc role, so the strip of blocks also reads in black and white."""
-LABEL_POINTS = 8
-"""Width a block's rotated 7-point name needs; narrower blocks (a huge agenda) go unnamed on the strip."""
-MARKED_FINDINGS = 20
-"""At most this many findings are numbered on the arc; more would only cover each other."""
-DETAIL = 600
-"""The arc is drawn at most this finely (blocks and minutes along the time axis): an agenda of thousands
-of blocks would otherwise write thousands of sub-pixel shapes, which cost seconds and look the same."""
+"""Okabe-Ito colour and a hatch per arc role, so the strip of blocks also reads in black and white; a
+break is white with a dashed outline, as empty as a break should be."""
 
 
 def _per_minute(values: tuple[float, ...], empty: float) -> np.ndarray:
@@ -343,141 +384,218 @@ def _per_minute(values: tuple[float, ...], empty: float) -> np.ndarray:
     return np.array([*seq, seq[-1]])
 
 
-def _role_spans(plan: Plan, total: int) -> dict[str, list[tuple[float, float]]]:
-    """(start, minutes) spans per role for the strip of blocks: one per block, or, for an agenda of more
-    than :data:`DETAIL` blocks, the role of each of :data:`DETAIL` slices of the session, runs merged."""
-    spans: dict[str, list[tuple[float, float]]] = {}
-    if len(plan.blocks) <= DETAIL:
-        for b in plan.blocks:
-            spans.setdefault(b.role, []).append((b.start - plan.start, b.minutes))
-        return spans
-    width = total / DETAIL
-    zone = plan.arc.zone
-    runs: list[list[Any]] = []
-    for n in range(DETAIL):
-        role = zone[min(int(n * width), len(zone) - 1)]
-        if runs and runs[-1][0] == role:
-            runs[-1][2] += width
-        else:
-            runs.append([role, n * width, width])
-    for role, start, minutes in runs:
-        spans.setdefault(role, []).append((start, minutes))
-    return spans
+def _role_names(audience: str, lang: str) -> dict[str, str]:
+    key = "plain" if audience == "participants" else "roles"
+    names = {role: t(f"{key}.{role}", lang) for role in ROLE_STYLE if role != "break"}
+    return {**names, "break": t("session.break", lang)}
 
 
-def arc_chart(plan: Plan) -> Figure:
-    """The session arc over clock time: blocks along the top, Kaner's diamond with the groan zone shaded and
-    the energy line, depth below a waterline, and every finding marked (numbered) where it occurs.
+def _role_patch(role: str, label: str) -> Patch:
+    colour, hatch = ROLE_STYLE.get(role, (GREY, ""))
+    style = "--" if role == "break" else "-"
+    return Patch(facecolor=colour, hatch=hatch, edgecolor=INK, linewidth=0.6, linestyle=style, label=label)
 
-    All of it is drawn in one axes, in three horizontal zones (depth below 0, the diamond from 0 to 1, the
-    blocks from 1.12 up), which keeps a redraw after every edit fast enough to feel live.
+
+def _strip(ax, spans: list[tuple[str, float, float, str]], y: float, height: float) -> None:  # noqa: ANN001
+    """Blocks as a band coloured and hatched by role (one collection per role keeps a long agenda quick),
+    each with its number on white in the middle."""
+    by_role: dict[str, list[tuple[float, float]]] = {}
+    for role, x, width, _ in spans:
+        by_role.setdefault(role, []).append((x, width))
+    for role, bars in by_role.items():
+        colour, hatch = ROLE_STYLE.get(role, (GREY, ""))
+        ax.broken_barh(
+            bars,
+            (y, height),
+            facecolors=colour,
+            hatch=hatch,
+            edgecolor=INK,
+            linewidth=0.6,
+            linestyle="--" if role == "break" else "-",
+        )
+    for _, x, width, number in spans:
+        if number:
+            ax.text(
+                x + width / 2,
+                y + height / 2,
+                number,
+                ha="center",
+                va="center",
+                fontsize=SMALL,
+                bbox={"boxstyle": "square,pad=0.12", "facecolor": "white", "edgecolor": "none"},
+            )
+
+
+def _names_legend(fig: Figure, names: list[str], top: float, height_in: float) -> None:
+    """'1 Welcome …' for every block, in columns under the chart, wrapped between words, never cut."""
+    if not names:
+        return
+    columns = 3 if len(names) > 8 else 2
+    width = int(A4_WIDTH / columns * 72 / (SMALL * 0.55)) - 4
+    per_column = -(-len(names) // columns)
+    for c in range(columns):
+        lines: list[str] = []
+        for n, name in enumerate(names[c * per_column : (c + 1) * per_column], c * per_column + 1):
+            wrapped = textwrap.wrap(f"{n} {name}", width, subsequent_indent="   ", break_long_words=False)
+            lines += wrapped or [str(n)]
+        fig.text(
+            0.02 + c / columns * 0.98,
+            top,
+            "\n".join(lines),
+            fontsize=SMALL,
+            va="top",
+            ha="left",
+            linespacing=1.25,
+        )
+
+
+def _legend_lines(names: list[str], columns: int) -> int:
+    width = int(A4_WIDTH / columns * 72 / (SMALL * 0.55)) - 4
+    per_column = -(-len(names) // columns)
+    counts = []
+    for c in range(columns):
+        chunk = names[c * per_column : (c + 1) * per_column]
+        counts.append(
+            sum(
+                len(textwrap.wrap(f"{n} {x}", width, break_long_words=False)) or 1
+                for n, x in enumerate(chunk)
+            )
+        )
+    return max(counts, default=0)
+
+
+def _time_axis(ax, origin: int, total: int) -> None:  # noqa: ANN001
+    step = 15 if total <= 120 else 30 if total <= 300 else 60
+    first = -origin % step  # ticks on the clock's round times, whenever the chart begins
+    ticks = list(range(first, total + 1, step))
+    ax.set_xticks(ticks, [clock(origin + m) for m in ticks], fontsize=LABEL)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    ax.set_yticks([])
+
+
+def arc_chart(plan: Plan, audience: str = "facilitator") -> Figure:
+    """The session arc over clock time: the blocks along the top, Kaner's diamond with the groan zone, the
+    energy line and (for the facilitator) the depth below a waterline and the findings, lettered.
+
+    Sized for an A4 page so its text prints at 7.5 pt or more. Participants get the shape only: plain
+    words for the phases, no findings, codes or budget.
     """
     lang = plan.language
+    facilitator = audience != "participants"
     arc = plan.arc
     total = max(len(arc), 1)
     xs = np.arange(total + 1)
-    fig = Figure(figsize=(10, 6.2))
-    fig.subplots_adjust(left=0.09, right=0.93, top=0.9, bottom=0.2)
+    numbered = facilitator and len(plan.blocks) <= NAMED_BLOCKS
+    names = [b.title for b in plan.blocks] if numbered else []
+    columns = 3 if len(names) > 8 else 2
+    legend_in = 0.16 * _legend_lines(names, columns) + (0.15 if names else 0)
+    plot_in = 2.9 if facilitator else 1.9
+    height = plot_in + 0.95 + legend_in
+    fig = Figure(figsize=(A4_WIDTH, height))
+    bottom = (legend_in + 0.75) / height
+    fig.subplots_adjust(left=0.06, right=0.94, top=1 - 0.32 / height, bottom=bottom)
     ax = fig.add_subplot()
     ax.set_xlim(0, total)
-    strip_low, strip_high = 1.12, 1.72
+    low = -1.0 if facilitator else -0.05
+    strip_low, strip_high = 1.12, 1.47
 
-    # The blocks along the top: a band coloured and hatched by role, the names on white beneath it
-    # (one collection per role, and no boxes behind the names, keep the redraw quick).
-    band = strip_high - 0.14
-    edge = INK if len(plan.blocks) <= DETAIL else "none"
-    for role, spans in _role_spans(plan, total).items():
-        colour, hatch = ROLE_STYLE.get(role, (GREY, ""))
-        ax.broken_barh(
-            spans, (band, strip_high - band), facecolors=colour, hatch=hatch, edgecolor=edge, linewidth=0.6
-        )
-    fits = total * LABEL_POINTS / (fig.get_figwidth() * 72 * 0.84)  # minutes a 7-point label needs
-    named = [b for b in plan.blocks if b.minutes >= fits]
-    edges = sorted({b.start - plan.start for b in named} | {b.end - plan.start for b in named})
-    ax.vlines(edges, strip_low, band, color=GREY, linewidth=0.6)
-    for b in named:  # a block too narrow for its name (a huge agenda) is still drawn in the band above
-        name = b.title if len(b.title) <= 20 else b.title[:19] + "…"
-        x = b.start - plan.start + b.minutes / 2
-        ax.text(
-            x, (strip_low + band) / 2, name, rotation=90, ha="center", va="center", fontsize=7, clip_on=True
-        )
+    spans = [
+        (b.role, b.start - plan.start, b.minutes, str(n) if numbered else "")
+        for n, b in enumerate(plan.blocks, 1)
+    ]
+    _strip(ax, spans, strip_low, strip_high - strip_low)
 
-    # Kaner's diamond: the breadth of options widening and narrowing, the groan zone shaded.
-    every = (
-        -(-total // DETAIL) if total > DETAIL * 2 else 1
-    )  # a long session is sampled, not drawn per minute
-    xs = xs[::every]
-    breadth = _per_minute(arc.breadth, 0.1)[::every]
-    ax.fill_between(xs, 0.5 - breadth / 2, 0.5 + breadth / 2, step="post", color="#CCCCCC", linewidth=0)
-    groan = np.array([*([z == "groan" for z in arc.zone] or [False]), False])[::every]
-    ax.fill_between(
-        xs, 0, 1, where=groan, step="post", facecolor="none", edgecolor=ORANGE, hatch="xx", linewidth=0
-    )
-
-    # Energy (1-5) drawn into the diamond's zone, with its own scale on the right.
-    energy = _per_minute(arc.energy, 3.0)[::every]
+    breadth = _per_minute(arc.breadth, 0.1)
+    ax.fill_between(xs, 0.5 - breadth / 2, 0.5 + breadth / 2, step="post", color="#D9D9D9", linewidth=0)
+    groan = np.array([*([z == "groan" for z in arc.zone] or [False]), False])
+    groan_style = {"facecolor": (0.9, 0.62, 0.0, 0.25), "edgecolor": "#5A5A5A", "hatch": HATCH["groan"]}
+    if facilitator:  # participants see it as 'talking it through' in the strip, not as method jargon
+        ax.fill_between(xs, 0, 1, where=groan, step="post", linewidth=0.8, **groan_style)
+    energy = _per_minute(arc.energy, 3.0)
     ax.step(xs, (energy - 0.5) / 5, where="post", color=INK, linewidth=1.8)
     for level in range(1, 6):
-        ax.text(total * 1.008, (level - 0.5) / 5, str(level), va="center", ha="left", fontsize=8)
-    ax.text(total * 1.045, 0.5, t("arc.energy", lang), rotation=90, va="center", ha="left", fontsize=8)
-    ax.text(-total * 0.012, 0.5, t("arc.breadth", lang), rotation=90, va="center", ha="right", fontsize=8)
-
-    # Depth below the waterline.
-    depth = _per_minute(arc.depth, 0.0)[::every]
-    ax.fill_between(
-        xs, -0.12, -0.12 - 0.85 * depth, step="post", color=WATER, edgecolor=BLUE, hatch="..", linewidth=0.8
+        ax.text(total * 1.008, (level - 0.5) / 5, str(level), va="center", ha="left", fontsize=SMALL)
+    ax.text(total * 1.04, 0.5, t("arc.energy", lang), rotation=90, va="center", ha="left", fontsize=SMALL)
+    ax.text(
+        -total * 0.012,
+        0.5,
+        t("arc.breadth_short", lang),
+        rotation=90,
+        va="center",
+        ha="right",
+        fontsize=SMALL,
     )
-    ax.axhline(-0.12, color=BLUE, linestyle="--", linewidth=1.2)
-    ax.text(total, -0.1, t("diagnosis.waterline", lang), ha="right", va="bottom", fontsize=8, color=BLUE)
-    ax.text(-total * 0.012, -0.55, t("arc.depth", lang), rotation=90, va="center", ha="right", fontsize=8)
-
-    # Findings, numbered where they occur; the codes are listed under the chart by number.
-    placeable = [f for f in plan.findings if f.minute is not None]
-    marked = placeable[:MARKED_FINDINGS]
-    placed: list[float] = []
-    lines: dict[str, list[float]] = {}
-    for n, f in enumerate(marked, 1):
-        x = min(max(f.minute, 0), total)  # type: ignore[type-var]
-        crowd = sum(1 for other in placed if abs(other - x) < 0.025 * total)  # stack markers that meet
-        placed.append(x)
-        colour = VERMILLION if f.level == "error" else ORANGE if f.level == "warning" else SKY
-        lines.setdefault(colour, []).append(x)
-        ax.text(x + crowd * 0.018 * total, 1.06, str(n), ha="center", va="center", fontsize=7, fontweight="bold",
-                bbox={"boxstyle": "circle,pad=0.2", "facecolor": "white", "edgecolor": colour})  # fmt: skip
-    for colour, xs_ in lines.items():
-        ax.vlines(xs_, -0.12, 1.04, color=colour, linestyle=":", linewidth=1.2)
-
-    ax.set_ylim(-1.0, strip_high + 0.02)
-    ax.set_yticks([])
-    ticks = _clock_ticks(total)
-    ax.set_xticks(ticks, [clock(plan.start + m) for m in ticks], fontsize=8)
-    for side in ("top", "right", "left"):
-        ax.spines[side].set_visible(False)
 
     handles = [
-        Patch(facecolor="#CCCCCC", label=t("arc.breadth", lang)),
-        Patch(facecolor="none", edgecolor=ORANGE, hatch="xx", label=t("arc.groan", lang)),
+        Patch(
+            facecolor="#D9D9D9", label=t("arc.breadth" if facilitator else "arc.breadth_participants", lang)
+        ),
         Line2D([0], [0], color=INK, linewidth=1.8, label=t("arc.energy", lang)),
-        Patch(facecolor=WATER, edgecolor=BLUE, hatch="..", label=t("arc.depth", lang)),
     ]
+    if facilitator:
+        handles.insert(1, Patch(linewidth=0.8, label=t("arc.groan", lang), **groan_style))
+        depth = _per_minute(arc.depth, 0.0)
+        depth_style = {"facecolor": WATER, "edgecolor": BLUE}  # its own zone under the waterline: no hatch
+        ax.fill_between(xs, -0.12, -0.12 - 0.85 * depth, step="post", linewidth=0.8, **depth_style)
+        ax.axhline(-0.12, color=BLUE, linestyle="--", linewidth=1.2)
+        ax.text(
+            total, -0.1, t("diagnosis.waterline", lang), ha="right", va="bottom", fontsize=SMALL, color=BLUE
+        )
+        ax.text(
+            -total * 0.012, -0.55, t("arc.depth", lang), rotation=90, va="center", ha="right", fontsize=SMALL
+        )
+        handles.append(Patch(linewidth=0.8, label=t("arc.depth", lang), **depth_style))
+        _finding_marks(ax, plan, total)
+
+    ax.set_ylim(low, strip_high + 0.02)
+    _time_axis(ax, plan.start, total)
+    roles = dict.fromkeys(b.role for b in plan.blocks)
+    role_names = _role_names(audience, lang)
+    handles += [_role_patch(r, role_names.get(r, r)) for r in roles]
     fig.legend(
-        handles=handles, loc="lower left", bbox_to_anchor=(0.09, 0.09), ncols=4, frameon=False, fontsize=8
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(0.02, (legend_in + 0.5) / height),
+        ncols=5,
+        frameon=False,
+        fontsize=SMALL,
+        handlelength=1.6,
+        columnspacing=1.0,
     )
-    notes = "   ".join(f"{n} {f.code}" for n, f in enumerate(marked, 1))
-    if len(placeable) > len(marked):
-        notes += f"   (+{len(placeable) - len(marked)})"
-    if notes:
-        fig.text(0.09, 0.03, "\n".join(textwrap.wrap(notes, 150)), fontsize=7.5, va="bottom")
+    _names_legend(fig, names, legend_in / height, legend_in)
+    key = "arc.title" if facilitator else "arc.title_participants"
     title = t(
-        "arc.title",
+        key,
         lang,
         start=clock(plan.start),
         end=clock(plan.end),
         minutes=plan.total_minutes,
         budget=plan.budget_minutes,
     )
-    fig.suptitle(title, x=0.09, ha="left", fontsize=11, fontweight="bold")
+    fig.suptitle(title, x=0.02, ha="left", fontsize=TITLE, fontweight="bold")
     return fig
+
+
+def _finding_marks(ax, plan: Plan, total: int) -> None:  # noqa: ANN001
+    placed: list[float] = []
+    marked = [f for f in plan.findings if f.minute is not None]
+    for n, f in enumerate(marked, 1):
+        x = min(max(f.minute, 0), total)  # type: ignore[type-var]
+        crowd = sum(1 for other in placed if abs(other - x) < 0.03 * total)  # stack markers that meet
+        placed.append(x)
+        colour = VERMILLION if f.level == "error" else ORANGE if f.level == "warning" else SKY
+        ax.plot([x, x], [-0.12, 1.04], color=colour, linestyle=":", linewidth=1.2)
+        ax.text(
+            x + crowd * 0.025 * total,
+            1.05,
+            finding_mark(n),
+            ha="center",
+            va="center",
+            fontsize=SMALL,
+            fontweight="bold",
+            bbox={"boxstyle": "circle,pad=0.18", "facecolor": "white", "edgecolor": colour},
+        )
 
 
 OBSERVATION_MARK = {
@@ -485,63 +603,57 @@ OBSERVATION_MARK = {
 }  # fmt: skip
 
 
-def plan_vs_actual_chart(planned: Plan, actual: Plan, observations: list[tuple[int, str, str]]) -> Figure:
-    """The planned and the actual session on one clock: two strips of blocks, the two energy lines,
-    and every observation (minute after the planned start, kind, label) marked where it was seen."""
+def plan_vs_actual_chart(review: Review) -> Figure:
+    """The planned and the actual session on one clock: two strips of blocks numbered as in the report's
+    table, the two energy lines, and every observation marked where it was seen."""
+    planned, actual = review.planned, review.actual
     lang = actual.language
-    start = min(planned.start, actual.start)
-    end = (
-        max(planned.end, actual.end, *(start + m for m, _, _ in observations))
-        if observations
-        else max(planned.end, actual.end)
-    )
-    total = max(end - start, 1)
-    fig = Figure(figsize=(10, 4.6))
-    fig.subplots_adjust(left=0.1, right=0.97, top=0.86, bottom=0.22)
+    origin = review.origin
+    ends = [planned.end, actual.end, *(origin + o.minute for o in review.observations)]
+    total = max(max(ends) - origin, 1)
+    numbered = len(review.rows) <= NAMED_BLOCKS
+    names = [r.title for r in review.rows] if numbered else []
+    columns = 3 if len(names) > 8 else 2
+    legend_in = 0.16 * _legend_lines(names, columns) + 0.15
+    height = 2.3 + 0.8 + legend_in
+    fig = Figure(figsize=(A4_WIDTH, height))
+    fig.subplots_adjust(left=0.1, right=0.98, top=1 - 0.32 / height, bottom=(legend_in + 0.75) / height)
     ax = fig.add_subplot()
     ax.set_xlim(0, total)
-    rows = ((planned, 2.3, t("live.planned", lang)), (actual, 1.3, t("live.actual", lang)))
-    for p, y, label in rows:
-        for b in p.blocks:
-            colour, hatch = ROLE_STYLE.get(b.role, (GREY, ""))
-            ax.broken_barh(
-                [(b.start - start, b.minutes)],
-                (y, 0.7),
-                facecolors=colour,
-                hatch=hatch,
-                edgecolor=INK,
-                linewidth=0.6,
-            )
-        ax.text(-total * 0.01, y + 0.35, label, ha="right", va="center", fontsize=9, fontweight="bold")
-        energy = [(b.start - start, b.energy) for b in p.blocks]
-        xs = [x for x, _ in energy] + [p.end - start]
-        ys = [e for _, e in energy] + [energy[-1][1] if energy else 3]
+    numbers_planned = {r.planned.index: str(r.number) for r in review.rows if r.planned and numbered}
+    numbers_actual = {r.actual.index: str(r.number) for r in review.rows if r.actual and numbered}
+    rows = (
+        (planned, 2.3, t("live.planned", lang), numbers_planned),
+        (actual, 1.3, t("live.actual", lang), numbers_actual),
+    )
+    for p, y, label, numbers in rows:
+        spans = [(b.role, b.start - origin, b.minutes, numbers.get(b.index, "")) for b in p.blocks]
+        _strip(ax, spans, y, 0.7)
+        ax.text(-total * 0.01, y + 0.35, label, ha="right", va="center", fontsize=LABEL, fontweight="bold")
+        xs = [b.start - origin for b in p.blocks] + [p.end - origin]
+        ys = [b.energy for b in p.blocks] + [p.blocks[-1].energy if p.blocks else 3]
         ax.step(
             xs,
-            [(y_ - 1) / 4 * 0.9 for y_ in ys],
+            [(e - 1) / 4 * 0.9 for e in ys],
             where="post",
             color=INK,
             linestyle="--" if p is planned else "-",
             linewidth=1.6,
         )
-    for minute, kind, _label in observations:
+    for o in review.observations:
+        ax.plot([o.minute, o.minute], [0, 1.12], color=VERMILLION, linestyle=":", linewidth=0.8)
         ax.scatter(
-            [minute],
+            [o.minute],
             [1.12],
-            marker=OBSERVATION_MARK.get(kind, "o"),
-            s=70,
+            marker=OBSERVATION_MARK.get(o.kind, "o"),
+            s=60,
             color=VERMILLION,
             edgecolor=INK,
             zorder=4,
         )
-        ax.plot([minute, minute], [0, 1.12], color=VERMILLION, linestyle=":", linewidth=0.8)
     ax.set_ylim(-0.05, 3.1)
-    ax.set_yticks([])
-    ticks = _clock_ticks(total)
-    ax.set_xticks(ticks, [clock(start + m) for m in ticks], fontsize=8)
-    for side in ("top", "right", "left"):
-        ax.spines[side].set_visible(False)
-    kinds = sorted({k for _, k, _ in observations})
+    _time_axis(ax, origin, total)
+    kinds = sorted({o.kind for o in review.observations})
     handles = [
         Line2D(
             [0], [0], color=INK, linestyle="--", label=f"{t('arc.energy', lang)} ({t('live.planned', lang)})"
@@ -562,19 +674,25 @@ def plan_vs_actual_chart(planned: Plan, actual: Plan, observations: list[tuple[i
             for k in kinds
         ],
     ]
+    roles = dict.fromkeys(b.role for b in (*planned.blocks, *actual.blocks))
+    role_names = _role_names("facilitator", lang)
+    handles += [_role_patch(r, role_names.get(r, r)) for r in roles]
     fig.legend(
         handles=handles,
-        loc="lower left",
-        bbox_to_anchor=(0.1, 0.0),
-        ncols=min(len(handles), 5),
+        loc="upper left",
+        bbox_to_anchor=(0.02, (legend_in + 0.5) / height),
+        ncols=5,
         frameon=False,
-        fontsize=8,
+        fontsize=SMALL,
+        handlelength=1.6,
+        columnspacing=1.0,
     )
+    _names_legend(fig, names, legend_in / height, legend_in)
     fig.suptitle(
         f"{t('live.planned', lang)} / {t('live.actual', lang)} · {clock(actual.start)}–{clock(actual.end)}",
-        x=0.1,
+        x=0.02,
         ha="left",
-        fontsize=11,
+        fontsize=TITLE,
         fontweight="bold",
     )
     return fig
@@ -592,7 +710,7 @@ def scores_chart(scores: list[tuple[str, int]], title: str) -> Figure:
     )
     ax = fig.add_subplot()
     ys = np.arange(len(scores))[::-1]
-    patterns = ["", "//", "..", "xx", "\\\\"]
+    patterns = ["", "//", "--", "xx", "\\\\"]
     for n, (y, (_, value)) in enumerate(zip(ys, scores, strict=True)):
         ax.barh(
             y,
@@ -631,7 +749,7 @@ def rose_chart(
     for ident, angle, label in positions:
         start = angle - 22.5
         colour = VERMILLION if ident == selected else SKY if ident == invited else "#EEEEEE"
-        hatch = "//" if ident == selected else ".." if ident == invited else ""
+        hatch = "//" if ident == selected else "--" if ident == invited else ""
         ax.add_patch(
             Wedge((0, 0), 1.0, start, start + 45, facecolor=colour, hatch=hatch, edgecolor=INK, linewidth=0.8)
         )

@@ -25,16 +25,14 @@ from .catalogue import (
     LAYERS,
     ROLES,
     SETTINGS,
-    SHIPPED,
     Catalogue,
     Intervention,
     coverage,
     load_catalogue,
     validate,
 )
-from .durations import sampling_text
 from .errors import PlaybookError
-from .i18n import LANGUAGES, capitalised, default_language, t
+from .i18n import LANGUAGES, default_language, t
 from .outputs import check_outputs
 from .session import SETTINGS as SESSION_SETTINGS
 from .session import Session, SessionFile, check_references, new_session, session_to_data
@@ -146,15 +144,23 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("files", type=Path, nargs="+", metavar="FILE")
     c.add_argument("--audience", choices=("participants", "facilitator"), default="participants")
     c.add_argument(
-        "-o", "--output", type=Path, required=True, help="an .html file, or a folder (several files)"
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        help="an .html or .pdf file, or a folder (several files)",
     )
+    c.add_argument(
+        "--ics", action="store_true", help="also write a calendar event (.ics) beside each handout"
+    )
+    c.add_argument("--pdf", action="store_true", help="write PDF instead of HTML into the folder")
     c.set_defaults(command=None)
 
     c = top.add_parser(
         "report", help="after the session: plan and actual, result, actions, as HTML", parents=[lang]
     )
     c.add_argument("file", type=Path)
-    c.add_argument("-o", "--output", type=Path, required=True, help="report.html")
+    c.add_argument("-o", "--output", type=Path, required=True, help="report.html, report.pdf or a folder")
     c.set_defaults(command=None)
 
     c = top.add_parser(
@@ -217,6 +223,11 @@ def _editing_parsers(top: Any, lang: argparse.ArgumentParser, data: argparse.Arg
         ("result", "the visible result the session must end with"),
         ("context", "history, earlier attempts, what is at stake"),
         ("purpose", "what the participants are told the session is for"),
+        ("place", "where the session is held (for the participants' programme)"),
+        ("link", "the online meeting link"),
+        ("host", "who invites the participants"),
+        ("contact", "whom to reach with questions or to say you cannot come"),
+        ("bring", "what participants bring; one thing a line"),
     ):
         c.add_argument(f"--{option}", metavar="TEXT", help=what)
     c.set_defaults(command=None)
@@ -427,74 +438,10 @@ def describe(
 ) -> str:
     """A plain-text card for one intervention, as a facilitator would print it; with ``size``, its time
     and steps for a group of that many people."""
+    from .flavours import text
+    from .structure import intervention_card
 
-    def label(key: str) -> str:
-        return capitalised(t(f"catalogue.{key}", lang))
-
-    def para(text: str, indent: str = "  ") -> str:
-        return textwrap.fill(text, 92, initial_indent=indent, subsequent_indent=indent)
-
-    def bullet(text: str) -> str:
-        return textwrap.fill(text, 92, initial_indent="  - ", subsequent_indent="    ")
-
-    def names(ids: tuple[str, ...]) -> str:
-        known = catalogue or ()
-        return ", ".join(catalogue.get(i).name(lang) if i in known else i for i in ids)  # type: ignore[union-attr]
-
-    lines = [item.name(lang), "=" * len(item.name(lang)), para(item.summary(lang), ""), ""]
-    minutes = item.minutes if size is None else item.minutes_for(size)
-    time = f"{minutes.min}–{minutes.max} ({minutes.typical})"
-    if size is not None:
-        time += f", {t('catalogue.for_size', lang, size=size)}"
-        if not item.fits_group(size):
-            time += f" · {t('catalogue.outside_size', lang)}"
-    elif item.scales:
-        time += (
-            f", {t('catalogue.for_size', lang, size=item.reference_people)} · {t('catalogue.scales', lang)}"
-        )
-    facts = [
-        (label("role"), t(f"roles.{item.role}", lang)),
-        (label("layer"), t(f"layers.{item.layer}", lang)),
-        (label("energy"), f"{item.energy}/5"),
-        (label("exposure"), f"{item.exposure}/3"),
-        (label("minutes"), time),
-        (label("group_size"), _size(item, lang)),
-        (label("settings"), ", ".join(t(f"settings.{s}", lang) for s in item.settings)),
-        (label("stages"), ", ".join(t(f"stages.{s}", lang) for s in item.stages)),
-    ]
-    width = max(len(k) for k, _ in facts)
-    lines += [f"{k.ljust(width)}  {v}" for k, v in facts]
-    lines += [
-        "",
-        f"{label('invitation')}:",
-        para(f"“{item.invitation(lang)}”"),
-        "",
-        f"{label('steps')}:",
-    ]
-    for n, step in enumerate(item.steps_for(size or item.reference_people), 1):
-        how = t(f"configurations.{step.step.configuration}", lang)
-        if size is not None and step.groups is not None:
-            how += f" ({step.groups.label(lang)})"
-        head = f"{n}. {step.minutes} {t('units.minutes', lang)}, {how}: "
-        text = step.text(lang) if size is not None else step.step.text(lang)
-        lines.append(textwrap.fill(text, 92, initial_indent="  " + head, subsequent_indent="     "))
-        if size is not None and step.sampled:
-            lines.append(para(f"→ {sampling_text(step, lang)}", "     "))
-    if item.materials:
-        lines += ["", f"{label('materials')}:", *[bullet(m(lang)) for m in item.materials]]
-    if item.visible_output is not None:
-        lines += ["", f"{label('visible_output')}:", para(item.visible_output(lang))]
-    lines += ["", f"{label('risks')}:"]
-    for risk in item.risks:
-        lines += [bullet(risk.risk(lang)), para(f"→ {risk.handling(lang)}", "    ")]
-    if item.variants:
-        lines += ["", f"{label('variants')}:", *[bullet(v(lang)) for v in item.variants]]
-    for key in ("good_after", "good_before"):
-        if ids := getattr(item, key):
-            lines += ["", f"{label(key)}: {names(ids)}"]
-    origin = t("catalogue.shipped", lang) if item.origin == SHIPPED else item.origin
-    lines += ["", f"{label('source')}: {item.source}", f"{label('origin')}: {origin}"]
-    return "\n".join(lines)
+    return text.render(intervention_card(item, lang, catalogue, size=size))
 
 
 def _catalogue_validate(args: argparse.Namespace) -> None:
@@ -554,10 +501,11 @@ def _session_check(args: argparse.Namespace) -> None:
     handle = SessionFile.open(args.file)
     from .diagnosis import check_diagnosis, default_bank  # loaded only where needed: start-up stays fast
 
+    lang = _lang(args, handle.session)
     problems = check_references(handle.session, load_catalogue(), args.file)
-    problems += check_diagnosis(handle.session.diagnosis, default_bank(), args.file)
+    problems += check_diagnosis(handle.session.diagnosis, default_bank(), args.file, lang)
     if problems:
-        raise PlaybookError(problems)
+        raise PlaybookError(problems, lang)
     s = handle.session
     print(
         t(
@@ -581,52 +529,10 @@ def _session_show(args: argparse.Namespace) -> None:
 
 def render_session(s: Session, catalogue: Catalogue, lang: str) -> str:
     """A plain-text overview of a session: brief, group and the agenda with clock times."""
+    from .flavours import text
+    from .structure import session_summary
 
-    def label(key: str) -> str:
-        return t(f"session.{key}", lang)
-
-    when = f"{s.date.isoformat()}, " if s.date else ""
-    lines = [s.title, "=" * len(s.title)]
-    facts = [
-        (label("client"), s.brief.client),
-        (label("wish"), s.brief.wish),
-        (label("visible_result"), s.brief.visible_result),
-        (label("purpose"), s.brief.purpose),
-        (label("decision_rule"), s.brief.decision_rule),
-        (label("context"), s.brief.context),
-        (label("date"), f"{when}{s.start:%H:%M}–{s.end():%H:%M}"),
-        (
-            label("budget"),
-            t("session.planned", lang, minutes=s.planned_minutes, budget=s.budget_minutes),
-        ),
-        (
-            label("group"),
-            f"{t('session.size', lang, size=s.group.size)}, {t(f'settings.{s.group.setting}', lang)}",
-        ),
-    ]
-    width = max(len(k) for k, _ in facts)
-    for key, value in facts:
-        if value:
-            wrapped = textwrap.wrap(value, 92 - width) or [""]
-            lines.append(f"{key.ljust(width)}  {wrapped[0]}")
-            lines += [" " * (width + 2) + more for more in wrapped[1:]]
-    lines += ["", label("agenda")]
-    if not s.agenda:
-        lines.append("  " + label("empty_agenda"))
-    from .agenda import clock, timeline  # the agenda's own clock times and titles, loaded only here
-
-    for b in timeline(s, catalogue, lang):
-        if b.role == "break":
-            role = label("break")
-        elif b.block.intervention and b.intervention is None:
-            role = "?"  # an id the catalogue does not know; `session check` says which
-        else:
-            role = t(f"roles.{b.role}", lang)
-        prefix = f"  {clock(b.start)}  {b.minutes:>3} {t('units.minutes', lang)}  {role:<14}  "
-        lines.append(f"{prefix}{b.title}")
-        if b.plan_b_titles:
-            lines.append(f"{' ' * len(prefix)}{label('plan_b')}: {', '.join(b.plan_b_titles)}")
-    return "\n".join(lines)
+    return text.render(session_summary(s, catalogue, lang))
 
 
 def _diagnose(args: argparse.Namespace) -> None:
@@ -659,25 +565,14 @@ def _suggest(args: argparse.Namespace) -> None:
         data = {role: [s.to_data() for s in items] for role, items in groups.items()}
         _print_json(data[args.role] if args.role else data)
         return
-    for role, items in groups.items():
-        heading = t(f"roles.{role}", lang)
-        print(f"{heading}\n{'-' * len(heading)}")
-        if not items:
-            print(f"  {t('catalogue.none_found', lang)}")
-        for s in items:
-            minutes = s.intervention.minutes_for(session.group.size)
-            print(
-                f"  {s.score:>3}  {s.intervention.name(lang)} ({s.id}, {minutes.min}–{minutes.max} {t('units.minutes', lang)})"
-            )
-            for reason in s.reasons:
-                print(textwrap.fill(reason, 96, initial_indent="       ✓ ", subsequent_indent="         "))
-            for warning in s.warnings:
-                print(textwrap.fill(warning, 96, initial_indent="       ⚠ ", subsequent_indent="         "))
-        print()
+    from .flavours import text
+    from .structure import suggestions_section
+
+    print(text.render(suggestions_section(groups, lang, size=session.group.size)))
 
 
 def _plan(args: argparse.Namespace) -> None:
-    from .agenda import clock, plan
+    from .agenda import plan
     from .calibrate import history
 
     session = SessionFile.open(args.file).session
@@ -688,22 +583,10 @@ def _plan(args: argparse.Namespace) -> None:
     if args.json:
         _print_json(p.to_data())
         return
-    lang = p.language
-    print(f"{session.title}\n{'=' * len(session.title)}")
-    print(
-        t("session.planned", lang, minutes=p.total_minutes, budget=p.budget_minutes)
-        + f" · {clock(p.start)}–{clock(p.end)}\n"
-    )
-    for b in p.blocks:
-        role = t("session.break", lang) if b.role == "break" else t(f"roles.{b.role}", lang)
-        pace = f"  (≈{b.expected_minutes})" if b.expected_minutes != b.minutes else ""
-        print(
-            f"  {clock(b.start)}–{clock(b.end)}  {b.minutes:>3} {t('units.minutes', lang)}  {role:<14}  {b.title}{pace}"
-        )
-    if p.findings:
-        print()
-    for f in p.findings:
-        print(textwrap.fill(f"[{f.level}] {f.code}: {f.message}", 96, subsequent_indent="    "))
+    from .flavours import text
+    from .structure import plan_section
+
+    print(text.render(plan_section(p, session.title, chart=False)))
 
 
 def _calibrate(args: argparse.Namespace) -> None:
@@ -765,10 +648,10 @@ def _arc(args: argparse.Namespace) -> None:
         )
     check_outputs([args.output], [args.file])
     p = plan(session, load_catalogue(), lang=_lang(args, session))
-    from .charts import arc_chart, to_png, to_svg  # matplotlib only for the command that draws
+    from .charts import arc_chart, svg_file, to_png  # matplotlib only for the command that draws
 
     figure = arc_chart(p)
-    data = to_png(figure, dpi=150) if suffix == ".png" else to_svg(figure).encode("utf-8")
+    data = to_png(figure, dpi=150) if suffix == ".png" else svg_file(figure).encode("utf-8")
     from .yamlio import write_bytes_atomic
 
     write_bytes_atomic(args.output, data)
@@ -778,8 +661,18 @@ def _arc(args: argparse.Namespace) -> None:
 def _handout(args: argparse.Namespace) -> None:
     from .handout import write_handouts
 
+    def warn(path: Path, warning: Any) -> None:
+        print(f"playbook: warning: {path}: [{warning.code}] {warning.message}", file=sys.stderr)
+
     for path in write_handouts(
-        args.files, load_catalogue(), args.audience, getattr(args, "lang", None), args.output
+        args.files,
+        load_catalogue(),
+        args.audience,
+        getattr(args, "lang", None),
+        args.output,
+        warn=warn,
+        calendar=args.ics,
+        pdf=args.pdf,
     ):
         print(path)
 
@@ -792,25 +685,26 @@ def _export(args: argparse.Namespace) -> None:
 
 
 def _report(args: argparse.Namespace) -> None:
-    from .report import read_photos, report_html
-    from .yamlio import write_bytes_atomic
+    from .report import read_photos, write_report
 
     handle = SessionFile.open(args.file)
-    if not args.output.parent.is_dir():
-        raise PlaybookError.at(
-            args.output, "", t("edit.no_folder", _lang(args, handle.session), folder=args.output.parent)
-        )
+    lang = _lang(args, handle.session)
+    target = args.output
+    if target.is_dir():  # a folder: the report is named after the session, like a handout
+        stem = args.file.name.removesuffix(".session.yaml").removesuffix(".yaml")
+        target = target / f"{stem}.report.{lang}.html"
+    elif target.suffix.lower() not in (".html", ".htm", ".pdf"):
+        raise PlaybookError.at(target, "", t("edit.report_suffix", lang))
+    if not target.parent.is_dir():
+        raise PlaybookError.at(target, "", t("edit.no_folder", lang, folder=target.parent))
     photos = read_photos(handle)
-    check_outputs([args.output], [args.file, *(p.path for p in photos if p.path)])
-    page = report_html(handle, load_catalogue(), getattr(args, "lang", None), photos=photos)
-    write_bytes_atomic(args.output, page.encode("utf-8"))
-    for photo in photos:
+    print(write_report(handle, load_catalogue(), target, getattr(args, "lang", None), photos))
+    for photo in photos:  # each one left out is also named in the report
         if photo.problem:
             print(
-                f"playbook: note: {args.file}: {photo.field}: {photo.name} left out: {photo.problem}",
+                f"playbook: note: {args.file}: {photo.field}: {photo.name}: {photo.reason(lang)}",
                 file=sys.stderr,
             )
-    print(args.output)
 
 
 def _session_next(args: argparse.Namespace) -> None:
@@ -950,89 +844,12 @@ def _room(args: argparse.Namespace) -> None:
 
 def render_profile(p: Profile) -> str:
     """The profile as plain text: every score, estimate and finding followed by its reasons."""
-    lang = p.language
+    from .flavours import text
+    from .structure import Section, profile_section
+    from .structure.method import dimensions_section
 
-    def head(key: str) -> list[str]:
-        text = t(f"diagnosis.{key}", lang)
-        return ["", text, "-" * len(text)]
-
-    def reasons(items: Sequence[str], indent: str = "    ") -> list[str]:
-        return [
-            textwrap.fill(r, 96, initial_indent=f"{indent}- ", subsequent_indent=f"{indent}  ") for r in items
-        ]
-
-    lines = [*head("heading_undercurrent"), f"  {p.undercurrent}/100", *reasons(p.undercurrent_reasons)]
-    lines += head("heading_iceberg")
-    for layer in ("above", "below"):
-        lines.append(f"  {t(f'layers.{layer}', lang)}")
-        for d in (d for d in p.dimensions if d.layer == layer):
-            score = "–" if d.score is None else f"{d.score:>3}"
-            lines.append(f"    {score}  {d.name}")
-            lines += reasons(d.reasons, "         ") if d.score is not None else []
-    lines += head("heading_stage")
-    lines.append(
-        f"  {p.stage.label}"
-        + (
-            f" ({t('diagnosis.stage_confidence', lang, confidence=p.stage.confidence)})"
-            if p.stage.name
-            else ""
-        )
-    )
-    lines += reasons(p.stage.reasons)
-    lines += head("heading_themes")
-    if not p.themes:
-        lines.append(f"  {t('diagnosis.themes_none', lang)}")
-    for th in p.themes:
-        lines.append(
-            textwrap.fill(
-                f"{th.strength:>3}  {th.name}: {th.hypothesis}",
-                96,
-                initial_indent="  ",
-                subsequent_indent="       ",
-            )
-        )
-        lines += reasons(th.evidence, "       ")
-    lines += head("heading_colour")
-    lines.append(f"  {_reading_text('colour', p.colour.reading, lang)}")
-    lines += reasons([*p.colour.reasons, *p.colour.warnings])
-    lines += head("heading_stance")
-    lines.append(f"  {_reading_text('stance', p.stance.reading, lang)}")
-    lines += reasons(p.stance.reasons)
-    if not p.stance.findings:
-        lines.append(f"  {t('diagnosis.stance_clear', lang)}")
-    for f in p.stance.findings:
-        lines.append(
-            textwrap.fill(f"[{f.code}] {f.message}", 96, initial_indent="  ", subsequent_indent="    ")
-        )
-        if f.advice:
-            lines.append(textwrap.fill(f.advice, 96, initial_indent="    → ", subsequent_indent="      "))
-    lines += head("heading_intents")
-    for i in p.intents:
-        if i.reading.value != "absent" or i.reading.read is not None:
-            lines.append(f"  {t(f'intents.{i.id}', lang)}: {_reading_text('intent', i.reading, lang)}")
-    return "\n".join(lines).lstrip("\n")
-
-
-def _reading_text(kind: str, reading: Any, lang: str) -> str:
-    """A reading on one line: value, how sure (or the facilitator's word), and the words it rests on."""
-    from .diagnosis import reading_label
-
-    value = reading_label(kind, reading.value, lang)
-    if reading.corrected:
-        how = t("diagnosis.by_you_corrected", lang, read=reading_label(kind, reading.read, lang))
-    elif reading.read is not None:
-        how = t("diagnosis.by_you_confirmed", lang)
-    elif reading.value == "unclear":
-        how = ""
-    else:
-        how = t("diagnosis.confidence", lang, confidence=reading.confidence)
-    how = f" ({how})" if how else ""
-    words = (
-        f"; {t('diagnosis.evidence', lang, words=', '.join(f'“{w}”' for w in reading.evidence))}"
-        if reading.evidence
-        else ""
-    )
-    return f"{value}{how}{words}"
+    first, *rest = profile_section(p, charts=False).children
+    return text.render(Section("", (first, dimensions_section(p), *rest)))
 
 
 _COMMANDS = {

@@ -423,33 +423,32 @@ def intent_ids() -> tuple[str, ...]:
     )
 
 
-def check_diagnosis(diagnosis: Diagnosis, bank: Bank, file: str | Path = "<session>") -> list[Problem]:
-    """Problems with ids in a session's diagnosis that the content does not know."""
-    r = FieldReader(file)
+def check_diagnosis(
+    diagnosis: Diagnosis, bank: Bank, file: str | Path = "<session>", lang: str | None = None
+) -> list[Problem]:
+    """Problems with ids in a session's diagnosis that the content does not know, in ``lang``."""
+    r = FieldReader(file, lang)
     for qid in diagnosis.answers:
         if qid not in bank.questions:
-            r.problem(join("diagnosis.answers", qid), "is not a known statement")
+            r.problem(join("diagnosis.answers", qid), r.say("unknown_statement"))
     if diagnosis.history and diagnosis.history not in bank.history_options:
-        r.problem("diagnosis.history", f"must be one of {', '.join(bank.history_options)}")
+        r.problem("diagnosis.history", r.say("one_of", choices=", ".join(bank.history_options)))
     known = {s.id for s in bank.signals}
     for i, sid in enumerate(diagnosis.signals):
         if sid not in known:
-            r.problem(join("diagnosis.signals", i), f"unknown signal '{sid}'")
+            r.problem(join("diagnosis.signals", i), r.say("unknown_signal", id=sid))
     readings = diagnosis.readings
     for key, allowed in (("colour", COLOURS), ("stage", STAGES)):
         value = getattr(readings, key)
         ids = () if value in (None, UNCLEAR) else (value if isinstance(value, tuple) else (value,))
         for ident in ids:
             if ident not in allowed:
-                r.problem(
-                    join("diagnosis.readings", key),
-                    f"must be one of {', '.join(allowed)} (or two of them, or unclear)",
-                )
+                r.problem(join("diagnosis.readings", key), r.say("reading_ids", choices=", ".join(allowed)))
     intents = intent_ids()
     for ident in readings.intents:
         if ident not in intents:
             r.problem(
-                join("diagnosis.readings.intents", ident), f"unknown intent; known: {', '.join(intents)}"
+                join("diagnosis.readings.intents", ident), r.say("unknown_intent", known=", ".join(intents))
             )
     return r.problems
 

@@ -68,8 +68,17 @@ class Subgroups:
 
 
 def subgroups(people: int, size: int) -> Subgroups:
-    """How ``people`` divide into subgroups of ``size``: 18 in foursomes are 4 (two of them five)."""
-    count = max(1, people // size)
+    """How ``people`` divide into subgroups of ``size``, as a facilitator counts them off.
+
+    Leftovers join existing subgroups (18 in foursomes are 4, two of them five), unless one more, smaller
+    subgroup stays closer to the size: 7 in foursomes are a four and a three, not one table of seven.
+    A subgroup is never one person alone.
+    """
+    fewer = max(1, people // size)
+    more = fewer + 1
+    over = math.ceil(people / fewer) - size
+    under = size - people // more
+    count = more if under < over and people // more >= 2 else fewer
     return Subgroups(count, size, math.ceil(people / count))
 
 
@@ -144,8 +153,10 @@ class Step:
         if self.template is None or people is None:
             return self.text(lang)
         groups = self.subgroups(people)
-        label = groups.label(lang) if groups else ""
-        return self.template(lang).replace(PLACEHOLDER, label)
+        if groups is None or groups.count == 1:
+            # One subgroup is the whole group: "each of the 1 foursome" says nothing the plain text does not.
+            return self.text(lang)
+        return self.template(lang).replace(PLACEHOLDER, groups.label(lang))
 
     def to_data(self) -> dict[str, object]:
         """The step in the file's own layout."""

@@ -23,6 +23,11 @@ BRIEF_OPTIONS = {
     "result": "visible_result",
     "context": "context",
     "purpose": "purpose",
+    "place": "place",
+    "link": "link",
+    "host": "host",
+    "contact": "contact",
+    "bring": "bring",
 }
 """Command-line option -> brief field."""
 CLEAR = "-"
@@ -160,7 +165,7 @@ def apply_answers(session: Session, pairs: list[str], file: str | Path) -> tuple
             continue
         changed.append(ident)
     if problems:
-        raise PlaybookError(problems)
+        raise PlaybookError(problems, lang)
     diagnosis = replace(session.diagnosis, answers=answers, history=history)
     return session.with_changes(diagnosis=diagnosis), changed
 
@@ -180,7 +185,7 @@ def set_signals(
         if s not in known
     ]
     if problems:
-        raise PlaybookError(problems)
+        raise PlaybookError(problems, lang)
     seen = [s for s in session.diagnosis.signals if s not in remove]
     seen += [s for s in add if s not in seen]
     changed = sorted(set(seen) ^ set(session.diagnosis.signals))

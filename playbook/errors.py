@@ -25,7 +25,8 @@ class Problem:
 class PlaybookError(Exception):
     """A user mistake or an unusable file, with every problem found, each naming file and field."""
 
-    def __init__(self, problems: list[Problem] | Problem | str) -> None:
+    def __init__(self, problems: list[Problem] | Problem | str, lang: str | None = None) -> None:
+        self.lang = lang  # of the header over several problems; the messages are already in it
         if isinstance(problems, str):
             problems = [Problem("", "", problems)]
         elif isinstance(problems, Problem):
@@ -42,7 +43,9 @@ class PlaybookError(Exception):
     def message(self) -> str:
         if len(self.problems) == 1:
             return str(self.problems[0])
-        lines = [f"{len(self.problems)} problems:"]
+        from .i18n import default_language, t  # errors is imported by everything; i18n only when shown
+
+        lines = [t("schema.problems", self.lang or default_language(), count=len(self.problems))]
         lines += [f"  - {p}" for p in self.problems]
         return "\n".join(lines)
 

@@ -1,16 +1,16 @@
-"""Handouts: a session document becomes one self-contained, offline, printable and safe HTML file.
+"""Handouts: a session document becomes one self-contained, offline, printable and safe HTML file (or PDF).
 
-The handout is a notebook (raw HTML cells, every user text escaped here) exported by nbconvert with the
-playbook's own template (``assets/templates/playbook``): no code, no scripts, nothing fetched, a strict
-Content-Security-Policy, charts embedded as data. Participants get what the session asks of them;
-facilitators also get the diagnosis, the script with steps, notes, plan B and the findings.
+The handout is built once as a document (``structure.handout_document``), rendered by the HTML flavour
+into the raw cells of a notebook and exported by nbconvert with the playbook's own template
+(``assets/templates/playbook``): no code, no scripts, nothing fetched, a strict Content-Security-Policy,
+charts embedded as data. Participants get what the session asks of them in their words; facilitators get
+the run sheet, the brief, the checks, the diagnosis, the packing list and the script.
 """
 
 from __future__ import annotations
 
-import base64
-import html
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -18,25 +18,37 @@ from typing import Any
 import nbformat
 from nbformat import NotebookNode
 
-from .agenda import Plan, TimedBlock, clock, plan
+from .agenda import plan
 from .catalogue import Catalogue
-from .charts import arc_chart, iceberg_chart, to_svg
-from .diagnosis import Profile, diagnose, reading_label
-from .durations import SizedStep, sampling_text
+from .diagnosis import diagnose
 from .errors import PlaybookError
-from .i18n import LANGUAGES, capitalised, t
+from .flavours import html as flavour
+from .i18n import LANGUAGES, t
 from .outputs import check_outputs
+from .participants import ExportWarning, warnings
 from .paths import assets_dir
-from .reading import Reading
 from .session import Session, SessionFile
+from .structure import AUDIENCES, Document, handout_document
 from .yamlio import write_bytes_atomic
 
-AUDIENCES = ("participants", "facilitator")
-e = html.escape
+__all__ = ["AUDIENCES", "Handout", "export_html", "handout", "handout_html", "write_handouts"]
+FORMATS = (".html", ".htm", ".pdf")
 
 
 def _css() -> str:
     return (assets_dir() / "templates" / "playbook" / "style.css").read_text(encoding="utf-8")
+
+
+def css_string(text: str) -> str:
+    """Text as a CSS string literal for the page margins (running header): quotes, backslashes, line
+    breaks and angle brackets escaped, so no text can end the string or the style element."""
+    out = []
+    for ch in text:
+        if ch in '\\"<>&' or ord(ch) < 32 or ch in "\u2028\u2029":
+            out.append(f"\\{ord(ch):x} ")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
 
 
 @cache
@@ -74,13 +86,22 @@ def _exporter() -> Any:
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
+    exporter.register_filter("css_string", css_string)
     return exporter
 
 
 def export_html(
-    nb: NotebookNode, *, title: str, lang: str, show_code: bool = False, nav: str = "", css: str = ""
+    nb: NotebookNode,
+    *,
+    title: str,
+    lang: str,
+    show_code: bool = False,
+    nav: list[tuple[str, str]] | None = None,
+    css: str = "",
+    running: str = "",
+    confidential: str = "",
 ) -> str:
-    """Render a notebook with the playbook template; ``title`` is escaped by the template."""
+    """Render a notebook with the playbook template; every text given here is escaped by the template."""
     resources = {
         "playbook": {
             "lang": lang if lang in LANGUAGES else "en",
@@ -89,279 +110,138 @@ def export_html(
             "show_code": show_code,
             "code_label": t("handout.code", lang),
             "image_alt": t("handout.image", lang),
-            "nav": nav,
+            "nav": nav or [],
             "nav_label": t("handout.navigation", lang),
-            "footer": e(t("handout.footer", lang)),
+            "footer": t("handout.footer", lang),
+            "running": running,
+            "confidential": confidential,
         }
     }
     body, _ = _exporter().from_notebook_node(nb, resources=resources)
     return body
 
 
-def _svg_img(svg: str, alt: str, caption: str) -> str:
-    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-    return f'<figure><img src="data:image/svg+xml;base64,{data}" alt="{e(alt)}"><figcaption>{e(caption)}</figcaption></figure>'
-
-
-def _raw(source: str) -> NotebookNode:
-    return nbformat.v4.new_raw_cell(source, metadata={"raw_mimetype": "text/html"})
-
-
-def arc_alt(p: Plan) -> str:
-    """A text alternative for the arc chart: the sequence of roles over time and where the findings are."""
-    lang = p.language
-    phases: list[str] = []
-    for b in p.blocks:
-        role = t("session.break", lang) if b.role == "break" else t(f"roles.{b.role}", lang)
-        if not phases or not phases[-1].endswith(role):
-            phases.append(f"{clock(b.start)} {role}")
-    return t(
-        "handout.arc_alt",
-        lang,
-        start=clock(p.start),
-        end=clock(p.end),
-        phases=", ".join(phases),
-        findings=len(p.findings),
-    )
-
-
-def iceberg_alt(profile: Profile) -> str:
-    lang = profile.language
-    scores = "; ".join(f"{d.name} {d.score if d.score is not None else '–'}" for d in profile.dimensions)
-    return t("handout.iceberg_alt", lang, undercurrent=profile.undercurrent, scores=scores)
-
-
-def _when(s: Session, p: Plan) -> str:
-    day = s.date.isoformat() if s.date else ""
-    times = f"{clock(p.start)}–{clock(p.end)}"
-    return f"{day} · {times}" if day else times
-
-
-def _block_asks(b: TimedBlock, lang: str) -> str:
-    if b.intervention is not None:
-        return f"<b>{e(b.intervention.invitation(lang))}</b><br>{e(b.intervention.summary(lang))}"
-    return ""
-
-
-def handout_notebook(
-    session: Session, catalogue: Catalogue, audience: str = "participants", lang: str | None = None
-) -> NotebookNode:
-    """The handout as a notebook of raw HTML cells; all user text is escaped before it gets here."""
-    if audience not in AUDIENCES:
-        raise PlaybookError(f"unknown audience '{audience}'; choose {' or '.join(AUDIENCES)}")
-    profile = diagnose(session, lang=lang)
-    lang = profile.language
-    p = plan(session, catalogue, profile)
-    facilitator = audience == "facilitator"
-    cells = []
-
-    kind = t(f"handout.{audience}", lang)
-    head = f"<header><p class='meta'>{e(kind)}</p><h1>{e(session.title)}</h1><p class='meta'>{e(_when(session, p))}"
-    if facilitator and session.brief.client:
-        head += f" · {e(t('session.client', lang))}: {e(session.brief.client)}"
-    cells.append(_raw(head + "</p></header>"))
-
-    why = [f"<section><h2>{e(t('handout.why', lang))}</h2>"]
-    # Participants read the purpose they are told; the client's own wish is for the facilitator's eyes.
-    told = session.brief.wish if facilitator else (session.brief.purpose or session.brief.wish)
-    if told:
-        why.append(f"<p class='lead'>{e(told)}</p>")
-    if facilitator and session.brief.purpose:
-        why.append(f"<h3>{e(t('session.purpose', lang))}</h3><p>{e(session.brief.purpose)}</p>")
-    if session.brief.visible_result:
-        why.append(f"<h3>{e(t('handout.result', lang))}</h3><p>{e(session.brief.visible_result)}</p>")
-    if facilitator and session.brief.context:
-        why.append(f"<h3>{e(t('session.context', lang))}</h3><p>{e(session.brief.context)}</p>")
-    cells.append(_raw("".join(why) + "</section>"))
-
-    rows = []
-    for b in p.blocks:
-        title = e(b.title)
-        role = t("session.break", lang) if b.role == "break" else t(f"roles.{b.role}", lang)
-        asks = _block_asks(b, lang)
-        rows.append(
-            f"<tr><td class='time'>{clock(b.start)}–{clock(b.end)}</td><td>{title}<br><small>{e(role)}</small></td><td>{asks}</td></tr>"
-        )
-    heads = (t("agenda.time", lang), t("agenda.block", lang), t("handout.asks", lang))
-    table = "".join(
-        f"<th scope='col'{' class=time' if i == 0 else ''}>{e(capitalised(h))}</th>"
-        for i, h in enumerate(heads)
-    )
-    agenda = f"<section><h2>{e(t('handout.agenda', lang))}</h2><table class='agenda'><thead><tr>{table}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-    agenda += _svg_img(to_svg(arc_chart(p)), arc_alt(p), t("handout.arc_caption", lang)) + "</section>"
-    cells.append(_raw(agenda))
-
-    if facilitator:
-        cells.append(_raw(_diagnosis_section(profile)))
-        cells.append(_raw(_findings_section(p)))
-        cells.append(_raw(_script_section(p, catalogue)))
+def document_notebook(doc: Document) -> NotebookNode:
+    """A document as a notebook of raw HTML cells: its header, then one cell per top-level section."""
+    cells = [
+        nbformat.v4.new_raw_cell(part, metadata={"raw_mimetype": "text/html"}) for part in flavour.parts(doc)
+    ]
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata["language_info"] = {"name": "html"}
     return nb
 
 
-def _reading_line(kind: str, reading: Reading, lang: str) -> str:
-    """A reading as the facilitator signed it off: value, and either the facilitator's word or the words."""
-    value = reading_label(kind, reading.value, lang)
-    if reading.corrected:
-        how = t("diagnosis.by_you_corrected", lang, read=reading_label(kind, reading.read, lang))  # type: ignore[arg-type]
-    elif reading.read is not None:
-        how = t("diagnosis.by_you_confirmed", lang)
-    else:
-        how = t("diagnosis.confidence", lang, confidence=reading.confidence)
-    words = (
-        f" · {t('diagnosis.evidence', lang, words=', '.join(reading.evidence))}" if reading.evidence else ""
+def document_html(doc: Document, title: str | None = None) -> str:
+    """A document as one HTML page with the playbook template."""
+    return export_html(
+        document_notebook(doc),
+        title=title or doc.title,
+        lang=doc.lang,
+        running=doc.running,
+        confidential=doc.confidential,
     )
-    return f"<p class='reading'><b>{e(value)}</b> ({e(how)}){e(words)}</p>"
 
 
-def _intents_section(profile: Profile) -> str:
-    lang = profile.language
-    present = [i for i in profile.intents if i.present]
-    if not present:
-        return ""
-    items = "".join(
-        f"<li>{e(t(f'intents.{i.id}', lang))}: {_reading_line('intent', i.reading, lang)}</li>"
-        for i in present
-    )
-    return f"<h3>{e(t('diagnosis.heading_intents', lang))}</h3><ul>{items}</ul>"
+@dataclass(frozen=True)
+class Handout:
+    """One handout: the document it was built from, its page, and what to check before sending it."""
+
+    document: Document
+    html: str
+    warnings: tuple[ExportWarning, ...]
 
 
-def _diagnosis_section(profile: Profile) -> str:
-    lang = profile.language
-    out = [f"<section><h2>{e(t('diagnosis.heading_profile', lang))}</h2>"]
-    out.append(f"<p><b>{e(t('diagnosis.heading_undercurrent', lang))}: {profile.undercurrent}/100</b></p>")
-    out.append("<ul>" + "".join(f"<li>{e(r)}</li>" for r in profile.undercurrent_reasons) + "</ul>")
-    out.append(
-        _svg_img(to_svg(iceberg_chart(profile)), iceberg_alt(profile), t("diagnosis.heading_iceberg", lang))
-    )
-    stage = profile.stage
-    confidence = (
-        f" ({t('diagnosis.stage_confidence', lang, confidence=stage.confidence)})" if stage.name else ""
-    )
-    out.append(f"<h3>{e(t('diagnosis.heading_stage', lang))}: {e(stage.label)}{e(confidence)}</h3>")
-    out.append("<ul>" + "".join(f"<li>{e(r)}</li>" for r in stage.reasons) + "</ul>")
-    out.append(f"<h3>{e(t('diagnosis.heading_themes', lang))}</h3>")
-    if not profile.themes:
-        out.append(f"<p>{e(t('diagnosis.themes_none', lang))}</p>")
-    for th in profile.themes[:5]:
-        evidence = "".join(f"<li>{e(x)}</li>" for x in th.evidence)
-        out.append(f"<h4>{e(th.name)} ({th.strength}/100)</h4><p>{e(th.hypothesis)}</p><ul>{evidence}</ul>")
-    out.append(
-        f"<h3>{e(t('diagnosis.heading_colour', lang))}: {e(profile.colour.label or t('diagnosis.unclear', lang))}</h3>"
-    )
-    out.append(_reading_line("colour", profile.colour.reading, lang))
-    out.append(
-        "<ul>"
-        + "".join(f"<li>{e(r)}</li>" for r in (*profile.colour.reasons, *profile.colour.warnings))
-        + "</ul>"
-    )
-    out.append(f"<h3>{e(t('diagnosis.heading_stance', lang))}</h3>")
-    out.append(_reading_line("stance", profile.stance.reading, lang))
-    if not profile.stance.findings:
-        out.append(f"<p>{e(t('diagnosis.stance_clear', lang))}</p>")
-    for f in profile.stance.findings:
-        advice = f"<br>{e(f.advice)}" if f.advice else ""
-        out.append(
-            f"<p class='finding {'error' if f.level == 'error' else 'warning'}'><code>{e(f.code)}</code> {e(f.message)}{advice}</p>"
-        )
-    out.append(_intents_section(profile))
-    return "".join(out) + "</section>"
+def handout(
+    session: Session, catalogue: Catalogue, audience: str = "participants", lang: str | None = None
+) -> Handout:
+    """Build the handout for ``audience`` once and render it."""
+    if audience not in AUDIENCES:
+        raise PlaybookError(f"unknown audience '{audience}'; choose {' or '.join(AUDIENCES)}")
+    profile = diagnose(session, lang=lang)
+    p = plan(session, catalogue, profile)
+    found = warnings(session, profile, [b.title for b in p.blocks if b.intervention is None])
+    doc = handout_document(session, p, profile, catalogue, audience, found)
+    title = f"{session.title} · {t(f'handout.{audience}', profile.language)}"
+    return Handout(doc, document_html(doc, title), found)
 
 
-def _findings_section(p: Plan) -> str:
-    lang = p.language
-    out = [f"<section><h2>{e(t('agenda.findings', lang))}</h2>"]
-    if not p.findings:
-        out.append(f"<p>{e(t('agenda.no_findings', lang))}</p>")
-    for f in p.findings:
-        level = t(f"handout.level_{f.level}", lang)
-        out.append(
-            f"<p class='finding {f.level}'><b>{e(level)}</b> <code>{e(f.code)}</code> {e(f.message)}</p>"
-        )
-    return "".join(out) + "</section>"
-
-
-def _script_section(p: Plan, catalogue: Catalogue) -> str:
-    lang = p.language
-    out = [f"<section><h2>{e(t('handout.script', lang))}</h2>"]
-    for b in p.blocks:
-        role = t("session.break", lang) if b.role == "break" else t(f"roles.{b.role}", lang)
-        part = [
-            f"<div class='block'><h3>{clock(b.start)}–{clock(b.end)} · {e(b.title)}</h3><p class='role'>{e(role)} · {b.minutes} {e(t('units.minutes', lang))}</p>"
-        ]
-        item = b.intervention
-        if item is not None:
-            part.append(f"<p><b>{e(t('catalogue.invitation', lang))}:</b> “{e(item.invitation(lang))}”</p>")
-            part.append(f"<ol class='steps'>{''.join(_step_item(s, lang) for s in b.steps)}</ol>")
-            if item.materials:
-                part.append(
-                    f"<p><b>{e(t('catalogue.materials', lang))}:</b> {e('; '.join(m(lang) for m in item.materials))}</p>"
-                )
-            if item.visible_output is not None:
-                part.append(
-                    f"<p><b>{e(t('catalogue.visible_output', lang))}:</b> {e(item.visible_output(lang))}</p>"
-                )
-            risks = "".join(f"<li>{e(r.risk(lang))} → {e(r.handling(lang))}</li>" for r in item.risks)
-            part.append(f"<p><b>{e(t('catalogue.risks', lang))}</b></p><ul>{risks}</ul>")
-        if b.block.notes:
-            part.append(f"<p><b>{e(t('session.notes', lang))}:</b></p><p class='note'>{e(b.block.notes)}</p>")
-        for ident, name in zip(b.block.plan_b, b.plan_b_titles, strict=True):
-            summary = catalogue.get(ident).summary(lang) if ident in catalogue else ""
-            part.append(f"<p><b>{e(t('session.plan_b', lang))}:</b> {e(name)}. {e(summary)}</p>")
-        out.append("".join(part) + "</div>")
-    return "".join(out) + "</section>"
-
-
-def _step_item(s: SizedStep, lang: str) -> str:
-    """One step of the script: its share of the block, who works with whom, and how to sample a large
-    group; the shares come from the core's one split, so they add up to the block."""
-    how = t(f"configurations.{s.step.configuration}", lang)
-    if s.groups is not None and s.step.configuration != "solo":
-        how += f" ({s.groups.label(lang)})"
-    sampled = f"<br><i>{e(sampling_text(s, lang))}</i>" if s.sampled else ""
-    return f"<li><b>{s.minutes} {e(t('units.minutes', lang))}</b>, {e(how)}: {e(s.text(lang))}{sampled}</li>"
+def handout_notebook(
+    session: Session, catalogue: Catalogue, audience: str = "participants", lang: str | None = None
+) -> NotebookNode:
+    """The handout as a notebook of raw HTML cells (for tools that want the notebook itself)."""
+    return document_notebook(handout(session, catalogue, audience, lang).document)
 
 
 def handout_html(
     session: Session, catalogue: Catalogue, audience: str = "participants", lang: str | None = None
 ) -> str:
     """The whole handout as one HTML document (a string), ready to write or to send."""
-    nb = handout_notebook(session, catalogue, audience, lang)
-    language = lang if lang in LANGUAGES else session.language
-    title = f"{session.title} · {t(f'handout.{audience}', language)}"
-    return export_html(nb, title=title, lang=language)
+    return handout(session, catalogue, audience, lang).html
 
 
-def handout_name(path: Path, audience: str, lang: str) -> str:
+def handout_name(path: Path, audience: str, lang: str, suffix: str = ".html") -> str:
     stem = path.name.removesuffix(".session.yaml").removesuffix(".yaml")
-    return f"{stem}.{audience}.{lang}.html"
+    return f"{stem}.{audience}.{lang}{suffix}"
 
 
 def write_handouts(
-    files: Iterable[str | Path], catalogue: Catalogue, audience: str, lang: str | None, out: str | Path
+    files: Iterable[str | Path],
+    catalogue: Catalogue,
+    audience: str,
+    lang: str | None,
+    out: str | Path,
+    *,
+    warn: Callable[[Path, ExportWarning], None] | None = None,
+    calendar: bool = False,
+    pdf: bool = False,
 ) -> list[Path]:
-    """Export one handout per session file. With one file, ``out`` may name the HTML file itself;
-    otherwise it is a folder (created if needed). Each file is written atomically, and every target is
-    checked first (:func:`~playbook.outputs.check_outputs`): none is written if one would destroy a file."""
+    """Export one handout per session file. With one file, ``out`` may name the file itself (.html or
+    .pdf); otherwise it is a folder (created if needed). Each file is written atomically, and every target
+    is checked first (:func:`~playbook.outputs.check_outputs`): none is written if one would destroy a
+    file. ``warn`` hears the participant checks (for the participants' programme only); ``calendar``
+    also writes an .ics; ``pdf`` writes PDF files into a folder."""
     files = [Path(f) for f in files]
     out = Path(out)
-    if len(files) > 1 or out.suffix.lower() not in (".html", ".htm"):
+    single = len(files) == 1 and out.suffix.lower() in FORMATS
+    if len(files) > 1 and out.suffix.lower() in FORMATS and not out.is_dir():
+        raise PlaybookError.at(
+            out, "", "several session files go into a folder: give -o a folder (with --pdf for PDF files)"
+        )
+    if not single:
         try:
             out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise PlaybookError.at(out, "", f"the output folder cannot be created ({exc.strerror})") from None
     sessions = [SessionFile.open(path).session for path in files]
+    suffix = ".pdf" if pdf else ".html"
     targets = []
     for path, session in zip(files, sessions, strict=True):
-        target = out / handout_name(path, audience, lang or session.language) if out.is_dir() else out
+        target = out if single else out / handout_name(path, audience, lang or session.language, suffix)
         if not target.parent.is_dir():
             raise PlaybookError.at(target, "", f"folder {target.parent} does not exist")
         targets.append(target)
     if len(set(targets)) < len(targets):
         raise PlaybookError.at(out, "", "several sessions would be written to this one file; name a folder")
-    check_outputs(targets, files)
-    for session, target in zip(sessions, targets, strict=True):
+    calendars = [target.with_suffix(".ics") for target in targets] if calendar else []
+    check_outputs([*targets, *calendars], files)
+    written = []
+    for path, session, target in zip(files, sessions, targets, strict=True):
         language = lang or session.language
-        write_bytes_atomic(target, handout_html(session, catalogue, audience, language).encode("utf-8"))
-    return targets
+        made = handout(session, catalogue, audience, language)
+        if warn is not None and audience == "participants":
+            for w in made.warnings:
+                warn(path, w)
+        if target.suffix.lower() == ".pdf":
+            from .pdf import html_to_pdf
+
+            write_bytes_atomic(target, html_to_pdf(made.html))
+        else:
+            write_bytes_atomic(target, made.html.encode("utf-8"))
+        written.append(target)
+        if calendar:
+            from .ics import session_event
+
+            ics = target.with_suffix(".ics")
+            write_bytes_atomic(ics, session_event(session, catalogue, language))
+            written.append(ics)
+    return written

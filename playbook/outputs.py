@@ -4,7 +4,7 @@
 before anything is written, every target is checked: it must not be one of the command's inputs (the
 same file, a hard link or a symbolic link to it), and a file that is already there must be one the
 playbook wrote itself (recognised by the mark it leaves in every output: a generator tag in HTML,
-the software or creator field in PNG and SVG). Anything else is refused with a message naming the
+the software or creator field in PNG, SVG and PDF, the product id of a calendar file). Anything else is refused with a message naming the
 file, and nothing is written.
 """
 
@@ -25,6 +25,8 @@ _HEAD_BYTES = 8192
 _HTML_MARK = re.compile(rb'<meta name="generator" content="playbook"\s*/?>', re.I)
 _SVG_MARK = re.compile(rb"<dc:creator>\s*<cc:Agent>\s*<dc:title>playbook</dc:title>")
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_PDF_MARK = b"/Creator (playbook)"
+_ICS_MARK = re.compile(rb"\r?\nPRODID:-//playbook//")
 
 
 def check_outputs(
@@ -100,7 +102,51 @@ def is_own_output(path: str | Path) -> bool:
     if text.startswith((b"<svg", b"<?xml")):
         mark = _SVG_MARK.search(text)
         return bool(mark) and b"<g " not in text[: mark.start()]  # in the metadata, before any drawing
+    if head.startswith(b"%PDF-"):
+        return _PDF_MARK in _tail(path)
+    if head.startswith(b"BEGIN:VCALENDAR"):
+        return bool(_ICS_MARK.search(head))
     return False
+
+
+def _tail(path: str | Path, size: int = 1024) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(max(0, os.fstat(fh.fileno()).st_size - size))
+            return fh.read(size)
+    except OSError:
+        return b""
+
+
+def mark_pdf(data: bytes) -> bytes:
+    """``data`` with the playbook named as the PDF's creator, so exporting again may replace it.
+
+    An incremental update, as PDF editors append them: a copy of the document information with
+    ``/Creator (playbook)``, a one-entry cross-reference section and a trailer pointing back to the
+    original one. A PDF laid out otherwise (no classic trailer) is returned as it is.
+    """
+    trailer = re.search(rb"trailer\s*<<(.*?)>>\s*startxref\s+(\d+)\s+%%EOF\s*$", data[-4096:], re.S)
+    if trailer is None:
+        return data
+    size = re.search(rb"/Size\s+(\d+)", trailer[1])
+    root = re.search(rb"/Root\s+(\d+\s+\d+\s+R)", trailer[1])
+    info_ref = re.search(rb"/Info\s+(\d+)\s+0\s+R", trailer[1])
+    if size is None or root is None:
+        return data
+    entries = b""
+    if info_ref is not None:
+        old = re.search(rb"(?:^|\n)" + info_ref[1] + rb" 0 obj\s*<<(.*?)>>\s*endobj", data, re.S)
+        if old is not None:
+            entries = re.sub(rb"/(Creator|Producer)\s*\((?:\\.|[^\\)])*\)", b"", old[1])
+    number = int(size[1])
+    body = data if data.endswith(b"\n") else data + b"\n"
+    obj = b"%d 0 obj\n<<%s\n%s>>\nendobj\n" % (number, entries.strip(), _PDF_MARK)
+    xref_at = len(body) + len(obj)
+    update = (
+        b"xref\n%d 1\n%010d 00000 n \ntrailer\n<</Size %d\n/Root %s\n/Info %d 0 R\n/Prev %s>>\n"
+        b"startxref\n%d\n%%%%EOF\n"
+    ) % (number, len(body), number + 1, root[1], number, trailer[2], xref_at)
+    return body + obj + update
 
 
 def _png_software(head: bytes) -> bytes | None:

@@ -61,7 +61,7 @@ class FieldReader:
 
     def raise_if_any(self) -> None:
         if self.problems:
-            raise PlaybookError(self.problems)
+            raise PlaybookError(self.problems, self.lang)
 
     def mapping(
         self, value: Any, field: str, required: Iterable[str], optional: Iterable[str] = ()

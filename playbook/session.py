@@ -50,6 +50,8 @@ _TOP = (
     "diagnosis", "shortlist", "agenda", "run",
 )  # fmt: skip
 _BRIEF = ("client", "wish", "visible_result", "context", "purpose", "decision_rule")
+_BRIEF_PRACTICAL = ("place", "link", "host", "contact", "bring")
+"""Practical fields for the participants' programme; written to the file only when filled in."""
 READING_VALUES = {
     "stance": ("managing", "facilitating", "unclear"),
     "intent": ("present", "absent", "unclear"),
@@ -75,10 +77,21 @@ class Brief:
     visible_result: str = ""
     context: str = ""
     purpose: str = ""
-    """What the participants are told the session is for; it may differ from the client's wish."""
+    """What the participants are told the session is for; it may differ from the client's wish (which
+    they never see)."""
     decision_rule: str = ""
     """Who decides and how (consent, majority, advice to the manager, the client decides afterwards):
     agreed before a group converges, so a choice made in the room is not undone outside it."""
+    place: str = ""
+    """Where: an address or a room."""
+    link: str = ""
+    """Where online: the meeting link (shown as a link only when it is a web address)."""
+    host: str = ""
+    """Who invites the participants."""
+    contact: str = ""
+    """Whom to reach with questions or to say you cannot come (a phone number or e-mail address)."""
+    bring: str = ""
+    """What participants bring or prepare; one thing a line."""
 
 
 ReadingValue = str | tuple[str, ...]
@@ -309,25 +322,18 @@ def parse_session(data: Any, file: str | Path = "<session>", catalogue: Catalogu
     """
     r = FieldReader(file, data.get("language") if isinstance(data, dict) else None)  # its own language
     if not isinstance(data, dict):
-        r.problem("", "is not a session document (expected fields such as title, brief and agenda)")
+        r.problem("", r.say("not_a_session"))
         r.raise_if_any()
     version = data.get("schema_version")
     if version is None:
-        r.problem("schema_version", f"is missing; this playbook reads version {SCHEMA_VERSION}")
+        r.problem("schema_version", r.say("version_missing", version=SCHEMA_VERSION))
         r.raise_if_any()
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        r.problem(
-            "schema_version",
-            f"must be a whole number; this playbook reads version {SCHEMA_VERSION}",
-        )
+        r.problem("schema_version", r.say("version_whole", version=SCHEMA_VERSION))
         r.raise_if_any()
     if version != SCHEMA_VERSION:
-        newer = "a newer" if version > SCHEMA_VERSION else "an older"
-        r.problem(
-            "schema_version",
-            f"is {version}, written by {newer} playbook; this playbook reads version {SCHEMA_VERSION}"
-            + ("; update playbook to open it" if version > SCHEMA_VERSION else ""),
-        )
+        which = "version_newer" if version > SCHEMA_VERSION else "version_older"
+        r.problem("schema_version", r.say(which, found=version, version=SCHEMA_VERSION))
         r.raise_if_any()
 
     d = r.mapping(data, "", ("schema_version", "title"), _TOP[2:]) or {}
@@ -338,8 +344,8 @@ def parse_session(data: Any, file: str | Path = "<session>", catalogue: Catalogu
     budget = r.number(d.get("budget_minutes", 180), "budget_minutes", low=1, high=DAY_MINUTES)
 
     brief = Brief()
-    if (b := r.mapping(d.get("brief") or {}, "brief", (), _BRIEF)) is not None:
-        brief = Brief(**{k: r.text(b.get(k), join("brief", k)) or "" for k in _BRIEF})
+    if (b := r.mapping(d.get("brief") or {}, "brief", (), _BRIEF + _BRIEF_PRACTICAL)) is not None:
+        brief = Brief(**{k: r.text(b.get(k), join("brief", k)) or "" for k in _BRIEF + _BRIEF_PRACTICAL})
 
     group = Group()
     if (g := r.mapping(d.get("group") or {}, "group", (), ("size", "setting"))) is not None:
@@ -384,7 +390,7 @@ def _read_ids(r: FieldReader, value: Any, f: str) -> ReadingValue | None:
     if isinstance(value, list):
         ids = r.identifiers(value, f)
         if ids is not None and not 1 <= len(ids) <= 2:
-            r.problem(f, "must name one or two ids, or be 'unclear'")
+            r.problem(f, r.say("one_or_two_ids"))
             return None
         return (ids[0] if len(ids) == 1 else ids) if ids else None
     return r.identifier(value, f)
@@ -400,7 +406,7 @@ def _read_readings(r: FieldReader, value: Any) -> FacilitatorReadings:
     intents: dict[str, str] = {}
     raw = d.get("intents") or {}
     if not isinstance(raw, dict):
-        r.problem(join(f, "intents"), "must map intent ids to present, absent or unclear")
+        r.problem(join(f, "intents"), r.say("intents_map"))
         raw = {}
     for key, v in raw.items():
         k = join(join(f, "intents"), str(key))
@@ -416,7 +422,7 @@ def _read_diagnosis(r: FieldReader, value: Any) -> Diagnosis:
     answers: dict[str, int] = {}
     raw = d.get("answers") or {}
     if not isinstance(raw, dict):
-        r.problem("diagnosis.answers", "must map statement ids to answers from 1 to 5")
+        r.problem("diagnosis.answers", r.say("answers_map"))
         raw = {}
     for key, answer in raw.items():
         f = join("diagnosis.answers", str(key))
@@ -441,13 +447,10 @@ def _read_moment(r: FieldReader, value: Any, f: str) -> dt.datetime | None:
     else:
         moment = None
     if moment is None:
-        r.problem(f, f"must be a moment like 2027-01-14T13:05:00, found {value!r}")
+        r.problem(f, r.say("moment", value=repr(value)))
         return None
     if moment.tzinfo is not None:
-        r.problem(
-            f,
-            f"must be a local time without a time zone, like {moment.replace(tzinfo=None).isoformat()}; found {value!r}",
-        )
+        r.problem(f, r.say("moment_zone", local=moment.replace(tzinfo=None).isoformat(), value=repr(value)))
         return None
     return moment if _in_years(r, moment, f) else None
 
@@ -455,7 +458,7 @@ def _read_moment(r: FieldReader, value: Any, f: str) -> dt.datetime | None:
 def _in_years(r: FieldReader, when: dt.date, f: str) -> bool:
     if YEARS[0] <= when.year <= YEARS[1]:
         return True
-    r.problem(f, f"must lie between the years {YEARS[0]} and {YEARS[1]}, found {when.isoformat()}")
+    r.problem(f, r.say("years", low=YEARS[0], high=YEARS[1], value=when.isoformat()))
     return False
 
 
@@ -466,23 +469,17 @@ def _check_run_span(r: FieldReader, moments: list[tuple[str, dt.datetime]]) -> N
     first = min(at for _, at in moments)
     for f, at in moments:
         if at - first > dt.timedelta(days=RUN_DAYS):
-            r.problem(
-                f,
-                f"lies {(at - first).days} days after the run's first moment ({first.isoformat()}); "
-                f"the moments of one run lie within {RUN_DAYS} days",
-            )
+            r.problem(f, r.say("run_span", days=(at - first).days, first=first.isoformat(), limit=RUN_DAYS))
 
 
 def _read_photo_path(r: FieldReader, value: Any, f: str) -> str | None:
     """A photo is named relative to the session's own folder, the way notebook 05 stores it."""
     if not isinstance(value, str) or not value.strip():
-        r.problem(
-            f, f"must be the path of a photo beside the session, like NAME.photos/flip.jpg; found {value!r}"
-        )
+        r.problem(f, r.say("photo_path", value=repr(value)))
         return None
     posix, windows = PurePosixPath(value), PureWindowsPath(value)
     if len(value) > PHOTO_PATH_CHARS or "\0" in value:
-        r.problem(f, "is not a usable file path")
+        r.problem(f, r.say("photo_unusable"))
         return None
     if (
         posix.is_absolute()
@@ -491,11 +488,7 @@ def _read_photo_path(r: FieldReader, value: Any, f: str) -> str | None:
         or ".." in posix.parts
         or ".." in windows.parts
     ):
-        r.problem(
-            f,
-            f"must be a path inside the session's folder (like NAME.photos/flip.jpg), found {value!r}; "
-            "copy the photo next to the session",
-        )
+        r.problem(f, r.say("photo_outside", value=repr(value)))
         return None
     return value
 
@@ -558,7 +551,7 @@ def _read_run(r: FieldReader, value: Any) -> Run:
         if isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) for x in pair):
             pairs.append((pair[0], pair[1]))
         else:
-            r.problem(join("run.pairs", i), "must be a pair of names")
+            r.problem(join("run.pairs", i), r.say("pair_of_names"))
     return Run(
         tuple(b for b in planned if b is not None), tuple(events), tuple(observations),
         r.text(d.get("result"), "run.result") or "", photos, tuple(actions), tuple(pairs),
@@ -652,7 +645,7 @@ def _read_date(r: FieldReader, value: Any, f: str = "date") -> dt.date | None:
     except ValueError:
         date = None
     if date is None:
-        r.problem(f, f"must be a date like 2026-12-03, found {value!r}")
+        r.problem(f, r.say("date", value=repr(value)))
         return None
     return date if _in_years(r, date, f) else None
 
@@ -660,7 +653,7 @@ def _read_date(r: FieldReader, value: Any, f: str = "date") -> dt.date | None:
 def _read_time(r: FieldReader, value: Any, field_: str) -> dt.time | None:
     match = _TIME.match(str(value).strip()) if isinstance(value, str) else None
     if not match:
-        r.problem(field_, f"must be a time like 13:00, found {value!r}")
+        r.problem(field_, r.say("time", value=repr(value)))
         return None
     return dt.time(int(match[1]), int(match[2]))
 
@@ -671,7 +664,7 @@ def _read_block(r: FieldReader, raw: Any, f: str) -> Block | None:
         return None
     kinds = [k for k in ("intervention", "custom", "break") if k in b]
     if len(kinds) != 1:
-        r.problem(f, "must be exactly one of: intervention (an id), custom (title and role), break")
+        r.problem(f, r.say("block_kind"))
         return None
     minutes = r.number(b.get("minutes"), join(f, "minutes"), low=1, high=DAY_MINUTES)
     notes = r.text(b.get("notes"), join(f, "notes")) or ""
@@ -684,7 +677,7 @@ def _read_block(r: FieldReader, raw: Any, f: str) -> Block | None:
         return Block(minutes, intervention=ident, notes=notes, plan_b=plan_b)
     if kind == "break":
         if b.get("plan_b"):
-            r.problem(join(f, "plan_b"), "a break has no plan B; remove it or make the block an intervention")
+            r.problem(join(f, "plan_b"), r.say("break_plan_b"))
         label = r.text(b["break"], join(f, "break"), max_len=200)
         if minutes is None or label is None:
             return None
@@ -712,12 +705,12 @@ def _check_references(r: FieldReader, block: Block, f: str, catalogue: Catalogue
 def _check_shortlist(r: FieldReader, shortlist: tuple[str, ...], catalogue: Catalogue) -> None:
     for i, ident in enumerate(shortlist):
         if ident not in catalogue:
-            r.problem(join("shortlist", i), f"unknown intervention '{ident}'")
+            r.problem(join("shortlist", i), r.say("unknown_intervention", id=ident))
 
 
 def check_references(session: Session, catalogue: Catalogue, file: str | Path = "<session>") -> list[Problem]:
     """Problems with intervention ids that the catalogue does not know (shortlist, agenda and plan B)."""
-    r = FieldReader(file)
+    r = FieldReader(file, session.language)
     _check_shortlist(r, session.shortlist, catalogue)
     for i, block in enumerate(session.agenda):
         _check_references(r, block, join("agenda", i), catalogue)
@@ -738,9 +731,12 @@ def session_to_data(session: Session) -> dict[str, Any]:
         "start": session.start.strftime("%H:%M"),
         "budget_minutes": session.budget_minutes,
         "brief": {
-            k: getattr(session.brief, k)
-            for k in _BRIEF
-            if k not in ("purpose", "decision_rule") or getattr(session.brief, k)
+            **{
+                k: getattr(session.brief, k)
+                for k in _BRIEF
+                if k not in ("purpose", "decision_rule") or getattr(session.brief, k)
+            },
+            **{k: getattr(session.brief, k) for k in _BRIEF_PRACTICAL if getattr(session.brief, k)},
         },
         "group": {"size": session.group.size, "setting": session.group.setting},
         "diagnosis": _diagnosis_data(session.diagnosis),

@@ -7,7 +7,6 @@ away in ``<details>``. Pages use the handout template: no scripts, nothing from 
 
 from __future__ import annotations
 
-import html
 import os
 import tempfile
 from collections.abc import Iterator
@@ -18,14 +17,13 @@ import nbformat
 
 from .catalogue import Catalogue, load_catalogue
 from .errors import PlaybookError
-from .handout import AUDIENCES, export_html, write_handouts
+from .handout import AUDIENCES, document_notebook, export_html, write_handouts
 from .i18n import t
 from .outputs import check_outputs
 from .paths import notebook_files
 from .session import load_session
+from .structure.nodes import Document, Link, items, para, section
 from .workspace import DEFAULT_EXAMPLE, copy_example, examples
-
-e = html.escape
 
 
 @contextmanager
@@ -53,18 +51,18 @@ def _title(nb: nbformat.NotebookNode, fallback: str) -> str:
     return fallback
 
 
-def _nav(pages: list[tuple[str, str]], lang: str) -> str:
-    items = [f'<li><a href="index.html">{e(t("handout.index_title", lang))}</a></li>']
-    items += [f'<li><a href="{e(href)}">{e(title)}</a></li>' for href, title in pages]
-    return "<ul>" + "".join(items) + "</ul>"
+def _nav(pages: list[tuple[str, str]], lang: str) -> list[tuple[str, str]]:
+    return [("index.html", t("handout.index_title", lang)), *pages]
 
 
-def _site_links(page: str, path: Path, pages: list[tuple[str, Path]]) -> str:
-    """Links between notebooks ("Next on the path") point at their pages in the site, not at .ipynb files."""
-    for href, other in pages:
-        relative = Path(os.path.relpath(other, path.parent)).as_posix()
-        page = page.replace(f'href="{e(relative)}"', f'href="{e(href)}"')
-    return page
+def _link_pages(nb: nbformat.NotebookNode, path: Path, pages: list[tuple[str, Path]]) -> None:
+    """Links between notebooks ("Next on the path") point at their pages in the site, not at .ipynb
+    files: rewritten in the Markdown before it is rendered, never in the HTML after."""
+    targets = {Path(os.path.relpath(other, path.parent)).as_posix(): href for href, other in pages}
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for relative, href in targets.items():
+                cell.source = cell.source.replace(f"]({relative})", f"]({href})")
 
 
 def export_site(
@@ -117,8 +115,8 @@ def export_site(
     nav = _nav([(href, title) for href, title, _ in executed], lang)
     written = []
     for (href, title, nb), (_, path) in zip(executed, pages, strict=True):
+        _link_pages(nb, path, pages)
         page = export_html(nb, title=title, lang=lang, show_code=True, nav=nav, css=code_css)
-        page = _site_links(page, path, pages)
         write_bytes_atomic(out / href, page.encode("utf-8"))
         written.append(out / href)
 
@@ -130,16 +128,17 @@ def export_site(
             [target] = write_handouts([path], catalogue, audience, None, handouts)
             written.append(target)
             links.append((f"handouts/{target.name}", f"{name} · {t(f'handout.{audience}', lang_of)}"))
-    body = [f"<h1>{e(t('handout.index_title', lang))}</h1><p>{e(t('handout.index_intro', lang))}</p><ul>"]
-    body += [f'<li><a href="{e(href)}">{e(title)}</a></li>' for href, title, _ in executed]
-    body.append(f"</ul><h2>{e(t('handout.handouts', lang))}</h2><ul>")
-    body += [f'<li><a href="{e(href)}">{e(title)}</a></li>' for href, title in links]
-    body.append("</ul>")
-    index = nbformat.v4.new_notebook(
-        cells=[nbformat.v4.new_raw_cell("".join(body), metadata={"raw_mimetype": "text/html"})]
+    index = Document(
+        t("handout.index_title", lang),
+        lang,
+        (
+            para(t("handout.index_intro", lang)),
+            items(Link(title, href) for href, title, _ in executed),
+            section(t("handout.handouts", lang), items(Link(title, href) for href, title in links)),
+        ),
     )
     write_bytes_atomic(
         out / "index.html",
-        export_html(index, title=t("handout.index_title", lang), lang=lang, nav=nav).encode("utf-8"),
+        export_html(document_notebook(index), title=index.title, lang=lang, nav=nav).encode("utf-8"),
     )
     return [out / "index.html", *written]

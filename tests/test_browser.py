@@ -7,6 +7,7 @@ without anything running off the page. Screenshots and PDFs are kept in the test
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +15,12 @@ import pytest
 
 from playbook.catalogue import Catalogue
 from playbook.handout import write_handouts
+from playbook.i18n import t
 from playbook.session import SessionFile
 
 from .conftest import EXAMPLE_EN, EXAMPLE_NL, ROOT
 from .test_handout import HOSTILE, hostile_session
+from .test_outputs import axe_violations, nu_errors
 
 A4_CONTENT_PX = 688  # 210 mm minus 2 × 14 mm margins, at 96 px per inch
 
@@ -130,12 +133,18 @@ def _report(out: Path, catalogue: Catalogue) -> Path:
     return target
 
 
-# A 1×1 PNG, so the report has a real photo to embed.
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360f8ffff3f0005fe02fea7d6a4"
-    "a60000000049454e44ae426082"
-)
+def _png() -> bytes:
+    """A small real PNG, so the report has a photo to embed."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (30, 120, 200)).save(out, format="PNG")
+    return out.getvalue()
+
+
+PNG = _png()
 
 
 def _check_page(browser: Any, path: Path, shots: Path) -> Visit:
@@ -146,7 +155,8 @@ def _check_page(browser: Any, path: Path, shots: Path) -> Visit:
     assert report["lang"] in ("en", "nl") and report["h1"] == 1 and report["skips"] == 0, (path.name, report)
     assert report["imagesWithoutAlt"] == 0 and report["duplicateIds"] == 0, report
     assert report["contrast"] == [], report["contrast"][:5]
-    visit.page.screenshot(path=str(shots / f"{path.stem}.png"), full_page=True)
+    # A long page on a loaded two-core machine can take a while to capture; the page itself is checked above.
+    visit.page.screenshot(path=str(shots / f"{path.stem}.png"), full_page=True, timeout=180_000)
     return visit
 
 
@@ -158,7 +168,7 @@ def test_handouts_open_offline_clean_and_accessible(
             continue
         visit = _check_page(browser, path, tmp_path)
         assert visit.page.locator("script").count() == 0
-        assert visit.page.locator("img").count() >= 1 and visit.page.locator("table").count() == 1
+        assert visit.page.locator("img").count() >= 1 and visit.page.locator("table").count() >= 1
         visit.close()
     assert len(list(tmp_path.glob("*.png"))) == 4
 
@@ -184,10 +194,11 @@ def test_hostile_text_stays_text_in_the_browser(browser: Any, files: dict[str, P
             == 0
         )
         text = page.inner_text("main")
-        # Participants see the title, wish, visible result and block titles; facilitators see every field.
-        shown = HOSTILE if audience == "facilitator" else [HOSTILE[i] for i in (0, 2, 3, 4, 5, 7)]
-        for hostile in shown:
+        # Every hostile text reaches both audiences (participants through their own fields), as text.
+        for hostile in HOSTILE:
             assert hostile in text, hostile
+        if audience == "participants":
+            assert page.locator("a[href^='javascript']").count() == 0 and "javascript:alert(1)" in text
         visit.close()
 
 
@@ -264,5 +275,19 @@ def test_the_site_opens_offline_with_static_widgets(
         "Sterkte van de onderstroom" in text and "Vertrouwen" in text
     )  # the widget's state, shown statically
     assert diagnosis.page.locator("main svg").count() >= 3
+    # The example is Dutch on an English site: its snapshots say so, and every chart has a text alternative.
+    assert diagnosis.page.locator(".snapshot[lang='nl']").count() >= 2
+    assert diagnosis.page.evaluate(
+        "() => [...document.querySelectorAll('main svg')].every(s => s.getAttribute('role') === 'img' && s.getAttribute('aria-label'))"
+    )
     diagnosis.close()
+    run = (out / "05_run_the_session.html").read_text(encoding="utf-8")
+    # No frozen clock: the snapshot says the clock runs in the notebook (in the Dutch example's words).
+    assert "pb-clock" not in run and t("live.clock_live", "nl") in run
+    for page_path in pages:
+        text = page_path.read_text(encoding="utf-8")
+        assert "playbook-site-" not in text and tempfile.gettempdir() + "/" not in text, page_path.name
+    nu_errors([p for p in pages if p.suffix == ".html"])
+    for page_path in [p for p in pages if p.parent == out]:
+        assert axe_violations(browser, page_path) == [], page_path.name
     assert EXAMPLE_EN.exists()

@@ -74,11 +74,17 @@ def test_charts_are_labelled_in_the_sessions_language() -> None:
     assert "Trust" not in labels
 
 
-def test_the_iceberg_shows_every_score_and_the_undercurrent() -> None:
+def test_the_iceberg_bars_all_say_how_much_attention_is_needed() -> None:
+    """One measure for every bar: a longer bar is always more to look at, whatever end is healthy."""
     p = diagnose(Session(title="x", diagnosis=MERGED_GROUP_FULL_OF_RUMOURS))
-    labels = [text for text, _ in texts(iceberg_chart(p))]
+    fig = iceberg_chart(p)
+    labels = [text for text, _ in texts(fig)]
+    bars = [bar for container in fig.axes[0].containers for bar in container]
+    widths = sorted(round(bar.get_width()) for bar in bars if bar.get_facecolor()[3] > 0)
+    assert widths == sorted(max(d.concern, 1) for d in p.dimensions if d.concern is not None)
     for d in p.dimensions:
-        assert str(d.score) in labels
+        assert str(d.concern) in labels
+    assert not any("lower is better" in text for text in labels)
     assert any(f"{p.undercurrent}/100" in text for text in labels)
 
 
@@ -102,20 +108,48 @@ def test_palette_does_not_rely_on_red_versus_green_alone() -> None:
     assert "///" in hatches
 
 
-def test_the_arc_names_every_block_and_numbers_every_finding(catalogue) -> None:
+def test_the_arc_numbers_every_block_names_it_whole_and_letters_every_finding(catalogue) -> None:
     from playbook.agenda import plan
     from playbook.charts import arc_chart
 
     p = plan(load_session(EXAMPLE_NL), catalogue)
     fig = arc_chart(p)
     labels = [text for text, _ in texts(fig)]
-    for block in p.blocks:
-        assert any(label.startswith(block.title[:19]) for label in labels), block.title
+    legend = " ".join(" ".join(label.split()) for label in labels)
+    for n, block in enumerate(p.blocks, 1):
+        assert f"{n} {block.title}" in legend, block.title  # the whole name, wrapped between words
+    boxed = [a.get_text() for a in fig.axes[0].texts if a.get_bbox_patch() is not None]
     marked = [f for f in p.findings if f.minute is not None]
-    circles = [a.get_text() for a in fig.axes[0].texts if a.get_bbox_patch() is not None]
-    assert len(marked) == 3 and circles == ["1", "2", "3"]
-    assert any("no-groan-space" in label for label in labels)
+    assert [str(n) for n in range(1, len(p.blocks) + 1)] == [b for b in boxed if b.isdigit()]
+    assert len(marked) == 3 and [b for b in boxed if b.isalpha()] == ["A", "B", "C"]
     assert any(label.startswith("Verloop van de sessie · 13:00–16:20") for label in labels)
+
+
+def test_arc_text_is_at_least_7_points_on_a4(catalogue) -> None:
+    from playbook.agenda import plan
+    from playbook.charts import A4_WIDTH, arc_chart, plan_vs_actual_chart
+    from playbook.review import review
+
+    session = load_session(EXAMPLE_NL)
+    for fig in (arc_chart(plan(session, catalogue)), plan_vs_actual_chart(review(session, catalogue))):
+        assert fig.get_figwidth() <= A4_WIDTH  # shown at the page's width, a point stays a point
+        sizes = [
+            a.get_fontsize()
+            for a in fig.findobj(lambda a: hasattr(a, "get_fontsize") and hasattr(a, "get_text"))
+            if a.get_text().strip()
+        ]
+        assert sizes and min(sizes) >= 7
+
+
+def test_participants_arc_has_no_findings_codes_budget_or_jargon(catalogue) -> None:
+    from playbook.agenda import plan
+    from playbook.charts import arc_chart
+
+    p = plan(load_session(EXAMPLE_NL), catalogue)
+    labels = " ".join(text for text, _ in texts(arc_chart(p, audience="participants")))
+    assert p.findings and not any(f.code in labels for f in p.findings)
+    assert "210" not in labels and "worstelzone" not in labels.lower() and "Divergeren" not in labels
+    assert "Doorpraten" in labels and "ruimte voor ideeën" in labels
 
 
 def test_the_arc_reads_in_black_and_white(catalogue) -> None:
@@ -126,7 +160,20 @@ def test_the_arc_reads_in_black_and_white(catalogue) -> None:
 
     fig = arc_chart(plan(load_session(EXAMPLE_NL), catalogue))
     hatches = {c.get_hatch() for c in fig.axes[0].collections if isinstance(c, PolyCollection)}
-    assert {"//", "xx", "\\\\", ".."} <= hatches  # diverge, groan, converge, close differ without colour
+    assert {"//", "xx", "\\\\", "--"} <= hatches  # diverge, groan, converge, close differ without colour
+    groan = [c for c in fig.axes[0].collections if c.get_hatch() == "xx" and len(c.get_paths()) > 0]
+    edge = groan[-1].get_edgecolor()[0]
+    assert 0.2126 * edge[0] + 0.7152 * edge[1] + 0.0722 * edge[2] < 0.45  # dark lines: visible in grey
+
+
+def test_hatches_are_lines_so_a_chart_stays_small(catalogue) -> None:
+    """A dotted hatch costs tens of kilobytes of SVG per pattern; every hatch the charts use is lines."""
+    from playbook.agenda import plan
+    from playbook.charts import HATCH, arc_chart
+
+    assert all(set(h) <= set("/\\\\|-+x") for h in HATCH.values())
+    svg = to_svg(arc_chart(plan(load_session(EXAMPLE_NL), catalogue)))
+    assert len(svg) < 80_000 and "<metadata" not in svg
 
 
 def test_the_arc_of_an_empty_agenda_is_drawn_without_error(catalogue) -> None:

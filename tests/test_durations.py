@@ -31,14 +31,21 @@ SIZES = range(2, 1001)
         (12, 3, 4, 3),
         (10, 3, 3, 4),
         (1000, 6, 166, 7),
+        (7, 4, 2, 4),
+        (11, 4, 3, 4),
+        (9, 4, 2, 5),
+        (5, 2, 2, 3),
+        (5, 4, 1, 5),
     ],
 )
-def test_a_group_divides_into_subgroups_and_leftovers_join_them(
+def test_a_group_divides_into_subgroups_as_a_facilitator_counts_off(
     people: int, size: int, count: int, largest: int
 ) -> None:
     found = subgroups(people, size)
     assert (found.count, found.largest) == (count, largest)
-    assert found.count * min(size, people) <= people <= found.count * found.largest
+    smallest = people // found.count
+    assert smallest >= min(2, people) and found.largest - smallest <= 1
+    assert abs(found.largest - size) <= size - 1 or found.count == 1
 
 
 def test_subgroups_are_named_as_a_facilitator_says_them() -> None:
@@ -46,6 +53,14 @@ def test_subgroups_are_named_as_a_facilitator_says_them() -> None:
     assert subgroups(2, 2).label("en") == "1 pair" and subgroups(9, 3).label("nl") == "3 drietallen"
     assert subgroups(24, 8).label("en") == "3 groups of 8"
     assert fixed_subgroups(60, 4).label("en") == "4 groups of 15" and fixed_subgroups(3, 4).count == 3
+
+
+def test_a_step_for_one_subgroup_reads_as_the_plain_text() -> None:
+    each = Text("Each of the {groups} shares one idea.", "Elk van de {groups} deelt één idee.")
+    plain = Text("Each of the foursomes shares one idea.", "Elk van de viertallen deelt één idee.")
+    shares = step(configuration="small-groups", group_of=4, text=plain, template=each)
+    assert shares.text_for("en", 12) == "Each of the 3 foursomes shares one idea."
+    assert shares.text_for("nl", 5) == "Elk van de viertallen deelt één idee."
 
 
 def step(**fields: object) -> Step:
@@ -163,7 +178,7 @@ def test_the_facilitator_s_script_adds_up_to_the_block(catalogue: Catalogue) -> 
     part = script[
         script.index("25/10 Crowd Sourcing") : script.index("Close", script.index("25/10 Crowd Sourcing"))
     ]
-    printed = [int(n) for n in re.findall(r"<li><b>(\d+) min", part)]
+    printed = [int(n) for n in re.findall(r"<li><strong>\d\d:\d\d · (\d+) min", part)]
     assert printed == [s.minutes for s in block.steps] and sum(printed) == 23
 
 

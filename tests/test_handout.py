@@ -36,7 +36,18 @@ def hostile_session(n: int = 0) -> Session:
         title=f"Plan {x[4]} {x[0]}",
         language="en",
         date=dt.date(2027, 3, 1),
-        brief=Brief(client=x[1], wish=f"{x[2]} {x[3]}", visible_result=x[5], context=x[6] + " " + x[7]),
+        brief=Brief(
+            client=x[1],
+            wish=f"{x[2]} {x[3]}",
+            visible_result=x[5],
+            context=x[6] + " " + x[7],
+            purpose=f"{x[3]} {x[2]}",
+            place=x[1],
+            link="javascript:alert(1)",
+            host=x[4],
+            contact=x[5],
+            bring=f"{x[0]}\n{x[6]}",
+        ),
         group=Group(12, "in-person"),
         diagnosis=Diagnosis(notes=x[0], signals=("sarcasm",)),
         agenda=(
@@ -112,8 +123,8 @@ def test_hostile_text_is_shown_literally_never_as_markup(catalogue: Catalogue) -
         assert "&lt;script&gt;alert('x')&lt;/script&gt;" in text.replace("&#x27;", "'")
         assert "[click me](javascript:alert(1))" in text  # Markdown is not interpreted either
         assert "{{ 7*7 }} {% raw %} ${7*7}" in text  # nor template syntax
-        if audience == "facilitator":  # the context and the notes are for the facilitator only
-            assert "&amp;lt;b&amp;gt;already escaped" in text
+        assert "&amp;lt;b&amp;gt;already escaped" in text  # nor entities: escaped once more
+        assert "javascript:alert(1)" in text and not re.search(r"<a [^>]*javascript", text)  # the link
         title = re.search(r"<title>(.*?)</title>", text, re.S)[1]
         assert "&lt;/title&gt;&lt;script&gt;stolen()&lt;/script&gt;" in title
 

@@ -118,3 +118,10 @@ def test_the_wheel_carries_notebooks_assets_and_the_app_template_but_no_clutter(
     assert "playbook/assets/voila/templates/playbook/index.html.j2" in names
     assert "playbook/assets/examples/samen-een-servicedesk.session.yaml" in names
     assert not [n for n in names if ".ipynb_checkpoints" in n or "__pycache__" in n]
+
+
+def test_the_readme_counts_the_catalogue_it_ships() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    said = re.search(r"one YAML file per intervention, (\d+) in all", readme)
+    assert said, "the README says how many interventions the catalogue holds"
+    assert int(said[1]) == len(list((ROOT / "assets" / "catalogue").glob("*.yaml")))

@@ -50,7 +50,7 @@ def test_findings_follow_the_edits(binding: SessionBinding) -> None:
     index = next(i for i, b in enumerate(binding.session.agenda) if b.intervention == "dot-voting")
     builder.rows[index].minutes.value = 40
     assert "over-time" in [f.code for f in builder.plan.findings]
-    assert "over-time" in builder.findings.value and "⛔" in builder.findings.value
+    assert "over-time" in builder.findings.value and 'class="finding error"' in builder.findings.value
     builder.rows[index].minutes.value = 10
     assert "over-time" not in builder.findings.value
 

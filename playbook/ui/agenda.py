@@ -8,7 +8,6 @@ blocks costs what an edit in one page costs.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, replace
 
 import ipywidgets as widgets
@@ -16,64 +15,32 @@ import ipywidgets as widgets
 from ..agenda import Plan, clock, plan
 from ..calibrate import History, history
 from ..catalogue import ROLES, Catalogue, load_catalogue
-from ..charts import arc_chart, to_svg
 from ..errors import PlaybookError
-from ..i18n import capitalised, t
+from ..flavours.html import inline_svg
+from ..flavours.widget import heading, message, show, style
+from ..i18n import t
 from ..recommend import plan_b
 from ..session import DAY_MINUTES, Block, Session
+from ..structure import arc, findings_nodes, timeline_table
+from ..structure.method import plan_summary, role_label
+from ..structure.nodes import muted, para, strong
 from .binding import SessionBinding
 from .static import Snapshot
 
-e = html.escape
-LEVEL_MARK = {"error": ("⛔", "#b00020"), "warning": ("⚠", "#8a4b00"), "info": ("ℹ", "#1f4e79")}
 PAGE_ROWS = 50
 """Blocks shown at once; a longer agenda gets a pager above its rows."""
 
 
 def findings_html(p: Plan, window: range | None = None) -> str:
-    """The findings as a list: level, code and the advice, escaped; marked on the arc by number.
-
-    With a ``window`` (one page of a long agenda) only the findings about its blocks and the agenda's
-    own are listed, and the others counted: thousands of lines help nobody and slow every edit.
-    """
-    if not p.findings:
-        return f"<p>✓ {e(t('agenda.no_findings', p.language))}</p>"
-    items = []
-    numbers = {id(f): n for n, f in enumerate((f for f in p.findings if f.minute is not None), 1)}
-    shown = [f for f in p.findings if window is None or f.block is None or f.block in window]
-    for f in shown:
-        mark, colour = LEVEL_MARK[f.level]
-        number = f"{numbers[id(f)]}. " if id(f) in numbers else ""
-        items.append(
-            f"<li style='color:{colour};margin-bottom:0.3em'>{mark} {number}<code>{e(f.code)}</code> {e(f.message)}</li>"
-        )
-    if len(shown) < len(p.findings):
-        more = t("agenda.findings_elsewhere", p.language, count=len(p.findings) - len(shown))
-        items.append(f"<li style='color:#555'>… {e(more)}</li>")
-    return f"<ul style='list-style:none;padding-left:0'>{''.join(items)}</ul>"
+    """The findings as a list: level, code and the advice, lettered as they are marked on the arc; with
+    a ``window`` (one page of a long agenda), those about its blocks and the agenda's own."""
+    return show(*findings_nodes(p, window))
 
 
 def timeline_html(p: Plan, window: range | None = None) -> str:
-    """The agenda as a table with clock times, roles and plan B, every title escaped.
-
-    ``window`` limits the rows to one page of a long agenda; the totals still cover all of it.
-    """
-    lang = p.language
-    shown = p.blocks if window is None else p.blocks[window.start : window.stop]
-    head = "".join(
-        f"<th style='text-align:left;padding-right:0.8em'>{e(capitalised(t(k, lang)))}</th>"
-        for k in ("agenda.time", "agenda.minutes", "catalogue.role", "agenda.block", "session.plan_b")
-    )
-    rows = []
-    for b in shown:
-        role = t("session.break", lang) if b.role == "break" else t(f"roles.{b.role}", lang)
-        backup = ", ".join(b.plan_b_titles)
-        rows.append(
-            f"<tr><td style='white-space:nowrap'>{clock(b.start)}–{clock(b.end)}</td><td>{b.minutes}</td><td>{e(role)}</td>"
-            f"<td>{e(b.title)}</td><td>{e(backup)}</td></tr>"
-        )
-    total = t("session.planned", lang, minutes=p.total_minutes, budget=p.budget_minutes)
-    return f"<table><tr>{head}</tr>{''.join(rows)}</table><p><b>{e(total)}</b> · {clock(p.start)}–{clock(p.end)}</p>"
+    """The agenda as a table with clock times, roles and plan B, and the total against the budget;
+    ``window`` limits the rows to one page of a long agenda, the total still covers all of it."""
+    return show(timeline_table(p, window), plan_summary(p))
 
 
 @dataclass
@@ -188,7 +155,7 @@ class AgendaBuilder(Snapshot, widgets.VBox):
         )
         left = widgets.VBox(
             [
-                widgets.HTML(f"<h3>{e(t('agenda.heading', lang))}</h3>"),
+                heading(t("agenda.heading", lang)),
                 self.pager,
                 self.row_box,
                 self.status,
@@ -198,21 +165,24 @@ class AgendaBuilder(Snapshot, widgets.VBox):
         )
         right = widgets.VBox(
             [
-                widgets.HTML(f"<h4>{e(t('agenda.findings', lang))}</h4>"),
+                heading(t("agenda.findings", lang), 4),
                 self.findings,
-                widgets.HTML(f"<h4>{e(t('agenda.timeline', lang))}</h4>"),
+                heading(t("agenda.timeline", lang), 4),
                 self.timeline,
             ],
             layout=widgets.Layout(width="40%", padding="0 0 0 1em"),
         )
-        super().__init__([widgets.HBox([left, right]), self.arc])
+        super().__init__([style(), widgets.HBox([left, right]), self.arc])
         self.refresh()
 
     def snapshot_html(self) -> str:
         lang = self.lang
         return (
-            f"<h3>{e(t('agenda.timeline', lang))}</h3>{self.timeline.value}"
-            f"<h3>{e(t('agenda.findings', lang))}</h3>{self.findings.value}{self.arc.value}"
+            heading(t("agenda.timeline", lang)).value
+            + self.timeline.value
+            + heading(t("agenda.findings", lang)).value
+            + self.findings.value
+            + self.arc.value
         )
 
     # -- building the rows ----------------------------------------------------------------------------
@@ -251,11 +221,7 @@ class AgendaBuilder(Snapshot, widgets.VBox):
 
     def _agenda(self, agenda: list[Block]) -> None:
         problem = self.binding.update(agenda=tuple(agenda))
-        self.status.value = (
-            f"<span style='color:#b00020'>{e(t('brief.not_saved', self.lang, message=problem))}</span>"
-            if problem
-            else ""
-        )
+        self.status.value = message(t("brief.not_saved", self.lang, message=problem) if problem else "")
 
     def set_minutes(self, index: int, minutes: int) -> None:
         if self._quiet or index >= len(self.binding.session.agenda):
@@ -292,7 +258,7 @@ class AgendaBuilder(Snapshot, widgets.VBox):
 
     def add_custom(self, title: str, role: str, minutes: int) -> None:
         if not title.strip():
-            self.status.value = f"<span style='color:#b00020'>{e(t('agenda.title_needed', self.lang))}</span>"
+            self.status.value = message(t("agenda.title_needed", self.lang))
             return
         self._append(Block(minutes, title=title.strip(), role=role))
         self.custom_title.value = ""
@@ -349,9 +315,8 @@ class AgendaBuilder(Snapshot, widgets.VBox):
         try:
             for row, i in zip(self.rows, window, strict=False):
                 b = p.blocks[i]
-                role = t("session.break", self.lang) if b.role == "break" else t(f"roles.{b.role}", self.lang)
                 row.time.value = f"{clock(b.start)}–{clock(b.end)}"
-                row.title.value = f"<b>{e(b.title)}</b> <small>{e(role)}</small>"
+                row.title.value = show(para(strong(b.title), " ", muted(role_label(b, self.lang))))
                 row.minutes.value = b.minutes
                 row.up.disabled, row.down.disabled = i == 0, i == len(p.blocks) - 1
             self.row_box.children = [r.box for r in self.rows[: len(window)]]
@@ -364,14 +329,14 @@ class AgendaBuilder(Snapshot, widgets.VBox):
         self.findings.value = findings_html(p, window if pages > 1 else None)
         drawn = (p.arc, p.findings, tuple((b.title, b.role) for b in p.blocks), p.budget_minutes)
         if drawn != self._drawn:
-            self.arc.value = to_svg(arc_chart(p))
+            self.arc.value = inline_svg(arc(p))
             self._drawn = drawn
 
     def _show_pager(self, window: range, pages: int, total: int) -> None:
         self.pager.layout.display = "" if pages > 1 else "none"
         if pages > 1:
-            self.page_label.value = e(
-                t("agenda.page", self.lang, first=window.start + 1, last=window.stop, total=total)
+            self.page_label.value = show(
+                para(t("agenda.page", self.lang, first=window.start + 1, last=window.stop, total=total))
             )
             self.previous_page.disabled = self.page == 0
             self.next_page.disabled = self.page == pages - 1
@@ -398,7 +363,7 @@ class AgendaBuilder(Snapshot, widgets.VBox):
         block = session.agenda[self.selected]
         self.editor.layout.display = ""
         title = self.plan.blocks[self.selected].title if self.plan else ""
-        self.editor_title.value = f"<b>{e(title)}</b>"
+        self.editor_title.value = show(para(strong(title)))
         was_quiet, self._quiet = self._quiet, True
         try:
             self.notes.value = block.notes

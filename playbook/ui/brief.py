@@ -3,22 +3,36 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 from dataclasses import replace
 
 import ipywidgets as widgets
 
+from ..flavours.widget import heading, message, show, style
 from ..i18n import t
 from ..session import DAY_MINUTES, SETTINGS
+from ..structure.nodes import Facts, Section
 from ..vocabulary import clock as _clock
 from ..vocabulary import minutes_of_day as _minutes
 from .binding import SessionBinding
 from .static import Snapshot
 
-TEXTS = ("client", "wish", "visible_result", "purpose", "decision_rule", "context")
-"""The brief's text fields, in the order the form shows them."""
-FIELDS = (*TEXTS, "date", "start", "end", "budget", "size", "setting")
+TEXTS = (
+    "client",
+    "wish",
+    "visible_result",
+    "purpose",
+    "decision_rule",
+    "context",
+    "place",
+    "link",
+    "host",
+    "contact",
+    "bring",
+)
+"""The brief's text fields, in the order the form shows them; ``place`` to ``bring`` are the practical
+facts of the participants' programme, which also shows the purpose."""
+FIELDS = (*TEXTS[:6], "date", "start", "end", "budget", "size", "setting", *TEXTS[6:])
 """The form's fields, top to bottom; each has a widget attribute of this name and a message beside it."""
 _TIME = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$")
 WIDE = widgets.Layout(width="50em")
@@ -38,14 +52,14 @@ class BriefForm(Snapshot, widgets.VBox):
         s = binding.session
         lang = s.language
         self.lang = lang
-        style = {"description_width": "15em"}
+        label_style = {"description_width": "15em"}
 
         def text(key: str, value: str, area: bool = False) -> widgets.Widget:
             cls = widgets.Textarea if area else widgets.Text
             w = cls(
                 value=value,
                 description=t(f"brief.{key}", lang),
-                style=style,
+                style=label_style,
                 layout=WIDE,
                 continuous_update=False,
             )
@@ -60,18 +74,23 @@ class BriefForm(Snapshot, widgets.VBox):
         self.purpose.placeholder = t("brief.purpose_placeholder", lang)
         self.decision_rule = text("decision_rule", s.brief.decision_rule, area=True)
         self.context = text("context", s.brief.context, area=True)
-        self.date = widgets.DatePicker(value=s.date, description=t("brief.date", lang), style=style)
+        self.place = text("place", s.brief.place)
+        self.link = text("link", s.brief.link)
+        self.host = text("host", s.brief.host)
+        self.contact = text("contact", s.brief.contact)
+        self.bring = text("bring", s.brief.bring, area=True)
+        self.date = widgets.DatePicker(value=s.date, description=t("brief.date", lang), style=label_style)
         self.start = text("start", s.start.strftime("%H:%M"))
         self.end = text("end", _clock(_minutes(s.start) + s.budget_minutes))
         self.budget = widgets.IntText(
-            value=s.budget_minutes, description=t("brief.budget", lang), style=style
+            value=s.budget_minutes, description=t("brief.budget", lang), style=label_style
         )
-        self.size = widgets.IntText(value=s.group.size, description=t("brief.size", lang), style=style)
+        self.size = widgets.IntText(value=s.group.size, description=t("brief.size", lang), style=label_style)
         self.setting = widgets.Dropdown(
             options=[(t(f"settings.{x}", lang), x) for x in SETTINGS],
             value=s.group.setting,
             description=t("brief.setting", lang),
-            style=style,
+            style=label_style,
         )
         for w in (self.start, self.end, self.budget, self.size, self.setting, self.date):
             w.layout = widgets.Layout(width="25em")
@@ -98,21 +117,16 @@ class BriefForm(Snapshot, widgets.VBox):
             names="value",
         )
 
-        rows = [widgets.HTML(f"<h3>{html.escape(t('brief.heading', lang))}</h3>")]
+        rows = [style(), heading(t("brief.heading", lang))]
         for name in FIELDS:
             rows.append(widgets.HBox([getattr(self, name), self.errors[name]]))
         super().__init__([*rows, widgets.HBox([self.status, self.reload_button])])
 
     def snapshot_html(self) -> str:
-        """The brief as a table: what the form shows, without the inputs."""
+        """The brief as label and value pairs: what the form shows, without the inputs."""
         s = self.binding.session
-        rows = [
-            ("brief.client", s.brief.client),
-            ("brief.wish", s.brief.wish),
-            ("brief.visible_result", s.brief.visible_result),
-            ("brief.purpose", s.brief.purpose),
-            ("brief.decision_rule", s.brief.decision_rule),
-            ("brief.context", s.brief.context),
+        rows = [(f"brief.{name}", getattr(s.brief, name)) for name in TEXTS[:6]]
+        rows += [
             ("brief.date", s.date.isoformat() if s.date else ""),
             ("brief.start", s.start.strftime("%H:%M")),
             ("brief.end", _clock(_minutes(s.start) + s.budget_minutes)),
@@ -120,29 +134,23 @@ class BriefForm(Snapshot, widgets.VBox):
             ("brief.size", str(s.group.size)),
             ("brief.setting", t(f"settings.{s.group.setting}", self.lang)),
         ]
-        body = "".join(
-            f"<tr><th scope='row'>{html.escape(t(k, self.lang))}</th><td>{html.escape(v)}</td></tr>"
-            for k, v in rows
-        )
-        return f"<h3>{html.escape(t('brief.heading', self.lang))}</h3><table>{body}</table>"
+        rows += [(f"brief.{name}", getattr(s.brief, name)) for name in TEXTS[6:]]
+        facts = Facts(tuple((t(k, self.lang), v) for k, v in rows if v))
+        return show(Section(t("brief.heading", self.lang), (facts,)))
 
     # -- handlers: validate what a person typed, then let the core save it ---------------------------
 
-    def _error(self, name: str, message: str) -> None:
-        self.errors[name].value = (
-            f"<span style='color:#b00020;padding-left:0.6em'>⚠ {html.escape(message)}</span>"
-            if message
-            else ""
-        )
+    def _error(self, name: str, said: str) -> None:
+        self.errors[name].value = message(f"⚠ {said}" if said else "")
 
     def _save(self, name: str, **changes: object) -> bool:
         problem = self.binding.update(**changes)
         self._error(name, "")
         if problem:
-            self.status.value = f"<span style='color:#b00020'>{html.escape(t('brief.not_saved', self.lang, message=problem))}</span>"
+            self.status.value = message(t("brief.not_saved", self.lang, message=problem))
             self.reload_button.layout.display = ""
             return False
-        self.status.value = f"<span style='color:#555'>{html.escape(t('brief.saved', self.lang, path=self.binding.path))}</span>"
+        self.status.value = message(t("brief.saved", self.lang, path=self.binding.path), "info")
         self.reload_button.layout.display = "none"
         return True
 
@@ -200,7 +208,7 @@ class BriefForm(Snapshot, widgets.VBox):
     def _reload(self) -> None:
         problem = self.binding.reload()
         if problem:
-            self.status.value = f"<span style='color:#b00020'>{html.escape(problem)}</span>"
+            self.status.value = message(problem)
             return
         s = self.binding.session
         for name in TEXTS:

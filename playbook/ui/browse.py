@@ -2,57 +2,20 @@
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as widgets
 
-from ..catalogue import LAYERS, ROLES, SETTINGS, SHIPPED, Catalogue, Intervention, load_catalogue
+from ..catalogue import LAYERS, ROLES, SETTINGS, Catalogue, Intervention, load_catalogue
+from ..flavours.widget import heading, line, show, style
 from ..i18n import LANGUAGE_NAMES, LANGUAGES, capitalised, default_language, t
+from ..structure import intervention_card
+from ..structure.nodes import strong
 from .static import Snapshot
 
 
 def intervention_card_html(item: Intervention, lang: str, size: int | None = None) -> str:
-    """One intervention as an HTML card (its time and steps for ``size`` people when given); every
-    catalogue text is escaped before it is shown."""
-    e = html.escape
-
-    def label(key: str) -> str:
-        return e(t(f"catalogue.{key}", lang))
-
-    minutes = item.minutes_for(size) if size else item.minutes
-    facts = " · ".join(
-        [
-            e(t(f"roles.{item.role}", lang)),
-            e(t(f"layers.{item.layer}", lang)),
-            f"{minutes.min}–{minutes.max} {e(t('units.minutes', lang))}",
-            f"{item.group_size.min}–{item.group_size.max if item.group_size.max < 1000 else '∞'} {label('people')}",
-            e(", ".join(t(f"settings.{s}", lang) for s in item.settings)),
-        ]
-    )
-    steps = "".join(
-        f"<li><b>{s.minutes} {e(t('units.minutes', lang))}</b>, {e(t(f'configurations.{s.step.configuration}', lang))}: "
-        f"{e(s.text(lang) if size else s.step.text(lang))}</li>"
-        for s in item.steps_for(size or item.reference_people)
-    )
-    risks = "".join(f"<li>{e(r.risk(lang))} <i>→ {e(r.handling(lang))}</i></li>" for r in item.risks)
-    materials = "".join(f"<li>{e(m(lang))}</li>" for m in item.materials)
-    origin = t("catalogue.shipped", lang) if item.origin == SHIPPED else item.origin
-    return (
-        f"<div class='playbook-card' style='border:1px solid #bbb;border-radius:6px;padding:0.5em 1em;margin:0.4em 0'>"
-        f"<h4 style='margin:0.2em 0'>{e(item.name(lang))} <code>{e(item.id)}</code></h4>"
-        f"<div style='color:#444'>{facts}</div><p>{e(item.summary(lang))}</p>"
-        f"<details><summary>{label('steps')}</summary>"
-        f"<p><b>{label('invitation')}:</b> “{e(item.invitation(lang))}”</p><ol>{steps}</ol>"
-        + (f"<p><b>{label('materials')}</b></p><ul>{materials}</ul>" if materials else "")
-        + (
-            f"<p><b>{label('visible_output')}:</b> {e(item.visible_output(lang))}</p>"
-            if item.visible_output
-            else ""
-        )
-        + f"<p><b>{label('risks')}</b></p><ul>{risks}</ul>"
-        f"<p style='color:#555'>{label('source')}: {e(item.source)} · {label('origin')}: {e(origin)}</p>"
-        "</details></div>"
-    )
+    """One intervention as an HTML card (its time and steps for ``size`` people when given), the same
+    card the CLI prints as text."""
+    return show(intervention_card(item, lang, size=size), level=4)
 
 
 class CatalogueBrowser(Snapshot, widgets.VBox):
@@ -82,7 +45,9 @@ class CatalogueBrowser(Snapshot, widgets.VBox):
             widget.observe(lambda _: self.refresh(), names="value")
         self.language.observe(lambda _: (self._relabel(), self.refresh()), names="value")
         filters = widgets.HBox([self.role, self.layer, self.setting])
-        super().__init__([widgets.HBox([self.query, self.language]), filters, self.count, self.cards])
+        super().__init__(
+            [style(), widgets.HBox([self.query, self.language]), filters, self.count, self.cards]
+        )
         self.refresh()
 
     def _relabel(self) -> None:
@@ -99,7 +64,7 @@ class CatalogueBrowser(Snapshot, widgets.VBox):
 
     def snapshot_html(self) -> str:
         count = t("catalogue.count", self.language.value, count=len(self.results))
-        return f"<h3>{html.escape(count)}</h3>{self.cards.value}"
+        return heading(count).value + self.cards.value
 
     def refresh(self) -> None:
         lang = self.language.value
@@ -111,7 +76,7 @@ class CatalogueBrowser(Snapshot, widgets.VBox):
             )
         }
         self.results = [i for i in found if i.id in allowed]
-        self.count.value = f"<b>{html.escape(t('catalogue.count', lang, count=len(self.results)))}</b>"
-        self.cards.value = "".join(intervention_card_html(i, lang) for i in self.results) or html.escape(
+        self.count.value = line(strong(t("catalogue.count", lang, count=len(self.results))))
+        self.cards.value = "".join(intervention_card_html(i, lang) for i in self.results) or line(
             t("catalogue.none_found", lang)
         )

@@ -6,44 +6,29 @@ and new agenda blocks (each with a plan B) land in the session document at once.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 import ipywidgets as widgets
 
-from ..catalogue import LAYERS, ROLES, SETTINGS, SHIPPED, Catalogue, load_catalogue
+from ..catalogue import LAYERS, ROLES, SETTINGS, Catalogue, load_catalogue
+from ..flavours.widget import heading, line, message, show, style
 from ..i18n import capitalised, t
 from ..recommend import Suggestion, plan_b, rank, shortlist
 from ..session import Block, Group, Session
+from ..structure import suggestion_node
+from ..structure.nodes import Section, items, strong
 from ..vocabulary import layer_matches
 from .binding import SessionBinding
-from .browse import intervention_card_html
 from .static import Snapshot
 
-e = html.escape
 PAGE = 10
 """Cards shown at once; the widgets for them are made once and refilled on every change."""
 
 
 def suggestion_html(s: Suggestion, lang: str, details: bool = False, size: int | None = None) -> str:
-    """Name, score, reasons (✓) and warnings (⚠) of one suggestion, escaped; optionally the whole card.
-    With ``size``, the minutes and steps are those for a group of that many people."""
-    item = s.intervention
-    minutes = item.minutes_for(size) if size else item.minutes
-    reasons = "".join(f"<li>✓ {e(r)}</li>" for r in s.reasons)
-    warnings = "".join(f"<li style='color:#8a4b00'>⚠ {e(w)}</li>" for w in s.warnings)
-    origin = (
-        ""
-        if item.origin == SHIPPED
-        else f" <small>({e(t('catalogue.origin', lang))}: {e(item.origin)})</small>"
-    )
-    head = (
-        f"<b>{e(item.name(lang))}</b> <small>{e(t(f'roles.{item.role}', lang))} · "
-        f"{minutes.min}–{minutes.max} {e(t('units.minutes', lang))} · "
-        f"{e(t('suggest.score', lang))} {s.score}</small>{origin}"
-    )
-    body = f"<ul style='list-style:none;padding-left:0.6em;margin:0.2em 0'>{reasons}{warnings}</ul>"
-    return head + body + (intervention_card_html(item, lang, size) if details else "")
+    """Name, score, reasons (✓) and warnings (⚠) of one suggestion; optionally the whole card. With
+    ``size``, the minutes and steps are those for a group of that many people."""
+    return show(suggestion_node(s, lang, details, size), level=4)
 
 
 class SuggestionsView(Snapshot, widgets.VBox):
@@ -61,13 +46,13 @@ class SuggestionsView(Snapshot, widgets.VBox):
             self.tabs.set_title(i, t(f"roles.{role}", self.lang))
         self.suggestions: dict[str, list[Suggestion]] = {}
         binding.on_change(lambda _: self.refresh())
-        super().__init__([widgets.HTML(f"<h3>{e(t('suggest.heading', self.lang))}</h3>"), self.tabs])
+        super().__init__([style(), heading(t("suggest.heading", self.lang)), self.tabs])
         self.refresh()
 
     def snapshot_html(self) -> str:
-        parts = [f"<h3>{e(t('suggest.heading', self.lang))}</h3>"]
+        parts = [heading(t("suggest.heading", self.lang)).value]
         for i, role in enumerate(ROLES):
-            parts.append(f"<h4>{e(t(f'roles.{role}', self.lang))}</h4>{self.tabs.children[i].value}")
+            parts.append(heading(t(f"roles.{role}", self.lang), 4).value + self.tabs.children[i].value)
         return "".join(parts)
 
     def refresh(self) -> None:
@@ -76,8 +61,8 @@ class SuggestionsView(Snapshot, widgets.VBox):
         for i, role in enumerate(ROLES):
             items = self.suggestions[role]
             self.tabs.children[i].value = "".join(
-                f"<div style='margin:0.5em 0'>{suggestion_html(s, self.lang, size=size)}</div>" for s in items
-            ) or e(t("catalogue.none_found", self.lang))
+                suggestion_html(s, self.lang, size=size) for s in items
+            ) or line(t("catalogue.none_found", self.lang))
 
 
 @dataclass
@@ -168,16 +153,16 @@ class Picker(Snapshot, widgets.VBox):
             ],
             layout=widgets.Layout(grid_template_columns="repeat(2, 30em)"),
         )
-        heading = widgets.HTML(f"<h3>{e(t('suggest.picker_heading', lang))}</h3>")
+        title = heading(t("suggest.picker_heading", lang))
         super().__init__(
-            [heading, filters, self.count, self.status, *[slot.box for slot in self.slots], self.mine]
+            [style(), title, filters, self.count, self.status, *[slot.box for slot in self.slots], self.mine]
         )
         self.refresh()
 
     def snapshot_html(self) -> str:
-        cards = "".join(f"<div class='block'>{slot.html.value}</div>" for slot in self.slots if slot.ident)
+        cards = "".join(slot.html.value for slot in self.slots if slot.ident)
         return (
-            f"<h3>{e(t('suggest.picker_heading', self.lang))}</h3>{self.count.value}{cards}{self.mine.value}"
+            heading(t("suggest.picker_heading", self.lang)).value + self.count.value + cards + self.mine.value
         )
 
     def _slot(self) -> _Slot:
@@ -221,7 +206,10 @@ class Picker(Snapshot, widgets.VBox):
             and (found is None or s.id in found)
         ]
         shown = self.results[:PAGE]
-        self.count.value = f"<b>{e(t('catalogue.count', self.lang, count=len(self.results)))}</b> · {e(t('suggest.showing', self.lang, shown=len(shown), count=len(self.results)))}"
+        self.count.value = line(
+            strong(t("catalogue.count", self.lang, count=len(self.results))),
+            f" · {t('suggest.showing', self.lang, shown=len(shown), count=len(self.results))}",
+        )
         for slot, suggestion in zip(self.slots, [*shown, *[None] * (PAGE - len(shown))], strict=True):
             slot.ident = suggestion.id if suggestion else None
             slot.box.layout.display = "" if suggestion else "none"
@@ -229,9 +217,8 @@ class Picker(Snapshot, widgets.VBox):
                 continue
             backup = self.plan_b_for(suggestion.id)
             plan = backup.intervention.name(self.lang) if backup else t("suggest.no_plan_b", self.lang)
-            slot.html.value = (
-                suggestion_html(suggestion, self.lang, details=True, size=size)
-                + f"<p><b>{e(t('session.plan_b', self.lang))}:</b> {e(plan)}</p>"
+            slot.html.value = suggestion_html(suggestion, self.lang, details=True, size=size) + line(
+                strong(f"{t('session.plan_b', self.lang)}: "), plan
             )
             listed = suggestion.id in session.shortlist
             slot.shortlist.description = t("suggest.remove" if listed else "suggest.add_shortlist", self.lang)
@@ -275,20 +262,15 @@ class Picker(Snapshot, widgets.VBox):
             ),
         )
 
-    def _say(self, problem: str | None, message: str) -> None:
+    def _say(self, problem: str | None, said: str) -> None:
         if problem:
-            self.status.value = (
-                f"<span style='color:#b00020'>{e(t('brief.not_saved', self.lang, message=problem))}</span>"
-            )
+            self.status.value = message(t("brief.not_saved", self.lang, message=problem))
         else:
-            self.status.value = f"<span style='color:#1b5e20'>{e(message)}</span>"
+            self.status.value = message(said, "ok")
 
     def _show_shortlist(self, session: Session) -> None:
         names = [
             self.catalogue.get(i).name(self.lang) if i in self.catalogue else i for i in session.shortlist
         ]
-        items = (
-            "".join(f"<li>{e(n)}</li>" for n in names)
-            or f"<li>{e(t('suggest.empty_shortlist', self.lang))}</li>"
-        )
-        self.mine.value = f"<h4>{e(t('suggest.your_shortlist', self.lang))}</h4><ul>{items}</ul>"
+        listed = items(names or [t("suggest.empty_shortlist", self.lang)])
+        self.mine.value = show(Section(t("suggest.your_shortlist", self.lang), (listed,)), level=4)

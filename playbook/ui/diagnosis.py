@@ -6,112 +6,35 @@ the charts are recomputed by the core and only the charts whose input changed ar
 
 from __future__ import annotations
 
-import html
 from dataclasses import replace
 
 import ipywidgets as widgets
 
-from ..charts import iceberg_chart, stage_chart, stance_chart, to_svg
-from ..diagnosis import (
-    Bank,
-    Profile,
-    default_bank,
-    diagnose,
-    reading_choices,
-    reading_label,
-    with_reading,
-)
+from ..diagnosis import Bank, Profile, default_bank, diagnose, reading_choices, reading_label, with_reading
+from ..flavours.html import inline_svg
+from ..flavours.widget import heading, line, message, show, style
 from ..i18n import t
 from ..reading import Reading
 from ..session import Session
+from ..structure import iceberg, profile_section, stage_chart, stance_chart
+from ..structure.method import intents_section, reading_node
+from ..structure.nodes import para, section, strong
 from .binding import SessionBinding
 from .static import Snapshot
-
-e = html.escape
-
-
-def _list(items: tuple[str, ...] | list[str]) -> str:
-    return "<ul>" + "".join(f"<li>{e(i)}</li>" for i in items) + "</ul>" if items else ""
-
-
-def _quote(words: tuple[str, ...]) -> str:
-    return ", ".join(f"“{w}”" for w in words)
 
 
 def reading_html(kind: str, reading: Reading, lang: str, heading: str) -> str:
     """One reading in words: its value, how sure, the words it rests on, and whether you confirmed it."""
-    value = reading_label(kind, reading.value, lang)
-    sure = (
-        ""
-        if reading.read is not None
-        else f" · {t('diagnosis.confidence', lang, confidence=reading.confidence)}"
-    )
-    mark = ""
-    if reading.corrected:
-        mark = f" · <i>{e(t('diagnosis.by_you_corrected', lang, read=reading_label(kind, reading.read, lang)))}</i>"  # type: ignore[arg-type]
-    elif reading.read is not None:
-        mark = f" · <i>{e(t('diagnosis.by_you_confirmed', lang))}</i>"
-    words = (
-        t("diagnosis.evidence", lang, words=_quote(reading.evidence))
-        if reading.evidence
-        else t("diagnosis.no_evidence", lang)
-    )
-    return (
-        f"<p class='pb-reading pb-reading-{e(kind)}'><b>{e(heading)}:</b> {e(value)}{e(sure)}{mark}"
-        f"<br><small>{e(words)}</small></p>"
-    )
+    return show(reading_node(kind, reading, lang, heading))
 
 
 def intents_html(p: Profile) -> str:
-    lang = p.language
-    rows = [
-        reading_html("intent", i.reading, lang, t(f"intents.{i.id}", lang))
-        for i in p.intents
-        if i.reading.value != "absent" or i.reading.read is not None
-    ]
-    return f"<h4 style='margin:0.8em 0 0.2em'>{e(t('diagnosis.heading_intents', lang))}</h4>" + (
-        "".join(rows) or f"<p>{e(t('diagnosis.no_evidence', lang))}</p>"
-    )
+    return show(intents_section(p), level=4)
 
 
 def profile_html(p: Profile) -> str:
     """The profile in words: undercurrent, stage, hypotheses, colour and stance, each with its reasons."""
-    lang = p.language
-
-    def h(key: str) -> str:
-        return f"<h4 style='margin:0.8em 0 0.2em'>{e(t(f'diagnosis.{key}', lang))}</h4>"
-
-    parts = [h("heading_undercurrent"), f"<p><b>{p.undercurrent}/100</b></p>", _list(p.undercurrent_reasons)]
-    confidence = (
-        f" ({e(t('diagnosis.stage_confidence', lang, confidence=p.stage.confidence))})"
-        if p.stage.name
-        else ""
-    )
-    parts += [h("heading_stage"), f"<p><b>{e(p.stage.label)}</b>{confidence}</p>", _list(p.stage.reasons)]
-    parts.append(h("heading_themes"))
-    if not p.themes:
-        parts.append(f"<p>{e(t('diagnosis.themes_none', lang))}</p>")
-    for th in p.themes:
-        parts.append(
-            f"<p><b>{e(th.name)}</b> ({th.strength}/100): {e(th.hypothesis)}</p>{_list(th.evidence)}"
-        )
-    parts += [
-        h("heading_colour"),
-        reading_html("colour", p.colour.reading, lang, t("diagnosis.reading_colour", lang)),
-    ]
-    parts.append(_list(p.colour.reasons))
-    parts += [f"<p style='color:#b00020'>⚠ {e(w)}</p>" for w in p.colour.warnings]
-    parts.append(h("heading_stance"))
-    parts.append(reading_html("stance", p.stance.reading, lang, t("diagnosis.reading_stance", lang)))
-    parts.append(_list(p.stance.reasons))
-    if not p.stance.findings:
-        parts.append(f"<p>{e(t('diagnosis.stance_clear', lang))}</p>")
-    for f in p.stance.findings:
-        colour = "#b00020" if f.level == "error" else "#8a4b00"
-        advice = f"<br><i>{e(f.advice)}</i>" if f.advice else ""
-        parts.append(f"<p style='color:{colour}'><code>{e(f.code)}</code> {e(f.message)}{advice}</p>")
-    parts.append(intents_html(p))
-    return "".join(parts)
+    return show(*profile_section(p, charts=False).children, level=4)
 
 
 class DiagnosisPanel(Snapshot, widgets.VBox):
@@ -142,7 +65,7 @@ class DiagnosisPanel(Snapshot, widgets.VBox):
                     style={"button_width": "2.6em"},
                 )
                 self.questions[q.id] = toggle
-                rows.append(widgets.VBox([widgets.HTML(f"<span>{e(q.text(lang))}</span>"), toggle]))
+                rows.append(widgets.VBox([widgets.HTML(line(q.text(lang))), toggle]))
             sections.append(widgets.VBox(rows))
         self.statements = widgets.Accordion(children=sections)
         self.signals = {
@@ -182,24 +105,24 @@ class DiagnosisPanel(Snapshot, widgets.VBox):
         )
         inputs = widgets.VBox(
             [
-                widgets.HTML(f"<b>{e(self.bank.history_question(lang))}</b>"),
+                widgets.HTML(line(strong(self.bank.history_question(lang)))),
                 self.history,
-                widgets.HTML(f"<h4>{e(t('diagnosis.heading_statements', lang))}</h4>"),
+                heading(t("diagnosis.heading_statements", lang), 4),
                 self.statements,
-                widgets.HTML(f"<h4>{e(t('diagnosis.heading_signals', lang))}</h4>"),
+                heading(t("diagnosis.heading_signals", lang), 4),
                 signal_grid,
-                widgets.HTML(f"<h4>{e(t('session.notes', lang))}</h4>"),
+                heading(t("session.notes", lang), 4),
                 self.notes,
                 self.status,
             ]
         )
-        heading = widgets.HTML(f"<h3>{e(t('diagnosis.heading_profile', lang))}</h3>")
-        super().__init__([inputs, heading, self.iceberg, self.summary, self.stage, self.stance])
+        title = heading(t("diagnosis.heading_profile", lang))
+        super().__init__([style(), inputs, title, self.iceberg, self.summary, self.stage, self.stance])
         self.refresh(s)
 
     def snapshot_html(self) -> str:
-        heading = f"<h3>{e(t('diagnosis.heading_profile', self.lang))}</h3>"
-        return heading + self.iceberg.value + self.summary.value + self.stage.value + self.stance.value
+        title = heading(t("diagnosis.heading_profile", self.lang)).value
+        return title + self.iceberg.value + self.summary.value + self.stage.value + self.stance.value
 
     def _answer(self, qid: str, value: int | None) -> None:
         answers = dict(self.binding.session.diagnosis.answers)
@@ -212,11 +135,7 @@ class DiagnosisPanel(Snapshot, widgets.VBox):
     def _change(self, **changes: object) -> None:
         diagnosis = replace(self.binding.session.diagnosis, **changes)
         problem = self.binding.update(diagnosis=diagnosis)
-        self.status.value = (
-            f"<span style='color:#b00020'>{e(t('brief.not_saved', self.lang, message=problem))}</span>"
-            if problem
-            else ""
-        )
+        self.status.value = message(t("brief.not_saved", self.lang, message=problem) if problem else "")
 
     def refresh(self, session: Session) -> None:
         """Recompute the profile; draw again only the charts whose part of the profile changed."""
@@ -226,11 +145,11 @@ class DiagnosisPanel(Snapshot, widgets.VBox):
         self.profile = new
         self.summary.value = profile_html(new)
         if old is None or (old.dimensions, old.undercurrent) != (new.dimensions, new.undercurrent):
-            self.iceberg.value = to_svg(iceberg_chart(new))
+            self.iceberg.value = inline_svg(iceberg(new))
         if old is None or old.stage != new.stage:
-            self.stage.value = to_svg(stage_chart(new))
+            self.stage.value = inline_svg(stage_chart(new))
         if old is None or old.stance.contrasts != new.stance.contrasts:
-            self.stance.value = to_svg(stance_chart(new))
+            self.stance.value = inline_svg(stance_chart(new))
         for i, dim in enumerate(new.dimensions):
             score = "–" if dim.score is None else str(dim.score)
             self.statements.set_title(i, f"{t(f'layers.{dim.layer}', self.lang)} · {dim.name} · {score}")
@@ -299,9 +218,9 @@ class ReadingsPanel(Snapshot, widgets.VBox):
             self.rows[f"intent:{i.id}"] = ReadingRow("intent", lang, heading, self._choose, i.id)
         binding.on_change(lambda _: self.refresh())
         head = widgets.HTML(
-            f"<h3>{e(t('diagnosis.heading_readings', lang))}</h3><p>{e(t('diagnosis.readings_intro', lang))}</p>"
+            show(section(t("diagnosis.heading_readings", lang), para(t("diagnosis.readings_intro", lang))))
         )
-        super().__init__([head, *self.rows.values(), self.status])
+        super().__init__([style(), head, *self.rows.values(), self.status])
         self.refresh()
 
     def row(self, kind: str, intent: str | None = None) -> ReadingRow:
@@ -319,15 +238,11 @@ class ReadingsPanel(Snapshot, widgets.VBox):
     def _choose(self, row: ReadingRow, value: object) -> None:
         diagnosis = with_reading(self.binding.session.diagnosis, row.kind, value, row.intent)  # type: ignore[arg-type]
         problem = self.binding.update(diagnosis=diagnosis)
-        self.status.value = (
-            f"<span style='color:#b00020'>{e(t('brief.not_saved', self.lang, message=problem))}</span>"
-            if problem
-            else ""
-        )
+        self.status.value = message(t("brief.not_saved", self.lang, message=problem) if problem else "")
         if problem:
             self.refresh()
 
     def snapshot_html(self) -> str:
-        return f"<h3>{e(t('diagnosis.heading_readings', self.lang))}</h3>" + "".join(
+        return heading(t("diagnosis.heading_readings", self.lang)).value + "".join(
             r.text.value for r in self.rows.values()
         )

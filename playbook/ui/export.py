@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 import ipywidgets as widgets
 
 from ..catalogue import Catalogue, load_catalogue
 from ..errors import PlaybookError
+from ..flavours.widget import line, message, show, style
 from ..handout import AUDIENCES, write_handouts
 from ..i18n import LANGUAGE_NAMES, LANGUAGES, t
+from ..participants import ExportWarning
 from ..paths import workspace
+from ..structure.nodes import Finding
 from .binding import SessionBinding
-from .links import file_links
+from .links import file_link_parts
 from .static import Snapshot
-
-e = html.escape
 
 
 class ExportPanel(Snapshot, widgets.VBox):
@@ -46,26 +46,36 @@ class ExportPanel(Snapshot, widgets.VBox):
         self.result = widgets.HTML()
         self.written: list[Path] = []
         self.button.on_click(lambda _: self.export())
-        super().__init__([self.audience, self.language, self.button, self.result])
+        super().__init__([style(), self.audience, self.language, self.button, self.result])
 
     def export(self) -> list[Path]:
         """Write the handout; link it for JupyterLab and offer it as a download (the app, a hub)."""
+        found: list[ExportWarning] = []
         try:
             self.written = write_handouts(
-                [self.binding.path], self.catalogue, self.audience.value, self.language.value, self.folder
+                [self.binding.path],
+                self.catalogue,
+                self.audience.value,
+                self.language.value,
+                self.folder,
+                warn=lambda _, w: found.append(w),
             )
         except PlaybookError as exc:
-            self.result.value = (
-                f"<p style='color:#b00020'>{e(t('start.error', self.lang, message=str(exc)))}</p>"
-            )
+            self.result.value = message(t("start.error", self.lang, message=str(exc)))
             return []
-        links = [file_links(path, self.lang) for path in self.written]
-        self.result.value = (
-            "<p>"
-            + "<br>".join(e(t("handout.exported", self.lang, path="")) + link for link in links)
-            + "</p>"
+        said = t("handout.exported", self.lang, path="")
+        checks = [
+            Finding(w.level, w.code, w.message, label=t(f"handout.level_{w.level}", self.lang)) for w in found
+        ]
+        self.result.value = "".join(line(said, *file_link_parts(p, self.lang)) for p in self.written) + show(
+            *checks
         )
         return self.written
 
     def snapshot_html(self) -> str:
-        return self.result.value
+        """What the panel says after an export, without the folder it was written to (a page built
+        elsewhere must not show a path of the machine that built it)."""
+        return "".join(
+            line(t("handout.exported", self.lang, path=""), *file_link_parts(p, self.lang, where=False))
+            for p in self.written
+        )

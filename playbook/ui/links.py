@@ -8,23 +8,29 @@ files from outside the notebook folder, so every link also offers the file itsel
 from __future__ import annotations
 
 import base64
-import html
 import mimetypes
 import os
 from pathlib import Path
 
 from ..i18n import t
+from ..structure.nodes import Inline, Link, muted
 
-e = html.escape
+
+def file_link_parts(path: Path, lang: str, where: bool = True) -> tuple[Inline, ...]:
+    """One written file: its name linked for JupyterLab, a download link and its folder. Without
+    ``where`` (a snapshot for a page built elsewhere) only the name and the download: no folder of this
+    machine, not even in a link."""
+    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    download = Link(t("handout.download", lang), f"data:{kind};base64,{data}", download=path.name)
+    if not where:
+        return (path.name, " · ", download)
+    href = os.path.relpath(path, Path.cwd()).replace(os.sep, "/")
+    return (Link(path.name, href), " · ", download, " ", muted(f"({path})"))
 
 
 def file_links(path: Path, lang: str) -> str:
-    """HTML for one written file: its name linked for JupyterLab, a download link, and where it lies."""
-    href = os.path.relpath(path, Path.cwd()).replace(os.sep, "/")
-    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    data = base64.b64encode(path.read_bytes()).decode("ascii")
-    return (
-        f"<a href='{e(href)}' target='_blank' rel='noopener'>{e(path.name)}</a>"
-        f" · <a href='data:{kind};base64,{data}' download='{e(path.name)}'>{e(t('handout.download', lang))}</a>"
-        f" <small>({e(str(path))})</small>"
-    )
+    """The same as HTML, for a widget."""
+    from ..flavours.widget import line
+
+    return line(*file_link_parts(path, lang))

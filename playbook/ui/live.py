@@ -8,7 +8,6 @@ goes through ``playbook.live.Live``, which saves the session document before any
 from __future__ import annotations
 
 import asyncio
-import html
 from pathlib import Path
 from typing import Any
 
@@ -16,18 +15,20 @@ import ipywidgets as widgets
 
 from ..agenda import clock
 from ..catalogue import Catalogue, load_catalogue
-from ..charts import arc_chart, to_svg
 from ..errors import PlaybookError
+from ..flavours.html import inline_svg
+from ..flavours.widget import heading, line, message, show, style
 from ..groups import make_groups, parse_people
 from ..i18n import t
 from ..live import Clock, Live, system_clock
 from ..session import OBSERVATIONS, Block, SessionFile
+from ..structure import arc
+from ..structure.nodes import Column, Row, Span, Table, items, strong
 from .agenda import findings_html
-from .links import file_links
+from .links import file_link_parts
 from .static import Snapshot
 from .ticker import tick_every_second
 
-e = html.escape
 QUICK = [k for k in OBSERVATIONS if k != "note"]
 
 
@@ -117,10 +118,11 @@ class LiveCompanion(Snapshot, widgets.VBox):
         self.report_button.on_click(lambda _: self._do(self.write_report))
         self.next_button.on_click(lambda _: self._do(self.write_next))
 
-        h = lambda key: widgets.HTML(f"<h4>{e(t(key, lang))}</h4>")  # noqa: E731
+        h = lambda key: heading(t(key, lang), 4)  # noqa: E731
         super().__init__(
             [
-                widgets.HTML(f"<h3>{e(t('live.heading', lang))}</h3>"),
+                style(),
+                heading(t("live.heading", lang)),
                 self.now,
                 widgets.HBox(
                     [
@@ -172,10 +174,9 @@ class LiveCompanion(Snapshot, widgets.VBox):
         try:
             action()
         except PlaybookError as exc:
-            self.message.value = f"<span style='color:#b00020'>{e(str(exc))}</span>"
+            self.message.value = message(str(exc))
         except OSError as exc:  # a disk problem outside the core's own handling: words, not a traceback
-            problem = f"{exc.filename or self.live.handle.path}: {exc.strerror or exc}"
-            self.message.value = f"<span style='color:#b00020'>{e(problem)}</span>"
+            self.message.value = message(f"{exc.filename or self.live.handle.path}: {exc.strerror or exc}")
         else:
             self.message.value = ""
         self.refresh()
@@ -205,8 +206,7 @@ class LiveCompanion(Snapshot, widgets.VBox):
         names, teams = parse_people(self.people.value)
         self.groups = make_groups(names, self.group_size.value, teams, self.live.session.run.pairs)
         self.live.remember_groups(self.groups)
-        items = "".join(f"<li>{e(', '.join(g))}</li>" for g in self.groups)
-        self.groups_view.value = f"<ol>{items}</ol>"
+        self.groups_view.value = show(items((", ".join(g) for g in self.groups), ordered=True))
 
     def _result(self) -> None:
         photos = [(f["name"], bytes(f["content"])) for f in self.photos.value]
@@ -219,15 +219,11 @@ class LiveCompanion(Snapshot, widgets.VBox):
 
     def write_report(self) -> Path:
         """The post-session report, next to the session file, linked from the notebook."""
-        from ..outputs import check_outputs
-        from ..report import read_photos, report_html
-        from ..yamlio import write_bytes_atomic
+        from ..report import write_report
 
         handle = self.live.handle
         target = handle.path.with_name(handle.path.name.removesuffix(".session.yaml") + ".report.html")
-        photos = read_photos(handle)
-        check_outputs([target], [handle.path, *(p.path for p in photos if p.path)])
-        write_bytes_atomic(target, report_html(handle, self.catalogue, photos=photos).encode("utf-8"))
+        write_report(handle, self.catalogue, target)  # never over the session, a photo or a foreign file
         self._link(target)
         return target
 
@@ -247,9 +243,7 @@ class LiveCompanion(Snapshot, widgets.VBox):
         return target
 
     def _link(self, path: Path) -> None:
-        self.after.value = (
-            f"<p>{e(t('handout.exported', self.lang, path=''))}{file_links(path, self.lang)}</p>"
-        )
+        self.after.value = line(t("handout.exported", self.lang, path=""), *file_link_parts(path, self.lang))
 
     # -- showing ---------------------------------------------------------------------------------------
 
@@ -257,34 +251,35 @@ class LiveCompanion(Snapshot, widgets.VBox):
         """The clock, the current block and its countdown, what comes next; cheap enough for every second."""
         st = self.live.status()
         lang = self.lang
-        parts = [f"<p style='font-size:1.3em'><b>{clock(st.now.hour * 60 + st.now.minute)}</b>"]
+        started = self.live.session.run.started
+        drift: list[object] = []
         if st.behind_minutes > 0:
-            parts.append(
-                f" · <span style='color:#8a4b00'>{e(t('live.behind', lang, minutes=st.behind_minutes))}</span>"
-            )
+            drift = [" · ", Span(t("live.behind", lang, minutes=st.behind_minutes), "warn")]
         elif st.behind_minutes < 0:
-            parts.append(f" · {e(t('live.ahead', lang, minutes=-st.behind_minutes))}")
-        elif self.live.session.run.started:
-            parts.append(f" · {e(t('live.on_time', lang))}")
-        parts.append("</p>")
+            drift = [f" · {t('live.ahead', lang, minutes=-st.behind_minutes)}"]
+        elif started:
+            drift = [f" · {t('live.on_time', lang)}"]
+        parts = [line(strong(clock(st.now.hour * 60 + st.now.minute)), *drift, style="pb-clock")]  # type: ignore[arg-type]
         titles = {b.index: self._title(b.block) for b in st.blocks}
         if st.current is not None:
             left = st.remaining_seconds or 0
             key = "live.remaining" if left >= 0 else "live.over"
             minutes, seconds = divmod(abs(left), 60)
-            colour = "#1b5e20" if left >= 0 else "#b00020"
-            parts.append(
-                f"<p><b>{e(t('live.now', lang))}:</b> {e(titles[st.current.index])} · "
-                f"<span style='color:{colour};font-size:1.2em'>{e(t(key, lang, minutes=minutes, seconds=seconds))}</span></p>"
+            countdown = Span(
+                t(key, lang, minutes=minutes, seconds=seconds),
+                "pb-countdown" if left >= 0 else "warn pb-countdown",
             )
-        elif not self.live.session.run.started:
-            parts.append(f"<p>{e(t('live.not_started', lang))}</p>")
+            parts.append(
+                line(strong(f"{t('live.now', lang)}: "), f"{titles[st.current.index]} · ", countdown)
+            )
+        elif not started:
+            parts.append(line(t("live.not_started", lang)))
         if st.next is not None:
             parts.append(
-                f"<p><b>{e(t('live.next', lang))}:</b> {e(titles[st.next.index])} · {st.next.start:%H:%M}</p>"
+                line(strong(f"{t('live.next', lang)}: "), f"{titles[st.next.index]} · {st.next.start:%H:%M}")
             )
-        elif st.current is None and self.live.session.run.started:
-            parts.append(f"<p>{e(t('live.done', lang))}</p>")
+        elif st.current is None and started:
+            parts.append(line(t("live.done", lang)))
         self.now.value = "".join(parts)
 
     def _title(self, block: Block) -> str:
@@ -296,22 +291,32 @@ class LiveCompanion(Snapshot, widgets.VBox):
         """After every action: the clock, the re-timed agenda with its findings, the arc, the actions."""
         self.render_now()
         st = self.live.status()
-        rows = "".join(
-            f"<tr><td>{b.start:%H:%M}–{b.end:%H:%M}</td><td>{e(self._title(b.block))}</td><td>{e(t(f'live.status_{b.status}', self.lang))}</td></tr>"
+        columns = (
+            Column(t("agenda.time", self.lang), "time"),
+            Column(t("agenda.block", self.lang), "wide"),
+            Column(t("live.status", self.lang)),
+        )
+        rows = tuple(
+            Row(
+                (
+                    f"{b.start:%H:%M}–{b.end:%H:%M}",
+                    self._title(b.block),
+                    t(f"live.status_{b.status}", self.lang),
+                )
+            )
             for b in st.blocks
         )
-        self.timeline.value = f"<table>{rows}</table>"
+        self.timeline.value = show(Table(columns, rows))
         p = self.live.replan()
         self.findings.value = findings_html(p)
         drawn = (p.arc, p.findings, tuple(b.title for b in p.blocks))
         if drawn != self._drawn:
-            self.arc.value = to_svg(arc_chart(p))
+            self.arc.value = inline_svg(arc(p))
             self._drawn = drawn
         run = self.live.session.run
-        items = "".join(
-            f"<tr><td>{e(a.what)}</td><td>{e(a.who)}</td><td>{e(a.when)}</td></tr>" for a in run.actions
-        )
-        self.actions.value = f"<table>{items}</table>" if items else ""
+        heads = tuple(Column(t(k, self.lang)) for k in ("live.action", "live.who", "live.when"))
+        actions = Table(heads, tuple(Row((a.what, a.who, a.when)) for a in run.actions))
+        self.actions.value = show(actions) if run.actions else ""
 
     def start_ticking(self) -> None:
         """Update the countdown every second on the kernel's event loop; outside a kernel, do nothing."""
@@ -323,4 +328,11 @@ class LiveCompanion(Snapshot, widgets.VBox):
             self._task = None
 
     def snapshot_html(self) -> str:
-        return self.now.value + self.timeline.value + self.findings.value + self.arc.value
+        """The plan, its findings and its arc; not the clock, which would stand still at the moment the
+        page was made (a static page says the countdown runs in the notebook instead)."""
+        return (
+            line(t("live.clock_live", self.lang), style="muted")
+            + self.timeline.value
+            + self.findings.value
+            + self.arc.value
+        )

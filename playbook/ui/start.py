@@ -2,56 +2,50 @@
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 import ipywidgets as widgets
 
 from ..errors import PlaybookError
+from ..flavours.widget import heading, line, message, show, style
 from ..i18n import LANGUAGE_NAMES, LANGUAGES, default_language, t
 from ..paths import workspace
 from ..session import SUFFIX, Session, SessionFile
+from ..structure.nodes import Facts, Section
 from ..workspace import create_session, examples, open_current, open_example, set_current
 from .static import Snapshot
 
 
-def session_summary_html(handle: SessionFile, lang: str) -> str:
-    """A short, escaped overview of the open session: every user text is shown literally."""
+def session_summary_node(handle: SessionFile, lang: str, where: bool = True) -> Section:
+    """A short overview of the open session; ``where`` adds the file's path (not in a snapshot: a page
+    built on one machine must not show another's folders, let alone a temporary one)."""
     s: Session = handle.session
-
-    def row(key: str, value: str) -> str:
-        if not value:
-            return ""
-        return f"<tr><th style='text-align:left;padding-right:1em;white-space:nowrap;vertical-align:top'>{html.escape(t(key, lang))}</th><td>{html.escape(value)}</td></tr>"
-
     when = f"{s.date.isoformat()}, " if s.date else ""
-    rows = "".join(
-        [
-            row("session.client", s.brief.client),
-            row("session.wish", s.brief.wish),
-            row("session.visible_result", s.brief.visible_result),
-            row("session.date", f"{when}{s.start:%H:%M}–{s.end():%H:%M}"),
-            row(
-                "session.group",
-                f"{t('session.size', lang, size=s.group.size)}, {t(f'settings.{s.group.setting}', lang)}",
-            ),
-            row(
-                "session.budget",
-                t("session.planned", lang, minutes=s.planned_minutes, budget=s.budget_minutes),
-            ),
-            row("start.file", str(handle.path)),
-        ]
+    rows = [
+        ("session.client", s.brief.client),
+        ("session.wish", s.brief.wish),
+        ("session.visible_result", s.brief.visible_result),
+        ("session.date", f"{when}{s.start:%H:%M}–{s.end():%H:%M}"),
+        (
+            "session.group",
+            f"{t('session.size', lang, size=s.group.size)}, {t(f'settings.{s.group.setting}', lang)}",
+        ),
+        ("session.budget", t("session.planned", lang, minutes=s.planned_minutes, budget=s.budget_minutes)),
+        ("start.file", str(handle.path) if where else handle.path.name),
+    ]
+    facts = Facts(tuple((t(k, lang), v) for k, v in rows if v))
+    return Section(
+        t("start.current", lang, title=s.title), (facts,), lang=s.language if s.language != lang else ""
     )
-    title = html.escape(t("start.current", lang, title=s.title))
-    return f"<h3>{title}</h3><table>{rows}</table>"
+
+
+def session_summary_html(handle: SessionFile, lang: str) -> str:
+    return show(session_summary_node(handle, lang))
 
 
 def _label(text: str) -> widgets.HTML:
     """A right-aligned label in the same column as the other widgets' descriptions."""
-    style = "text-align:right;padding-right:8px;line-height:28px"
-    return widgets.HTML(
-        f"<div style='{style}'>{html.escape(text)}</div>", layout=widgets.Layout(width="14em")
-    )
+    return widgets.HTML(line(text), layout=widgets.Layout(width="14em")).add_class("pb-label")
 
 
 class StartPanel(Snapshot, widgets.VBox):
@@ -94,7 +88,8 @@ class StartPanel(Snapshot, widgets.VBox):
 
         super().__init__(
             [
-                widgets.HTML(f"<h3>{html.escape(t('start.heading', L))}</h3>"),
+                style(),
+                heading(t("start.heading", L)),
                 widgets.HBox([self.examples, self.open_example_button]),
                 widgets.HBox([self.mine, self.open_mine_button]),
                 self.new_title,
@@ -129,11 +124,9 @@ class StartPanel(Snapshot, widgets.VBox):
         try:
             self.handle = action()
         except PlaybookError as exc:
-            self.status.value = (
-                f"<p style='color:#a00000'>{html.escape(t('start.error', self.lang, message=str(exc)))}</p>"
-            )
+            self.status.value = message(t("start.error", self.lang, message=str(exc)))
             return
-        self.status.value = f"<p>{html.escape(t('start.opened', self.lang, path=self.handle.path))}</p>"
+        self.status.value = line(t("start.opened", self.lang, path=self.handle.path))
         self.summary.value = session_summary_html(self.handle, self.lang)
         self.mine.options = self._session_options()
         self.mine.value = (
@@ -141,7 +134,7 @@ class StartPanel(Snapshot, widgets.VBox):
         )
 
     def snapshot_html(self) -> str:
-        return self.summary.value
+        return show(session_summary_node(self.handle, self.lang, where=False)) if self.handle else ""
 
     @property
     def session(self) -> Session | None:

@@ -10,15 +10,20 @@ from typing import Any
 
 
 class Snapshot:
-    """Mixin for playbook widgets: adds ``text/html`` (their current content) to their display data."""
+    """Mixin for playbook widgets: adds ``text/html`` (their current content) to their display data,
+    marked with the language the widget speaks (its ``lang``), so a Dutch view on an English page is
+    read out and hyphenated as Dutch."""
 
     def snapshot_html(self) -> str:
         raise NotImplementedError
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        from ..flavours.html import snapshot
+
         data = super()._repr_mimebundle_(**kwargs)  # type: ignore[misc]
+        view = snapshot(self.snapshot_html(), getattr(self, "lang", "") or "")
         if isinstance(data, tuple):  # (data, metadata)
-            data[0]["text/html"] = self.snapshot_html()
+            data[0]["text/html"] = view
         elif isinstance(data, dict):
-            data["text/html"] = self.snapshot_html()
+            data["text/html"] = view
         return data

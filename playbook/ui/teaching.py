@@ -4,7 +4,6 @@ and the case studio in which a design is reviewed by the playbook's own checks."
 
 from __future__ import annotations
 
-import html
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,17 +11,19 @@ import ipywidgets as widgets
 
 from ..agenda import plan
 from ..catalogue import Catalogue, load_catalogue
-from ..charts import arc_chart, iceberg_chart, rose_chart, scores_chart, stage_chart, to_svg
+from ..charts import rose_chart, scores_chart, to_svg
 from ..diagnosis import COLOURS, DimensionScore, StageEstimate, default_bank, diagnose
+from ..flavours.html import inline_svg
+from ..flavours.widget import heading, line, show, style
 from ..i18n import default_language, t
 from ..paths import workspace
 from ..session import Block, Brief, Group, Session
+from ..structure import arc, iceberg, stage_chart
+from ..structure.nodes import Column, Facts, Row, Section, Span, Table, items, muted, para, section, strong
 from ..teaching import assess, cases, check, exercise, leadership, review, rose, rose_source, start_case
 from .agenda import AgendaBuilder, findings_html, timeline_html
 from .binding import SessionBinding
 from .static import Snapshot
-
-e = html.escape
 
 
 class Quiz(Snapshot, widgets.VBox):
@@ -47,35 +48,37 @@ class Quiz(Snapshot, widgets.VBox):
         self.button.on_click(lambda _: self.check())
         rows = []
         for n, item in enumerate(self.exercise.items, 1):
-            axis = f" <small>({e(item.axis(lang))})</small>" if item.axis else ""
+            axis = muted(f" ({item.axis(lang)})") if item.axis else ""
             rows.append(
                 widgets.VBox(
                     [
-                        widgets.HTML(f"<p>{n}. {e(item.text(lang))}{axis}</p>"),
+                        widgets.HTML(line(f"{n}. {item.text(lang)}", axis)),
                         widgets.HBox([self.choices[item.id], self.feedback[item.id]]),
                     ]
                 )
             )
-        head = widgets.HTML(f"<h3>{e(self.exercise.title(lang))}</h3><p>{e(self.exercise.prompt(lang))}</p>")
-        super().__init__([head, *rows, self.button, self.score])
+        head = widgets.HTML(show(Section(self.exercise.title(lang), (para(self.exercise.prompt(lang)),))))
+        super().__init__([style(), head, *rows, self.button, self.score])
 
     def check(self) -> int:
         answers = {i: w.value for i, w in self.choices.items()}
         results = check(self.exercise, answers, self.lang)
         for r in results:
-            colour = "#1b5e20" if r.correct else "#555" if r.correct is None else "#b00020"
-            self.feedback[
-                r.item
-            ].value = f"<span style='color:{colour};padding-left:0.6em'>{e(r.message)}</span>"
+            level = "ok" if r.correct else "info" if r.correct is None else "error"
+            self.feedback[r.item].value = show(para(Span(r.message, f"verdict {level}")))
         right = sum(1 for r in results if r.correct)
-        self.score.value = f"<b>{e(t('teach.score', self.lang, right=right, total=len(results)))}</b>"
+        self.score.value = line(strong(t("teach.score", self.lang, right=right, total=len(results))))
         return right
 
     def snapshot_html(self) -> str:
         lang = self.lang
         labels = " · ".join(label(lang) for _, label in self.exercise.options)
-        items = "".join(f"<li>{e(item.text(lang))}</li>" for item in self.exercise.items)
-        return f"<h3>{e(self.exercise.title(lang))}</h3><p>{e(self.exercise.prompt(lang))}</p><p><i>{e(labels)}</i></p><ol>{items}</ol>"
+        body = (
+            para(self.exercise.prompt(lang)),
+            para(Span(labels, "em")),
+            items((item.text(lang) for item in self.exercise.items), ordered=True),
+        )
+        return show(Section(self.exercise.title(lang), body))
 
 
 class SelfAssessment(Snapshot, widgets.VBox):
@@ -95,10 +98,7 @@ class SelfAssessment(Snapshot, widgets.VBox):
         rows = [
             widgets.HBox(
                 [
-                    widgets.HTML(
-                        f"<span style='display:inline-block;width:34em'>{e(s.text(lang))}</span>",
-                        layout=widgets.Layout(width="36em"),
-                    ),
+                    widgets.HTML(line(s.text(lang)), layout=widgets.Layout(width="36em")),
                     self.sliders[s.id],
                 ]
             )
@@ -106,23 +106,24 @@ class SelfAssessment(Snapshot, widgets.VBox):
         ]
         for slider in self.sliders.values():
             slider.observe(lambda _: self.refresh(), names="value")
-        table = "".join(
-            f"<tr><th scope='row'>{e(s.name(lang))}</th><td>{e(s.what(lang))}</td><td>{e(s.in_a_meeting(lang))}</td><td>{e(s.fits_when(lang))}</td></tr>"
+        columns = (
+            Column(t("teach.style", lang)),
+            *(Column(t(k, lang)) for k in ("teach.what", "teach.in_a_meeting", "teach.fits_when")),
+        )
+        rows_ = tuple(
+            Row((strong(s.name(lang)), s.what(lang), s.in_a_meeting(lang), s.fits_when(lang)))
             for s in self.styles
         )
-        heads = "".join(
-            f"<th scope='col'>{e(t(k, lang))}</th>"
-            for k in ("teach.what", "teach.in_a_meeting", "teach.fits_when")
-        )
         sources = "; ".join(f"{s.name(lang)}: {s.source}" for s in self.styles if s.source)
+        cited = para(Span(f"{t('teach.sources', lang)}: {sources}", "muted")) if sources else None
         self.table = widgets.HTML(
-            f"<h3>{e(t('teach.styles_heading', lang))}</h3><table><tr><th></th>{heads}</tr>{table}</table>"
-            + (f"<p><small>{e(t('teach.sources', lang))}: {e(sources)}</small></p>" if sources else "")
+            show(section(t("teach.styles_heading", lang), Table(columns, rows_), cited))
         )
         super().__init__(
             [
+                style(),
                 self.table,
-                widgets.HTML(f"<p><i>{e(t('teach.rate', lang))}</i></p>"),
+                widgets.HTML(line(Span(t("teach.rate", lang), "em"))),
                 *rows,
                 self.verdict,
                 self.chart,
@@ -133,11 +134,11 @@ class SelfAssessment(Snapshot, widgets.VBox):
     def refresh(self) -> None:
         scores = assess({i: s.value for i, s in self.sliders.items()})
         names = {s.id: s.name(self.lang) for s in self.styles}
-        self.chart.value = to_svg(
-            scores_chart([(names[k], v) for k, v in scores.items()], t("teach.styles_heading", self.lang))
-        )
+        title = t("teach.styles_heading", self.lang)
+        alt = f"{title}: " + "; ".join(f"{names[k]} {v}" for k, v in scores.items())
+        self.chart.value = to_svg(scores_chart([(names[k], v) for k, v in scores.items()], title), alt=alt)
         best = max(scores, key=lambda k: scores[k])
-        self.verdict.value = f"<p><b>{e(t('teach.strongest', self.lang, style=names[best]))}</b></p>"
+        self.verdict.value = line(strong(t("teach.strongest", self.lang, style=names[best])))
 
     def snapshot_html(self) -> str:
         return self.table.value
@@ -177,14 +178,17 @@ class RoseExplorer(_PickAndShow):
         invited = self.positions[chosen.invites]
         axes = {k: t(f"teach.rose_{k}", lang) for k in ("above", "below", "together", "against")}
         data = [(p.id, p.angle, p.name(lang)) for p in self.positions.values()]
-        self.chart.value = to_svg(rose_chart(data, chosen.id, invited.id, axes, t("teach.rose_title", lang)))
+        title = t("teach.rose_title", lang)
         says = t(
             "teach.rose_invites", lang, position=chosen.name(lang).lower(), invited=invited.name(lang).lower()
         )
+        self.chart.value = to_svg(
+            rose_chart(data, chosen.id, invited.id, axes, title), alt=f"{title}: {says}"
+        )
         source = rose_source()
+        cited = line(Span(f"{t('teach.sources', lang)}: {source}", "muted")) if source else ""
         self.text.value = (
-            f"<p>{e(chosen.behaviour(lang))}</p><p><b>{e(says)}</b> {e(invited.behaviour(lang))}</p>"
-            + (f"<p><small>{e(t('teach.sources', lang))}: {e(source)}</small></p>" if source else "")
+            line(chosen.behaviour(lang)) + line(strong(says), " ", invited.behaviour(lang)) + cited
         )
 
 
@@ -209,19 +213,14 @@ class ColourListener(Snapshot, widgets.VBox):
         lang = self.lang
         reading = diagnose(Session(title="wish", language=lang, brief=Brief(wish=self.wish.value))).colour
         bank = {c.id: c.name(lang) for c in default_bank().colours}
-        self.chart.value = to_svg(
-            scores_chart(
-                [(bank[c], reading.scores.get(c, 0)) for c in COLOURS], t("diagnosis.heading_colour", lang)
-            )
-        )
+        title = t("diagnosis.heading_colour", lang)
+        values = [(bank[c], reading.scores.get(c, 0)) for c in COLOURS]
+        alt = f"{title}: " + "; ".join(f"{name} {v}" for name, v in values)
+        self.chart.value = to_svg(scores_chart(values, title), alt=alt)
         if reading.dominant is None:
-            self.reasons.value = f"<p>{e(t('teach.colour_none', lang))}</p>"
+            self.reasons.value = line(t("teach.colour_none", lang))
         else:
-            self.reasons.value = (
-                f"<p><b>{e(reading.label)}</b></p><ul>"
-                + "".join(f"<li>{e(r)}</li>" for r in reading.reasons)
-                + "</ul>"
-            )
+            self.reasons.value = show(para(strong(reading.label)), items(reading.reasons))
 
     @property
     def dominant(self) -> str | None:
@@ -267,7 +266,7 @@ class IcebergPlay(Snapshot, widgets.VBox):
         return replace(self.base, dimensions=tuple(dims), undercurrent=round(sum(below) / len(below)))  # type: ignore[arg-type]
 
     def refresh(self) -> None:
-        self.chart.value = to_svg(iceberg_chart(self.profile()))
+        self.chart.value = inline_svg(iceberg(self.profile()))
 
     def snapshot_html(self) -> str:
         return self.chart.value
@@ -287,8 +286,8 @@ class StagePlay(_PickAndShow):
         estimate = StageEstimate(
             stage.id, stage.name(self.lang), 100, (stage.description(self.lang),), {stage.id: 1}, self.curve
         )
-        self.chart.value = to_svg(stage_chart(replace(self.base, stage=estimate)))
-        self.text.value = f"<p>{e(stage.description(self.lang))}</p>"
+        self.chart.value = inline_svg(stage_chart(replace(self.base, stage=estimate)))
+        self.text.value = line(stage.description(self.lang))
 
 
 class DiamondPlay(Snapshot, widgets.VBox):
@@ -331,7 +330,7 @@ class DiamondPlay(Snapshot, widgets.VBox):
         p = plan(self.session(), self.catalogue)
         self.plan = p
         self.findings.value = findings_html(p)
-        self.chart.value = to_svg(arc_chart(p))
+        self.chart.value = inline_svg(arc(p))
 
     def snapshot_html(self) -> str:
         return self.findings.value + self.chart.value
@@ -349,13 +348,19 @@ class CaseStudio(Snapshot, widgets.VBox):
         self.binding = SessionBinding(handle)
         lang = self.lang = handle.session.language
         s = handle.session
-        self.brief = widgets.HTML(
-            f"<h3>{e(s.title)}</h3><p><i>{e(self.case.summary(lang))}</i></p>"
-            f"<p><b>{e(t('session.wish', lang))}:</b> {e(s.brief.wish)}</p>"
-            f"<p><b>{e(t('session.visible_result', lang))}:</b> {e(s.brief.visible_result)}</p>"
-            f"<p><b>{e(t('session.context', lang))}:</b> {e(s.brief.context)}</p>"
-            f"<p>{e(t('session.size', lang, size=s.group.size))}, {e(t(f'settings.{s.group.setting}', lang))} · {s.budget_minutes} {e(t('units.minutes', lang))}</p>"
+        facts = Facts(
+            (
+                (t("session.wish", lang), s.brief.wish),
+                (t("session.visible_result", lang), s.brief.visible_result),
+                (t("session.context", lang), s.brief.context),
+                (
+                    t("session.group", lang),
+                    f"{t('session.size', lang, size=s.group.size)}, {t(f'settings.{s.group.setting}', lang)}"
+                    f" · {s.budget_minutes} {t('units.minutes', lang)}",
+                ),
+            )
         )
+        self.brief = widgets.HTML(show(Section(s.title, (para(Span(self.case.summary(lang), "em")), facts))))
         self.builder = AgendaBuilder(self.binding, self.catalogue)
         self.review_button = widgets.Button(
             description=t("teach.review", lang),
@@ -372,6 +377,7 @@ class CaseStudio(Snapshot, widgets.VBox):
         self.reveal_button.on_click(lambda _: self.reveal())
         super().__init__(
             [
+                style(),
                 self.brief,
                 self.builder,
                 widgets.HBox([self.review_button, self.reveal_button]),
@@ -385,9 +391,11 @@ class CaseStudio(Snapshot, widgets.VBox):
         key = "teach.passes" if result.passes else "teach.fails"
         verdict = t(key, self.lang, errors=len(result.errors), warnings=len(result.warnings))
         profile = self.binding.profile()
+        undercurrent = f"{t('diagnosis.heading_undercurrent', self.lang)}: {profile.undercurrent}/100"
         self.review_view.value = (
-            f"<p><b>{e(verdict)}</b></p>{findings_html(self.builder.plan)}"
-            f"<p>{e(t('diagnosis.heading_undercurrent', self.lang))}: {profile.undercurrent}/100 · {e(profile.stage.label)}</p>"
+            line(strong(verdict))
+            + findings_html(self.builder.plan)
+            + line(f"{undercurrent} · {profile.stage.label}")
         )
         return result
 
@@ -395,8 +403,9 @@ class CaseStudio(Snapshot, widgets.VBox):
         lang = self.lang
         p = plan(self.case.session(), self.catalogue)
         self.reference.value = (
-            f"<h4>{e(t('teach.reference', lang))}</h4>{timeline_html(p)}"
-            f"<h4>{e(t('teach.reasoning', lang))}</h4><p>{e(self.case.reasoning(lang))}</p>"
+            heading(t("teach.reference", lang), 4).value
+            + timeline_html(p)
+            + show(Section(t("teach.reasoning", lang), (para(self.case.reasoning(lang)),)), level=4)
         )
 
     def snapshot_html(self) -> str:
@@ -417,7 +426,7 @@ class TrainerGuide(Snapshot, widgets.VBox):
         lang = self.lang = self.session.language
         p = plan(self.session, self.catalogue)
         self.view = widgets.HTML(
-            f"<h3>{e(self.session.title)}</h3>{timeline_html(p)}{findings_html(p)}{to_svg(arc_chart(p))}"
+            heading(self.session.title).value + timeline_html(p) + findings_html(p) + inline_svg(arc(p))
         )
         self.button = widgets.Button(
             description=t("teach.export_guide", lang),
@@ -428,7 +437,7 @@ class TrainerGuide(Snapshot, widgets.VBox):
         self.result = widgets.HTML()
         self.button.on_click(lambda _: self.export())
         self.written: list[Path] = []
-        super().__init__([self.view, self.button, self.result])
+        super().__init__([style(), self.view, self.button, self.result])
 
     def export(self) -> list[Path]:
         """Write the trainer's script (facilitator handout) and the participant handout."""
@@ -437,7 +446,7 @@ class TrainerGuide(Snapshot, widgets.VBox):
         self.written = []
         for audience in ("facilitator", "participants"):
             self.written += write_handouts([self.path], self.catalogue, audience, None, self.folder)
-        self.result.value = "<ul>" + "".join(f"<li>{e(str(p))}</li>" for p in self.written) + "</ul>"
+        self.result.value = show(items(p.name for p in self.written))
         return self.written
 
     def snapshot_html(self) -> str:

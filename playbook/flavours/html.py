@@ -1,0 +1,113 @@
+"""The HTML flavour: any renderable tree as HTML through the node templates, with autoescaping on.
+
+Templates live in ``assets/templates/nodes`` (one per node kind); this module only dispatches, draws the
+charts a tree names and embeds them as data. Everything a node holds is text and is escaped on the way
+in, so hostile text in a session stays text in every page the playbook writes.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from ..paths import assets_dir
+from ..structure.nodes import Chart, Document, Link, Node, Span
+
+_ANCHOR = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+@cache
+def environment() -> Any:
+    """One Jinja environment for the process: templates compile once and are reused."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(assets_dir() / "templates" / "nodes")),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.globals.update(content=content, chart_src=chart_src, data_url=data_url, anchor=anchor)
+    return env
+
+
+@cache
+def _macro(kind: str) -> Callable[..., Markup]:
+    return environment().get_template(f"{kind}.html.j2").module.render  # type: ignore[no-any-return]
+
+
+def anchor(ident: str) -> str:
+    """An id that is valid HTML and cannot clash with the page's own: 'pb-' and safe characters only."""
+    return "pb-" + _ANCHOR.sub("-", ident)
+
+
+def content(value: Any, level: int = 2) -> Markup:
+    """A cell's, an item's or a paragraph's content: text, a span, a tuple of those and nodes, a node."""
+    if value is None:
+        return Markup("")
+    if isinstance(value, str):
+        return escape(value)
+    if isinstance(value, Span):
+        return _macro("span")(value)
+    if isinstance(value, Link):
+        return _macro("link")(value)
+    if isinstance(value, tuple):
+        return Markup("").join(content(v, level) for v in value)
+    if isinstance(value, Node):
+        return _macro(value.kind)(value, level)
+    raise TypeError(f"cannot render {type(value).__name__}")
+
+
+def render(node: Node, level: int = 2) -> str:
+    """One node (and everything under it) as an HTML fragment; ``level`` is its heading level."""
+    return str(content(node, level))
+
+
+def parts(doc: Document) -> list[str]:
+    """A document as HTML parts: its header, then each top-level section (one notebook cell each)."""
+    return [str(_macro("document")(doc, 1)), *(render(child, 2) for child in doc.children)]
+
+
+def snapshot(fragment: str, lang: str = "") -> str:
+    """A widget's snapshot (HTML the flavour rendered) wrapped with the language of its content."""
+    return str(_macro("snapshot")(Markup(fragment), lang))
+
+
+def data_url(mime: str, data: bytes) -> str:
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def chart_src(node: Chart) -> str:
+    """The chart drawn as SVG and embedded as a data URL: no request, no script, real text inside."""
+    from ..charts import to_svg
+
+    return data_url("image/svg+xml", to_svg(draw(node), alt=node.alt).encode("utf-8"))
+
+
+def draw(node: Chart) -> Any:
+    """The matplotlib figure a chart node names."""
+    from .. import charts
+
+    drawers: dict[str, Callable[[Chart], Any]] = {
+        "arc": lambda n: charts.arc_chart(n.data, audience=n.option("audience", "facilitator")),
+        "iceberg": lambda n: charts.iceberg_chart(n.data),
+        "stage": lambda n: charts.stage_chart(n.data),
+        "stance": lambda n: charts.stance_chart(n.data),
+        "plan_vs_actual": lambda n: charts.plan_vs_actual_chart(n.data),
+    }
+    if node.name not in drawers:
+        raise ValueError(f"no chart called {node.name!r}")
+    return drawers[node.name](node)
+
+
+def inline_svg(node: Chart) -> str:
+    """The chart as an inline ``<svg>`` with its text alternative (widgets show charts this way)."""
+    from ..charts import to_svg
+
+    return to_svg(draw(node), alt=node.alt)
