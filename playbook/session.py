@@ -874,7 +874,7 @@ def dump_session(session: Session, file: str | Path = "<session>") -> str:
     faithful = parse_yaml(body, file) == data
     if agenda:  # the blocks, each written once, go where the empty list stands
         faithful = faithful and body.count(_AGENDA_SLOT) == 1 and _blocks_data(session.agenda) == agenda
-        blocks = "".join(_block_text(b) for b in session.agenda)
+        blocks = "".join(_block_text(b, i, file, session.language) for i, b in enumerate(session.agenda))
         body = body.replace(_AGENDA_SLOT, f"\nagenda:\n{blocks}", 1)
         data["agenda"] = agenda
     text = f"{HEADER}\n{body}{END}\n"
@@ -895,12 +895,19 @@ def dump_session(session: Session, file: str | Path = "<session>") -> str:
 _AGENDA_SLOT = "\nagenda: []\n"
 
 
-def _block_text(block: Block) -> str:
-    """One agenda entry as YAML (``- intervention: ...``), checked to read back identically."""
+def _block_text(block: Block, index: int = 0, file: str | Path = "<session>", lang: str = "en") -> str:
+    """One agenda entry as YAML (``- intervention: ...``), checked to read back identically; a block
+    that would not is refused naming its field (``agenda[3].minutes``)."""
     try:
-        return _cached_block_text(block)
-    except TypeError:  # a block with an unhashable field: written without the cache
-        return _cached_block_text.__wrapped__(block)
+        try:
+            return _cached_block_text(block)
+        except TypeError:  # a block with an unhashable field: written without the cache
+            return _cached_block_text.__wrapped__(block)
+    except PlaybookError:
+        reader = FieldReader(file, lang)
+        _read_block(reader, _blocks_data((block,))[0], join("agenda", index))
+        reader.raise_if_any()
+        raise
 
 
 @lru_cache(maxsize=50_000)

@@ -74,13 +74,19 @@ def test_a_report_onto_its_own_session_is_refused_and_the_session_is_intact(
     capsys: pytest.CaptureFixture[str], example: Path
 ) -> None:
     before = example.read_bytes()
+    same = example.with_name("same.html")  # the session under a report's name
+    os.link(example, same)
     for argv in (
         ("report", str(example), "-o", str(example)),
+        ("report", str(example), "-o", str(same)),
+        ("handout", str(example), "-o", str(same)),
         ("handout", str(example), "-o", str(example.with_suffix(".html"))),  # a name that is free: fine
         ("arc", str(example), "-o", str(example.with_name("arc.svg"))),
     ):
         code, _, err = run(capsys, *argv)
         if argv[-1] == str(example):
+            assert code == 2, err  # not even a report's name
+        elif argv[-1] == str(same):
             assert code == 2 and "one of this command's inputs" in one_error_line(err)
         else:
             assert code == 0, err
@@ -230,7 +236,7 @@ def test_photos_outside_the_session_folder_are_refused_by_check(
         shutil.copyfile(EXAMPLE_NL, example)
         _with_photos(example, (photo,))
         code, _, err = run(capsys, "session", "check", str(example))
-        assert code == 2 and "run.photos[0]" in one_error_line(err) and "inside the session's folder" in err
+        assert code == 2 and "run.photos[0]" in one_error_line(err) and ".photos/fl" in err  # the way
     shutil.copyfile(EXAMPLE_NL, example)
     example.write_text(example.read_text(encoding="utf-8") + "run:\n  photos: [1]\n", encoding="utf-8")
     code, _, err = run(capsys, "session", "check", str(example))
@@ -240,7 +246,7 @@ def test_photos_outside_the_session_folder_are_refused_by_check(
 def test_the_report_embeds_only_real_small_images_from_the_session_folder(
     capsys: pytest.CaptureFixture[str], example: Path, tmp_path: Path
 ) -> None:
-    from playbook.report import PHOTO_EMBED_BYTES
+    from playbook.report import PHOTO_BYTES
 
     folder = example.parent / "s.photos"
     folder.mkdir()
@@ -262,7 +268,7 @@ def test_the_report_embeds_only_real_small_images_from_the_session_folder(
     import re
 
     embedded = [base64.b64decode(d) for d in re.findall(r'src="data:image/jpeg;base64,([^"]+)"', page)]
-    assert len(embedded) == 1 and len(embedded[0]) <= PHOTO_EMBED_BYTES
+    assert len(embedded) == 1 and len(embedded[0]) <= PHOTO_BYTES
     for name in names[1:]:
         assert f"s.photos/{name}" in err and f"s.photos/{name}" in page  # each left out, and said so
     outside.unlink()
@@ -302,16 +308,16 @@ def test_a_run_spread_over_years_or_a_date_out_of_range_is_refused(example: Path
         events=(RunEvent(at, "start", 0),),
         observations=(Observation(at + dt.timedelta(days=3000), "note", "x"),),
     )
-    with pytest.raises(PlaybookError, match=r"run.observations\[0\].at.*within 7 days"):
+    with pytest.raises(PlaybookError, match=r"run.observations\[0\].at: .*3000 .*7 "):
         handle.save(handle.session.with_changes(run=far))
     text = example.read_text(encoding="utf-8").replace("date: '2027-01-14'", "date: '0001-01-01'")
     example.write_text(text.replace("date: 2027-01-14", "date: '0001-01-01'"), encoding="utf-8")
-    with pytest.raises(PlaybookError, match="date: must lie between the years"):
+    with pytest.raises(PlaybookError, match="date: .*1970.*2199"):
         load_session(example)
     text = example.read_text(encoding="utf-8").replace("date: '0001-01-01'", "date: '2027-01-14'")
     mood = "  room:\n    mood_line:\n    - {title: Earlier, date: '9999-12-31', mood: 3.5, count: 8}\n"
     example.write_text(text + "run:\n" + mood, encoding="utf-8")
-    with pytest.raises(PlaybookError, match=r"run.room.mood_line\[0\].date: must lie between the years"):
+    with pytest.raises(PlaybookError, match=r"run.room.mood_line\[0\].date: .*1970.*2199"):
         load_session(example)
 
 
@@ -762,5 +768,5 @@ def test_a_long_agenda_is_shown_a_page_at_a_time_and_edits_the_right_block(examp
     window = range(PAGE_ROWS, 2 * PAGE_ROWS)
     own = [f for f in p.findings if f.block is None or f.block in window]
     assert len(p.findings) > len(own) > PAGE_ROWS
-    assert builder.findings.value.count("<li") == len(own) + 1
-    assert f" {len(p.findings) - len(own)} " in builder.findings.value.rsplit("<li", 1)[1]
+    assert builder.findings.value.count('class="finding ') == len(own)
+    assert f" {len(p.findings) - len(own)} " in builder.findings.value.rsplit('class="finding ', 1)[1]
