@@ -12,8 +12,8 @@ import pytest
 
 from playbook.catalogue import Catalogue
 from playbook.charts import plan_vs_actual_chart
-from playbook.live import Live
 from playbook.errors import PlaybookError
+from playbook.live import Live
 from playbook.report import PHOTO_BYTES, report_html, small_photo
 from playbook.review import review
 from playbook.session import SessionFile

@@ -312,7 +312,7 @@ def test_a_run_spread_over_years_or_a_date_out_of_range_is_refused(example: Path
         handle.save(handle.session.with_changes(run=far))
     text = example.read_text(encoding="utf-8").replace("date: '2027-01-14'", "date: '0001-01-01'")
     example.write_text(text.replace("date: 2027-01-14", "date: '0001-01-01'"), encoding="utf-8")
-    with pytest.raises(PlaybookError, match="date: .*1970.*2199"):
+    with pytest.raises(PlaybookError, match=r"date: .*1970.*2199"):
         load_session(example)
     text = example.read_text(encoding="utf-8").replace("date: '0001-01-01'", "date: '2027-01-14'")
     mood = "  room:\n    mood_line:\n    - {title: Earlier, date: '9999-12-31', mood: 3.5, count: 8}\n"
