@@ -203,6 +203,10 @@ def finding_mark(n: int) -> str:
             return letters
 
 
+MARKED_FINDINGS = 20
+"""At most this many findings are lettered on the arc (and in the list); more would only cover each other."""
+
+
 def findings_nodes(p: Plan, window: range | None = None) -> list[Node]:
     """The plan's findings, lettered as they are marked on the arc.
 
@@ -212,7 +216,8 @@ def findings_nodes(p: Plan, window: range | None = None) -> list[Node]:
     lang = p.language
     if not p.findings:
         return [Note((t("agenda.no_findings", lang),), "ok")]
-    marks = {id(f): finding_mark(n) for n, f in enumerate((f for f in p.findings if f.minute is not None), 1)}
+    placed = [f for f in p.findings if f.minute is not None][:MARKED_FINDINGS]
+    marks = {id(f): finding_mark(n) for n, f in enumerate(placed, 1)}
     shown = [f for f in p.findings if window is None or f.block is None or f.block in window]
     nodes: list[Node] = [
         Finding(
