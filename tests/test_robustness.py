@@ -770,3 +770,44 @@ def test_a_long_agenda_is_shown_a_page_at_a_time_and_edits_the_right_block(examp
     assert len(p.findings) > len(own) > PAGE_ROWS
     assert builder.findings.value.count('class="finding ') == len(own)
     assert f" {len(p.findings) - len(own)} " in builder.findings.value.rsplit('class="finding ', 1)[1]
+
+
+def _minimal_pdf(title: str) -> bytes:
+    """A one-page PDF laid out as Chromium writes them: objects, a classic cross-reference, a trailer."""
+    objects = [
+        f"<</Title ({title})\n/Creator (Chromium)\n/Producer (Skia/PDF)>>",
+        "<</Type /Catalog /Pages 3 0 R>>",
+        "<</Type /Pages /Kids [4 0 R] /Count 1>>",
+        "<</Type /Page /Parent 3 0 R /MediaBox [0 0 595 842]>>",
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{n} 0 obj\n{body}\nendobj\n".encode()
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += f"trailer\n<</Size {len(objects) + 1}\n/Root 2 0 R\n/Info 1 0 R>>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out
+
+
+def test_pdf_and_calendar_files_the_playbook_wrote_are_recognised_and_others_refused(tmp_path: Path) -> None:
+    from playbook.outputs import mark_pdf
+
+    theirs, ours = tmp_path / "theirs.pdf", tmp_path / "ours.pdf"
+    theirs.write_bytes(_minimal_pdf("Someone's contract"))
+    marked = mark_pdf(_minimal_pdf("Handout"))
+    ours.write_bytes(marked)
+    assert not is_own_output(theirs) and is_own_output(ours)
+    assert marked.startswith(_minimal_pdf("Handout"))  # an incremental update: the original stays intact
+    assert b"/Title (Handout)" in marked.rsplit(b"endobj", 2)[-2]  # the title carried into the new info
+    assert marked.rstrip().endswith(b"%%EOF") and b"/Prev " in marked[-200:]
+    with pytest.raises(PlaybookError, match="not written by the playbook"):
+        check_outputs([theirs])
+    check_outputs([ours])
+    calendar, foreign = tmp_path / "s.ics", tmp_path / "other.ics"
+    calendar.write_bytes(
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//playbook//facilitation playbook//EN\r\n"
+    )
+    foreign.write_bytes(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Someone//Calendar//EN\r\n")
+    assert is_own_output(calendar) and not is_own_output(foreign)
