@@ -2,7 +2,7 @@
 
 One process serves one session (``playbook room FILE``) or, on JupyterHub, every facilitator's rooms
 (``hub.py``); ``rooms`` keeps them. The store is the authority; this module only checks who may ask (the participant's signed
-cookie per room, the facilitator's token or hub login, the Host header, CSRF tokens, length and rate
+cookie per room, the facilitator's token or hub login, the Host and Origin headers, CSRF tokens, length and rate
 limits), hands submissions to the store and tells waiting pages that something changed. Pages are
 rendered by ``pages`` (autoescaping Jinja) and sent with a strict Content-Security-Policy.
 """
@@ -15,6 +15,7 @@ import json
 import secrets
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from tornado import web
 
@@ -69,6 +70,11 @@ class Base(web.RequestHandler):
     def prepare(self) -> None:
         if not self.service.known_host(self.request.host):
             raise web.HTTPError(400, reason="Unknown host")
+        origin = self.request.headers.get("Origin")
+        if origin is not None and urlsplit(origin).netloc.lower() != self.request.host.lower():
+            # A page of another site (or a sandboxed one, "null") making a browser ask: the cookies of
+            # the room's own pages would go along, so nothing is answered, whatever the method.
+            raise web.HTTPError(403, reason="Another site")
         if len(self.request.body or b"") > BODY_MAX:
             raise web.HTTPError(413)
 
