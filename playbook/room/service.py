@@ -62,7 +62,9 @@ class Base(web.RequestHandler):
         self.set_header("Content-Security-Policy", CSP)
         self.set_header("X-Content-Type-Options", "nosniff")
         self.set_header("X-Frame-Options", "DENY")
-        self.set_header("Referrer-Policy", "no-referrer")
+        self.set_header(
+            "Referrer-Policy", "same-origin"
+        )  # no address to other sites; our forms keep their Origin
         self.set_header("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         self.set_header("Cross-Origin-Opener-Policy", "same-origin")
         self.set_header("Cache-Control", "no-store")
@@ -71,12 +73,19 @@ class Base(web.RequestHandler):
         if not self.service.known_host(self.request.host):
             raise web.HTTPError(400, reason="Unknown host")
         origin = self.request.headers.get("Origin")
-        if origin is not None and urlsplit(origin).netloc.lower() != self.request.host.lower():
+        if origin is not None and not self.own_origin(urlsplit(origin).netloc.lower()):
             # A page of another site (or a sandboxed one, "null") making a browser ask: the cookies of
             # the room's own pages would go along, so nothing is answered, whatever the method.
             raise web.HTTPError(403, reason="Another site")
         if len(self.request.body or b"") > BODY_MAX:
             raise web.HTTPError(413)
+
+    def own_origin(self, netloc: str) -> bool:
+        """The page asking is one of this service's own: the address asked, or (behind JupyterHub's
+        proxy, which passes the service its own address as Host) one of the names it answers to."""
+        return netloc == self.request.host.lower() or (
+            bool(self.service.hosts) and self.service.known_host(netloc)
+        )
 
     def check_xsrf_cookie(self) -> None:
         """A request with the facilitator's token in its header cannot come from another site's form."""
