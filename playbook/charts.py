@@ -19,6 +19,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 import matplotlib
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Wedge
@@ -445,6 +446,21 @@ def _strip(ax, spans: list[tuple[str, float, float, str]], y: float, height: flo
             )
 
 
+def _legends(fig: Figure, handles: list[Artist], names: list[str], legend_in: float, height: float) -> None:
+    """The key under a chart: one row of what the marks mean, then the numbered block names."""
+    fig.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(0.02, (legend_in + 0.5) / height),
+        ncols=5,
+        frameon=False,
+        fontsize=SMALL,
+        handlelength=1.6,
+        columnspacing=1.0,
+    )
+    _names_legend(fig, names, legend_in / height, legend_in)
+
+
 def _names_legend(fig: Figure, names: list[str], top: float, height_in: float) -> None:
     """'1 Welcome …' for every block, in columns under the chart, wrapped between words, never cut."""
     if not names:
@@ -584,17 +600,7 @@ def arc_chart(plan: Plan, audience: str = "facilitator") -> Figure:
     roles = dict.fromkeys(b.role for b in plan.blocks)
     role_names = _role_names(audience, lang)
     handles += [_role_patch(r, role_names.get(r, r)) for r in roles]
-    fig.legend(
-        handles=handles,
-        loc="upper left",
-        bbox_to_anchor=(0.02, (legend_in + 0.5) / height),
-        ncols=5,
-        frameon=False,
-        fontsize=SMALL,
-        handlelength=1.6,
-        columnspacing=1.0,
-    )
-    _names_legend(fig, names, legend_in / height, legend_in)
+    _legends(fig, handles, names, legend_in, height)
     key = "arc.title" if facilitator else "arc.title_participants"
     title = t(
         key,
@@ -708,17 +714,7 @@ def plan_vs_actual_chart(review: Review) -> Figure:
     roles = dict.fromkeys(b.role for b in (*planned.blocks, *actual.blocks))
     role_names = _role_names("facilitator", lang)
     handles += [_role_patch(r, role_names.get(r, r)) for r in roles]
-    fig.legend(
-        handles=handles,
-        loc="upper left",
-        bbox_to_anchor=(0.02, (legend_in + 0.5) / height),
-        ncols=5,
-        frameon=False,
-        fontsize=SMALL,
-        handlelength=1.6,
-        columnspacing=1.0,
-    )
-    _names_legend(fig, names, legend_in / height, legend_in)
+    _legends(fig, handles, names, legend_in, height)
     fig.suptitle(
         f"{t('live.planned', lang)} / {t('live.actual', lang)} · {clock(actual.start)}–{clock(actual.end)}",
         x=0.02,
