@@ -301,6 +301,9 @@ def main() -> None:
 
     rows += room_rows()
     rows += __import__("outputs").output_rows()  # sizes, pages, heights, handout and PDF times
+    from robustness import robustness_rows  # races, kill -9 and a 10,000-block agenda
+
+    rows += robustness_rows()
     if "--no-servers" not in sys.argv:  # the app, the browser tests and the hub take a few minutes
         from apps import app_rows, test_rows
 

@@ -8,6 +8,7 @@ and a message that says why and what to do, in the session's language.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
@@ -292,6 +293,7 @@ class _Checks:
         self.size, self.setting = session.group.size, session.group.setting
         self.found: list[Finding] = []
         self.offset = minutes_of_day(session.start)
+        self._rounds: dict[tuple[str, int], SizedStep | None] = {}
 
     def add(
         self,
@@ -532,6 +534,12 @@ class _Checks:
         """A round whose share of the block gives each turn less than the form's own quickest pace."""
         item = b.intervention
         assert item is not None
+        key = (item.id, b.minutes)  # the same form for the same minutes: a long agenda repeats a few
+        if key not in self._rounds:
+            self._rounds[key] = self._first_short_round(b, item)
+        return self._rounds[key]
+
+    def _first_short_round(self, b: TimedBlock, item: Intervention) -> SizedStep | None:
         pace = item.minutes.min / item.minutes.typical
         for step in b.steps:
             if (
@@ -623,7 +631,9 @@ class _Checks:
             )
 
     def _block_at(self, minute: int) -> TimedBlock | None:
-        return next((b for b in self.blocks if b.start - self.offset <= minute < b.end - self.offset), None)
+        """The block running at ``minute`` (a binary search: the blocks follow each other in time)."""
+        i = bisect_right(self.blocks, minute, key=lambda b: b.start - self.offset) - 1
+        return self.blocks[i] if i >= 0 and minute < self.blocks[i].end - self.offset else None
 
 
 def plan(

@@ -4,15 +4,25 @@ The app runs the same notebooks on the same session documents as JupyterLab; onl
 Voilà is started in this process with a traitlets ``Config`` (a few of its settings are not reachable
 from its command line), our own page template (no stylesheets from a CDN) and only the notebooks of
 the facilitator's path listed: the start page and 01–05, not the trainer's workshop folder.
+
+Every request passes one :class:`Gate` before Voilà sees it. A web page elsewhere can make a browser
+talk to this machine (DNS rebinding sends a foreign ``Host``; a hostile page sends its own ``Origin``),
+so only the addresses the app serves are answered; off this machine, a token is required. Only the
+notebooks of the path render, and no file is served from the folder: sessions and photos stay private.
 """
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
 import os
+import posixpath
+import secrets
 import socket
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from .errors import PlaybookError
 from .paths import assets_dir, notebooks_dir, playbook_folder
@@ -38,6 +48,75 @@ CULL_INTERVAL_SECONDS = 60
 REFILL_DELAY_SECONDS = 5
 """After a page takes its ready kernel, the next one for that page starts this much later: after the page
 has drawn, so the two do not compete for the processor."""
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+TOKEN_COOKIE = "playbook-app-token"
+
+
+@dataclass(frozen=True)
+class Gate:
+    """What the app answers: its own addresses, the notebooks of the path, and a token off loopback.
+
+    ``hosts`` are the ``Host`` values (name:port) the app serves; None accepts any (an app listening on
+    every interface, where the token is what keeps strangers out). ``token`` is None on loopback.
+    """
+
+    port: int
+    hosts: frozenset[str] | None
+    token: str | None
+    notebooks: frozenset[str] = frozenset(PATH)
+
+    def refusal(
+        self, path: str, host: str | None, origin: str | None, remote: str, token: str | None = None
+    ) -> tuple[int, str] | None:
+        """(status, reason) when a request must not be answered, None when it may pass."""
+        host = (host or "").lower()
+        if not host:
+            return 400, "a request without a Host"
+        local = _is_loopback(remote) and host in {f"{n}:{self.port}" for n in LOOPBACK_NAMES}
+        if not local:
+            if self.token is None:
+                return 403, f"this app answers only at http://127.0.0.1:{self.port}/ on this machine"
+            if self.hosts is not None and host not in self.hosts:
+                return 403, f"unknown address {host}"
+            if not (token and hmac.compare_digest(token, self.token)):
+                return 403, "open the address 'playbook app' printed, with its token"
+        if origin is not None and origin.lower() != f"http://{host}":
+            return 403, "a request from another site"
+        return self._path_refusal(path)
+
+    def _path_refusal(self, path: str) -> tuple[int, str] | None:
+        raw = unquote(path)
+        for form in (raw, posixpath.normpath(raw) if raw else "/"):  # as sent and as resolved: both must pass
+            if form.startswith("/voila/render/"):
+                if posixpath.normpath(form.removeprefix("/voila/render/")) not in self.notebooks:
+                    return 404, "not one of the app's pages"
+            elif form.startswith(("/voila/tree/", "/voila/api/contents/")) and form.rstrip("/") not in (
+                "/voila/tree",
+                "/voila/api/contents",
+            ):
+                return 404, "the app lists only its own pages"
+            elif form.rstrip("/") == "/voila/files" or form.startswith("/voila/files/"):
+                return 404, "the app serves no files from its folder"
+        return None
+
+
+def _is_loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def make_gate(ip: str, port: int) -> Gate:
+    """The gate for an app on ``ip``: loopback needs no token; any other address gets a fresh one."""
+    if _is_loopback(ip):
+        return Gate(port, frozenset(f"{n}:{port}" for n in LOOPBACK_NAMES), None)
+    if ipaddress.ip_address(ip).is_unspecified:
+        return Gate(port, None, secrets.token_urlsafe(24))
+    names = {ip, f"[{ip}]" if ":" in ip else ip, socket.gethostname().lower(), socket.getfqdn().lower()}
+    return Gate(
+        port, frozenset(f"{n}:{port}" for n in names | set(LOOPBACK_NAMES)), secrets.token_urlsafe(24)
+    )
 
 
 @dataclass(frozen=True)
@@ -49,16 +128,20 @@ class AppPlan:
     ip: str
     open_browser: bool
     hidden: tuple[str, ...]
+    gate: Gate | None = None
 
     @property
     def url(self) -> str:
-        """The app's front page: the facilitator's notebooks, in order."""
-        return f"http://{self.ip}:{self.port}/"
+        """The app's front page: the facilitator's notebooks, in order (with the token it needs)."""
+        shown = "127.0.0.1" if self.ip in ("0.0.0.0", "::") else self.ip
+        host = f"[{shown}]" if ":" in shown else shown
+        token = f"?token={self.gate.token}" if self.gate and self.gate.token else ""
+        return f"http://{host}:{self.port}/{token}"
 
 
 def free_port(ip: str = "127.0.0.1") -> int:
     """A TCP port nobody listens on right now (the OS picks it)."""
-    with socket.socket() as s:
+    with socket.socket(socket.AF_INET6 if ":" in ip else socket.AF_INET) as s:
         s.bind((ip, 0))
         return int(s.getsockname()[1])
 
@@ -82,8 +165,12 @@ def plan(
         )
     if port is not None and not 0 < port < 65536:
         raise PlaybookError(f"--port {port} is not a port number (1–65535)")
+    try:
+        ipaddress.ip_address(ip)
+    except ValueError:
+        raise PlaybookError(f"--ip {ip} is not an IP address (for example 127.0.0.1 or 0.0.0.0)") from None
     chosen = port if port is not None else DEFAULT_PORT
-    with socket.socket() as s:
+    with socket.socket(socket.AF_INET6 if ":" in ip else socket.AF_INET) as s:
         try:
             s.bind((ip, chosen))
         except OSError:
@@ -91,7 +178,8 @@ def plan(
                 raise PlaybookError(f"port {port} is in use; choose another with --port") from None
             chosen = free_port(ip)
     hidden = (*sorted(p.name for p in root.iterdir() if p.name not in PATH), "*.bak")
-    return AppPlan(root, chosen, ip, open_browser, hidden)
+    gate = make_gate(ip, chosen)
+    return AppPlan(root, chosen, ip, open_browser and gate.token is None, hidden, gate)
 
 
 def _default_folder() -> Path:
@@ -102,7 +190,6 @@ def _default_folder() -> Path:
 def serve(app: AppPlan) -> None:
     """Start Voilà on ``app`` and serve until interrupted (Ctrl-C)."""
     from traitlets.config import Config
-    from voila.app import Voila
 
     # Voilà finds templates on the Jupyter data path (our template is assets/voila/templates/playbook);
     # kernels inherit it, which is harmless.
@@ -113,6 +200,7 @@ def serve(app: AppPlan) -> None:
     config.ContentsManager.hide_globs = [*app.hidden, "__pycache__", "*.pyc", ".ipynb_checkpoints"]
     config.VoilaConfiguration.template = TEMPLATE
     config.VoilaConfiguration.show_tracebacks = False
+    config.VoilaConfiguration.file_allowlist = []  # no file of the folder is served (the gate says so too)
     # Voilà asks to shut a page's kernel down when the page closes, but that request is refused for a
     # missing XSRF token (voila-dashboards/voila#1458). Kernels of closed pages are culled instead, so a
     # day of clicking through the app does not pile up kernels; an open page keeps its kernel.
@@ -128,7 +216,50 @@ def serve(app: AppPlan) -> None:
         f"--Voila.open_browser={app.open_browser}",
     ]
     print(f"playbook app: {app.url} serves {app.folder} (Ctrl-C stops it)", flush=True)
-    Voila.launch_instance(args, config=config)
+    if app.gate is not None and app.gate.token:
+        print(
+            "playbook app: it answers other machines too; they need the address above, with its token",
+            flush=True,
+        )
+    gated_voila(app.gate or make_gate(app.ip, app.port)).launch_instance(args, config=config)
+
+
+def gated_voila(gate: Gate) -> Any:
+    """Voilà with every request handler behind ``gate`` (static files and kernel sockets included)."""
+    import tornado.web
+    from voila.app import Voila
+
+    class Gated:
+        def prepare(self: Any) -> Any:
+            request = self.request
+            offered = (
+                self.get_query_argument("token", None)
+                or self.get_cookie(TOKEN_COOKIE)
+                or request.headers.get("Authorization", "").removeprefix("token ").strip()
+                or None
+            )
+            refused = gate.refusal(
+                request.path,
+                request.headers.get("Host"),
+                request.headers.get("Origin"),
+                request.remote_ip,
+                offered,
+            )
+            if refused:
+                raise tornado.web.HTTPError(refused[0], reason=refused[1])
+            if gate.token and self.get_query_argument("token", None):
+                self.set_cookie(TOKEN_COOKIE, gate.token, httponly=True, samesite="Strict")
+            return super().prepare()  # type: ignore[misc]
+
+    def guarded(handler: tuple[Any, ...]) -> tuple[Any, ...]:
+        pattern, cls, *rest = handler
+        return (pattern, type(cls.__name__, (Gated, cls), {}), *rest)
+
+    class PlaybookVoila(Voila):  # type: ignore[misc]
+        def init_handlers(self) -> list[Any]:
+            return [guarded(h) for h in super().init_handlers()]
+
+    return PlaybookVoila
 
 
 def _keep_kernels_ready(config: Config, app: AppPlan) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -262,15 +262,18 @@ def _read(path: Path) -> Session | Problem:
     return known[1]
 
 
-def history(folder: str | Path, catalogue: Catalogue) -> History:
+def history(folder: str | Path, catalogue: Catalogue, known: Mapping[Path, Session] | None = None) -> History:
     """The history of every session run in ``folder`` and its sub-folders; a file that cannot be read
-    is left out and named in ``skipped``."""
+    is left out and named in ``skipped``. ``known`` are sessions already in memory by their file (the one
+    a notebook is editing): taken as they are, not read again after every save."""
     root = Path(folder).expanduser()
     if not root.is_dir():
         raise PlaybookError.at(root, "", "is not a folder of session documents (a workspace)")
+    held = {Path(p).resolve(): s for p, s in (known or {}).items()}
     sessions, skipped = [], []
     for path in session_files(root):
-        found = _read(path)
+        found = held.get(path.resolve()) if held else None
+        found = _read(path) if found is None else found
         if isinstance(found, Problem):
             skipped.append(found)
         elif found.run.started:

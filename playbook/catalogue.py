@@ -163,7 +163,10 @@ class Intervention:
     def steps_for(self, people: int, minutes: int | None = None) -> tuple[SizedStep, ...]:
         """The steps for ``people`` with ``minutes`` (default: the typical time) split over them."""
         total = self.minutes_for(people).typical if minutes is None else minutes
-        return durations.sized_steps(self.steps, people, total)
+        cache = self.__dict__.setdefault("_sized", {})  # a long agenda repeats the same few forms
+        if (people, total) not in cache:
+            cache[people, total] = durations.sized_steps(self.steps, people, total)
+        return cache[people, total]
 
     @cached_property
     def plenary_share(self) -> float:

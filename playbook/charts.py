@@ -12,19 +12,25 @@ import io
 import itertools
 import re
 import textwrap
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from xml.sax.saxutils import escape as xml_escape
 
 import matplotlib
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Wedge
+from matplotlib.text import Text
 
 from .agenda import Plan, clock
 from .diagnosis import HIGH, LOW, DimensionScore, Profile
 from .i18n import t
+from .outputs import GENERATOR
 from .review import Review
-from .structure.method import finding_mark
+from .structure.method import MARKED_FINDINGS, finding_mark
 
 # Okabe & Ito (2008), a palette designed for colour-blind readers.
 BLUE, SKY, GREEN, ORANGE, VERMILLION, PURPLE, GREY = (
@@ -65,11 +71,42 @@ NAMED_BLOCKS = 40
 its shape alone (the table beside it names every block)."""
 
 
+@contextmanager
+def _drawing(rc: dict[str, object]) -> Iterator[None]:
+    """Matplotlib settings for one drawing; a character the font lacks (an emoji in a title) is drawn
+    as a box without a warning in the facilitator's notebook."""
+    with matplotlib.rc_context(rc), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Glyph .* missing from", category=UserWarning)
+        yield
+
+
+def plain_text(fig: Figure) -> Figure:
+    """Make every text of ``fig`` plain text: no mathtext, so a ``$`` in a title is just a dollar.
+
+    The one helper between user text and a chart: every figure passes it on its way out
+    (:func:`to_png`, :func:`to_svg`, :func:`svg_file`), whichever text a chart draws."""
+    for text in fig.findobj(Text):
+        text.set_parse_math(False)
+    return fig
+
+
 def to_png(fig: Figure, dpi: int = 100) -> bytes:
-    """The figure as PNG bytes (for widgets.Image and for embedding in handouts)."""
+    """The figure as PNG bytes (for widgets.Image and for embedding in handouts), marked as the
+    playbook's own (its ``Software`` field), so exporting again may replace it."""
     buffer = io.BytesIO()
-    with matplotlib.rc_context(RC):
-        fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    with _drawing(RC):
+        plain_text(fig).savefig(
+            buffer, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": GENERATOR}
+        )
+    return buffer.getvalue()
+
+
+def svg_file(fig: Figure) -> str:
+    """The figure as a standalone SVG file (``playbook arc -o x.svg``), marked as the playbook's own in
+    its metadata (its creator), so exporting again may replace it; inline charts use :func:`to_svg`."""
+    buffer = io.StringIO()
+    with _drawing({**RC, "svg.fonttype": "none"}):
+        plain_text(fig).savefig(buffer, format="svg", metadata={"Creator": GENERATOR, "Date": None})
     return buffer.getvalue()
 
 
@@ -81,8 +118,8 @@ def to_svg(fig: Figure, alt: str | None = None) -> str:
     text alternative (``role="img"`` and a ``<title>``) for screen readers in a page that inlines it.
     """
     buffer = io.StringIO()
-    with matplotlib.rc_context({**RC, "svg.fonttype": "none"}):
-        fig.savefig(
+    with _drawing({**RC, "svg.fonttype": "none"}):
+        plain_text(fig).savefig(
             buffer, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None}
         )
     svg = re.sub(r"^.*?(?=<svg)", "", buffer.getvalue(), flags=re.S)
@@ -342,15 +379,29 @@ ROLE_STYLE = {
 break is white with a dashed outline, as empty as a break should be."""
 
 
-def plain(text: str) -> str:
-    """User text as chart text: a dollar sign stays a dollar sign, not the start of a formula."""
-    return text.replace("$", r"\$")
-
-
 def _per_minute(values: tuple[float, ...], empty: float) -> np.ndarray:
     """One value per minute plus the last one repeated (for step plots); an empty agenda gets one minute."""
     seq = list(values) or [empty]
     return np.array([*seq, seq[-1]])
+
+
+DETAIL = 600
+"""The arc is drawn at most this finely (blocks and minutes along the time axis): an agenda of thousands
+of blocks would otherwise write thousands of sub-pixel shapes, which cost seconds and look the same."""
+
+
+def _sampled_spans(plan: Plan, total: int) -> list[tuple[str, float, float, str]]:
+    """The strip of a huge agenda: the role of each of :data:`DETAIL` slices of the session, runs of one
+    role merged into one span (unnumbered: the table beside the chart names every block)."""
+    width, zone = total / DETAIL, plan.arc.zone
+    runs: list[list] = []  # type: ignore[type-arg]
+    for n in range(DETAIL):
+        role = zone[min(int(n * width), len(zone) - 1)] if zone else "open"
+        if runs and runs[-1][0] == role:
+            runs[-1][2] += width
+        else:
+            runs.append([role, n * width, width])
+    return [(role, start, minutes, "") for role, start, minutes in runs]
 
 
 def _role_names(audience: str, lang: str) -> dict[str, str]:
@@ -399,6 +450,21 @@ def _strip(ax, spans: list[tuple[str, float, float, str]], y: float, height: flo
     return collections, numbers
 
 
+def _legends(fig: Figure, handles: list[Artist], names: list[str], legend_in: float, height: float) -> None:
+    """The key under a chart: one row of what the marks mean, then the numbered block names."""
+    fig.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(0.02, (legend_in + 0.5) / height),
+        ncols=5,
+        frameon=False,
+        fontsize=SMALL,
+        handlelength=1.6,
+        columnspacing=1.0,
+    )
+    _names_legend(fig, names, legend_in / height, legend_in)
+
+
 def _names_legend(fig: Figure, names: list[str], top: float, height_in: float) -> None:
     """'1 Welcome …' for every block, in columns under the chart, wrapped between words, never cut."""
     if not names:
@@ -439,9 +505,13 @@ def _legend_lines(names: list[str], columns: int) -> int:
 
 def _time_axis(ax, origin: int, total: int) -> None:  # noqa: ANN001
     step = 15 if total <= 120 else 30 if total <= 300 else 60
+    while total / step > 16:  # a session of days (a huge agenda): at most some 16 labels, on round hours
+        step *= 2 if step < 240 else 3 if step < 1440 else 2
     first = -origin % step  # ticks on the clock's round times, whenever the chart begins
     ticks = list(range(first, total + 1, step))
-    ax.set_xticks(ticks, [clock(origin + m) for m in ticks], fontsize=LABEL)
+    days = [(origin + m) // (24 * 60) for m in ticks]  # past midnight: "+1" for the next day
+    labels = [clock(origin + m) + (f" +{d}" if d else "") for m, d in zip(ticks, days, strict=True)]
+    ax.set_xticks(ticks, labels, fontsize=LABEL)
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
     ax.set_yticks([])
@@ -480,7 +550,9 @@ class ArcFigure:
 
     def update(self, plan: Plan) -> Figure:
         """The figure for ``plan``: the same figure with its artists moved, or a new one if it must be."""
-        shape = (plan.language, tuple((b.title, b.role) for b in plan.blocks))
+        shape: tuple[object, ...] = (plan.language, tuple((b.title, b.role) for b in plan.blocks))
+        if len(plan.blocks) > DETAIL:  # a huge agenda's strip is sampled: its roles follow the minutes
+            shape += (frozenset(role for role, *_ in _sampled_spans(plan, max(len(plan.arc), 1))),)
         if self.figure is None or shape != self._shape:
             self._build(plan)
             self._shape = shape
@@ -494,7 +566,7 @@ class ArcFigure:
         lang = plan.language
         facilitator = self.facilitator = self.audience != "participants"
         self.numbered = facilitator and len(plan.blocks) <= NAMED_BLOCKS
-        names = [plain(b.title) for b in plan.blocks] if self.numbered else []
+        names = [b.title for b in plan.blocks] if self.numbered else []
         columns = 3 if len(names) > 8 else 2
         legend_in = 0.16 * _legend_lines(names, columns) + (0.15 if names else 0)
         plot_in = 2.9 if facilitator else 1.9
@@ -564,17 +636,7 @@ class ArcFigure:
         roles = dict.fromkeys(b.role for b in plan.blocks)
         role_names = _role_names(self.audience, lang)
         handles += [_role_patch(r, role_names.get(r, r)) for r in roles]
-        fig.legend(
-            handles=handles,
-            loc="upper left",
-            bbox_to_anchor=(0.02, (legend_in + 0.5) / height),
-            ncols=5,
-            frameon=False,
-            fontsize=SMALL,
-            handlelength=1.6,
-            columnspacing=1.0,
-        )
-        _names_legend(fig, names, legend_in / height, legend_in)
+        _legends(fig, handles, names, legend_in, height)
         self.title = fig.suptitle("", x=0.02, ha="left", fontsize=TITLE, fontweight="bold")
         self.figure = fig
         self.built += 1
@@ -582,6 +644,8 @@ class ArcFigure:
     # -- what a click moves -----------------------------------------------------------------------------
 
     def _spans(self, plan: Plan) -> list[tuple[str, float, float, str]]:
+        if len(plan.blocks) > DETAIL:
+            return _sampled_spans(plan, max(len(plan.arc), 1))
         return [
             (b.role, b.start - plan.start, b.minutes, str(n) if self.numbered else "")
             for n, b in enumerate(plan.blocks, 1)
@@ -590,7 +654,8 @@ class ArcFigure:
     def _place(self, plan: Plan) -> None:
         ax, arc = self.ax, plan.arc
         total = max(len(arc), 1)
-        xs = np.arange(total + 1)
+        every = -(-total // DETAIL) if total > DETAIL * 2 else 1  # a long session is sampled, not per minute
+        xs = np.arange(total + 1)[::every]
         ax.set_xlim(0, total)
         spans = self._spans(plan)
         height = STRIP_HIGH - STRIP_LOW
@@ -605,15 +670,15 @@ class ArcFigure:
         numbered = [(x, width) for _, x, width, number in spans if number]
         for text, (x, width) in zip(self.numbers, numbered, strict=True):
             text.set_position((x + width / 2, STRIP_LOW + height / 2))
-        breadth = _per_minute(arc.breadth, 0.1)
+        breadth = _per_minute(arc.breadth, 0.1)[::every]
         self.breadth.set_data(xs, 0.5 - breadth / 2, 0.5 + breadth / 2)
         if self.groan is not None:
             self.groan.set_data(
-                xs, 0, 1, where=np.array([*([z == "groan" for z in arc.zone] or [False]), False])
+                xs, 0, 1, where=np.array([*([z == "groan" for z in arc.zone] or [False]), False])[::every]
             )
-        self.energy.set_data(xs, (_per_minute(arc.energy, 3.0) - 0.5) / 5)
+        self.energy.set_data(xs, (_per_minute(arc.energy, 3.0)[::every] - 0.5) / 5)
         if self.depth is not None:
-            self.depth.set_data(xs, WATERLINE, WATERLINE - 0.85 * _per_minute(arc.depth, 0.0))
+            self.depth.set_data(xs, WATERLINE, WATERLINE - 0.85 * _per_minute(arc.depth, 0.0)[::every])
         for artist in self.marks:
             artist.remove()
         self.marks = _finding_marks(ax, plan, total) if self.facilitator else []
@@ -635,7 +700,7 @@ def _finding_marks(ax, plan: Plan, total: int) -> list:  # noqa: ANN001
     """A dotted line and a lettered circle where each finding with a minute applies; the artists made."""
     artists: list = []
     placed: list[float] = []
-    marked = [f for f in plan.findings if f.minute is not None]
+    marked = [f for f in plan.findings if f.minute is not None][:MARKED_FINDINGS]
     for n, f in enumerate(marked, 1):
         x = min(max(f.minute, 0), total)  # type: ignore[type-var]
         crowd = sum(1 for other in placed if abs(other - x) < 0.03 * total)  # stack markers that meet
@@ -671,7 +736,7 @@ def plan_vs_actual_chart(review: Review) -> Figure:
     ends = [planned.end, actual.end, *(origin + o.minute for o in review.observations)]
     total = max(max(ends) - origin, 1)
     numbered = len(review.rows) <= NAMED_BLOCKS
-    names = [plain(r.title) for r in review.rows] if numbered else []
+    names = [r.title for r in review.rows] if numbered else []
     columns = 3 if len(names) > 8 else 2
     legend_in = 0.16 * _legend_lines(names, columns) + 0.15
     height = 2.3 + 0.8 + legend_in
@@ -736,17 +801,7 @@ def plan_vs_actual_chart(review: Review) -> Figure:
     roles = dict.fromkeys(b.role for b in (*planned.blocks, *actual.blocks))
     role_names = _role_names("facilitator", lang)
     handles += [_role_patch(r, role_names.get(r, r)) for r in roles]
-    fig.legend(
-        handles=handles,
-        loc="upper left",
-        bbox_to_anchor=(0.02, (legend_in + 0.5) / height),
-        ncols=5,
-        frameon=False,
-        fontsize=SMALL,
-        handlelength=1.6,
-        columnspacing=1.0,
-    )
-    _names_legend(fig, names, legend_in / height, legend_in)
+    _legends(fig, handles, names, legend_in, height)
     fig.suptitle(
         f"{t('live.planned', lang)} / {t('live.actual', lang)} · {clock(actual.start)}–{clock(actual.end)}",
         x=0.02,

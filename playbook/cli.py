@@ -1,7 +1,9 @@
 """The ``playbook`` command: the catalogue and session documents from a terminal.
 
 Exit status 0 on success and 2 on a user error, which is reported as one line on stderr (the error's
-own lines follow when a file has several problems), never as a traceback.
+own lines follow when a file has several problems), never as a traceback. Everything printed passes
+:func:`terminal_safe` first: a session file is somebody else's text, and control characters in it
+must not clear a screen, fake output or write to the clipboard.
 """
 
 from __future__ import annotations
@@ -9,11 +11,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from . import __version__
 from .app import DEFAULT_PORT
@@ -29,6 +33,7 @@ from .catalogue import (
 )
 from .errors import PlaybookError
 from .i18n import LANGUAGES, capitalised, default_language, t
+from .outputs import check_outputs
 from .session import SETTINGS as SESSION_SETTINGS
 from .session import Session, SessionFile, check_references, new_session, session_to_data
 
@@ -187,6 +192,11 @@ def _parser() -> argparse.ArgumentParser:
         help="a folder made by 'playbook init' (default: the one you are in, else the shipped notebooks)",
     )
     c.add_argument("--port", type=int, help=f"the port (default: {DEFAULT_PORT}, or a free one)")
+    c.add_argument(
+        "--ip",
+        default="127.0.0.1",
+        help="the address to listen on (default: 127.0.0.1, this machine only); any other needs the token it prints",
+    )
     c.add_argument("--no-browser", action="store_true", help="do not open a browser")
     c.set_defaults(command=None)
 
@@ -290,22 +300,70 @@ def _editing_parsers(top: Any, lang: argparse.ArgumentParser, data: argparse.Arg
     c.add_argument("which", nargs="+", metavar="K|NAME", help="its number in the list, or its name")
 
 
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""Control characters (escape sequences, carriage returns, C1 codes) and the invisible marks that
+reverse the reading direction: none of them may reach a terminal from a file."""
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with every unsafe character shown as ``\\uXXXX``, which is also valid inside JSON."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+class _SafeStream:
+    """A text stream that passes everything written to it through :func:`terminal_safe`."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(terminal_safe(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextmanager
+def _safe_terminal() -> Iterator[None]:
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _SafeStream(out), _SafeStream(err)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 fine, 2 user error)."""
     args = _parser().parse_args(argv)
+    if args.area == "app":  # a server's own log (coloured on a terminal) prints no file's text
+        return _run(args)
+    with _safe_terminal():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         _COMMANDS[(args.area, args.command)](args)
     except PlaybookError as exc:
-        first, *rest = str(exc).splitlines()
-        print(f"playbook: error: {first}", file=sys.stderr)
-        for line in rest:
-            print(line, file=sys.stderr)
+        _error(str(exc))
         return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `playbook catalogue list | head`: the reader left, which is fine
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except OSError as exc:  # the last net: a file the command could not read or write, never a traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        _error(f"{where}{exc.strerror or exc}; nothing was changed")
+        return 2
     return 0
+
+
+def _error(message: str) -> None:
+    first, *rest = message.splitlines() or [""]
+    print(f"playbook: error: {first}", file=sys.stderr)
+    for line in rest:
+        print(line, file=sys.stderr)
 
 
 def _lang(args: argparse.Namespace, session: Session | None = None) -> str:
@@ -532,7 +590,8 @@ def _plan(args: argparse.Namespace) -> None:
 
     session = SessionFile.open(args.file).session
     catalogue = load_catalogue()
-    past = None if args.no_history else history(args.file.resolve().parent, catalogue)
+    folder = args.file.resolve().parent
+    past = None if args.no_history else history(folder, catalogue, {args.file: session})
     p = plan(session, catalogue, lang=_lang(args, session), history=past)
     if args.json:
         _print_json(p.to_data())
@@ -600,11 +659,12 @@ def _arc(args: argparse.Namespace) -> None:
         raise PlaybookError.at(
             args.output, "", t("edit.no_folder", _lang(args, session), folder=args.output.parent)
         )
+    check_outputs([args.output], [args.file])
     p = plan(session, load_catalogue(), lang=_lang(args, session))
-    from .charts import arc_chart, to_png, to_svg  # matplotlib only for the command that draws
+    from .charts import arc_chart, svg_file, to_png  # matplotlib only for the command that draws
 
     figure = arc_chart(p)
-    data = to_png(figure, dpi=150) if suffix == ".png" else to_svg(figure).encode("utf-8")
+    data = to_png(figure, dpi=150) if suffix == ".png" else svg_file(figure).encode("utf-8")
     from .yamlio import write_bytes_atomic
 
     write_bytes_atomic(args.output, data)
@@ -638,7 +698,7 @@ def _export(args: argparse.Namespace) -> None:
 
 
 def _report(args: argparse.Namespace) -> None:
-    from .report import write_report
+    from .report import read_photos, write_report
 
     handle = SessionFile.open(args.file)
     lang = _lang(args, handle.session)
@@ -650,7 +710,14 @@ def _report(args: argparse.Namespace) -> None:
         raise PlaybookError.at(target, "", t("edit.report_suffix", lang))
     if not target.parent.is_dir():
         raise PlaybookError.at(target, "", t("edit.no_folder", lang, folder=target.parent))
-    print(write_report(handle, load_catalogue(), target, getattr(args, "lang", None)))
+    photos = read_photos(handle)
+    print(write_report(handle, load_catalogue(), target, getattr(args, "lang", None), photos))
+    for photo in photos:  # each one left out is also named in the report
+        if photo.problem:
+            print(
+                f"playbook: note: {args.file}: {photo.field}: {photo.name}: {photo.reason(lang)}",
+                file=sys.stderr,
+            )
 
 
 def _session_next(args: argparse.Namespace) -> None:
@@ -673,7 +740,7 @@ def _init(args: argparse.Namespace) -> None:
 def _app(args: argparse.Namespace) -> None:
     from .app import plan, serve
 
-    serve(plan(args.dir, args.port, open_browser=not args.no_browser))
+    serve(plan(args.dir, args.port, open_browser=not args.no_browser, ip=args.ip))
 
 
 # ---------------------------------------------------------------------- filling in a session

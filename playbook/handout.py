@@ -24,6 +24,7 @@ from .diagnosis import diagnose
 from .errors import PlaybookError
 from .flavours import html as flavour
 from .i18n import LANGUAGES, t
+from .outputs import check_outputs
 from .participants import ExportWarning, warnings
 from .paths import assets_dir
 from .session import Session, SessionFile
@@ -54,11 +55,31 @@ def css_string(text: str) -> str:
 def _exporter() -> Any:
     """One HTMLExporter for the whole process: nbconvert is slow to import and quick to reuse."""
     from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
     from traitlets.config import Config
+
+    class PlaybookExporter(HTMLExporter):
+        """nbconvert's HTML exporter without its final BeautifulSoup pass.
+
+        That pass adds alt texts and tab stops to JupyterLab's cell classes, which this template neither
+        lacks nor uses, and it re-parses the whole page, worse than linearly: a handout of 10,000 blocks
+        spent minutes there. The rest is HTMLExporter's own ``from_notebook_node``.
+        """
+
+        def from_notebook_node(self, nb: NotebookNode, resources: Any = None, **kw: Any) -> Any:
+            resources = self._init_resources(resources)
+            self.register_filter("highlight_code", Highlight2HTML(parent=self))
+            self.register_filter(
+                "filter_data_type",
+                WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self, resources=resources),
+            )
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
     config = Config()
     config.NbConvertBase.display_data_priority = ["text/html", "image/svg+xml", "image/png", "text/plain"]
-    exporter = HTMLExporter(
+    exporter = PlaybookExporter(
         config=config,
         template_name="playbook",
         extra_template_basedirs=[str(assets_dir() / "templates")],
@@ -175,9 +196,10 @@ def write_handouts(
     pdf: bool = False,
 ) -> list[Path]:
     """Export one handout per session file. With one file, ``out`` may name the file itself (.html or
-    .pdf); otherwise it is a folder (created if needed). Each file is written atomically. ``warn`` hears
-    the participant checks (for the participants' programme only); ``calendar`` also writes an .ics;
-    ``pdf`` writes PDF files into a folder."""
+    .pdf); otherwise it is a folder (created if needed). Each file is written atomically, and every target
+    is checked first (:func:`~playbook.outputs.check_outputs`): none is written if one would destroy a
+    file. ``warn`` hears the participant checks (for the participants' programme only); ``calendar``
+    also writes an .ics; ``pdf`` writes PDF files into a folder."""
     files = [Path(f) for f in files]
     out = Path(out)
     single = len(files) == 1 and out.suffix.lower() in FORMATS
@@ -190,14 +212,21 @@ def write_handouts(
             out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise PlaybookError.at(out, "", f"the output folder cannot be created ({exc.strerror})") from None
-    written = []
-    for path in files:
-        session = SessionFile.open(path).session
-        language = lang or session.language
-        suffix = ".pdf" if pdf else ".html"
-        target = out if single else out / handout_name(path, audience, language, suffix)
+    sessions = [SessionFile.open(path).session for path in files]
+    suffix = ".pdf" if pdf else ".html"
+    targets = []
+    for path, session in zip(files, sessions, strict=True):
+        target = out if single else out / handout_name(path, audience, lang or session.language, suffix)
         if not target.parent.is_dir():
             raise PlaybookError.at(target, "", f"folder {target.parent} does not exist")
+        targets.append(target)
+    if len(set(targets)) < len(targets):
+        raise PlaybookError.at(out, "", "several sessions would be written to this one file; name a folder")
+    calendars = [target.with_suffix(".ics") for target in targets] if calendar else []
+    check_outputs([*targets, *calendars], files)
+    written = []
+    for path, session, target in zip(files, sessions, targets, strict=True):
+        language = lang or session.language
         made = handout(session, catalogue, audience, language)
         if warn is not None and audience == "participants":
             for w in made.warnings:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .agenda import Plan, plan
 from .catalogue import Catalogue
-from .errors import PlaybookError
+from .errors import ConflictError, PlaybookError
 from .i18n import t
 from .session import (
     OBSERVATIONS,
@@ -145,20 +145,54 @@ class Live:
         st = self.status()
         return actual_plan(self.session, st.blocks, st.planned_start, self.catalogue)
 
-    # -- saving ----------------------------------------------------------------------------------------
+    # -- saving: every action is one transaction on the file as it is on disk at that moment ----------
 
-    def _save(self, session: Session) -> None:
-        self.handle.save(session)
+    def _apply(self, change: Callable[[Session], Session], agenda: tuple[Block, ...] | None = None) -> None:
+        """Apply ``change`` to the newest version of the file under its lock (``SessionFile.update``).
+
+        The room writes its results into the same file while the session runs, and a notebook may save
+        too: each writer adds its change to what is on disk, so none is lost. An action chosen on
+        ``agenda`` (it names or edits a block) is refused when the agenda on disk is no longer that one,
+        rather than applied to the wrong block; the handle then holds the newer version to choose again on.
+        """
+
+        def guarded(current: Session) -> Session:
+            if agenda is not None and current.agenda != agenda:
+                raise ConflictError.at(self.handle.path, "agenda", t("live.agenda_changed", current.language))
+            return change(current)
+
+        self.handle.update(guarded)
 
     def _log(
-        self, kind: str, block: int | None = None, detail: str = "", run: Run | None = None, **changes: object
+        self,
+        kind: str,
+        block: int | None = None,
+        detail: str = "",
+        agenda: tuple[Block, ...] | None = None,
+        shift: tuple[int, int] | None = None,
     ) -> None:
-        """Record an event and save it together with the change it made, in one atomic write."""
-        s = self.session
-        run = run or s.run
-        planned = run.planned or s.agenda  # the plan is frozen at the first action of the run
-        event = RunEvent(self.clock(), kind, block, detail)
-        self._save(s.with_changes(run=replace(run, planned=planned, events=(*run.events, event)), **changes))
+        """Record an event together with the change it made (a new ``agenda``, block numbers shifted by
+        ``shift`` = (from index, by) after a cut or insert), in one atomic write."""
+        at, seen = self.clock(), self.session.agenda
+
+        def change(s: Session) -> Session:
+            run = s.run
+            events = run.events
+            if shift is not None:  # keep events pointing at the right blocks
+                index, by = shift
+                events = tuple(
+                    replace(e, block=e.block + by) if e.block is not None and e.block >= index else e
+                    for e in events
+                )
+            planned = run.planned or s.agenda  # the plan is frozen at the first action of the run
+            run = replace(run, planned=planned, events=(*events, RunEvent(at, kind, block, detail)))
+            return s.with_changes(run=run, **({"agenda": agenda} if agenda is not None else {}))
+
+        self._apply(change, seen)
+
+    def _add_to_run(self, edit: Callable[[Run], Run]) -> None:
+        """Something added to the run (a note, an action, the result): it never depends on the agenda."""
+        self._apply(lambda s: s.with_changes(run=edit(s.run)))
 
     def _index(self, index: int | None, coming_only: bool = False) -> int:
         st = self.status()
@@ -217,9 +251,7 @@ class Live:
             raise PlaybookError(t("live.cannot_cut", self.session.language))
         agenda = list(self.session.agenda)
         removed = agenda.pop(i)
-        self._log(
-            "cut", i, removed.intervention or removed.title, agenda=tuple(agenda), run=self._shift(i, -1)
-        )
+        self._log("cut", i, removed.intervention or removed.title, agenda=tuple(agenda), shift=(i, -1))
 
     def resize(self, index: int | None, minutes: int) -> None:
         """Shorten or extend a block (the running one by default)."""
@@ -244,20 +276,8 @@ class Live:
             index,
             block.intervention or block.title,
             agenda=tuple(agenda),
-            run=self._shift(index, +1),
+            shift=(index, +1),
         )
-
-    def _shift(self, index: int, by: int) -> Run:
-        """Keep events pointing at the right blocks when blocks before them are cut or inserted."""
-        run = self.session.run
-        events = tuple(
-            replace(e, block=e.block + by) if e.block is not None and e.block >= index else e
-            for e in run.events
-        )
-        return replace(run, planned=run.planned or self.session.agenda, events=events)
-
-    def _log_run(self, run: Run) -> None:
-        self._save(self.session.with_changes(run=run))
 
     def observe(self, kind: str, note: str = "") -> Observation:
         if kind not in OBSERVATIONS:
@@ -265,21 +285,22 @@ class Live:
         if kind == "note" and not note.strip():
             raise PlaybookError(t("live.empty_note", self.session.language))
         seen = Observation(self.clock(), kind, note.strip())
-        run = self.session.run
-        self._log_run(replace(run, observations=(*run.observations, seen)))
+        self._add_to_run(lambda run: replace(run, observations=(*run.observations, seen)))
         return seen
 
     def capture_result(self, text: str, photos: list[tuple[str, bytes]] | None = None) -> None:
         """The visible result in words, plus photos saved in a folder beside the session file."""
-        run = self.session.run
-        stored = list(run.photos)
+        stored: list[str] = []
         if photos:
             from .yamlio import write_bytes_atomic
 
             folder = self.handle.path.with_name(
                 self.handle.path.name.removesuffix(".session.yaml") + ".photos"
             )
-            folder.mkdir(exist_ok=True)
+            try:
+                folder.mkdir(exist_ok=True)
+            except OSError as exc:
+                raise PlaybookError.at(folder, "", f"the photos cannot be saved ({exc.strerror})") from None
             for name, data in photos:
                 safe = "".join(c if c.isalnum() or c in "._-" else "-" for c in Path(name).name) or "photo"
                 target = folder / safe
@@ -289,24 +310,18 @@ class Live:
                     n += 1
                 write_bytes_atomic(target, data)
                 stored.append(f"{folder.name}/{target.name}")
-        self._log_run(replace(run, result=text.strip(), photos=tuple(stored)))
+        self._add_to_run(lambda run: replace(run, result=text.strip(), photos=(*run.photos, *stored)))
 
     def add_action(self, what: str, who: str = "", when: str = "") -> None:
         if not what.strip():
             raise PlaybookError(t("live.action_what", self.session.language))
-        run = self.session.run
-        self._log_run(replace(run, actions=(*run.actions, Action(what.strip(), who.strip(), when.strip()))))
+        action = Action(what.strip(), who.strip(), when.strip())
+        self._add_to_run(lambda run: replace(run, actions=(*run.actions, action)))
 
     def remember_groups(self, groups: list[list[str]]) -> None:
         """Store who worked together, so the next grouping can avoid repeating pairs."""
-        run = self.session.run
-        pairs = set(run.pairs)
-        for group in groups:
-            for a in group:
-                for b in group:
-                    if a < b:
-                        pairs.add((a, b))
-        self._log_run(replace(run, pairs=tuple(sorted(pairs))))
+        met = {(a, b) for group in groups for a in group for b in group if a < b}
+        self._add_to_run(lambda run: replace(run, pairs=tuple(sorted(set(run.pairs) | met))))
 
 
 def follow_up(session: Session, lang: str | None = None) -> Session:

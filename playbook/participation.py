@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .errors import ConflictError, PlaybookError
+from .errors import PlaybookError
 from .i18n import t
 from .session import ROOM_KINDS, MoodPoint, Room, RoomActivity, Session, SessionFile
 
@@ -181,27 +181,19 @@ def mood_line(session: Session) -> tuple[MoodPoint, ...]:
     return (*line, MoodPoint(session.title, mood[0], mood[1], session.date))
 
 
-SAVE_ATTEMPTS = 20
-
-
 def record_results(path: str | Path, activities: tuple[RoomActivity, ...]) -> Session:
     """Write the room's results into the session document at ``path``; the one place the room writes it.
 
-    The store is the authority, so this is a snapshot: read the document fresh, replace ``run.room``'s
-    activities (the mood line of the series stays), save atomically, and start again when someone saved in
-    between (the live companion, another notebook). Idempotent: writing the same snapshot twice is a no-op.
+    The store is the authority, so this is a snapshot: ``run.room``'s activities are replaced (the mood
+    line of the series stays) in one locked transaction on the document as it is on disk at that moment
+    (``SessionFile.update``), so whatever the live companion or a notebook saves at the same time lands
+    too. Idempotent: writing the same snapshot twice writes nothing.
     """
-    for _ in range(SAVE_ATTEMPTS):
-        handle = SessionFile.open(path)
-        session = handle.session
+
+    def change(session: Session) -> Session:
         room = Room(activities, session.run.room.mood_line)
         if room == session.run.room:
             return session
-        changed = session.with_changes(run=replace(session.run, room=room))
-        try:
-            handle.save(changed)
-        except ConflictError:
-            time.sleep(0.05)
-            continue
-        return changed
-    raise ConflictError.at(path, "run.room", "kept changing while the room's results were saved; try again")
+        return session.with_changes(run=replace(session.run, room=room))
+
+    return SessionFile.open(path).update(change)

@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 from .errors import PlaybookError
+from .outputs import mark_pdf
 
 ARGS = [
     "--no-sandbox",
@@ -43,7 +44,7 @@ def _print(html: str) -> bytes:
             page.route("**/*", lambda route: route.abort())
             page.set_content(html, wait_until="load")
             page.emulate_media(media="print")
-            return page.pdf(prefer_css_page_size=True, print_background=True)
+            return mark_pdf(page.pdf(prefer_css_page_size=True, print_background=True))
         finally:
             browser.close()
 

@@ -2,22 +2,40 @@
 
 Every notebook, the CLI and the exporter read and write this one file, so nothing important lives only
 in a kernel's memory. Reading is strict and explains itself (every problem names file and field);
-writing is atomic, keeps a backup and refuses to overwrite a file that changed since it was loaded.
+writing is atomic and keeps a backup. Several programs may write one file at the same moment (a
+notebook, the live companion, the room): a save holds the file's lock, and when the file changed since
+it was loaded, the two edits are merged field by field or refused with a ``ConflictError``, never lost.
+A file the playbook wrote starts with :data:`HEADER` and ends with :data:`END`, so a copy cut off on the
+way is reported instead of read with defaults filled in; hand-written files without them read as before.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from functools import lru_cache
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Any
 
-from .errors import PlaybookError, Problem
+from .errors import ConflictError, PlaybookError, Problem
 from .i18n import LANGUAGES
+from .merge import merge
 from .schema import FieldReader, join
 from .vocabulary import DAY_MINUTES, ROLES, SESSION_SUFFIX, SETTINGS
-from .yamlio import dump_yaml, load_yaml_file, parse_yaml, write_text_atomic
+from .yamlio import (
+    MAX_BYTES,
+    check_unchanged,
+    current_bytes,
+    decode,
+    dump_yaml,
+    file_lock,
+    fingerprint,
+    parse_yaml,
+    read_bytes,
+    replace_file,
+)
 
 if TYPE_CHECKING:
     from .catalogue import Catalogue
@@ -40,6 +58,14 @@ READING_VALUES = {
 }
 """The values a facilitator may give the readings that are not lists of ids (colour and stage are)."""
 UNCLEAR = "unclear"
+HEADER = "# A playbook session document. Edit it freely; keep the last line, which marks it complete."
+"""The first line of every file the playbook writes: such a file must also end with :data:`END`."""
+END = "# end of session document"
+YEARS = (1970, 2199)
+"""Dates and moments outside these years are typing mistakes or hostile files, not sessions."""
+RUN_DAYS = 7
+"""Every moment of one run lies within this many days of its first: a session, not a calendar."""
+PHOTO_PATH_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -447,11 +473,61 @@ def _read_diagnosis(r: FieldReader, value: Any) -> Diagnosis:
 
 
 def _read_moment(r: FieldReader, value: Any, f: str) -> dt.datetime | None:
-    try:
-        return dt.datetime.fromisoformat(str(value))
-    except ValueError:
+    """The one reader of moments (local clock time, no time zone), so what loads, every view can place."""
+    if isinstance(value, dt.datetime):
+        moment: dt.datetime | None = value
+    elif isinstance(value, str) and len(value) <= 40:
+        try:
+            moment = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            moment = None
+    else:
+        moment = None
+    if moment is None:
         r.problem(f, r.say("moment", value=repr(value)))
         return None
+    if moment.tzinfo is not None:
+        r.problem(f, r.say("moment_zone", local=moment.replace(tzinfo=None).isoformat(), value=repr(value)))
+        return None
+    return moment if _in_years(r, moment, f) else None
+
+
+def _in_years(r: FieldReader, when: dt.date, f: str) -> bool:
+    if YEARS[0] <= when.year <= YEARS[1]:
+        return True
+    r.problem(f, r.say("years", low=YEARS[0], high=YEARS[1], value=when.isoformat()))
+    return False
+
+
+def _check_run_span(r: FieldReader, moments: list[tuple[str, dt.datetime]]) -> None:
+    """A run is one session: moments weeks apart would stretch its timeline over millions of minutes."""
+    if not moments:
+        return
+    first = min(at for _, at in moments)
+    for f, at in moments:
+        if at - first > dt.timedelta(days=RUN_DAYS):
+            r.problem(f, r.say("run_span", days=(at - first).days, first=first.isoformat(), limit=RUN_DAYS))
+
+
+def _read_photo_path(r: FieldReader, value: Any, f: str) -> str | None:
+    """A photo is named relative to the session's own folder, the way notebook 05 stores it."""
+    if not isinstance(value, str) or not value.strip():
+        r.problem(f, r.say("photo_path", value=repr(value)))
+        return None
+    posix, windows = PurePosixPath(value), PureWindowsPath(value)
+    if len(value) > PHOTO_PATH_CHARS or "\0" in value:
+        r.problem(f, r.say("photo_unusable"))
+        return None
+    if (
+        posix.is_absolute()
+        or windows.is_absolute()
+        or windows.drive
+        or ".." in posix.parts
+        or ".." in windows.parts
+    ):
+        r.problem(f, r.say("photo_outside", value=repr(value)))
+        return None
+    return value
 
 
 def _read_run(r: FieldReader, value: Any) -> Run:
@@ -463,6 +539,7 @@ def _read_run(r: FieldReader, value: Any) -> Run:
         for i, raw in enumerate(r.items(d.get("planned"), "run.planned") or [])
     ]
     events = []
+    moments: list[tuple[str, dt.datetime]] = []
     for i, raw in enumerate(r.items(d.get("events"), "run.events") or []):
         f = join("run.events", i)
         if (e := r.mapping(raw, f, ("at", "kind"), ("block", "detail"))) is None:
@@ -473,6 +550,7 @@ def _read_run(r: FieldReader, value: Any) -> Run:
         )
         block = r.number(e["block"], join(f, "block"), low=0) if e.get("block") is not None else None
         if at and kind:
+            moments.append((join(f, "at"), at))
             events.append(RunEvent(at, kind, block, r.text(e.get("detail"), join(f, "detail")) or ""))
     observations = []
     for i, raw in enumerate(r.items(d.get("observations"), "run.observations") or []):
@@ -484,7 +562,9 @@ def _read_run(r: FieldReader, value: Any) -> Run:
             r.choice(o.get("kind"), join(f, "kind"), OBSERVATIONS),
         )
         if at and kind:
+            moments.append((join(f, "at"), at))
             observations.append(Observation(at, kind, r.text(o.get("note"), join(f, "note")) or ""))
+    _check_run_span(r, moments)
     actions = []
     for i, raw in enumerate(r.items(d.get("actions"), "run.actions") or []):
         f = join("run.actions", i)
@@ -499,9 +579,9 @@ def _read_run(r: FieldReader, value: Any) -> Run:
                     )
                 )
     photos = tuple(
-        p
+        path
         for i, p in enumerate(r.items(d.get("photos"), "run.photos") or [])
-        if r.text(p, join("run.photos", i), allow_empty=False)
+        if (path := _read_photo_path(r, p, join("run.photos", i))) is not None
     )
     pairs = []
     for i, pair in enumerate(r.items(d.get("pairs"), "run.pairs") or []):
@@ -535,13 +615,7 @@ def _read_room(r: FieldReader, value: Any) -> Room:
         title = r.text(p.get("title"), join(f, "title"), max_len=300)
         mood = r.number(p.get("mood"), join(f, "mood"), low=1, high=5, whole=False)
         count = r.number(p.get("count"), join(f, "count"), low=1)
-        when = p.get("date")
-        date = None
-        if when not in (None, ""):
-            try:
-                date = dt.date.fromisoformat(str(when))
-            except ValueError:
-                r.problem(join(f, "date"), r.say("date", value=repr(when)))
+        date = _read_date(r, p.get("date"), join(f, "date"))
         if title is not None and mood is not None and count is not None:
             line.append(MoodPoint(title, mood, count, date))
     return Room(tuple(activities), tuple(line))
@@ -599,14 +673,18 @@ def _read_room_activity(r: FieldReader, raw: Any, f: str) -> RoomActivity | None
     )  # fmt: skip
 
 
-def _read_date(r: FieldReader, value: Any) -> dt.date | None:
+def _read_date(r: FieldReader, value: Any, f: str = "date") -> dt.date | None:
+    """The one reader of dates (the session's, a series' earlier sessions'), within :data:`YEARS`."""
     if value in (None, ""):
         return None
     try:
-        return dt.date.fromisoformat(str(value))
+        date = dt.date.fromisoformat(str(value)) if isinstance(value, str | dt.date) else None
     except ValueError:
-        r.problem("date", r.say("date", value=repr(value)))
+        date = None
+    if date is None:
+        r.problem(f, r.say("date", value=repr(value)))
         return None
+    return date if _in_years(r, date, f) else None
 
 
 def _read_time(r: FieldReader, value: Any, field_: str) -> dt.time | None:
@@ -828,12 +906,92 @@ def _readings_data(readings: FacilitatorReadings) -> dict[str, Any]:
 
 
 def dump_session(session: Session, file: str | Path = "<session>") -> str:
-    """The YAML text of a session, checked to read back as the same session before anyone writes it."""
-    text = dump_yaml(session_to_data(session))
-    again = parse_session(parse_yaml(text, file), file)
-    if again != session:
+    """The YAML text of a session, checked to read back as the same session before anyone writes it.
+
+    The text starts with :data:`HEADER` and ends with :data:`END`; it is refused when it would be
+    larger than the playbook reads back. Each agenda block is written and checked once and then reused
+    (:func:`_block_text`), so saving an edit of a long agenda does not rewrite and re-read every block.
+    """
+    data = session_to_data(session)
+    agenda = data.get("agenda")
+    if agenda:
+        data["agenda"] = []
+    body = dump_yaml(data)
+    faithful = parse_yaml(body, file) == data
+    if agenda:  # the blocks, each written once, go where the empty list stands
+        faithful = faithful and body.count(_AGENDA_SLOT) == 1 and _blocks_data(session.agenda) == agenda
+        blocks = "".join(_block_text(b, i, file, session.language) for i, b in enumerate(session.agenda))
+        body = body.replace(_AGENDA_SLOT, f"\nagenda:\n{blocks}", 1)
+        data["agenda"] = agenda
+    text = f"{HEADER}\n{body}{END}\n"
+    size = len(text.encode("utf-8"))
+    if size > MAX_BYTES:
+        raise PlaybookError.at(
+            file,
+            "",
+            f"would be {size / (1024 * 1024):.1f} MB, larger than the {MAX_BYTES // (1024 * 1024)} MB the "
+            "playbook reads back; nothing was saved (shorten long notes or split the agenda)",
+        )
+    # Read back as the loader will; the blocks were each read back once already (_cached_block_text).
+    if not faithful or parse_session({**data, "agenda": []}, file) != replace(session, agenda=()):
         raise PlaybookError.at(file, "", "could not be written faithfully; nothing was saved")
     return text
+
+
+_AGENDA_SLOT = "\nagenda: []\n"
+
+
+def _block_text(block: Block, index: int = 0, file: str | Path = "<session>", lang: str = "en") -> str:
+    """One agenda entry as YAML (``- intervention: ...``), checked to read back identically; a block
+    that would not is refused naming its field (``agenda[3].minutes``)."""
+    try:
+        try:
+            return _cached_block_text(block)
+        except TypeError:  # a block with an unhashable field: written without the cache
+            return _cached_block_text.__wrapped__(block)
+    except PlaybookError:
+        reader = FieldReader(file, lang)
+        _read_block(reader, _blocks_data((block,))[0], join("agenda", index))
+        reader.raise_if_any()
+        raise
+
+
+@lru_cache(maxsize=50_000)
+def _cached_block_text(block: Block) -> str:
+    items = _blocks_data((block,))
+    text = dump_yaml(items)
+    reader = FieldReader("<block>")
+    if parse_yaml(text) != items or _read_block(reader, items[0], "agenda[0]") != block or reader.problems:
+        raise PlaybookError(
+            f"agenda block '{block.title or block.intervention}' could not be written faithfully"
+        )
+    return text
+
+
+def check_complete(text: str, file: str | Path = "<session>") -> None:
+    """Refuse a file the playbook wrote that lost its end on the way (an interrupted copy or sync).
+
+    Files without :data:`HEADER` (written by hand, or by an older playbook) are not checked.
+    """
+    if not text.startswith(HEADER.split(".")[0]):
+        return
+    if END in text.splitlines():
+        return
+    raise PlaybookError.at(
+        file,
+        "",
+        f"is cut off: it was written by the playbook but lacks its last line ('{END}'), so part of it is "
+        f"missing; restore it from {Path(file).name}.bak or the original. If you shortened it by hand on "
+        "purpose, put that line back at the end",
+    )
+
+
+def read_session_file(path: str | Path, catalogue: Catalogue | None = None) -> tuple[Session, str]:
+    """Read, check and parse one session file; return the session and the fingerprint of its bytes."""
+    data = read_bytes(path, what="session file")
+    text = decode(data, path)
+    check_complete(text, path)
+    return parse_session(parse_yaml(text, path), path, catalogue), fingerprint(data)
 
 
 def load_session(path: str | Path, catalogue: Catalogue | None = None) -> Session:
@@ -849,18 +1007,29 @@ def new_session(title: str, language: str = "en", **fields: Any) -> Session:
 
 @dataclass
 class SessionFile:
-    """A session together with the file it lives in and the version of that file it was read from."""
+    """A session together with the file it lives in and the version of that file it was read from.
+
+    Two ways to write: :meth:`save` writes the session this handle holds, merging with whatever another
+    program saved in between; :meth:`update` applies a change to the newest version on disk. Both hold
+    the file's lock while they read, compare and replace, so concurrent writers never lose an update.
+    """
 
     path: Path
     session: Session
     fingerprint: str | None = None
     """Hash of the file as loaded; None for a file not written yet."""
+    loaded: Session | None = field(default=None, repr=False, compare=False)
+    """The session as it was in that version of the file: the common base when two edits are merged."""
+
+    def __post_init__(self) -> None:
+        if self.loaded is None and self.fingerprint is not None:
+            self.loaded = self.session
 
     @classmethod
     def open(cls, path: str | Path, catalogue: Catalogue | None = None) -> SessionFile:
         path = Path(path)
-        data, fingerprint = load_yaml_file(path)
-        return cls(path, parse_session(data, path, catalogue), fingerprint)
+        session, fp = read_session_file(path, catalogue)
+        return cls(path, session, fp, session)
 
     @classmethod
     def create(cls, path: str | Path, session: Session) -> SessionFile:
@@ -872,13 +1041,80 @@ class SessionFile:
     def save(self, session: Session | None = None, *, overwrite: bool = False) -> None:
         """Write ``session`` (or the current one) atomically, keeping the previous file as ``.bak``.
 
-        Raises :class:`~playbook.errors.ConflictError` if the file changed on disk since it was loaded
-        (another notebook, a colleague, a sync tool); reload or use :meth:`save_as` then.
+        If the file changed on disk since it was loaded (another notebook, the live companion, the room,
+        a colleague), the two edits are merged when they touch different fields, and this handle then
+        holds the merged session. When both changed the same field, a
+        :class:`~playbook.errors.ConflictError` names it and nothing is written: reload, or
+        :meth:`save_as`. Every failure is a :class:`~playbook.errors.PlaybookError`, never an ``OSError``.
         """
         session = session or self.session
         text = dump_session(session, self.path)
-        self.fingerprint = write_text_atomic(self.path, text, expected=self.fingerprint, overwrite=overwrite)
-        self.session = session
+        with file_lock(self.path):
+            if overwrite or self.fingerprint is None or self.loaded is None:
+                if not overwrite:
+                    check_unchanged(self.path, self.fingerprint)
+            else:
+                disk = current_bytes(self.path)
+                if disk is not None and fingerprint(disk) != self.fingerprint:
+                    session = self._merged(session, disk)
+                    text = dump_session(session, self.path)
+            self._write(session, text)
+
+    def update(self, change: Callable[[Session], Session]) -> Session:
+        """Apply ``change`` to the newest version on disk and save the result, as one locked step.
+
+        This is how a program that only adds something (an event, a vote, a result) writes without ever
+        meeting a conflict: ``change`` receives the session as it is on disk right now. Returns the
+        saved session, which this handle then holds.
+        """
+        with file_lock(self.path):
+            current, fp = read_session_file(self.path)
+            self.session, self.fingerprint, self.loaded = current, fp, current
+            changed = change(current)
+            if not isinstance(changed, Session):
+                raise PlaybookError.at(
+                    self.path, "", "the change did not return a session; nothing was saved"
+                )
+            if changed != current:
+                self._write(changed, dump_session(changed, self.path))
+        return self.session
+
+    def _merged(self, mine: Session, disk: bytes) -> Session:
+        """Mine and the version on disk, both edits of what this handle loaded, merged field by field."""
+        try:
+            text = decode(disk, self.path)
+            check_complete(text, self.path)
+            theirs = parse_session(parse_yaml(text, self.path), self.path)
+        except PlaybookError as exc:
+            raise ConflictError.at(
+                self.path,
+                "",
+                f"changed on disk since it was loaded and cannot be read now ({exc.problems[0].message}); "
+                "your version was not saved: save it under another name",
+            ) from None
+        base = self.loaded if self.loaded is not None else mine
+        result = merge(session_to_data(base), session_to_data(mine), session_to_data(theirs))
+        if result.conflicts:
+            raise ConflictError.at(
+                self.path,
+                ", ".join(result.conflicts[:5]),
+                "changed on disk since it was loaded, and this field was changed there too; reload it "
+                "or save under another name",
+            )
+        try:
+            return parse_session(result.data, self.path)
+        except PlaybookError as exc:
+            raise ConflictError.at(
+                self.path,
+                exc.problems[0].field,
+                "changed on disk since it was loaded, and the two versions do not combine "
+                f"({exc.problems[0].message}); reload it or save under another name",
+            ) from None
+
+    def _write(self, session: Session, text: str) -> None:
+        data = text.encode("utf-8")
+        replace_file(self.path, data)
+        self.session, self.fingerprint, self.loaded = session, fingerprint(data), session
 
     def save_as(self, path: str | Path, *, overwrite: bool = False) -> SessionFile:
         other = SessionFile(Path(path), self.session, None)
@@ -887,5 +1123,5 @@ class SessionFile:
 
     def reload(self) -> Session:
         fresh = SessionFile.open(self.path)
-        self.session, self.fingerprint = fresh.session, fresh.fingerprint
+        self.session, self.fingerprint, self.loaded = fresh.session, fresh.fingerprint, fresh.session
         return self.session

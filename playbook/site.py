@@ -19,6 +19,7 @@ from .catalogue import Catalogue, load_catalogue
 from .errors import PlaybookError
 from .handout import AUDIENCES, document_notebook, export_html, write_handouts
 from .i18n import t
+from .outputs import check_outputs
 from .paths import notebook_files
 from .session import load_session
 from .structure.nodes import Document, Link, items, para, section
@@ -81,10 +82,17 @@ def export_site(
     paths = notebook_files(source)
     if not paths:
         raise PlaybookError.at(source, "", "no notebooks found to export")
-    out.mkdir(parents=True, exist_ok=True)
+    pages = [(p.relative_to(source).with_suffix(".html").as_posix().replace("/", "-"), p) for p in paths]
+    if out.exists() and not out.is_dir():
+        raise PlaybookError.at(out, "", "is a file; the site is written into a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PlaybookError.at(out, "", f"the site's folder cannot be created ({exc.strerror})") from None
+    # Every page the site will write, checked before the first notebook runs (the handouts check theirs).
+    check_outputs([out / "index.html", *(out / href for href, _ in pages)], paths)
     catalogue = catalogue if catalogue is not None else load_catalogue()
     code_css = HtmlFormatter(style="vs").get_style_defs(".highlight")  # AA contrast on a light page
-    pages = [(p.relative_to(source).with_suffix(".html").as_posix().replace("/", "-"), p) for p in paths]
     executed: list[tuple[str, str, nbformat.NotebookNode]] = []
     with _example_workspace():
         for href, path in pages:

@@ -7,6 +7,7 @@ so it survives restarts and is shared between notebooks.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import unicodedata
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import PlaybookError
+from .outputs import check_outputs
 from .paths import MARKER, examples_dir, notebook_files, notebooks_dir, workspace
 from .session import SUFFIX, SessionFile, new_session
 from .yamlio import write_text_atomic
@@ -78,8 +80,13 @@ def _ensure(folder: Path) -> Path:
 
 def set_current(path: str | Path) -> Path:
     """Remember ``path`` as the session the notebooks open."""
-    path = Path(path).resolve()
     SessionFile.open(path)  # only a readable, valid session becomes current
+    return _point_to(path)
+
+
+def _point_to(path: str | Path) -> Path:
+    """Write the pointer to a session already read (a long agenda is not read twice to open it)."""
+    path = Path(path).resolve()
     pointer = _ensure(workspace()) / POINTER
     write_text_atomic(pointer, f"{path}\n", overwrite=True)
     return path
@@ -109,9 +116,9 @@ def copy_example(name: str = DEFAULT_EXAMPLE) -> Path:
 
 def open_example(name: str = DEFAULT_EXAMPLE) -> SessionFile:
     """Open (a workspace copy of) an example and make it the current session."""
-    path = copy_example(name)
-    set_current(path)
-    return SessionFile.open(path)
+    handle = SessionFile.open(copy_example(name))
+    _point_to(handle.path)
+    return handle
 
 
 def create_session(title: str, language: str = "en", folder: str | Path | None = None) -> SessionFile:
@@ -126,8 +133,9 @@ def create_session(title: str, language: str = "en", folder: str | Path | None =
 def open_current(path: str | Path | None = None) -> SessionFile:
     """What every notebook calls first: the given file, else the current one, else the default example."""
     if path:
-        set_current(path)
-        return SessionFile.open(path)
+        handle = SessionFile.open(path)  # only a readable, valid session becomes current
+        _point_to(handle.path)
+        return handle
     current = current_path()
     if current is not None:
         return SessionFile.open(current)
@@ -167,8 +175,11 @@ def init_folder(folder: str | Path, refresh_notebooks: bool = False) -> InitRepo
     plan = [(nb, root / nb.relative_to(source), refresh_notebooks) for nb in notebooks]
     plan += [(ex, root / "sessions" / ex.name, False) for ex in examples().values()]
     plan += [(run, root / "sessions" / PAST / run.name, False) for run in past_runs()]
+    # A folder that is the shipped one itself (or links into it) is refused before anything is copied.
+    written = [target for _, target, replace in plan if replace or not os.path.lexists(target)]
+    check_outputs(written, [src for src, _, _ in plan], replaceable=lambda _: True)
     for src, target, replace in plan:
-        if target.exists() and not replace:
+        if os.path.lexists(target) and not replace:
             report.kept.append(target)
             continue
         _ensure(target.parent)

@@ -4,7 +4,9 @@ Session documents travel between facilitators by mail and shared drives, so a fi
 untrusted: only plain YAML types are built (no ``!!python`` tags), size and alias expansion are capped,
 and YAML 1.1 surprises are switched off (``13:00`` stays a time, ``no`` stays a word, dates stay text).
 Writes go through a temporary file, fsync and rename, keeping the previous version as ``.bak``, so a
-crash or a full disk never leaves half a session behind.
+crash or a full disk never leaves half a session behind. A writer that compares the file with the version
+it loaded holds an exclusive lock (a ``.NAME.lock`` file beside it) from the comparison to the rename, so
+two programs saving at the same moment cannot both think they won.
 
 The shipped assets (the catalogue, the diagnosis, the cue words, the strings) are some 200 YAML files,
 and building Python objects from YAML is slow: about half a second of every command, first cell and
@@ -18,16 +20,26 @@ same checks as ever, and a cache that cannot be read or written is passed over. 
 
 from __future__ import annotations
 
+import errno
+import glob
 import hashlib
 import json
+import math
 import os
 import re
+import stat
 import tempfile
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+try:  # POSIX; elsewhere saves are still atomic, but not locked against a second writer
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -59,7 +71,15 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_NODES = 200_000
 """Largest document after alias expansion: stops 'billion laughs' files before they eat memory."""
 
+MAX_DIGITS = 30
+"""Longest whole number read: playbook files hold minutes and sizes, and Python refuses to even convert
+integers past 4,300 digits, which would otherwise surface as a crash in the loader."""
+
 BACKUP_SUFFIX = ".bak"
+LOCK_SECONDS = 10.0
+"""How long a save waits for another program's save of the same file to finish before giving up."""
+STALE_SECONDS = 60.0
+"""A temporary file older than this beside a locked file was left by a writer that was killed."""
 
 
 class _Resolver(BaseResolver):
@@ -82,11 +102,34 @@ _Resolver.add_implicit_resolver(
 )
 
 
+class _NumberTooLarge(yaml.MarkedYAMLError):
+    """A number no playbook field could hold; reported with its line like any other YAML problem."""
+
+
 class _Loader(_Parser, SafeConstructor, _Resolver):
     def __init__(self, stream: str) -> None:
         _Parser.__init__(self, stream)
         SafeConstructor.__init__(self)
         _Resolver.__init__(self)
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        digits = len(str(node.value).lstrip("+-"))
+        if digits > MAX_DIGITS:
+            raise _NumberTooLarge(
+                problem=f"a number with {digits:,} digits; playbook files hold numbers of at most {MAX_DIGITS}",
+                problem_mark=node.start_mark,
+            )
+        return super().construct_yaml_int(node)
+
+    def construct_yaml_float(self, node: yaml.ScalarNode) -> float:
+        value = super().construct_yaml_float(node)
+        if not math.isfinite(value):
+            raise _NumberTooLarge(problem="a number too large to hold", problem_mark=node.start_mark)
+        return value
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+_Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_yaml_float)
 
 
 class _Dumper(yaml.SafeDumper):
@@ -183,6 +226,8 @@ def parse_yaml(text: str, file: str | Path = "<text>") -> Any:
                 f"too many values after expanding aliases (over {MAX_NODES:,}); this is not a playbook file",
             )
         return loader.construct_document(node)
+    except _NumberTooLarge as exc:
+        raise PlaybookError.at(file, _where(exc), str(exc.problem)) from None
     except yaml.constructor.ConstructorError as exc:
         tag = getattr(exc.problem_mark, "name", "")
         detail = (exc.problem or "").split(" for the tag ")[-1] if exc.problem else ""
@@ -201,23 +246,44 @@ def parse_yaml(text: str, file: str | Path = "<text>") -> Any:
         loader.dispose()
 
 
-def read_bytes(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:
-    """Read a whole file, refusing anything larger than ``max_bytes`` before reading it all."""
-    path = Path(path)
+def _open_regular(path: Path, what: str = "file") -> int:
+    """Open ``path`` for reading without ever blocking: a pipe or a device is refused, not waited on."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        with path.open("rb") as fh:
-            data = fh.read(max_bytes + 1)
+        fd = os.open(path, flags)
     except FileNotFoundError:
-        raise PlaybookError.at(path, "", "file not found") from None
+        raise PlaybookError.at(path, "", f"{what} not found") from None
     except IsADirectoryError:
         raise PlaybookError.at(path, "", "is a folder, not a file") from None
     except OSError as exc:
         raise PlaybookError.at(path, "", f"cannot be read ({exc.strerror})") from None
-    if len(data) > max_bytes:
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        if stat.S_ISDIR(mode):
+            raise PlaybookError.at(path, "", "is a folder, not a file")
         raise PlaybookError.at(
-            path, "", f"file is larger than {max_bytes // (1024 * 1024)} MB; not a playbook file"
+            path, "", "is not a regular file (a pipe, socket or device); the playbook reads files only"
         )
+    return fd
+
+
+def read_bytes(path: str | Path, max_bytes: int = MAX_BYTES, what: str = "file") -> bytes:
+    """Read a whole regular file, refusing anything larger than ``max_bytes`` before reading it all."""
+    path = Path(path)
+    fd = _open_regular(path, what)
+    try:
+        with os.fdopen(fd, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise PlaybookError.at(path, "", f"cannot be read ({exc.strerror})") from None
+    if len(data) > max_bytes:
+        raise PlaybookError.at(path, "", f"is larger than {_size(max_bytes)}; not a playbook file")
     return data
+
+
+def _size(n: int) -> str:
+    return f"{n // (1024 * 1024)} MB" if n >= 1024 * 1024 else f"{max(1, n // 1024)} KB"
 
 
 def decode(data: bytes, path: str | Path) -> str:
@@ -316,24 +382,90 @@ def dump_yaml(data: Any) -> str:
     return yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=100, indent=2)
 
 
+def current_bytes(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes | None:
+    """The file as it is on disk now, or None if there is no such file."""
+    if not os.path.lexists(path) or not os.path.exists(path):
+        return None
+    return read_bytes(path, max_bytes)
+
+
 def current_fingerprint(path: str | Path) -> str | None:
     """The fingerprint of a file as it is on disk now, or None if there is no such file."""
+    data = current_bytes(path)
+    return None if data is None else fingerprint(data)
+
+
+def real_path(path: str | Path) -> Path:
+    """Where a write to ``path`` must land: through symbolic links, so a linked session stays linked."""
+    return Path(os.path.realpath(path))
+
+
+# ------------------------------------------------------------------------------------------ writing
+
+
+@contextmanager
+def file_lock(path: str | Path, timeout: float = LOCK_SECONDS) -> Iterator[None]:
+    """Hold the exclusive lock of ``path`` (a ``.NAME.lock`` file beside its real target, while held).
+
+    Every playbook writer that compares before it replaces holds this lock across both steps, so the
+    comparison and the replacement are one step for everybody else. The operating system releases the
+    lock when its holder exits, even after ``kill -9``, so a crash never leaves a file locked. The holder
+    removes the lock file when it is done; a waiter that then finds it locked a removed file tries again.
+    """
+    target = real_path(path)
+    lock = target.with_name(f".{target.name}.lock")
+    if fcntl is None:  # pragma: no cover - no advisory locks on this platform
+        yield
+        return
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
+        except OSError as exc:
+            raise _write_error(target, exc) from None
+        if _flock(fd, deadline):
+            try:
+                if os.fstat(fd).st_ino == os.stat(lock).st_ino:
+                    break  # the lock file is still the one at that name: it is ours
+            except FileNotFoundError:
+                pass  # its holder removed it just after we opened it
+        os.close(fd)
+        if time.monotonic() > deadline:
+            raise PlaybookError.at(
+                path, "", "is being saved by another program that does not finish; try again"
+            )
     try:
-        return fingerprint(Path(path).read_bytes())
-    except FileNotFoundError:
-        return None
+        _remove_stale_temporaries(target)
+        yield
+    finally:
+        with suppress(OSError):
+            os.unlink(lock)
+        os.close(fd)  # closing releases the lock
+
+
+def _flock(fd: int, deadline: float) -> bool:
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.002)
+
+
+def _remove_stale_temporaries(target: Path) -> None:
+    """Temporary files of writers that were killed mid-save (only a writer holding the lock makes them)."""
+    now = time.time()
+    for tmp in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+        with suppress(OSError):
+            if now - tmp.lstat().st_mtime > STALE_SECONDS:
+                tmp.unlink()
 
 
 def write_bytes_atomic(path: str | Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` all at once (exports: charts, handouts); no conflict check."""
-    path = Path(path)
-    with _temporary(path) as tmp:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
+    replace_file(path, data, backup=False)
 
 
 def write_text_atomic(
@@ -344,53 +476,102 @@ def write_text_atomic(
     ``expected`` is the fingerprint the caller loaded; if the file on disk no longer matches it (or
     exists while the caller expected a new file), a :class:`ConflictError` is raised and nothing is
     written. ``overwrite=True`` skips that check. The previous version is kept as ``<name>.bak``.
+    The comparison and the replacement happen under :func:`file_lock`.
     """
-    path = Path(path)
     data = text.encode("utf-8")
-    on_disk = current_fingerprint(path)
-    if not overwrite and on_disk is not None and on_disk != expected:
-        if expected is None:
-            why = "already exists; choose another name or open that file"
-        else:
-            why = "changed on disk since it was loaded; reload it or save under another name"
-        raise ConflictError.at(path, "", why)
-    if not path.parent.is_dir():
-        raise PlaybookError.at(path, "", f"folder {path.parent} does not exist")
-    with _temporary(path) as tmp:
+    with file_lock(path):
+        if not overwrite:
+            check_unchanged(path, expected)
+        replace_file(path, data)
+    return fingerprint(data)
+
+
+def check_unchanged(path: str | Path, expected: str | None) -> None:
+    """Raise :class:`ConflictError` unless the file on disk is still the version ``expected``."""
+    exists = os.path.lexists(path)
+    on_disk = current_fingerprint(path) if exists else None
+    if expected is None and exists:
+        raise ConflictError.at(path, "", "already exists; choose another name or open that file")
+    if on_disk is not None and on_disk != expected:
+        raise ConflictError.at(
+            path, "", "changed on disk since it was loaded; reload it or save under another name"
+        )
+
+
+def replace_file(path: str | Path, data: bytes, *, backup: bool = True) -> None:
+    """Write ``data`` to a temporary file beside ``path``'s real target, flush it to disk and rename it
+    over the target; the old version becomes ``.bak`` (same permissions). Any failure leaves the old
+    file as it was and is raised as a :class:`PlaybookError` that says so."""
+    target = real_path(path)
+    if not target.parent.is_dir():
+        raise PlaybookError.at(path, "", f"folder {target.parent} does not exist")
+    try:
+        old = os.stat(target)
+    except FileNotFoundError:
+        old = None
+    except OSError as exc:
+        raise _write_error(target, exc) from None
+    if old is not None and not stat.S_ISREG(old.st_mode):
+        raise PlaybookError.at(path, "", "is not a regular file; the playbook writes files only")
+    with _temporary(target, existed=old is not None) as tmp:
         with open(tmp, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        if on_disk is not None:
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-            _keep_backup(path)
-        else:
-            os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
-    return fingerprint(data)
+        _same_owner_and_mode(tmp, old)
+        if old is not None and backup:
+            _keep_backup(target, old)
+        os.replace(tmp, target)
+        _fsync_dir(target.parent)
+
+
+def _same_owner_and_mode(tmp: Path, old: os.stat_result | None) -> None:
+    if old is None:
+        os.chmod(tmp, 0o666 & ~_umask())
+        return
+    os.chmod(tmp, stat.S_IMODE(old.st_mode))
+    if hasattr(os, "chown") and (old.st_uid, old.st_gid) != (os.getuid(), os.getgid()):
+        with suppress(OSError):  # root saving someone's file leaves it theirs
+            os.chown(tmp, old.st_uid, old.st_gid)
+
+
+def _write_error(path: Path, exc: OSError) -> PlaybookError:
+    reason = exc.strerror or str(exc)
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        reason += "; the folder is not writable for you"
+    elif exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        reason += "; free some space (or files) on that disk"
+    return PlaybookError.at(path, "", f"could not be saved ({reason})")
 
 
 @contextmanager
-def _temporary(path: Path) -> Iterator[Path]:
+def _temporary(path: Path, existed: bool = True) -> Iterator[Path]:
     """A temporary file beside ``path`` (same file system, so the rename is atomic), always removed."""
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    intact = "the previous version is intact" if existed else "nothing was written"
+    try:
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        error = _write_error(path, exc)
+        raise PlaybookError.at(path, "", f"{error.problems[0].message}; {intact}") from None
     os.close(fd)
     tmp = Path(name)
     try:
         yield tmp
     except OSError as exc:
-        raise PlaybookError.at(
-            path, "", f"could not be saved ({exc.strerror}); the previous version is intact"
-        ) from None
+        error = _write_error(path, exc)
+        raise PlaybookError.at(path, "", f"{error.problems[0].message}; {intact}") from None
     finally:
-        tmp.unlink(missing_ok=True)
+        with suppress(OSError):
+            tmp.unlink(missing_ok=True)
 
 
-def _keep_backup(path: Path) -> None:
+def _keep_backup(path: Path, old: os.stat_result) -> None:
     backup = path.with_name(path.name + BACKUP_SUFFIX)
     with _temporary(backup) as tmp:
-        tmp.write_bytes(path.read_bytes())
+        with open(path, "rb") as src, open(tmp, "wb") as dst:
+            while chunk := src.read(1 << 20):
+                dst.write(chunk)
+        _same_owner_and_mode(tmp, old)
         os.replace(tmp, backup)
 
 

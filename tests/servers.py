@@ -243,8 +243,12 @@ def stop_processes(pids: Sequence[int]) -> None:
             os.kill(pid, signal.SIGKILL)
 
 
-def hub_servers() -> dict[str, int]:
-    """The running single-user servers on this machine, by user name: their process ids."""
+def hub_servers(homes: Path | None = None) -> dict[str, int]:
+    """The running single-user servers on this machine, by user name: their process ids.
+
+    With ``homes``, only the servers whose home lies there: those of one hub, not of another hub that
+    runs the same test at the same time on a shared machine.
+    """
     found: dict[str, int] = {}
     for proc in Path("/proc").glob("[0-9]*"):
         try:
@@ -257,6 +261,7 @@ def hub_servers() -> dict[str, int]:
         except OSError:
             continue
         user = env.get(b"JUPYTERHUB_USER")
-        if user:
+        home = Path(env.get(b"HOME", b"/").decode(errors="replace"))
+        if user and (homes is None or home.is_relative_to(homes.resolve())):
             found[user.decode()] = int(proc.name)
     return found

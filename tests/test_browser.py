@@ -212,7 +212,7 @@ def test_the_report_is_as_safe_and_clean_as_a_handout(
     for hostile in (HOSTILE[0], HOSTILE[1], HOSTILE[2], HOSTILE[3], HOSTILE[5]):
         assert hostile in text
     sources = page.evaluate("() => [...document.images].map(i => i.src.slice(0, 22))")
-    assert sorted(sources) == ["data:image/png;base64,", "data:image/svg+xml;bas"]
+    assert sorted(sources) == ["data:image/jpeg;base64", "data:image/svg+xml;bas"]  # photos: re-encoded
     assert page.evaluate("() => [...document.images].every(i => i.complete && i.naturalWidth > 0)")
     visit.close()
 

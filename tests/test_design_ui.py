@@ -91,13 +91,27 @@ def test_no_alternatives_asked_none_shown_and_shuffle_keeps_the_draft(panel: Des
     assert len(panel.result.alternatives) == len(alternatives)
 
 
-def test_a_file_changed_elsewhere_is_not_overwritten(panel: DesignPanel, retro: Path) -> None:
+def test_a_change_elsewhere_to_another_field_is_merged_with_the_draft(
+    panel: DesignPanel, retro: Path
+) -> None:
+    before = load_session(retro).agenda
     panel.propose_button.click()
     other = SessionFile.open(retro)
     other.save(other.session.with_changes(title="Changed in another notebook"))
     panel.use_button.click()
+    merged = load_session(retro)
+    assert merged.title == "Changed in another notebook" and merged.agenda != before
+    assert len(merged.agenda) == len(panel.result.draft.blocks)
+
+
+def test_a_change_elsewhere_to_the_agenda_is_not_overwritten(panel: DesignPanel, retro: Path) -> None:
+    before = load_session(retro).agenda
+    panel.propose_button.click()
+    other = SessionFile.open(retro)
+    other.save(other.session.with_changes(agenda=before[:2]))
+    panel.use_button.click()
     assert "not saved" in panel.status.value.lower() or "niet" in panel.status.value.lower()
-    assert load_session(retro).title == "Changed in another notebook"
+    assert load_session(retro).agenda == before[:2]
 
 
 def test_the_draft_view_escapes_what_it_shows(panel: DesignPanel) -> None:

@@ -120,7 +120,7 @@ def test_hostile_text_is_shown_literally_never_as_markup(catalogue: Catalogue) -
         assert not re.search(r"href=[\"']?javascript:", text) and not re.search(
             r"<[^>]+\son\w+=", without_images(text)
         )
-        assert "&lt;script&gt;alert('x')&lt;/script&gt;" in text.replace("&#x27;", "'")
+        assert "&lt;script&gt;alert('x')&lt;/script&gt;" in text.replace("&#x27;", "'").replace("&#39;", "'")
         assert "[click me](javascript:alert(1))" in text  # Markdown is not interpreted either
         assert "{{ 7*7 }} {% raw %} ${7*7}" in text  # nor template syntax
         assert "&amp;lt;b&amp;gt;already escaped" in text  # nor entities: escaped once more

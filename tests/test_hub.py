@@ -65,7 +65,7 @@ def test_three_participants_each_run_notebook_01_in_their_own_playbook(browser: 
             page.get_by_text("Invalid username or password").wait_for(timeout=30_000)
             assert not (state / "escape").exists() and not (state / "homes" / "escape").exists()
 
-            running = servers.hub_servers()
+            running = servers.hub_servers(state)
             assert set(USERS) <= set(running), f"not all three servers run side by side: {running}"
             for user in USERS:
                 home = state / "homes" / user / "playbook"
@@ -87,6 +87,6 @@ def test_three_participants_each_run_notebook_01_in_their_own_playbook(browser: 
             for context in contexts:
                 context.close()
     # Stopping the hub stops every participant's server with it: nothing is left running.
-    left = eventually(lambda: not servers.hub_servers().keys() & set(USERS), 30)
-    servers.stop_processes([pid for user, pid in servers.hub_servers().items() if user in USERS])
+    left = eventually(lambda: not servers.hub_servers(state).keys() & set(USERS), 30)
+    servers.stop_processes([pid for user, pid in servers.hub_servers(state).items() if user in USERS])
     assert left, "participants' servers outlived the hub"

@@ -125,3 +125,18 @@ def test_the_readme_counts_the_catalogue_it_ships() -> None:
     said = re.search(r"one YAML file per intervention, (\d+) in all", readme)
     assert said, "the README says how many interventions the catalogue holds"
     assert int(said[1]) == len(list((ROOT / "assets" / "catalogue").glob("*.yaml")))
+
+
+def test_no_interface_string_is_written_twice() -> None:
+    class Strict(yaml.SafeLoader):
+        pass
+
+    def mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict:
+        keys = [loader.construct_object(key) for key, _ in node.value]
+        twice = sorted({k for k in keys if keys.count(k) > 1})
+        assert not twice, f"line {node.start_mark.line + 1}: {twice} written twice; YAML keeps only the last"
+        return yaml.SafeLoader.construct_mapping(loader, node)
+
+    Strict.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    for lang in LANGUAGES:
+        yaml.load((ROOT / "assets" / "i18n" / f"{lang}.yaml").read_text(encoding="utf-8"), Loader=Strict)

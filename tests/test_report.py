@@ -12,6 +12,7 @@ import pytest
 
 from playbook.catalogue import Catalogue
 from playbook.charts import plan_vs_actual_chart
+from playbook.errors import PlaybookError
 from playbook.live import Live
 from playbook.report import PHOTO_BYTES, report_html, small_photo
 from playbook.review import review
@@ -179,12 +180,16 @@ def test_a_photo_outside_the_session_folder_or_not_an_image_is_left_out(
     outside = tmp_path.parent / "secret.png"
     outside.write_bytes(_photo(10, 10))
     (tmp_path / "fake.png").write_text("not an image", encoding="utf-8")
+    (tmp_path / "link.png").symlink_to(outside)  # inside by its name, outside by where it leads
     run = handle.session.run
     from dataclasses import replace
 
-    handle.save(handle.session.with_changes(run=replace(run, photos=("../secret.png", "fake.png"))))
+    with pytest.raises(PlaybookError, match=r"run.photos\[0\]"):  # a path out is refused by the check
+        handle.save(handle.session.with_changes(run=replace(run, photos=("../secret.png",))))
+    handle.save(handle.session.with_changes(run=replace(run, photos=("link.png", "fake.png"))))
     page = report_html(SessionFile.open(handle.path), catalogue)
     assert "data:image/jpeg" not in page and "data:image/png" not in page
+    assert "link.png" in page and "fake.png" in page  # each named as left out
 
 
 @pytest.mark.parametrize("suffix", [".html"])

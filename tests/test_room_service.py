@@ -230,6 +230,32 @@ def test_pages_carry_a_strict_csp_and_refuse_other_host_names(room: Room) -> Non
     assert not re.search(r"https?://|//[a-z]", script.replace("// ", ""))  # no address outside the room
 
 
+def test_requests_from_another_site_get_nothing_and_change_nothing(room: Room) -> None:
+    cards = room.open("cards", prompt="What is hard to say?")
+    phone = Phone(room)
+    assert phone.join()[0] == 200
+    own = room.base.split("//", 1)[1].split("/", 1)[0]
+    for origin, status in [("http://attacker.example", 403), ("null", 403), (f"http://{own}", 200)]:
+        request = urllib.request.Request(room.join_url, headers={"Origin": origin})
+        assert _call(request, phone.opener)[0] == status, origin
+    data = {"activity": cards, "sid": secrets.token_hex(16), "text": "from elsewhere", "_xsrf": phone.xsrf}
+    request = urllib.request.Request(
+        f"{room.base}/j/{room.code}/submit",
+        data=urllib.parse.urlencode(data).encode(),
+        headers={"Accept": "application/json", "Origin": "http://attacker.example"},
+    )
+    assert _call(request, phone.opener)[0] == 403  # the phone's own cookie and token, another site's page
+    request = urllib.request.Request(
+        f"{room.base}/host/{room.store.room_id}/act",
+        data=urllib.parse.urlencode({"action": "close_room"}).encode(),
+        headers={"Authorization": f"Bearer {room.store.meta['token']}", "Origin": "http://attacker.example"},
+    )
+    assert _call(request)[0] == 403
+    room.store.refresh()
+    assert room.store.counts(cards)["entries"] == 0 and room.store.is_open
+    assert phone.send(cards, text="from the room itself")[0] == 200  # the room's own page still works
+
+
 def test_a_guessed_code_gets_nothing_and_guessing_is_slowed_down(room: Room) -> None:
     phone = Phone(room)
     statuses = [

@@ -86,19 +86,22 @@ def test_end_and_budget_follow_each_other(binding: SessionBinding) -> None:
     assert form.end.value == "14:30"
 
 
-def test_a_change_on_disk_is_not_overwritten_and_can_be_reloaded(
-    binding: SessionBinding, example: Path
-) -> None:
+def test_a_change_on_disk_is_merged_or_refused_and_never_lost(binding: SessionBinding, example: Path) -> None:
     form = BriefForm(binding)
     other = SessionFile.open(example)
     other.save(other.session.with_changes(title="Changed by a colleague"))
-    form.client.value = "Mine"
+    form.client.value = "Mine"  # another field than the colleague's: both land
+    saved = load_session(example)
+    assert saved.title == "Changed by a colleague" and saved.brief.client == "Mine"
+    assert binding.session == saved and "color:#b00020" not in form.status.value
+
+    other.reload()
+    other.save(other.session.with_changes(brief=replace(other.session.brief, client="Theirs")))
+    form.client.value = "Mine again"  # the same field: refused with the reason, theirs kept
     assert "changed on disk since it was loaded" in form.status.value
-    assert load_session(example).title == "Changed by a colleague"
+    assert load_session(example).brief.client == "Theirs"
     form.reload_button.click()
-    assert (
-        binding.session.title == "Changed by a colleague" and form.client.value == other.session.brief.client
-    )
+    assert binding.session.brief.client == "Theirs" and form.client.value == "Theirs"
     form.client.value = "Mine"
     assert load_session(example).brief.client == "Mine"
 

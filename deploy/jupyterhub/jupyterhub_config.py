@@ -1,4 +1,4 @@
-"""A JupyterHub for a playbook workshop on one machine: every participant gets a playbook of their own.
+"""A JupyterHub for trying a playbook workshop on one machine: every participant gets a playbook of their own.
 
 ``make hub`` starts it on http://127.0.0.1:8000 as ``python -m playbook.launch jupyterhub -f`` this file
 (plain ``jupyterhub -f`` works too, a few seconds slower to start; see playbook/startup.py). When a
@@ -6,27 +6,40 @@ participant logs in for the first time, the hub copies the notebooks and the exa
 ``~/playbook`` (``playbook init``) and opens JupyterLab on the start notebook; at every later login
 their own work is kept.
 
-This configuration is for trying a workshop on your own machine and for the tests: anyone who knows
-the password can log in under any name (DummyAuthenticator), and all participants run as the same
-operating-system user as the hub (SimpleLocalProcessSpawner), so they are not isolated from each
-other. For a real workshop, run The Littlest JupyterHub on a server (see the README).
+What this hub is: a trial on one machine, for a trainer to try a workshop and for the tests. Everyone
+who knows the shared password can log in, under any name, and all participants run as the same
+operating-system user as the hub, so they can read each other's files. For a real workshop, run The
+Littlest JupyterHub on a server (see the README), which gives every participant a user of their own.
+
+Its defaults are still safe: nobody logs in without a password (a random one is made and printed when
+none is given), and the trainer, who oversees everyone's server, has a name and a password of their own
+that are not guessable (made and printed likewise). The trainer can list, start and stop servers, but
+not open a participant's JupyterLab.
 
 Settings come from the environment so that tests can run several hubs side by side:
 
-    PLAYBOOK_HUB_PASSWORD    the shared password (default: any password is accepted, on localhost only)
-    PLAYBOOK_HUB_STATE       the hub's database, secrets and the participants' homes (default: build/hub)
-    PLAYBOOK_HUB_PORT        the address participants open (default: 8000)
-    PLAYBOOK_HUB_API_PORT    the hub's internal port (default: 8081)
-    PLAYBOOK_PROXY_API_PORT  the proxy's internal port (default: 8001)
+    PLAYBOOK_HUB_PASSWORD          the participants' shared password, 8 characters or more
+                                   (default: a random one, kept in the state folder and printed)
+    PLAYBOOK_HUB_TRIAL=1           let participants log in with any password (a trial on your own machine)
+    PLAYBOOK_HUB_TRAINER           the trainer's name (default: trainer-XXXXXX, random, kept and printed)
+    PLAYBOOK_HUB_TRAINER_PASSWORD  the trainer's password, 16 characters or more (default: random, kept)
+    PLAYBOOK_HUB_STATE             the hub's database, secrets and the participants' homes (default: build/hub)
+    PLAYBOOK_HUB_PORT              the address participants open (default: 8000)
+    PLAYBOOK_HUB_API_PORT          the hub's internal port (default: 8081)
+    PLAYBOOK_PROXY_API_PORT        the proxy's internal port (default: 8001)
 """
 
 import atexit
 import importlib.util
 import os
 import pwd
+import secrets
 import subprocess
 import sys
 from pathlib import Path
+
+from jupyterhub.authenticators.shared import SharedPasswordAuthenticator
+from traitlets import Bool, Unicode
 
 from playbook.workspace import init_folder
 
@@ -49,12 +62,74 @@ c.ConfigurableHTTPProxy.pid_file = str(STATE / "proxy.pid")
 c.JupyterHub.db_url = f"sqlite:///{STATE / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(STATE / "jupyterhub_cookie_secret")
 
-# Who may log in: any name with the shared password; "trainer" can see and stop everyone's server.
-c.JupyterHub.authenticator_class = "dummy"
+
+class WorkshopAuthenticator(SharedPasswordAuthenticator):
+    """Participants: any name with the shared password. The trainer: their own name and password."""
+
+    trainer = Unicode("", config=True, help="The trainer's user name.")
+    trainer_password = Unicode("", config=True, help="The trainer's own password.")
+    trial = Bool(False, config=True, help="Participants may log in with any password.")
+
+    async def authenticate(self, handler: object, data: dict[str, str]) -> dict[str, object] | None:
+        name = self.normalize_username(data.get("username", ""))
+        password = data.get("password", "")
+        if name == self.trainer:
+            ok = bool(self.trainer_password) and secrets.compare_digest(password, self.trainer_password)
+            return {"name": name, "admin": False} if ok else None
+        if self.trial:
+            return {"name": name, "admin": False}
+        return await super().authenticate(handler, data)
+
+
+def secret(name: str, make: str, minimum: int) -> str:
+    """A setting from the environment, else the value kept in the state folder, else a new random one."""
+    value = os.environ.get(f"PLAYBOOK_HUB_{name.upper().replace('-', '_')}", "")
+    kept = STATE / name
+    if not value and kept.exists():
+        value = kept.read_text(encoding="utf-8").strip()
+    if not value:
+        value = make
+        fd = os.open(kept, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(value + "\n")
+    if len(value) < minimum:
+        sys.exit(
+            f"playbook hub: PLAYBOOK_HUB_{name.upper().replace('-', '_')} must be {minimum} characters or longer"
+        )
+    return value
+
+
+TRIAL = os.environ.get("PLAYBOOK_HUB_TRIAL", "").lower() in ("1", "true", "yes")
+TRAINER = secret("trainer", f"trainer-{secrets.token_hex(3)}", 3).lower()
+TRAINER_PASSWORD = secret("trainer-password", secrets.token_urlsafe(24), 16)
+PASSWORD = None if TRIAL else secret("password", secrets.token_urlsafe(9), 8)
+
+c.JupyterHub.authenticator_class = WorkshopAuthenticator
 c.Authenticator.allow_all = True
-c.Authenticator.admin_users = {"trainer"}
-if os.environ.get("PLAYBOOK_HUB_PASSWORD"):
-    c.DummyAuthenticator.password = os.environ["PLAYBOOK_HUB_PASSWORD"]
+# A name becomes a home folder: letters, digits and . _ - only, so none climbs out of its folder (trial too).
+c.Authenticator.username_pattern = r"^[a-z0-9][a-z0-9._-]{0,63}$"
+c.WorkshopAuthenticator.trainer = TRAINER
+c.WorkshopAuthenticator.trainer_password = TRAINER_PASSWORD
+c.WorkshopAuthenticator.trial = TRIAL
+c.WorkshopAuthenticator.user_password = PASSWORD
+# The trainer oversees servers (the hub's admin page lists them; start and stop) but cannot enter one.
+TRAINER_ROLE = {
+    "name": "trainer",
+    "description": "See every participant and start or stop their servers",
+    "scopes": ["admin-ui", "list:users", "read:users", "read:users:activity", "read:servers", "servers"],
+    "users": [TRAINER],
+}
+print(
+    "playbook hub: a trial hub on this machine (all participants share one operating-system user).\n"
+    + (
+        "playbook hub: TRIAL: participants log in with any name and any password.\n"
+        if TRIAL
+        else f"playbook hub: participants log in with any name and the password {PASSWORD}\n"
+    )
+    + f"playbook hub: the trainer logs in as {TRAINER} with the password in {STATE / 'trainer-password'}",
+    file=sys.stderr,
+    flush=True,
+)
 
 # Each participant: a home of their own under the state folder, JupyterLab on the start notebook.
 c.JupyterHub.spawner_class = "simple"
@@ -97,12 +172,15 @@ if importlib.util.find_spec("jupyterhub_idle_culler"):
         {"name": "idle-culler", "command": [sys.executable, "-m", "jupyterhub_idle_culler", "--timeout=3600"]}
     ]
     c.JupyterHub.load_roles = [
+        TRAINER_ROLE,
         {
             "name": "idle-culler",
             "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
             "services": ["idle-culler"],
-        }
+        },
     ]
+else:
+    c.JupyterHub.load_roles = [TRAINER_ROLE]
 
 # The participation room (playbook.room.hub): participants join a trainer's session from their phones at
 # /services/room/j/CODE without an account; the trainer logs in through the hub and opens a room for one

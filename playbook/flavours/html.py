@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -47,12 +47,31 @@ def anchor(ident: str) -> str:
     return "pb-" + _ANCHOR.sub("-", ident)
 
 
+_WHOLE = frozenset({"section", "document", "table", "chart", "image", "snapshot"})
+"""Node kinds rendered afresh every time: large or unique. Smaller ones (a span, a paragraph, a list of
+steps) recur by the thousand in a long agenda and are rendered once per process."""
+
+
 def content(value: Any, level: int = 2) -> Markup:
     """A cell's, an item's or a paragraph's content: text, a span, a tuple of those and nodes, a node."""
     if value is None:
         return Markup("")
     if isinstance(value, str):
         return escape(value)
+    if getattr(value, "kind", None) not in _WHOLE:
+        try:
+            return _recurring(value, level)
+        except TypeError:  # something unhashable inside: rendered without the cache
+            pass
+    return _content(value, level)
+
+
+@lru_cache(maxsize=20_000)
+def _recurring(value: Any, level: int) -> Markup:
+    return _content(value, level)
+
+
+def _content(value: Any, level: int) -> Markup:
     if isinstance(value, Span):
         return _macro("span")(value)
     if isinstance(value, Link):

@@ -18,6 +18,7 @@ from pathlib import Path
 from ..errors import PlaybookError
 from ..i18n import t
 from ..session import SessionFile
+from .store import check_store_file, store_path
 
 DEFAULT_PORT = 8870
 
@@ -53,6 +54,7 @@ def plan(file: str | Path, host: str = "127.0.0.1", port: int | None = None) -> 
     """Check the session file, the address and the port; raises ``PlaybookError`` for a user mistake."""
     path = Path(file).expanduser().resolve()
     SessionFile.open(path)  # a clear message for a missing or broken session, before anything listens
+    check_store_file(store_path(path))  # and for a file of the room's name that is no room
     if port is not None and not 0 < port < 65536:
         raise PlaybookError(f"--port {port} is not a port number (1–65535)")
     chosen = port if port is not None else DEFAULT_PORT

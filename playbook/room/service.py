@@ -2,7 +2,7 @@
 
 One process serves one session (``playbook room FILE``) or, on JupyterHub, every facilitator's rooms
 (``hub.py``); ``rooms`` keeps them. The store is the authority; this module only checks who may ask (the participant's signed
-cookie per room, the facilitator's token or hub login, the Host header, CSRF tokens, length and rate
+cookie per room, the facilitator's token or hub login, the Host and Origin headers, CSRF tokens, length and rate
 limits), hands submissions to the store and tells waiting pages that something changed. Pages are
 rendered by ``pages`` (autoescaping Jinja) and sent with a strict Content-Security-Policy.
 """
@@ -15,6 +15,7 @@ import json
 import secrets
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from tornado import web
 
@@ -61,7 +62,9 @@ class Base(web.RequestHandler):
         self.set_header("Content-Security-Policy", CSP)
         self.set_header("X-Content-Type-Options", "nosniff")
         self.set_header("X-Frame-Options", "DENY")
-        self.set_header("Referrer-Policy", "no-referrer")
+        self.set_header(
+            "Referrer-Policy", "same-origin"
+        )  # no address to other sites; our forms keep their Origin
         self.set_header("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         self.set_header("Cross-Origin-Opener-Policy", "same-origin")
         self.set_header("Cache-Control", "no-store")
@@ -69,8 +72,20 @@ class Base(web.RequestHandler):
     def prepare(self) -> None:
         if not self.service.known_host(self.request.host):
             raise web.HTTPError(400, reason="Unknown host")
+        origin = self.request.headers.get("Origin")
+        if origin is not None and not self.own_origin(urlsplit(origin).netloc.lower()):
+            # A page of another site (or a sandboxed one, "null") making a browser ask: the cookies of
+            # the room's own pages would go along, so nothing is answered, whatever the method.
+            raise web.HTTPError(403, reason="Another site")
         if len(self.request.body or b"") > BODY_MAX:
             raise web.HTTPError(413)
+
+    def own_origin(self, netloc: str) -> bool:
+        """The page asking is one of this service's own: the address asked, or (behind JupyterHub's
+        proxy, which passes the service its own address as Host) one of the names it answers to."""
+        return netloc == self.request.host.lower() or (
+            bool(self.service.hosts) and self.service.known_host(netloc)
+        )
 
     def check_xsrf_cookie(self) -> None:
         """A request with the facilitator's token in its header cannot come from another site's form."""

@@ -19,6 +19,7 @@ import json
 import os
 import secrets
 import sqlite3
+import stat
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -84,6 +85,34 @@ def store_path(session_path: str | Path) -> Path:
     """``team.session.yaml`` -> ``team.room.sqlite`` in the same folder."""
     path = Path(session_path)
     return path.with_name(path.name.removesuffix(SUFFIX) + ROOM_SUFFIX)
+
+
+_FOREIGN = (
+    "already exists and is not a room of the playbook; the room keeps its results in a file of this "
+    "name beside the session, so move that file away first"
+)
+
+
+def check_store_file(path: Path) -> None:
+    """The store's name must be free or hold a room: never a link, folder, pipe or someone's own file."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise PlaybookError.at(path, "", f"cannot be checked ({exc.strerror})") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise PlaybookError.at(
+            path, "", _FOREIGN.replace("already exists and is not", "is a link, folder, pipe or device, not")
+        )
+    if st.st_size:
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(16)
+        except OSError as exc:
+            raise PlaybookError.at(path, "", f"cannot be read ({exc.strerror})") from None
+        if head != b"SQLite format 3\x00":
+            raise PlaybookError.at(path, "", _FOREIGN)
 
 
 def new_code() -> str:
@@ -153,14 +182,26 @@ class RoomStore:
 
     @staticmethod
     def _connect(path: Path) -> sqlite3.Connection:
-        db = sqlite3.connect(path, isolation_level=None, timeout=10, check_same_thread=False)
-        db.execute("pragma busy_timeout = 10000")
-        mode = db.execute("pragma journal_mode = wal").fetchone()[0]
-        if mode != "wal":  # pragma: no cover - a file system without shared memory
+        """The room's own SQLite file, opened with the schema in place; any other file is refused."""
+        check_store_file(path)
+        try:
+            db = sqlite3.connect(path, isolation_level=None, timeout=10, check_same_thread=False)
+            db.execute("pragma busy_timeout = 10000")
+            tables = {row[0] for row in db.execute("select name from sqlite_master where type = 'table'")}
+            if tables and "meta" not in tables:
+                db.close()
+                raise PlaybookError.at(path, "", _FOREIGN)
+            mode = db.execute("pragma journal_mode = wal").fetchone()[0]
+            if mode != "wal":  # pragma: no cover - a file system without shared memory
+                raise PlaybookError.at(
+                    path, "", "the room needs SQLite's WAL mode, which this folder cannot hold"
+                )
+            db.execute("pragma synchronous = full")
+            db.executescript(_SCHEMA)
+        except sqlite3.Error as exc:  # not a database, a folder that refuses files, a full disk
             raise PlaybookError.at(
-                path, "", "the room needs SQLite's WAL mode, which this folder cannot hold"
-            )
-        db.execute("pragma synchronous = full")
+                path, "", f"the room cannot use this file ({exc}); nothing was changed"
+            ) from None
         return db
 
     @classmethod
@@ -171,10 +212,14 @@ class RoomStore:
         path = store_path(session_path)
         if not path.parent.is_dir():
             raise PlaybookError.at(path, "", f"folder {path.parent} does not exist")
-        if not path.exists():  # only the facilitator may read the room: it holds the token
-            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        check_store_file(path)
+        try:  # only the facilitator may read the room: it holds the token
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600))
+        except FileExistsError:
+            pass  # the room of an earlier start: its code and token stay
+        except OSError as exc:
+            raise PlaybookError.at(path, "", f"the room cannot be kept here ({exc.strerror})") from None
         db = cls._connect(path)
-        db.executescript(_SCHEMA)
         fresh = {
             "room": secrets.token_hex(8),
             "code": new_code(),
@@ -199,11 +244,10 @@ class RoomStore:
         """An existing room; ``session_path`` may also be the store file itself."""
         path = Path(session_path)
         path = path if path.name.endswith(ROOM_SUFFIX) else store_path(path)
+        check_store_file(path)
         if not path.is_file():
             raise PlaybookError.at(path, "", "no room yet for this session; start one with 'playbook room'")
-        db = cls._connect(path)
-        db.executescript(_SCHEMA)
-        return cls(path, db, clock)
+        return cls(path, cls._connect(path), clock)
 
     @property
     def session_path(self) -> Path:

@@ -203,13 +203,23 @@ def finding_mark(n: int) -> str:
             return letters
 
 
-def findings_nodes(p: Plan) -> list[Node]:
-    """The plan's findings, lettered as they are marked on the arc."""
+MARKED_FINDINGS = 20
+"""At most this many findings are lettered on the arc (and in the list); more would only cover each other."""
+
+
+def findings_nodes(p: Plan, window: range | None = None) -> list[Node]:
+    """The plan's findings, lettered as they are marked on the arc.
+
+    With a ``window`` (one page of a long agenda) only the findings about its blocks and the agenda's
+    own are listed, and the others counted: thousands of lines help nobody and slow every edit.
+    """
     lang = p.language
     if not p.findings:
         return [Note((t("agenda.no_findings", lang),), "ok")]
-    marks = {id(f): finding_mark(n) for n, f in enumerate((f for f in p.findings if f.minute is not None), 1)}
-    return [
+    placed = [f for f in p.findings if f.minute is not None][:MARKED_FINDINGS]
+    marks = {id(f): finding_mark(n) for n, f in enumerate(placed, 1)}
+    shown = [f for f in p.findings if window is None or f.block is None or f.block in window]
+    nodes: list[Node] = [
         Finding(
             f.level,
             f.code,
@@ -217,8 +227,11 @@ def findings_nodes(p: Plan) -> list[Node]:
             mark=marks.get(id(f), ""),
             label=t(f"handout.level_{f.level}", lang),
         )
-        for f in p.findings
+        for f in shown
     ]
+    if len(shown) < len(p.findings):
+        nodes.append(Note((t("agenda.findings_elsewhere", lang, count=len(p.findings) - len(shown)),)))
+    return nodes
 
 
 def arc_alt(p: Plan, participants: bool = False) -> str:
@@ -246,8 +259,9 @@ def arc(p: Plan, audience: str = "facilitator") -> Chart:
     return Chart("arc", p, arc_alt(p, participants), t(key, p.language), (("audience", audience),))
 
 
-def timeline_table(p: Plan) -> Table:
-    """The agenda with clock times, minutes, roles and plan B, as the facilitator sees it."""
+def timeline_table(p: Plan, window: range | None = None) -> Table:
+    """The agenda with clock times, minutes, roles and plan B, as the facilitator sees it; ``window``
+    limits the rows to one page of a long agenda."""
     lang = p.language
     columns = (
         Column("#", "number"),
@@ -262,7 +276,11 @@ def timeline_table(p: Plan) -> Table:
             (str(n), span(b), _minutes_cell(b), role_label(b, lang), b.title, ", ".join(b.plan_b_titles)),
             "break" if b.role == "break" else "",
         )
-        for n, b in enumerate(p.blocks, 1)
+        for n, b in (
+            enumerate(p.blocks, 1)
+            if window is None
+            else enumerate(p.blocks[window.start : window.stop], window.start + 1)
+        )
     )
     return Table(columns, rows, style="timeline")
 

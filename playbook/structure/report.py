@@ -14,7 +14,7 @@ from ..i18n import capitalised, t
 from ..participants import long_date
 from ..review import Review, ReviewRow
 from .method import span
-from .nodes import Chart, Column, Document, Facts, Image, Node, Row, Span, Table, items, para, section
+from .nodes import Chart, Column, Document, Facts, Node, Row, Span, Table, items, para, section
 
 if TYPE_CHECKING:
     from ..session import Session
@@ -102,7 +102,7 @@ def chart(review: Review, lang: str) -> Chart:
 
 
 def report_document(
-    session: Session, review: Review, photos: Sequence[Image] = (), lang: str | None = None
+    session: Session, review: Review, photos: Sequence[Node] = (), lang: str | None = None
 ) -> Document:
     """The result and the actions, then plan and actual with what changed, then what was seen."""
     lang = lang or session.language

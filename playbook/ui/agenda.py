@@ -1,7 +1,9 @@
 """Notebook 03: the agenda builder, with the timeline, the findings and the arc chart beside it, live.
 
-Rows are made once and refilled on every change (a 40-block agenda stays responsive); every edit goes
-through the binding, so it is saved atomically before the plan, the findings and the arc are redrawn.
+Rows are made once and refilled on every change; every edit goes through the binding, so it is saved
+atomically before the plan, the findings and the arc are redrawn. A long agenda is shown a page of
+:data:`PAGE_ROWS` blocks at a time (rows and timeline alike), so an edit in an agenda of thousands of
+blocks costs what an edit in one page costs.
 """
 
 from __future__ import annotations
@@ -25,15 +27,20 @@ from ..structure.nodes import muted, para, strong
 from .binding import SessionBinding
 from .static import Snapshot
 
-
-def findings_html(p: Plan) -> str:
-    """The findings as a list: level, code and the advice, lettered as they are marked on the arc."""
-    return show(*findings_nodes(p))
+PAGE_ROWS = 50
+"""Blocks shown at once; a longer agenda gets a pager above its rows."""
 
 
-def timeline_html(p: Plan) -> str:
-    """The agenda as a table with clock times, roles and plan B, and the total against the budget."""
-    return show(timeline_table(p), plan_summary(p))
+def findings_html(p: Plan, window: range | None = None) -> str:
+    """The findings as a list: level, code and the advice, lettered as they are marked on the arc; with
+    a ``window`` (one page of a long agenda), those about its blocks and the agenda's own."""
+    return show(*findings_nodes(p, window))
+
+
+def timeline_html(p: Plan, window: range | None = None) -> str:
+    """The agenda as a table with clock times, roles and plan B, and the total against the budget;
+    ``window`` limits the rows to one page of a long agenda, the total still covers all of it."""
+    return show(timeline_table(p, window), plan_summary(p))
 
 
 @dataclass
@@ -57,6 +64,8 @@ class AgendaBuilder(Snapshot, widgets.VBox):
         lang = self.lang = binding.session.language
         self.plan: Plan | None = None
         self.selected: int | None = None
+        self.page = 0
+        """The page of :data:`PAGE_ROWS` blocks the rows show (always 0 for a short agenda)."""
         self._quiet = False
         self._drawn: object = None
         self._arc = ArcFigure()  # kept: a click moves the arc's artists, it does not draw a new figure
@@ -111,6 +120,14 @@ class AgendaBuilder(Snapshot, widgets.VBox):
             layout=widgets.Layout(width="46em"),
             style={"description_width": "9em"},
         )
+        self.previous_page = widgets.Button(icon="chevron-left", layout=widgets.Layout(width="3em"))
+        self.next_page = widgets.Button(icon="chevron-right", layout=widgets.Layout(width="3em"))
+        self.page_label = widgets.HTML()
+        self.pager = widgets.HBox(
+            [self.previous_page, self.page_label, self.next_page], layout=widgets.Layout(display="none")
+        )
+        self.previous_page.on_click(lambda _: self.show_page(self.page - 1))
+        self.next_page.on_click(lambda _: self.show_page(self.page + 1))
         self.editor_title = widgets.HTML()
         self.editor = widgets.VBox(
             [self.editor_title, self.notes, self.backup],
@@ -140,6 +157,7 @@ class AgendaBuilder(Snapshot, widgets.VBox):
         left = widgets.VBox(
             [
                 heading(t("agenda.heading", lang)),
+                self.pager,
                 self.row_box,
                 self.status,
                 self.editor,
@@ -192,11 +210,11 @@ class AgendaBuilder(Snapshot, widgets.VBox):
         # Stable class names: the end-to-end tests (and a user's own CSS) find the parts by them.
         row.box.add_class("pb-agenda-row")
         row.minutes.add_class("pb-minutes")
-        row.minutes.observe(lambda c: self.set_minutes(n, c["new"]), names="value")
-        row.up.on_click(lambda _: self.move(n, -1))
-        row.down.on_click(lambda _: self.move(n, +1))
-        row.remove.on_click(lambda _: self.remove(n))
-        row.edit.on_click(lambda _: self.select(n))
+        row.minutes.observe(lambda c: self.set_minutes(self._offset + n, c["new"]), names="value")
+        row.up.on_click(lambda _: self.move(self._offset + n, -1))
+        row.down.on_click(lambda _: self.move(self._offset + n, +1))
+        row.remove.on_click(lambda _: self.remove(self._offset + n))
+        row.edit.on_click(lambda _: self.select(self._offset + n))
         self.rows.append(row)
         return row
 
@@ -221,6 +239,7 @@ class AgendaBuilder(Snapshot, widgets.VBox):
         agenda[index], agenda[other] = agenda[other], agenda[index]
         if self.selected == index:
             self.selected = other
+        self.page = other // PAGE_ROWS  # the moved block stays in sight
         self._agenda(agenda)
 
     def remove(self, index: int) -> None:
@@ -236,22 +255,36 @@ class AgendaBuilder(Snapshot, widgets.VBox):
         item = self.catalogue.get(ident)
         options = plan_b(ident, self.binding.session, self.catalogue, self.binding.profile(), limit=1)
         minutes = item.minutes_for(self.binding.session.group.size).typical
-        block = Block(minutes, intervention=ident, plan_b=(options[0].id,) if options else ())
-        self._agenda([*self.binding.session.agenda, block])
+        self._append(Block(minutes, intervention=ident, plan_b=(options[0].id,) if options else ()))
 
     def add_custom(self, title: str, role: str, minutes: int) -> None:
         if not title.strip():
             self.status.value = message(t("agenda.title_needed", self.lang))
             return
-        self._agenda([*self.binding.session.agenda, Block(minutes, title=title.strip(), role=role)])
+        self._append(Block(minutes, title=title.strip(), role=role))
         self.custom_title.value = ""
 
     def add_break(self, label: str, minutes: int) -> None:
-        self._agenda([*self.binding.session.agenda, Block(minutes, title=label.strip(), is_break=True)])
+        self._append(Block(minutes, title=label.strip(), is_break=True))
+
+    def _append(self, block: Block) -> None:
+        agenda = [*self.binding.session.agenda, block]
+        self.page = (len(agenda) - 1) // PAGE_ROWS  # the new block in sight
+        self._agenda(agenda)
 
     def select(self, index: int | None) -> None:
         self.selected = index
         self._show_editor()
+
+    def show_page(self, page: int) -> None:
+        """Show another page of a long agenda's blocks."""
+        pages = max(1, -(-len(self.binding.session.agenda) // PAGE_ROWS))
+        self.page = min(max(page, 0), pages - 1)
+        self.refresh()
+
+    @property
+    def _offset(self) -> int:
+        return self.page * PAGE_ROWS
 
     def _edit_selected(self, **changes: object) -> None:
         if self._quiet or self.selected is None or self.selected >= len(self.binding.session.agenda):
@@ -265,7 +298,8 @@ class AgendaBuilder(Snapshot, widgets.VBox):
     def history(self) -> History | None:
         """The facilitator's own timing, from the runs in the folder this session lives in."""
         try:
-            return history(self.binding.path.parent, self.catalogue)
+            known = {self.binding.path: self.binding.session}  # the one being edited: not read again
+            return history(self.binding.path.parent, self.catalogue, known)
         except PlaybookError:
             return None
 
@@ -273,29 +307,40 @@ class AgendaBuilder(Snapshot, widgets.VBox):
         """Plan once; refill the rows, the table and the findings; redraw the arc only if it changed."""
         session = self.binding.session
         self.plan = p = plan(session, self.catalogue, self.binding.profile(), history=self.history())
-        while len(self.rows) < len(p.blocks):
+        pages = max(1, -(-len(p.blocks) // PAGE_ROWS))
+        self.page = min(self.page, pages - 1)
+        window = range(self._offset, min(self._offset + PAGE_ROWS, len(p.blocks)))
+        while len(self.rows) < len(window):
             self._row()
         self._quiet = True
         try:
-            for i, row in enumerate(self.rows):
-                if i >= len(p.blocks):
-                    continue
+            for row, i in zip(self.rows, window, strict=False):
                 b = p.blocks[i]
                 row.time.value = f"{clock(b.start)}–{clock(b.end)}"
                 row.title.value = show(para(strong(b.title), " ", muted(role_label(b, self.lang))))
                 row.minutes.value = b.minutes
                 row.up.disabled, row.down.disabled = i == 0, i == len(p.blocks) - 1
-            self.row_box.children = [r.box for r in self.rows[: len(p.blocks)]]
+            self.row_box.children = [r.box for r in self.rows[: len(window)]]
+            self._show_pager(window, pages, len(p.blocks))
             self._fill_choices(session)
             self._show_editor()
         finally:
             self._quiet = False
-        self.timeline.value = timeline_html(p)
-        self.findings.value = findings_html(p)
+        self.timeline.value = timeline_html(p, window if pages > 1 else None)
+        self.findings.value = findings_html(p, window if pages > 1 else None)
         drawn = (p.arc, p.findings, tuple((b.title, b.role) for b in p.blocks), p.budget_minutes)
         if drawn != self._drawn:
             self.arc.value = to_svg(self._arc.update(p), alt=arc(p).alt)  # its artists moved in place
             self._drawn = drawn
+
+    def _show_pager(self, window: range, pages: int, total: int) -> None:
+        self.pager.layout.display = "" if pages > 1 else "none"
+        if pages > 1:
+            self.page_label.value = show(
+                para(t("agenda.page", self.lang, first=window.start + 1, last=window.stop, total=total))
+            )
+            self.previous_page.disabled = self.page == 0
+            self.next_page.disabled = self.page == pages - 1
 
     def _fill_choices(self, session: Session) -> None:
         listed = [

@@ -15,9 +15,11 @@ from ..workspace import open_current
 class SessionBinding:
     """Holds the SessionFile the widgets edit; every accepted change goes through the core's atomic save.
 
-    Views call :meth:`update` and show the message it returns (None means saved). Listeners registered
-    with :meth:`on_change` hear about every saved version, so the brief form and the diagnosis panel of
-    one notebook stay in step without knowing about each other.
+    Views call :meth:`update` and show the message it returns (None means saved): a mistake, a change
+    on disk that could not be merged, a full disk or a read-only folder, in words and never as a
+    traceback. Listeners registered with :meth:`on_change` hear about every saved version (merged with
+    what another program saved meanwhile, when it was), so the brief form and the diagnosis panel of one
+    notebook stay in step without knowing about each other.
     """
 
     def __init__(self, handle: SessionFile) -> None:
@@ -53,21 +55,22 @@ class SessionBinding:
         return self.replace(self.session.with_changes(**changes))
 
     def replace(self, session: Session) -> str | None:
+        """Save ``session``; return None, or the reason it was not saved."""
         if session == self.session:
             return None
-        try:
-            self.handle.save(session)
-        except PlaybookError as exc:
-            return str(exc)
-        self._announce()
-        return None
+        return self._attempt(lambda: self.handle.save(session))
 
     def reload(self) -> str | None:
         """Read the file again (after a change on disk); listeners see the version on disk."""
+        return self._attempt(self.handle.reload)
+
+    def _attempt(self, action: Callable[[], object]) -> str | None:
         try:
-            self.handle.reload()
+            action()
         except PlaybookError as exc:
             return str(exc)
+        except OSError as exc:  # the last net: the core raises PlaybookError, a view never shows a traceback
+            return f"{self.path}: {exc.strerror or exc}"
         self._announce()
         return None
 

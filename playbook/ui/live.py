@@ -176,6 +176,8 @@ class LiveCompanion(Snapshot, widgets.VBox):
             action()
         except PlaybookError as exc:
             self.message.value = message(str(exc))
+        except OSError as exc:  # a disk problem outside the core's own handling: words, not a traceback
+            self.message.value = message(f"{exc.filename or self.live.handle.path}: {exc.strerror or exc}")
         else:
             self.message.value = ""
         self.refresh()
@@ -218,12 +220,11 @@ class LiveCompanion(Snapshot, widgets.VBox):
 
     def write_report(self) -> Path:
         """The post-session report, next to the session file, linked from the notebook."""
-        from ..report import report_html
-        from ..yamlio import write_bytes_atomic
+        from ..report import write_report
 
         handle = self.live.handle
         target = handle.path.with_name(handle.path.name.removesuffix(".session.yaml") + ".report.html")
-        write_bytes_atomic(target, report_html(handle, self.catalogue).encode("utf-8"))
+        write_report(handle, self.catalogue, target)  # never over the session, a photo or a foreign file
         self._link(target)
         return target
 

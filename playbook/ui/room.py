@@ -116,7 +116,6 @@ class RoomPanel(Snapshot, widgets.VBox):
                 self.activities,
             ]
         )
-        self.connect()
         self.refresh(force=True)
         if tick:
             self.start_ticking()
@@ -169,6 +168,9 @@ class RoomPanel(Snapshot, widgets.VBox):
             action()
         except PlaybookError as exc:
             self.message.value = f"<span style='color:#b00020'>{e(str(exc))}</span>"
+        except OSError as exc:  # the room's log or store in a folder that refuses files: words, no traceback
+            problem = f"{exc.filename or self.path}: {exc.strerror or exc}"
+            self.message.value = f"<span style='color:#b00020'>{e(problem)}</span>"
         else:
             self.message.value = ""
         self.refresh(force=True)
@@ -212,7 +214,13 @@ class RoomPanel(Snapshot, widgets.VBox):
 
     def refresh(self, force: bool = False) -> None:
         """Redraw when the room changed (here or in the service); cheap when nothing did."""
-        store = self.connect()
+        try:
+            store = self.connect()
+        except PlaybookError as exc:  # a file of the room's name that is no room: said, not a traceback
+            self.status.value = f"<p style='color:#b00020'>{e(str(exc))}</p>"
+            self.join.value = ""
+            self.activities.children = ()
+            return
         if store is not None:
             store.changed()  # re-reads the room's versions when the service wrote
             drawn = (store.version, store.running(), self.preview.value)
