@@ -207,3 +207,34 @@ def test_environments_that_compile_differently_never_share_compiled_templates(
     plain = use_cache(jinja2.Environment(loader=loader))
     assert plain.get_template("t").render(x=True) == "\n  yes\n"
     assert trimmed.bytecode_cache.directory != plain.bytecode_cache.directory  # type: ignore[union-attr]
+
+
+def test_a_hub_participant_s_server_loads_jupyterlab_and_none_of_the_extensions_it_does_not_use(
+    tmp_path: Path,
+) -> None:
+    """The spawner's arguments, read by jupyter_server as a participant's server reads them: installed
+    extensions (Voilà's for `playbook app`) stay off for participants, JupyterLab stays on."""
+    from traitlets.config import Config
+
+    config = Config()
+    path = ROOT / "deploy" / "jupyterhub" / "jupyterhub_config.py"
+    namespace = {"get_config": lambda: config, "__file__": str(path)}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PLAYBOOK_HUB_STATE", str(tmp_path))
+        patch.setenv("PLAYBOOK_ROOM_PORT", "1")
+        exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)
+    namespace["warm_up"].kill()
+    code = """
+    import json, sys
+    from jupyter_server.serverapp import ServerApp
+    app = ServerApp()
+    app.parse_command_line(sys.argv[1:])
+    app.find_server_extensions()
+    print(json.dumps([app.jpserver_extensions, app.terminals_enabled]))
+    """
+    args = [a for a in config.Spawner.args if a != "--allow-root"]
+    extensions, terminals = fresh(code, *args, cache=tmp_path)  # type: ignore[misc]
+    assert extensions["jupyterlab"] is True
+    for unused in ("voila.server_extension", "jupyter_lsp", "notebook_shim", "jupyter_server_terminals"):
+        assert extensions.get(unused) is False, unused
+    assert terminals is False
