@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -205,6 +205,9 @@ class Who:
     joiners: frozenset[str]
     authorities: frozenset[str] = frozenset()
     """Stems of those in charge ('board', 'directie'), for the {boss} slot."""
+    not_names: frozenset[str] = frozenset()
+    """Words written with a capital that name nobody: months and days ('starts on 1 March; that was
+    decided' has nobody deciding)."""
 
 
 DOERS = ("group", "client", "boss")
@@ -224,6 +227,10 @@ class AgencyRule:
     """'now' (to be done in the session), 'done' (already done: an auxiliary just before it) or 'any'."""
     reads: tuple[str, ...]
     """The readings it is evidence for, e.g. 'readings.stance.facilitating.control'."""
+    hints: tuple[str, ...] = ()
+    """Readings it speaks for only when the brief names nothing else of their kind (group ``<reading>`` +
+    ``FALLBACK``): a decision taken at the top makes a change blue, top-down, unless the brief says how the
+    change is to work (a reward scheme decided on is red, not red and blue)."""
 
 
 @dataclass(frozen=True)
@@ -251,6 +258,12 @@ class Agency:
     asked: frozenset[str] = frozenset()
     """Question words as the subject ('het gaat erom wie beslist'): the verb asks who does it, so nobody
     named does it; not the group's work."""
+    wishes: frozenset[str] = frozenset()
+    """Verbs of the client's wish ('like', 'want', 'wil'): in 'I'd like the curators to go over it' the
+    curators, named between the wish and the verb, do it, not the client."""
+    ongoing: frozenset[str] = frozenset()
+    """Forms of 'be' that make a verb in -ing the client's work in progress ('we're reviewing the career
+    paths'): what the organisation is already doing, not the session's work."""
     rules: dict[str, AgencyRule] = field(default_factory=dict)
 
 
@@ -272,8 +285,14 @@ class Lexicon:
     so a stem such as 'uit' (of 'uitje') or 'vier' (of 'vieren') does not find them."""
     skip_words: frozenset[str] = frozenset()
     """Words a phrase may step over ('te' in 'elkaar beter te leren kennen')."""
+    generic_heads: frozenset[str] = frozenset()
+    """Stems of Dutch words that end a compound without saying what it is about ('systeem', 'beleid',
+    'regeling'): in 'beloningssysteem' or 'feedbackcultuur' the first part is the cue."""
     diminishers: tuple[tuple[str, ...], ...] = ()
     """Words that weaken only the word right after them ('low trust', 'weinig vertrouwen')."""
+    through: frozenset[str] = frozenset()
+    """Words a negation reaches through without using up its window: articles and the like of a noun
+    phrase, so 'this isn't about a new reward scheme' negates 'reward'."""
     resolved: tuple[tuple[str, ...], ...] = ()
     """Words after a cue that say it is over ('resolved', 'uitgesproken'): the cue does not count."""
     agency: Agency = field(default_factory=Agency)
@@ -316,12 +335,14 @@ _KINDS = {
     "strong": (STRONG, False, False),
     "cues": (WEAK, False, False),
     "inverse": (WEAK, True, False),
+    "strong_inverse": (STRONG, True, False),
     "except": (0.0, False, True),
 }
 
 
 def _cue_groups(r: FieldReader, data: Any, prefix: str, language: str) -> list[Cue]:
-    """A tree of readings whose leaves are ``{strong: [...], cues: [...], inverse: [...], except: [...]}``."""
+    """A tree of readings whose leaves are ``{strong: [...], cues: [...], inverse: [...], strong_inverse:
+    [...], except: [...]}``."""
     found: list[Cue] = []
     if not isinstance(data, dict):
         r.problem(prefix, "must be a mapping of readings to their cues")
@@ -365,6 +386,8 @@ def _index(cues: Iterable[Cue], compounds: bool) -> tuple[dict, dict, dict, dict
     return frozen(by_stem), frozen(by_prefix), frozen(by_head), frozen(by_slot)
 
 
+FALLBACK = "#fallback"
+"""Added to the group of a hint (``AgencyRule.hints``): evidence that counts only where nothing else does."""
 AGENCY = "agency."
 """The group of a verb cue that counts only with its doer (``agency.verbs`` in a cue file)."""
 
@@ -380,7 +403,19 @@ def _agency_rules(
             data,
             "agency",
             ("verbs",),
-            ("group", "client", "done", "infinitive", "obliged", "ourselves", "articles", "agent", "asked"),
+            (
+                "group",
+                "client",
+                "done",
+                "infinitive",
+                "obliged",
+                "ourselves",
+                "articles",
+                "agent",
+                "asked",
+                "wishes",
+                "ongoing",
+            ),
         )
         or {}
     )
@@ -392,14 +427,16 @@ def _agency_rules(
     cues: list[Cue] = []
     for ident, value in verbs.items():
         f = join("agency.verbs", str(ident))
-        d = r.mapping(value, f, ("doer", "reads", "cues"), ("tense",)) or {}
+        d = r.mapping(value, f, ("doer", "reads", "cues"), ("tense", "hints")) or {}
         doer = r.choice(d.get("doer"), join(f, "doer"), DOERS)
         tense = r.choice(d.get("tense", "now"), join(f, "tense"), TENSES)
-        reads = []
-        for i, target in enumerate(_phrases(r, d.get("reads"), join(f, "reads"))):
-            if f"readings.{target}" not in groups:
-                r.problem(join(join(f, "reads"), i), f"names no reading of this file: {target!r}")
-            reads.append(f"readings.{target}")
+        targets: dict[str, list[str]] = {"reads": [], "hints": []}
+        for key, found in targets.items():
+            for i, target in enumerate(_phrases(r, d.get(key), join(f, key))):
+                if f"readings.{target}" not in groups:
+                    r.problem(join(join(f, key), i), f"names no reading of this file: {target!r}")
+                found.append(f"readings.{target}")
+        reads = targets["reads"]
         for i, text in enumerate(_phrases(r, d.get("cues"), join(f, "cues"))):
             cue = _parse_cue(text, language, STRONG, False, AGENCY + str(ident))
             if cue is None:
@@ -407,7 +444,7 @@ def _agency_rules(
             else:
                 cues.append(cue)
         if doer and tense and reads:
-            rules[str(ident)] = AgencyRule(str(ident), doer, tense, tuple(reads))
+            rules[str(ident)] = AgencyRule(str(ident), doer, tense, tuple(reads), tuple(targets["hints"]))
     return rules, cues
 
 
@@ -423,18 +460,28 @@ def load_lexicon(language: str, folder: str | Path | None = None) -> Lexicon:
             top.get("language"),
             "language",
             ("stemmer", "function_words"),
-            ("compounds", "closed_words", "skip_words"),
+            ("compounds", "closed_words", "skip_words", "generic_heads"),
         )
         or {}
     )
     if lang.get("stemmer") != {"en": "english", "nl": "dutch"}.get(language):
         r.problem("language.stemmer", f"must name the stemmer of this language ({language})")
     neg = (
-        r.mapping(top.get("negation"), "negation", ("before", "breaks"), ("after", "resolved", "diminishers"))
+        r.mapping(
+            top.get("negation"),
+            "negation",
+            ("before", "breaks"),
+            ("after", "resolved", "diminishers", "through"),
+        )
         or {}
     )
     who = (
-        r.mapping(top.get("who"), "who", ("pronouns", "nouns", "determiners", "joiners"), ("authorities",))
+        r.mapping(
+            top.get("who"),
+            "who",
+            ("pronouns", "nouns", "determiners", "joiners"),
+            ("authorities", "not_names"),
+        )
         or {}
     )
 
@@ -465,6 +512,8 @@ def load_lexicon(language: str, folder: str | Path | None = None) -> Lexicon:
         articles=words(ag.get("articles"), "agency.articles"),
         agent=words(ag.get("agent"), "agency.agent"),
         asked=words(ag.get("asked"), "agency.asked"),
+        wishes=words(ag.get("wishes"), "agency.wishes"),
+        ongoing=words(ag.get("ongoing"), "agency.ongoing"),
         rules=rules,
     )
     return Lexicon(
@@ -476,8 +525,12 @@ def load_lexicon(language: str, folder: str | Path | None = None) -> Lexicon:
         breaks=words(neg.get("breaks"), "negation.breaks"),
         closed_words=words(lang.get("closed_words"), "language.closed_words"),
         skip_words=words(lang.get("skip_words"), "language.skip_words"),
+        generic_heads=frozenset(
+            stem(fold(w), language) for w in _phrases(r, lang.get("generic_heads"), "language.generic_heads")
+        ),
         resolved=sequences(neg.get("resolved"), "negation.resolved"),
         diminishers=sequences(neg.get("diminishers"), "negation.diminishers"),
+        through=words(neg.get("through"), "negation.through"),
         who=Who(
             words(who.get("pronouns"), "who.pronouns"),
             frozenset(stem(fold(w), language) for w in _phrases(r, who.get("nouns"), "who.nouns")),
@@ -486,6 +539,7 @@ def load_lexicon(language: str, folder: str | Path | None = None) -> Lexicon:
             frozenset(
                 stem(fold(w), language) for w in _phrases(r, who.get("authorities"), "who.authorities")
             ),
+            words(who.get("not_names"), "who.not_names"),
         ),
         cues=tuple(cues),
         groups=tuple(dict.fromkeys(c.group for c in cues if not c.group.startswith(AGENCY))),
@@ -545,6 +599,8 @@ def _word_matches(token: Token, step: Step, lex: Lexicon) -> bool:
         return token.text == step.surface
     if token.stem == step.value or token.verb == step.value:
         return True
+    if lex.generic_heads and step.value == generic_modifier(token, lex):
+        return True
     return (
         lex.compounds
         and len(step.value) >= COMPOUND_HEAD
@@ -562,7 +618,12 @@ def _is_head(token: Token, head: str, language: str) -> bool:
 
 
 def _is_name(token: Token, lex: Lexicon) -> bool:
-    return token.capital and token.text not in lex.function_words and token.text not in lex.who.determiners
+    return (
+        token.capital
+        and token.text not in lex.function_words
+        and token.text not in lex.who.determiners
+        and token.text not in lex.who.not_names
+    )
 
 
 _NOUNS: dict[tuple[str, str], bool] = {}
@@ -613,8 +674,13 @@ def _who_end(doc: Doc, i: int, lex: Lexicon, names_only: bool = False) -> int | 
             break
         end = k
         j = k + 1
-        while noun and j < len(tokens) and tokens[j].stem in who.nouns and tokens[j].sentence == tok.sentence:
-            end, j = j, j + 1  # 'the team leads', 'de teamleden'
+        while (
+            (noun or name)
+            and j < len(tokens)
+            and tokens[j].stem in who.nouns
+            and tokens[j].sentence == tok.sentence
+        ):
+            end, j = j, j + 1  # 'the team leads', 'de teamleden', 'our PhD students', 'the Sales team'
         if j < len(tokens) and tokens[j].sentence == tok.sentence:
             if tokens[j].text in who.joiners:
                 j += 1
@@ -721,13 +787,16 @@ def _negated(
         while k > 0 and weak[k - 1]:
             k -= 1
         return k
-    for k in range(first - 1, max(-1, first - 1 - NEGATION_WINDOW), -1):
-        if tokens[k].clause != clause:
+    reach = NEGATION_WINDOW
+    for k in range(first - 1, -1, -1):  # words of the noun phrase ('a new', 'een nieuw') are reached through
+        if tokens[k].clause != clause or reach == 0:
             break
         if marks[k]:
             while k > 0 and marks[k - 1] and tokens[k - 1].clause == clause:
                 k -= 1
             return k
+        if tokens[k].text not in lex.through:
+            reach -= 1
     if inverse and lex.after_negators:
         for k in range(last + 1, min(len(tokens), last + 1 + NEGATION_WINDOW)):
             if tokens[k].clause != tokens[last].clause:
@@ -752,6 +821,8 @@ def find(doc: Doc, lex: Lexicon) -> tuple[Hit, ...]:
         if lex.compounds:  # the cue as the last part of a compound: 'afspraak' in 'werkafspraken'
             for k in range(COMPOUND_REST, len(tok.stem) - COMPOUND_HEAD + 1):
                 candidates += lex.by_head.get(tok.stem[k:], ())
+        if modifier := generic_modifier(tok, lex):  # 'beloning' in 'beloningssysteem'
+            candidates += lex.by_stem.get(modifier, ())
         for kind in ("who", "name", "boss"):  # a slot-first cue only where such people are named
             if _slot_at(doc, i, lex, kind, slots) is not None:
                 candidates += lex.by_slot.get(kind, ())
@@ -762,6 +833,8 @@ def find(doc: Doc, lex: Lexicon) -> tuple[Hit, ...]:
             if last is None:
                 continue
             seen.add((cue.group, cue.text, i))
+            if lex.compounds and _other_modifier(tok, cue, lex):
+                continue  # 'waarderingsbeleid' is a policy of appreciation: the modifier says what it is about
             negator = _negated(doc, i, last, marks, over, weak, lex, cue)
             first = i if negator is None or negator > i else negator
             shown_last = last if negator is None or negator < last else negator
@@ -772,6 +845,74 @@ def find(doc: Doc, lex: Lexicon) -> tuple[Hit, ...]:
     if lex.agency.rules:
         hits = _with_doers(doc, lex, hits)
     return tuple(hits)
+
+
+LINKS = ("s", "en", "e", "")
+"""Dutch linking letters between the parts of a compound ('waardering-s-beleid', 'boek-en-kast')."""
+
+
+def _other_modifier(token: Token, cue: Cue, lex: Lexicon) -> bool:
+    """Whether ``cue`` matched only as the head of a compound whose first part is itself a cue for another
+    reading of the same kind ('beleid', blue, in 'waarderingsbeleid', whose 'waardering' is red). Such a
+    compound speaks of its first part; the first part's own reading is found by its modifier cue."""
+    first = cue.steps[0]
+    if first.kind != "word" or token.stem == first.value or token.verb == first.value:
+        return False
+    if not token.stem.endswith(first.value):
+        return False
+    kind = cue.group.rsplit(".", 1)[0]
+    return any(
+        c.group != cue.group and c.group.rsplit(".", 1)[0] == kind
+        for c in _modifier_cues(token, first.value, lex)
+    )
+
+
+_MODIFIERS: dict[tuple[str, str, str], tuple[Cue, ...]] = {}
+
+
+_GENERIC: dict[tuple[str, str], str] = {}
+
+
+def generic_modifier(token: Token, lex: Lexicon) -> str:
+    """The stem of the first part of a compound that ends in a generic head ('belon' of
+    'beloningssysteem', 'feedback' of 'feedbackcultuur'), or '': such a compound is about its first part."""
+    if not lex.generic_heads or len(token.text) < COMPOUND_HEAD + COMPOUND_REST + 1:
+        return ""
+    key = (lex.language, token.text)
+    if (found := _GENERIC.get(key)) is None:
+        found = ""
+        text = token.text
+        for cut in range(COMPOUND_HEAD, len(text) - COMPOUND_REST + 1):
+            if stem(text[cut:], lex.language) in lex.generic_heads:
+                rest = text[:cut]
+                for link in LINKS:
+                    part = rest[: len(rest) - len(link)] if link and rest.endswith(link) else rest
+                    if (link == "" or rest.endswith(link)) and len(part) >= COMPOUND_HEAD:
+                        if (s := stem(part, lex.language)) in lex.by_stem:
+                            found = s
+                            break
+                if found:
+                    break
+        if len(_GENERIC) > 50_000:
+            _GENERIC.clear()
+        _GENERIC[key] = found
+    return found
+
+
+def _modifier_cues(token: Token, head: str, lex: Lexicon) -> tuple[Cue, ...]:
+    """The one-word cues the first part of a compound matches ('waardering' in 'waarderingsbeleid')."""
+    key = (lex.language, token.text, head)
+    if (found := _MODIFIERS.get(key)) is None:
+        rest = token.text[: len(token.stem) - len(head)]
+        cues: list[Cue] = []
+        for link in LINKS:
+            if link and not rest.endswith(link):
+                continue
+            part = rest[: len(rest) - len(link)]
+            if len(part) >= COMPOUND_HEAD:
+                cues += [c for c in lex.by_stem.get(stem(part, lex.language), ()) if len(c.steps) == 1]
+        found = _MODIFIERS[key] = tuple(cues)
+    return found
 
 
 def _doer(doc: Doc, first: int, last: int, lex: Lexicon, group: list[bool]) -> tuple[str, int] | None:
@@ -798,12 +939,29 @@ def _doer(doc: Doc, first: int, last: int, lex: Lexicon, group: list[bool]) -> t
         if tokens[k].sentence != sentence:
             break
         if (found := kind(k)) is not None:
+            if found == "client" and (named := _wished(doc, k, first, lex)) is not None:
+                return "group", named
             return found, k
     for k in range(last + 1, min(len(tokens), last + 1 + NEGATION_WINDOW)):
         if tokens[k].clause != tokens[last].clause:
             break
         if (found := kind(k)) is not None and found != "group":
             return found, k
+    return None
+
+
+def _wished(doc: Doc, client: int, verb: int, lex: Lexicon) -> int | None:
+    """In 'I'd like the curators … to go over it' the people between the client's wish and the verb do it:
+    the first word after the wish, when words other than 'to' and function words stand between."""
+    tokens = doc.tokens
+    for w in range(client + 1, min(verb, client + 3)):
+        if tokens[w].text in lex.agency.wishes:
+            between = [
+                k
+                for k in range(w + 1, verb)
+                if tokens[k].text not in lex.agency.infinitive and tokens[k].text not in lex.function_words
+            ]
+            return between[0] if between else None
     return None
 
 
@@ -837,6 +995,19 @@ def _by_agent(doc: Doc, at: int, lex: Lexicon) -> bool:
     return k >= 0 and tokens[k].text in lex.agency.agent and tokens[k].sentence == tokens[at].sentence
 
 
+def _in_progress(doc: Doc, first: int, at: int | None, lex: Lexicon) -> bool:
+    """The verb is in the progressive right after a form of 'be' with the client's side as its doer
+    ('we're reviewing', 'we are designing'): what is going on already, not what the group will do."""
+    tokens = doc.tokens
+    if (
+        first == 0
+        or not tokens[first].text.endswith("ing")
+        or tokens[first - 1].text not in lex.agency.ongoing
+    ):
+        return False
+    return at is None or tokens[at].text in lex.agency.ourselves or tokens[at].text in lex.agency.client
+
+
 def _with_doers(doc: Doc, lex: Lexicon, hits: list[Hit]) -> list[Hit]:
     """Verb cues of ``agency.verbs`` become evidence only with the doer and tense their class asks for;
     the evidence quotes the doer with the verb ('the team works out', 'het MT heeft besloten')."""
@@ -865,6 +1036,8 @@ def _with_doers(doc: Doc, lex: Lexicon, hits: list[Hit]) -> list[Hit]:
         ) or (at is not None and _by_agent(doc, at, lex))
         if (rule.tense == "now" and done) or (rule.tense == "done" and not done):
             continue
+        if rule.tense == "now" and _in_progress(doc, h.first, at, lex):
+            continue  # 'we're reviewing the career paths': the organisation's work, not the session's
         ordered = at is not None and tokens[at].text not in agency.ourselves
         if rule.tense == "now" and ordered and any(obliged[k] for k in range(at + 1, h.first)):
             continue  # 'the heads of department must take over the actions': an order, not their work
@@ -887,7 +1060,7 @@ def _with_doers(doc: Doc, lex: Lexicon, hits: list[Hit]) -> list[Hit]:
             if rule.tense == "now"
             else f"{{{rule.doer}}} {rule.tense} {h.cue.text}"
         )
-        for reads in rule.reads:
+        for reads in (*rule.reads, *(x + FALLBACK for x in rule.hints)):
             cue = Cue(text, h.cue.steps, STRONG, False, False, reads)
             out.append(Hit(cue, first, last, words, h.part, False))
     return out
@@ -915,7 +1088,8 @@ def weigh(hits: Iterable[Hit], group: str, part_weights: Mapping[str, float]) ->
     """The independent evidence for one label: each cue once, overlapping words once, parts weighted.
 
     Cues that overlap in the text (the phrase "project plan" and the word "plan") count once, with the
-    stronger one; the same cue found twice counts once, so repeating a word is not more evidence. A cue
+    stronger one; the same cue found twice counts once (also in another form: 'bonus' and 'bonuses'), so
+    repeating a word is not more evidence. A cue
     inside a phrase listed as another sense ("conflict of interest") is set aside.
     """
     mine = [h for h in hits if h.cue.group == group and part_weights.get(h.part, 0) > 0]
@@ -928,19 +1102,25 @@ def weigh(hits: Iterable[Hit], group: str, part_weights: Mapping[str, float]) ->
     )
     kept: list[Hit] = []
     used: set[tuple[str, int]] = set()
-    cues: set[str] = set()
+    cues: set[tuple[str, ...]] = set()
     for h in counting:
         span = _span(h)
-        if h.cue.text in cues or span & used:
+        if (key := _same_cue(h.cue)) in cues or span & used:
             continue
         kept.append(h)
         used |= span
-        cues.add(h.cue.text)
+        cues.add(key)
     score = sum(h.cue.weight * part_weights[h.part] for h in kept)
     aside = tuple(h for h in mine if not h.counts and not h.cue.inverse) + tuple(in_other_sense)
     order = list(part_weights)
     kept.sort(key=lambda h: (order.index(h.part), h.first))
     return Evidence(group, round(score, 2), tuple(kept), aside)
+
+
+def _same_cue(cue: Cue) -> tuple[str, ...]:
+    """What makes two cues one piece of evidence: the same stems ('bonus' and 'bonuses' are one cue, so a
+    word repeated in the visible result is not a second piece of evidence when the cue file lists both forms)."""
+    return tuple(f"{st.kind}:{st.value}" for st in cue.steps)
 
 
 def _span(hit: Hit) -> set[tuple[str, int]]:
@@ -1009,8 +1189,13 @@ class BriefText:
             index.setdefault(h.cue.group, []).append(h)
         object.__setattr__(self, "by_group", {k: tuple(v) for k, v in index.items()})
 
-    def evidence(self, group: str, part_weights: Mapping[str, float]) -> Evidence:
-        return weigh(self.by_group.get(group, ()), group, part_weights)
+    def evidence(self, group: str, part_weights: Mapping[str, float], fallback: bool = False) -> Evidence:
+        """The evidence for one reading; with ``fallback`` also the hints that count only where nothing
+        else does (``AgencyRule.hints``)."""
+        hits = self.by_group.get(group, ())
+        if fallback and (extra := self.by_group.get(group + FALLBACK)):
+            hits = (*hits, *(replace(h, cue=replace(h.cue, group=group)) for h in extra))
+        return weigh(hits, group, part_weights)
 
 
 _READ: dict[tuple[tuple[tuple[str, str], ...], str], BriefText] = {}
