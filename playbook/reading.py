@@ -885,12 +885,15 @@ def generic_modifier(token: Token, lex: Lexicon) -> str:
         for cut in range(COMPOUND_HEAD, len(text) - COMPOUND_REST + 1):
             if stem(text[cut:], lex.language) in lex.generic_heads:
                 rest = text[:cut]
-                for link in LINKS:
-                    part = rest[: len(rest) - len(link)] if link and rest.endswith(link) else rest
-                    if (link == "" or rest.endswith(link)) and len(part) >= COMPOUND_HEAD:
-                        if (s := stem(part, lex.language)) in lex.by_stem:
-                            found = s
-                            break
+                for link in LINKS:  # every word ends with "", so the part as it stands comes last
+                    part = rest[: len(rest) - len(link)]
+                    if (
+                        rest.endswith(link)
+                        and len(part) >= COMPOUND_HEAD
+                        and (s := stem(part, lex.language)) in lex.by_stem
+                    ):
+                        found = s
+                        break
                 if found:
                     break
         if len(_GENERIC) > 50_000:
