@@ -98,6 +98,9 @@ class Doc:
     tokens: tuple[Token, ...]
     texts: Mapping[str, str]
 
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """What is worked out once per document (which tokens name those in charge)."""
+
     def words(self, first: int, last: int) -> str:
         """The words from token ``first`` to ``last`` as the client wrote them."""
         a, b = self.tokens[first], self.tokens[last]
@@ -205,6 +208,8 @@ class Who:
     joiners: frozenset[str]
     authorities: frozenset[str] = frozenset()
     """Stems of those in charge ('board', 'directie'), for the {boss} slot."""
+    authority_phrases: tuple[tuple[str, ...], ...] = ()
+    """Those in charge named in more than one word, as stems ('head office', 'raad van bestuur')."""
     not_names: frozenset[str] = frozenset()
     """Words written with a capital that name nobody: months and days ('starts on 1 March; that was
     decided' has nobody deciding)."""
@@ -536,10 +541,20 @@ def load_lexicon(language: str, folder: str | Path | None = None) -> Lexicon:
             frozenset(stem(fold(w), language) for w in _phrases(r, who.get("nouns"), "who.nouns")),
             words(who.get("determiners"), "who.determiners"),
             words(who.get("joiners"), "who.joiners"),
-            frozenset(
-                stem(fold(w), language) for w in _phrases(r, who.get("authorities"), "who.authorities")
+            authorities=frozenset(
+                stem(fold(w), language)
+                for w in _phrases(r, who.get("authorities"), "who.authorities")
+                if len(_WORD.findall(_normalise(w))) == 1
             ),
-            words(who.get("not_names"), "who.not_names"),
+            not_names=words(who.get("not_names"), "who.not_names"),
+            authority_phrases=tuple(
+                x
+                for x in (
+                    tuple(stem(fold(p), language) for p in _WORD.findall(_normalise(w)))
+                    for w in _phrases(r, who.get("authorities"), "who.authorities")
+                )
+                if len(x) > 1
+            ),
         ),
         cues=tuple(cues),
         groups=tuple(dict.fromkeys(c.group for c in cues if not c.group.startswith(AGENCY))),
@@ -641,6 +656,23 @@ def _is_noun(word_stem: str, lex: Lexicon) -> bool:
     return known
 
 
+def _is_boss(doc: Doc, k: int, lex: Lexicon) -> bool:
+    """Whether token ``k`` names those in charge, alone ('board') or in a phrase ('head office')."""
+    if doc.tokens[k].stem in lex.who.authorities:
+        return True
+    if not lex.who.authority_phrases:
+        return False
+    if (marks := doc.memo.get("boss")) is None:
+        marks = doc.memo["boss"] = [False] * len(doc.tokens)
+        stems = [t.stem for t in doc.tokens]
+        for i in range(len(stems)):
+            for phrase in lex.who.authority_phrases:
+                if tuple(stems[i : i + len(phrase)]) == phrase:
+                    for j in range(i, i + len(phrase)):
+                        marks[j] = True
+    return marks[k]
+
+
 def _boss_end(doc: Doc, i: int, lex: Lexicon) -> int | None:
     """The last token of those in charge named from token ``i`` ('the board', 'het MT', 'de directie')."""
     tokens, who = doc.tokens, lex.who
@@ -648,7 +680,7 @@ def _boss_end(doc: Doc, i: int, lex: Lexicon) -> int | None:
     while k < len(tokens) and tokens[k].text in who.determiners and k - i < 3:
         k += 1
     end = None
-    while k < len(tokens) and tokens[k].sentence == tokens[i].sentence and tokens[k].stem in who.authorities:
+    while k < len(tokens) and tokens[k].sentence == tokens[i].sentence and _is_boss(doc, k, lex):
         end = k
         k += 1
     return end
@@ -927,7 +959,7 @@ def _doer(doc: Doc, first: int, last: int, lex: Lexicon, group: list[bool]) -> t
         tok = tokens[k]
         if tok.text in lex.agency.asked:
             return "asked"
-        if tok.stem in lex.who.authorities:
+        if _is_boss(doc, k, lex):
             return "boss"
         if tok.text in lex.agency.client:
             return "client"
@@ -981,7 +1013,7 @@ def _as_noun(doc: Doc, first: int, lex: Lexicon) -> bool:
         first > 1
         and prev.capital
         and not prev.initial
-        and prev.stem not in lex.who.authorities
+        and not _is_boss(doc, first - 1, lex)
         and not _is_noun(prev.stem, lex)
         and tokens[first - 2].text in articles
         and tokens[first - 2].sentence == prev.sentence
