@@ -845,7 +845,7 @@ def find(doc: Doc, lex: Lexicon) -> tuple[Hit, ...]:
     weak = _marks(doc, lex.diminishers)
     slots: dict[tuple[str, int], int | None] = {}
     hits: list[Hit] = []
-    seen: set[tuple[str, str, int]] = set()
+    seen: set[tuple[str, str, bool, int]] = set()
     for i, tok in enumerate(doc.tokens):
         candidates = [*lex.by_stem.get(tok.stem, ()), *lex.by_prefix.get(tok.text[:3], ())]
         if tok.verb:
@@ -859,12 +859,12 @@ def find(doc: Doc, lex: Lexicon) -> tuple[Hit, ...]:
             if _slot_at(doc, i, lex, kind, slots) is not None:
                 candidates += lex.by_slot.get(kind, ())
         for cue in candidates:
-            if (cue.group, cue.text, i) in seen:
+            if (cue.group, cue.text, cue.inverse, i) in seen:
                 continue
             last = _match(doc, cue, i, lex, slots)
             if last is None:
                 continue
-            seen.add((cue.group, cue.text, i))
+            seen.add((cue.group, cue.text, cue.inverse, i))
             if lex.compounds and _other_modifier(tok, cue, lex):
                 continue  # 'waarderingsbeleid' is a policy of appreciation: the modifier says what it is about
             negator = _negated(doc, i, last, marks, over, weak, lex, cue)
@@ -1080,7 +1080,10 @@ def _with_doers(doc: Doc, lex: Lexicon, hits: list[Hit]) -> list[Hit]:
         if at is not None and at < h.first:
             while (
                 first > 0
-                and tokens[first - 1].text in lex.who.determiners
+                and (
+                    tokens[first - 1].text in lex.who.determiners
+                    or (doer == "boss" and _is_boss(doc, first - 1, lex))  # 'head office', 'raad van bestuur'
+                )
                 and tokens[first - 1].sentence == tokens[first].sentence
             ):
                 first -= 1

@@ -692,3 +692,166 @@ def test_what_the_group_has_been_doing_is_not_the_sessions_work() -> None:
     assert past.stance.value == "unclear"
     now = read("In the session we think about the culture in our lab.")
     assert now.stance.value == "facilitating"
+
+
+# ------------------------------------------------------------------ reading as an expert reads a brief
+
+
+def test_the_same_cue_in_another_form_counts_once() -> None:
+    once = read("We are thinking about a bonus for the night shift.")
+    twice = read("We are thinking about a bonus for the night shift.", result="Bonuses that work.")
+    other = read("We are thinking about a bonus for the night shift.", result="Recognition that works.")
+    assert twice.colour.scores["red"] == once.colour.scores["red"] > 0
+    assert other.colour.scores["red"] > once.colour.scores["red"]  # a second cue is more evidence
+
+
+@pytest.mark.parametrize(
+    ("lang", "negated", "said"),
+    [
+        (
+            "en",
+            "This isn't about a new reward scheme; the postdocs want to learn from the past two years.",
+            "This is about a new reward scheme; the postdocs want to learn from the past two years.",
+        ),
+        (
+            "nl",
+            "Het gaat niet over een nieuwe beloning; het team wil leren van het afgelopen jaar.",
+            "Het gaat over een nieuwe beloning; het team wil leren van het afgelopen jaar.",
+        ),
+    ],
+)
+def test_a_negation_reaches_through_the_words_of_a_noun_phrase(lang: str, negated: str, said: str) -> None:
+    assert "red" not in read(negated, lang).colour.colours
+    assert "red" in read(said, lang).colour.colours
+
+
+def test_small_words_inside_a_phrase_do_not_break_it() -> None:
+    fixed = read("De uitkomst ligt eigenlijk al vast, maar ze mogen meedenken.", "nl")
+    assert fixed.stance.value == "managing"
+    assert any("ligt eigenlijk al vast" in w for w in fixed.stance.reading.evidence)
+    open_ = read("De uitkomst ligt eigenlijk nog niet vast; het team kiest zelf.", "nl")
+    assert open_.stance.value != "managing"
+    live = read("The members should pick an option they can all live with.")
+    assert live.colour.scores["yellow"] > 0
+
+
+def test_the_people_named_between_a_wish_and_its_verb_do_the_work() -> None:
+    p = read("I'd like curators, educators and front-of-house to go over what happened.")
+    assert p.stance.value == "facilitating"
+    assert any("curators" in w and "go over" in w for w in p.stance.reading.evidence)
+    alone = read("I'd like to go over what happened with you before the session.")
+    assert alone.stance.value == "unclear"  # the client's own work, not the group's
+
+
+def test_work_the_organisation_is_doing_already_is_not_the_sessions_work() -> None:
+    ongoing = read("We're reviewing the career paths for our engineers and need a facilitator.")
+    assert ongoing.stance.value == "unclear"
+    session = read("In the session the engineers review their own career paths.")
+    assert session.stance.value == "facilitating"
+
+
+def test_months_and_days_are_nobody() -> None:
+    p = read("The new rota starts on 1 March; that was decided at regional level.")
+    assert p.stance.value != "facilitating"  # 'March' did not decide anything as a group
+    assert any("was decided" in w for w in p.stance.reading.evidence)
+    group = read("On Monday the crews decide on the rota.")
+    assert group.stance.value == "facilitating"
+    lex = load_lexicon("en")
+    month = {h.cue.text for h in find(tokenise({"wish": "The plan for April needs to be ready."}, "en"), lex)}
+    named = {h.cue.text for h in find(tokenise({"wish": "The plan for Anna needs to be ready."}, "en"), lex)}
+    assert "{name} needs to" in named and "{name} needs to" not in month
+
+
+def test_a_name_before_a_group_noun_is_one_group() -> None:
+    text = "Our PhD students want to look at how supervision has gone."
+    assert read(text).stance.value == "facilitating"
+    found = {
+        h.words for h in find(tokenise({"wish": text}, "en"), load_lexicon("en")) if "{who}" in h.cue.text
+    }
+    assert "Our PhD students want to" in found
+
+
+def test_those_in_charge_in_more_than_one_word_are_a_doer() -> None:
+    p = read("Head office has given us a safety plan; each shift puts an owner against every step.")
+    assert any(w.startswith("Head office has given") for w in p.stance.reading.evidence)
+    assert "blue" in p.colour.colours
+    nl = read("De raad van bestuur heeft het plan al vastgesteld.", "nl")
+    assert any("raad van bestuur" in w.lower() for w in nl.stance.reading.evidence)
+    near = read("The team has given us a list of ideas.")
+    assert not any("given" in w for w in near.stance.reading.evidence)
+
+
+def test_a_decision_at_the_top_is_blue_only_where_nothing_else_names_the_change() -> None:
+    reward = read("The board has approved the scheme: an annual appraisal linked to a bonus.")
+    assert reward.colour.colours == ("red",)  # how the change is to work is the reward, not a mix
+    rota = read("The board has approved the new rota for the crews.")
+    assert rota.colour.colours == ("blue",)
+
+
+def test_a_dutch_compound_with_a_generic_head_speaks_of_its_first_part() -> None:
+    assert read("We werken aan een nieuw beloningssysteem.", "nl").colour.colours == ("red",)
+    p = read("We werken aan nieuw waarderingsbeleid met meer erkenning.", "nl")
+    assert p.colour.scores["blue"] == 0 and p.colour.colours == ("red",)  # not 'beleid', blue
+    assert read("Het nieuwe beleid wordt stap voor stap ingevoerd.", "nl").colour.colours == ("blue",)
+
+
+@pytest.mark.parametrize(
+    ("lang", "strangers", "acquainted"),
+    [
+        (
+            "en",
+            "The volunteers and the nurses hardly know each other.",
+            "The volunteers and the nurses know each other well.",
+        ),
+        ("nl", "De wijkteams en de jeugdhulp kennen elkaar nauwelijks.", "De wijkteams kennen elkaar goed."),
+    ],
+)
+def test_people_who_do_not_know_each_other_yet_are_to_connect(
+    lang: str, strangers: str, acquainted: str
+) -> None:
+    assert intent(read(strangers, lang), "connect") == "present"
+    assert intent(read(acquainted, lang), "connect") != "present"
+
+
+def test_knowing_who_is_who_is_not_being_told_a_decision() -> None:
+    p = read("We willen de uitvoerders bij elkaar zetten, zodat ze weten wie wie is.", "nl")
+    assert p.stance.value != "managing" and intent(p, "connect") == "present"
+    told = read("We willen de uitvoerders bij elkaar zetten, zodat ze weten dat het besluit vaststaat.", "nl")
+    assert told.stance.value == "managing"
+
+
+@pytest.mark.parametrize(
+    ("lang", "fires", "near_miss"),
+    [
+        (
+            "en",
+            "The editorial board has written a plan; the reporters should make it their own. The plan won't change.",
+            "The reporters want to write their own plan for the digital edition.",
+        ),
+        (
+            "en",
+            "The board has approved the scheme; the heads should explain it convincingly and deal with the objections.",
+            "The heads want to find out together what they think of the scheme.",
+        ),
+        (
+            "nl",
+            "Er komt een reorganisatie aan waar het team nog niets van mag weten.",
+            "Er komt een reorganisatie aan; het team wil weten wat dat voor hen betekent.",
+        ),
+        (
+            "nl",
+            "Ik wil dat Peter en Sandra hun targets weer gaan halen, zodat het niet opvalt.",
+            "Peter en Sandra willen zelf bespreken hoe ze hun werk verdelen.",
+        ),
+        (
+            "nl",
+            "Ik wil dat ze het rooster zelf maken, maar het moet er liggen, anders doen de planners het.",
+            "Ik wil dat ze het rooster zelf maken; wat eruit komt, nemen we over.",
+        ),
+    ],
+)
+def test_a_polite_or_covert_managing_ask_fires_and_its_near_miss_does_not(
+    lang: str, fires: str, near_miss: str
+) -> None:
+    assert read(fires, lang).stance.value == "managing", fires
+    assert read(near_miss, lang).stance.value != "managing", near_miss
