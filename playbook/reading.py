@@ -391,6 +391,9 @@ def _index(cues: Iterable[Cue], compounds: bool) -> tuple[dict, dict, dict, dict
     return frozen(by_stem), frozen(by_prefix), frozen(by_head), frozen(by_slot)
 
 
+THEMES = ("readings.colours.",)
+"""Readings of what a brief is about, which a diminisher does not take away: 'weinig gezag' (little
+authority) still speaks of power, 'too little recognition' of recognition; 'no tension' does say calm."""
 FALLBACK = "#fallback"
 """Added to the group of a hint (``AgencyRule.hints``): evidence that counts only where nothing else does."""
 AGENCY = "agency."
@@ -814,7 +817,8 @@ def _negated(
             if over[k]:
                 return k
     clause = tokens[first].clause
-    if first > 0 and weak[first - 1] and tokens[first - 1].clause == clause:  # 'low trust'
+    theme = cue.group.startswith(THEMES)
+    if first > 0 and weak[first - 1] and tokens[first - 1].clause == clause and not theme:  # 'low trust'
         k = first - 1
         while k > 0 and weak[k - 1]:
             k -= 1
