@@ -858,9 +858,9 @@ def test_a_polite_or_covert_managing_ask_fires_and_its_near_miss_does_not(
 
 
 def test_a_diminisher_does_not_take_away_what_a_brief_is_about() -> None:
-    assert read("De nieuwe teamleider krijgt weinig gezag bij de oudere medewerkers.", "nl").colour.colours == (
-        "yellow",
-    )
+    assert read(
+        "De nieuwe teamleider krijgt weinig gezag bij de oudere medewerkers.", "nl"
+    ).colour.colours == ("yellow",)
     assert read("Staff get little recognition and the bonus feels unfair.").colour.colours == ("red",)
     calm = read("There is little conflict in the team; they want to learn from the last project.")
     assert intent(calm, "tension") != "present"  # for tension a diminisher still says calm
