@@ -295,6 +295,8 @@ class Lexicon:
     'regeling'): in 'beloningssysteem' or 'feedbackcultuur' the first part is the cue."""
     diminishers: tuple[tuple[str, ...], ...] = ()
     """Words that weaken only the word right after them ('low trust', 'weinig vertrouwen')."""
+    closing: tuple[tuple[str, ...], ...] = ()
+    """Negations that close a sentence and negate what opens it (Dutch: 'Ruimte om te kiezen is er niet')."""
     through: frozenset[str] = frozenset()
     """Words a negation reaches through without using up its window: articles and the like of a noun
     phrase, so 'this isn't about a new reward scheme' negates 'reward'."""
@@ -479,7 +481,7 @@ def load_lexicon(language: str, folder: str | Path | None = None) -> Lexicon:
             top.get("negation"),
             "negation",
             ("before", "breaks"),
-            ("after", "resolved", "diminishers", "through"),
+            ("after", "resolved", "diminishers", "through", "closing"),
         )
         or {}
     )
@@ -539,6 +541,7 @@ def load_lexicon(language: str, folder: str | Path | None = None) -> Lexicon:
         resolved=sequences(neg.get("resolved"), "negation.resolved"),
         diminishers=sequences(neg.get("diminishers"), "negation.diminishers"),
         through=words(neg.get("through"), "negation.through"),
+        closing=sequences(neg.get("closing"), "negation.closing"),
         who=Who(
             words(who.get("pronouns"), "who.pronouns"),
             frozenset(stem(fold(w), language) for w in _phrases(r, who.get("nouns"), "who.nouns")),
@@ -800,11 +803,22 @@ def _negated(
     weak: list[bool],
     lex: Lexicon,
     cue: Cue,
+    closing: list[bool] | None = None,
 ) -> int | None:
     """The first negating token in scope of the hit, or None: a negation before it; for an inverse cue one
-    after it ('we vertrouwen elkaar niet'); for any other cue a word after it that says it is over."""
+    after it ('we vertrouwen elkaar niet'); for any other cue a word after it that says it is over; for a
+    cue that opens its sentence, a negation that closes it ('Ruimte om het plan aan te passen is er niet')."""
     tokens = doc.tokens
     inverse = cue.inverse
+    if closing is not None and tokens[first].initial:
+        end = last
+        while end + 1 < len(tokens) and tokens[end + 1].sentence == tokens[first].sentence:
+            end += 1
+        if end > last and closing[end]:
+            k = end
+            while k > last + 1 and closing[k - 1]:
+                k -= 1
+            return k
     if not inverse:
         negation_words = {w for phrase in lex.negators for w in phrase}
         own = any(st.surface in negation_words or st.surface.endswith("n't") for st in cue.steps)
@@ -847,6 +861,7 @@ def find(doc: Doc, lex: Lexicon) -> tuple[Hit, ...]:
     marks = _marks(doc, lex.negators, contractions=True)
     over = _marks(doc, lex.resolved)
     weak = _marks(doc, lex.diminishers)
+    closing = _marks(doc, lex.closing) if lex.closing else None
     slots: dict[tuple[str, int], int | None] = {}
     hits: list[Hit] = []
     seen: set[tuple[str, str, bool, int]] = set()
@@ -871,7 +886,7 @@ def find(doc: Doc, lex: Lexicon) -> tuple[Hit, ...]:
             seen.add((cue.group, cue.text, cue.inverse, i))
             if lex.compounds and _other_modifier(tok, cue, lex):
                 continue  # 'waarderingsbeleid' is a policy of appreciation: the modifier says what it is about
-            negator = _negated(doc, i, last, marks, over, weak, lex, cue)
+            negator = _negated(doc, i, last, marks, over, weak, lex, cue, closing)
             first = i if negator is None or negator > i else negator
             shown_last = last if negator is None or negator < last else negator
             words = (

@@ -864,3 +864,10 @@ def test_a_diminisher_does_not_take_away_what_a_brief_is_about() -> None:
     assert read("Staff get little recognition and the bonus feels unfair.").colour.colours == ("red",)
     calm = read("There is little conflict in the team; they want to learn from the last project.")
     assert intent(calm, "tension") != "present"  # for tension a diminisher still says calm
+
+
+def test_a_dutch_negation_that_closes_the_sentence_negates_what_opens_it() -> None:
+    shut = read("Het plan ligt klaar. Ruimte om het plan aan te passen is er niet.", "nl")
+    assert "white" not in shut.colour.colours and shut.colour.scores["white"] == 0
+    room = read("Het plan ligt klaar. Ruimte om het plan aan te passen is er volop.", "nl")
+    assert room.colour.scores["white"] > 0
