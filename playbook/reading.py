@@ -233,6 +233,16 @@ class AgencyRule:
     reads: tuple[str, ...]
     """The readings it is evidence for, e.g. 'readings.stance.facilitating.control'."""
     hints: tuple[str, ...] = ()
+
+    @property
+    def stance_only(self) -> bool:
+        """Evidence for the stance alone: who does the work, not what the brief is about. In an indirect
+        question ('talk about how we learn') such a verb does not count; 'decide how they divide the work'
+        still says the group organises itself."""
+        return self.tense == "now" and all(
+            r.startswith("readings.stance.") for r in (*self.reads, *self.hints)
+        )
+
     """Readings it speaks for only when the brief names nothing else of their kind (group ``<reading>`` +
     ``FALLBACK``): a decision taken at the top makes a change blue, top-down, unless the brief says how the
     change is to work (a reward scheme decided on is red, not red and blue)."""
@@ -263,6 +273,9 @@ class Agency:
     asked: frozenset[str] = frozenset()
     """Question words as the subject ('het gaat erom wie beslist'): the verb asks who does it, so nobody
     named does it; not the group's work."""
+    topic: frozenset[str] = frozenset()
+    """Question words that open an indirect question before its doer ('how', 'hoe'): 'we talk about how we
+    learn' names learning as the topic."""
     wishes: frozenset[str] = frozenset()
     """Verbs of the client's wish ('like', 'want', 'wil'): in 'I'd like the curators to go over it' the
     curators, named between the wish and the verb, do it, not the client."""
@@ -425,6 +438,7 @@ def _agency_rules(
                 "asked",
                 "wishes",
                 "ongoing",
+                "topic",
             ),
         )
         or {}
@@ -524,6 +538,7 @@ def load_lexicon(language: str, folder: str | Path | None = None) -> Lexicon:
         asked=words(ag.get("asked"), "agency.asked"),
         wishes=words(ag.get("wishes"), "agency.wishes"),
         ongoing=words(ag.get("ongoing"), "agency.ongoing"),
+        topic=words(ag.get("topic"), "agency.topic"),
         rules=rules,
     )
     return Lexicon(
@@ -1049,6 +1064,15 @@ def _by_agent(doc: Doc, at: int, lex: Lexicon) -> bool:
     return k >= 0 and tokens[k].text in lex.agency.agent and tokens[k].sentence == tokens[at].sentence
 
 
+def _in_question(doc: Doc, at: int, lex: Lexicon) -> bool:
+    """The doer opens an indirect question ('about how we learn', 'waarover hoe we leren'): the verb is what
+    is talked about, not work anybody is asked to do."""
+    tokens = doc.tokens
+    return (
+        at > 0 and tokens[at - 1].text in lex.agency.topic and tokens[at - 1].sentence == tokens[at].sentence
+    )
+
+
 def _in_progress(doc: Doc, first: int, at: int | None, lex: Lexicon) -> bool:
     """The verb is in the progressive right after a form of 'be' with the client's side as its doer
     ('we're reviewing', 'we are designing'): what is going on already, not what the group will do."""
@@ -1090,6 +1114,8 @@ def _with_doers(doc: Doc, lex: Lexicon, hits: list[Hit]) -> list[Hit]:
         ) or (at is not None and _by_agent(doc, at, lex))
         if (rule.tense == "now" and done) or (rule.tense == "done" and not done):
             continue
+        if rule.stance_only and at is not None and at < h.first and _in_question(doc, at, lex):
+            continue  # 'we think about how we learn': how they learn is the topic, not the work
         if rule.tense == "now" and _in_progress(doc, h.first, at, lex):
             continue  # 'we're reviewing the career paths': the organisation's work, not the session's
         ordered = at is not None and tokens[at].text not in agency.ourselves

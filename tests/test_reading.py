@@ -871,3 +871,17 @@ def test_a_dutch_negation_that_closes_the_sentence_negates_what_opens_it() -> No
     assert "white" not in shut.colour.colours and shut.colour.scores["white"] == 0
     room = read("Het plan ligt klaar. Ruimte om het plan aan te passen is er volop.", "nl")
     assert room.colour.scores["white"] > 0
+
+
+def test_a_verb_in_an_indirect_question_is_the_topic_not_the_groups_work() -> None:
+    lex = load_lexicon("en")
+
+    def agency(text: str) -> set[str]:
+        return {
+            h.cue.text for h in find(tokenise({"wish": text}, "en"), lex) if h.cue.text.startswith("{group}")
+        }
+
+    assert "{group} learn" not in agency("I keep wondering how we learn from mistakes.")
+    assert "{group} learn" in agency("In the session we learn from our mistakes.")
+    organise = read("Within that, the operators decide how they divide the work.")
+    assert "white" in organise.colour.colours  # who organises the work is still the group
