@@ -885,3 +885,41 @@ def test_a_verb_in_an_indirect_question_is_the_topic_not_the_groups_work() -> No
     assert "{group} learn" in agency("In the session we learn from our mistakes.")
     organise = read("Within that, the operators decide how they divide the work.")
     assert "white" in organise.colour.colours  # who organises the work is still the group
+
+
+def test_a_strategy_asks_for_choices_but_a_strategy_session_is_only_a_name() -> None:
+    assert intent(read("A new strategy for the company, on one page."), "choose") == "present"
+    assert (
+        intent(read("The board has its strategy session on 14 June. Agenda to follow."), "choose")
+        != "present"
+    )
+
+
+def test_what_happens_next_is_not_looking_back_on_what_happened() -> None:
+    assert intent(read("We go over what happened and draw lessons from it."), "reflect") == "present"
+    assert intent(read("The record says what happens to the other four bets."), "reflect") != "present"
+
+
+@pytest.mark.parametrize(
+    ("lang", "fires", "near_miss"),
+    [
+        (
+            "en",
+            "Make sure the nurses stick to the protocol from now on.",
+            "The nurses want to rework the protocol.",
+        ),
+        (
+            "en",
+            "The session should end with the staff agreeing to the new hours.",
+            "The staff agree on new hours.",
+        ),
+        (
+            "nl",
+            "Zorg dat ze zich aan het protocol houden.",
+            "De verpleegkundigen willen het protocol herzien.",
+        ),
+    ],
+)
+def test_a_group_made_to_keep_to_what_was_set_is_managing(lang: str, fires: str, near_miss: str) -> None:
+    assert read(fires, lang).stance.value == "managing", fires
+    assert read(near_miss, lang).stance.value != "managing", near_miss
