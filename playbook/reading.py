@@ -273,6 +273,9 @@ class Agency:
     asked: frozenset[str] = frozenset()
     """Question words as the subject ('het gaat erom wie beslist'): the verb asks who does it, so nobody
     named does it; not the group's work."""
+    inversion: frozenset[str] = frozenset()
+    """Adverbs that, opening a clause, put the subject after its verb ('daarbinnen kiezen de teams', 'dan
+    besluit de directie'): the doer is looked for after the verb first."""
     topic: frozenset[str] = frozenset()
     """Question words that open an indirect question before its doer ('how', 'hoe'): 'we talk about how we
     learn' names learning as the topic."""
@@ -439,6 +442,7 @@ def _agency_rules(
                 "wishes",
                 "ongoing",
                 "topic",
+                "inversion",
             ),
         )
         or {}
@@ -539,6 +543,7 @@ def load_lexicon(language: str, folder: str | Path | None = None) -> Lexicon:
         wishes=words(ag.get("wishes"), "agency.wishes"),
         ongoing=words(ag.get("ongoing"), "agency.ongoing"),
         topic=words(ag.get("topic"), "agency.topic"),
+        inversion=words(ag.get("inversion"), "agency.inversion"),
         rules=rules,
     )
     return Lexicon(
@@ -1004,6 +1009,16 @@ def _doer(doc: Doc, first: int, last: int, lex: Lexicon, group: list[bool]) -> t
         return None
 
     sentence = tokens[first].sentence
+    if (
+        first > 0
+        and tokens[first - 1].text in lex.agency.inversion
+        and (first == 1 or tokens[first - 2].clause != tokens[first].clause)
+    ):  # 'daarbinnen kiezen de teams': after an adverb the subject follows its verb
+        for k in range(last + 1, min(len(tokens), last + 1 + NEGATION_WINDOW)):
+            if tokens[k].clause != tokens[last].clause:
+                break
+            if (found := kind(k)) is not None:
+                return found, k
     for k in range(first - 1, max(-1, first - 1 - DOER_WINDOW), -1):
         if tokens[k].sentence != sentence:
             break

@@ -923,3 +923,24 @@ def test_what_happens_next_is_not_looking_back_on_what_happened() -> None:
 def test_a_group_made_to_keep_to_what_was_set_is_managing(lang: str, fires: str, near_miss: str) -> None:
     assert read(fires, lang).stance.value == "managing", fires
     assert read(near_miss, lang).stance.value != "managing", near_miss
+
+
+def test_after_an_opening_adverb_the_dutch_subject_follows_its_verb() -> None:
+    framed = read(
+        "Het bestuur heeft het budget vastgesteld; daarbinnen kiezen de teams welke projecten doorgaan.", "nl"
+    )
+    assert framed.stance.value == "facilitating"
+    assert any("kiezen de teams" in w for w in framed.stance.reading.evidence)
+    boss = read(
+        "De teams leveren hun voorstellen in; daarna kiest de directie welke projecten doorgaan.", "nl"
+    )
+    assert boss.stance.value != "facilitating"  # the board chooses, not the teams
+
+
+def test_a_structure_already_fixed_is_a_decision_taken() -> None:
+    p = read("We'd like the staff to feel involved, although the new structure is already fixed.")
+    assert p.stance.value == "managing" and "is already fixed" in p.stance.reading.evidence
+    assert (
+        read("The new structure is not fixed yet; the staff design it together.").stance.value
+        == "facilitating"
+    )
