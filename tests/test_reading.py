@@ -944,3 +944,26 @@ def test_a_structure_already_fixed_is_a_decision_taken() -> None:
         read("The new structure is not fixed yet; the staff design it together.").stance.value
         == "facilitating"
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "We have eight possible projects and money for three; the team should pick the three."),
+        ("nl", "We hebben acht mogelijke projecten en geld voor drie; het team moet er drie kiezen."),
+    ],
+)
+def test_possible_options_to_choose_from_are_not_a_call_for_ideas(lang: str, text: str) -> None:
+    p = read(text, lang)
+    assert intent(p, "choose") == "present" and intent(p, "ideas") != "present"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Two teams have merged and they have never worked together before."),
+        ("nl", "Twee teams zijn samengevoegd en hebben nooit eerder samengewerkt."),
+    ],
+)
+def test_people_who_never_worked_together_are_to_connect(lang: str, text: str) -> None:
+    assert intent(read(text, lang), "connect") == "present"
