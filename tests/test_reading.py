@@ -918,6 +918,16 @@ def test_what_happens_next_is_not_looking_back_on_what_happened() -> None:
             "Zorg dat ze zich aan het protocol houden.",
             "De verpleegkundigen willen het protocol herzien.",
         ),
+        (
+            "en",
+            "The participants shouldn't know that two posts will go.",
+            "The participants should know everything.",
+        ),
+        (
+            "nl",
+            "Het liefst loopt iedereen de deur uit als voorstander van de nieuwe bonusregels.",
+            "Het liefst bedenkt iedereen zelf nieuwe bonusregels.",
+        ),
     ],
 )
 def test_a_group_made_to_keep_to_what_was_set_is_managing(lang: str, fires: str, near_miss: str) -> None:
