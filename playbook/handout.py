@@ -204,7 +204,8 @@ def write_handouts(
     files = [Path(f) for f in files]
     out = Path(out)
     sessions = [SessionFile.open(path).session for path in files]
-    said = lang or (sessions[0].language if sessions else None)  # the language of what goes wrong
+    spoken = {session.language for session in sessions}  # what goes wrong is said in theirs, if one
+    said = lang or (spoken.pop() if len(spoken) == 1 else None)
     single = len(files) == 1 and out.suffix.lower() in FORMATS
     if len(files) > 1 and out.suffix.lower() in FORMATS and not out.is_dir():
         raise PlaybookError.at(out, "", _say("into_a_folder", said), said)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import re
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -192,3 +193,14 @@ def test_every_message_of_saving_and_writing_is_translated() -> None:
     keys = [k for k in en if k.split(".")[0] in ("files", "outputs")]
     assert len(keys) > 20 and all(k in nl for k in keys)
     assert [k for k in keys if en[k] == nl[k]] == []
+
+
+def test_every_file_message_the_code_names_exists() -> None:
+    """``file_message("busy")`` (also imported as ``_say``) names ``files.busy``: a typo would show the key."""
+    root = Path(__file__).resolve().parent.parent / "playbook"
+    used = {
+        key
+        for path in root.rglob("*.py")
+        for key in re.findall(r"""\b(?:_say|file_message)\(\s*["']([a-z_]+)["']""", path.read_text("utf-8"))
+    }
+    assert len(used) > 15 and sorted(f"files.{k}" for k in used if f"files.{k}" not in strings("en")) == []
