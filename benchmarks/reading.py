@@ -21,10 +21,11 @@ PARTS = (
     ("dev", False, "dev"),
     ("dev", "-blind-", "dev, first blind set"),
     ("dev", "-final-", "dev, second blind set"),
+    ("dev", "-third-", "dev, third blind set"),
     ("held-out", None, "held-out"),
 )
-"""What is reported: the development briefs the cues were first written against, the two sets an annotator
-wrote blind afterwards, and the held-out briefs."""
+"""What is reported: the development briefs the cues were first written against, the three sets an
+annotator wrote blind afterwards, and the held-out briefs."""
 
 
 def reading_rows() -> list[tuple[str, str, str]]:

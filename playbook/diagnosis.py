@@ -971,6 +971,13 @@ def _colour(brief: BriefText, bank: Bank, lang: str) -> tuple[Reading, dict[str,
     """De Caluwé's colour: one that clearly leads, a mix of two, or unclear, with the words for each."""
     parts, need = bank.rules.parts["colour"], bank.rules.need["colour"]
     found = {c.id: brief.evidence(f"readings.colours.{c.id}", parts) for c in bank.colours}
+    # A hint such as a decision taken at the top (blue) counts where no colour is heard without hints,
+    # or for a colour heard anyway; it does not make a mix with the colour the brief does name.
+    heard = {cid for cid, ev in found.items() if ev.score >= need}
+    found = {
+        c.id: brief.evidence(f"readings.colours.{c.id}", parts, fallback=not heard or c.id in heard)
+        for c in bank.colours
+    }
     scores = {cid: ev.score for cid, ev in found.items()}
     names = {c.id: c.name(lang) for c in bank.colours}
     reasons = [

@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -97,6 +97,9 @@ class Doc:
     language: str
     tokens: tuple[Token, ...]
     texts: Mapping[str, str]
+
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """What is worked out once per document (which tokens name those in charge)."""
 
     def words(self, first: int, last: int) -> str:
         """The words from token ``first`` to ``last`` as the client wrote them."""
@@ -205,6 +208,11 @@ class Who:
     joiners: frozenset[str]
     authorities: frozenset[str] = frozenset()
     """Stems of those in charge ('board', 'directie'), for the {boss} slot."""
+    authority_phrases: tuple[tuple[str, ...], ...] = ()
+    """Those in charge named in more than one word, as stems ('head office', 'raad van bestuur')."""
+    not_names: frozenset[str] = frozenset()
+    """Words written with a capital that name nobody: months and days ('starts on 1 March; that was
+    decided' has nobody deciding)."""
 
 
 DOERS = ("group", "client", "boss")
@@ -224,6 +232,20 @@ class AgencyRule:
     """'now' (to be done in the session), 'done' (already done: an auxiliary just before it) or 'any'."""
     reads: tuple[str, ...]
     """The readings it is evidence for, e.g. 'readings.stance.facilitating.control'."""
+    hints: tuple[str, ...] = ()
+
+    @property
+    def stance_only(self) -> bool:
+        """Evidence for the stance alone: who does the work, not what the brief is about. In an indirect
+        question ('talk about how we learn') such a verb does not count; 'decide how they divide the work'
+        still says the group organises itself."""
+        return self.tense == "now" and all(
+            r.startswith("readings.stance.") for r in (*self.reads, *self.hints)
+        )
+
+    """Readings it speaks for only when the brief names nothing else of their kind (group ``<reading>`` +
+    ``FALLBACK``): a decision taken at the top makes a change blue, top-down, unless the brief says how the
+    change is to work (a reward scheme decided on is red, not red and blue)."""
 
 
 @dataclass(frozen=True)
@@ -251,6 +273,18 @@ class Agency:
     asked: frozenset[str] = frozenset()
     """Question words as the subject ('het gaat erom wie beslist'): the verb asks who does it, so nobody
     named does it; not the group's work."""
+    inversion: frozenset[str] = frozenset()
+    """Adverbs that, opening a clause, put the subject after its verb ('daarbinnen kiezen de teams', 'dan
+    besluit de directie'): the doer is looked for after the verb first."""
+    topic: frozenset[str] = frozenset()
+    """Question words that open an indirect question before its doer ('how', 'hoe'): 'we talk about how we
+    learn' names learning as the topic."""
+    wishes: frozenset[str] = frozenset()
+    """Verbs of the client's wish ('like', 'want', 'wil'): in 'I'd like the curators to go over it' the
+    curators, named between the wish and the verb, do it, not the client."""
+    ongoing: frozenset[str] = frozenset()
+    """Forms of 'be' that make a verb in -ing the client's work in progress ('we're reviewing the career
+    paths'): what the organisation is already doing, not the session's work."""
     rules: dict[str, AgencyRule] = field(default_factory=dict)
 
 
@@ -272,8 +306,16 @@ class Lexicon:
     so a stem such as 'uit' (of 'uitje') or 'vier' (of 'vieren') does not find them."""
     skip_words: frozenset[str] = frozenset()
     """Words a phrase may step over ('te' in 'elkaar beter te leren kennen')."""
+    generic_heads: frozenset[str] = frozenset()
+    """Stems of Dutch words that end a compound without saying what it is about ('systeem', 'beleid',
+    'regeling'): in 'beloningssysteem' or 'feedbackcultuur' the first part is the cue."""
     diminishers: tuple[tuple[str, ...], ...] = ()
     """Words that weaken only the word right after them ('low trust', 'weinig vertrouwen')."""
+    closing: tuple[tuple[str, ...], ...] = ()
+    """Negations that close a sentence and negate what opens it (Dutch: 'Ruimte om te kiezen is er niet')."""
+    through: frozenset[str] = frozenset()
+    """Words a negation reaches through without using up its window: articles and the like of a noun
+    phrase, so 'this isn't about a new reward scheme' negates 'reward'."""
     resolved: tuple[tuple[str, ...], ...] = ()
     """Words after a cue that say it is over ('resolved', 'uitgesproken'): the cue does not count."""
     agency: Agency = field(default_factory=Agency)
@@ -316,12 +358,14 @@ _KINDS = {
     "strong": (STRONG, False, False),
     "cues": (WEAK, False, False),
     "inverse": (WEAK, True, False),
+    "strong_inverse": (STRONG, True, False),
     "except": (0.0, False, True),
 }
 
 
 def _cue_groups(r: FieldReader, data: Any, prefix: str, language: str) -> list[Cue]:
-    """A tree of readings whose leaves are ``{strong: [...], cues: [...], inverse: [...], except: [...]}``."""
+    """A tree of readings whose leaves are ``{strong: [...], cues: [...], inverse: [...], strong_inverse:
+    [...], except: [...]}``."""
     found: list[Cue] = []
     if not isinstance(data, dict):
         r.problem(prefix, "must be a mapping of readings to their cues")
@@ -365,6 +409,11 @@ def _index(cues: Iterable[Cue], compounds: bool) -> tuple[dict, dict, dict, dict
     return frozen(by_stem), frozen(by_prefix), frozen(by_head), frozen(by_slot)
 
 
+THEMES = ("readings.colours.",)
+"""Readings of what a brief is about, which a diminisher does not take away: 'weinig gezag' (little
+authority) still speaks of power, 'too little recognition' of recognition; 'no tension' does say calm."""
+FALLBACK = "#fallback"
+"""Added to the group of a hint (``AgencyRule.hints``): evidence that counts only where nothing else does."""
 AGENCY = "agency."
 """The group of a verb cue that counts only with its doer (``agency.verbs`` in a cue file)."""
 
@@ -380,7 +429,21 @@ def _agency_rules(
             data,
             "agency",
             ("verbs",),
-            ("group", "client", "done", "infinitive", "obliged", "ourselves", "articles", "agent", "asked"),
+            (
+                "group",
+                "client",
+                "done",
+                "infinitive",
+                "obliged",
+                "ourselves",
+                "articles",
+                "agent",
+                "asked",
+                "wishes",
+                "ongoing",
+                "topic",
+                "inversion",
+            ),
         )
         or {}
     )
@@ -392,14 +455,16 @@ def _agency_rules(
     cues: list[Cue] = []
     for ident, value in verbs.items():
         f = join("agency.verbs", str(ident))
-        d = r.mapping(value, f, ("doer", "reads", "cues"), ("tense",)) or {}
+        d = r.mapping(value, f, ("doer", "reads", "cues"), ("tense", "hints")) or {}
         doer = r.choice(d.get("doer"), join(f, "doer"), DOERS)
         tense = r.choice(d.get("tense", "now"), join(f, "tense"), TENSES)
-        reads = []
-        for i, target in enumerate(_phrases(r, d.get("reads"), join(f, "reads"))):
-            if f"readings.{target}" not in groups:
-                r.problem(join(join(f, "reads"), i), f"names no reading of this file: {target!r}")
-            reads.append(f"readings.{target}")
+        targets: dict[str, list[str]] = {"reads": [], "hints": []}
+        for key, found in targets.items():
+            for i, target in enumerate(_phrases(r, d.get(key), join(f, key))):
+                if f"readings.{target}" not in groups:
+                    r.problem(join(join(f, key), i), f"names no reading of this file: {target!r}")
+                found.append(f"readings.{target}")
+        reads = targets["reads"]
         for i, text in enumerate(_phrases(r, d.get("cues"), join(f, "cues"))):
             cue = _parse_cue(text, language, STRONG, False, AGENCY + str(ident))
             if cue is None:
@@ -407,7 +472,7 @@ def _agency_rules(
             else:
                 cues.append(cue)
         if doer and tense and reads:
-            rules[str(ident)] = AgencyRule(str(ident), doer, tense, tuple(reads))
+            rules[str(ident)] = AgencyRule(str(ident), doer, tense, tuple(reads), tuple(targets["hints"]))
     return rules, cues
 
 
@@ -423,18 +488,28 @@ def load_lexicon(language: str, folder: str | Path | None = None) -> Lexicon:
             top.get("language"),
             "language",
             ("stemmer", "function_words"),
-            ("compounds", "closed_words", "skip_words"),
+            ("compounds", "closed_words", "skip_words", "generic_heads"),
         )
         or {}
     )
     if lang.get("stemmer") != {"en": "english", "nl": "dutch"}.get(language):
         r.problem("language.stemmer", f"must name the stemmer of this language ({language})")
     neg = (
-        r.mapping(top.get("negation"), "negation", ("before", "breaks"), ("after", "resolved", "diminishers"))
+        r.mapping(
+            top.get("negation"),
+            "negation",
+            ("before", "breaks"),
+            ("after", "resolved", "diminishers", "through", "closing"),
+        )
         or {}
     )
     who = (
-        r.mapping(top.get("who"), "who", ("pronouns", "nouns", "determiners", "joiners"), ("authorities",))
+        r.mapping(
+            top.get("who"),
+            "who",
+            ("pronouns", "nouns", "determiners", "joiners"),
+            ("authorities", "not_names"),
+        )
         or {}
     )
 
@@ -465,6 +540,10 @@ def load_lexicon(language: str, folder: str | Path | None = None) -> Lexicon:
         articles=words(ag.get("articles"), "agency.articles"),
         agent=words(ag.get("agent"), "agency.agent"),
         asked=words(ag.get("asked"), "agency.asked"),
+        wishes=words(ag.get("wishes"), "agency.wishes"),
+        ongoing=words(ag.get("ongoing"), "agency.ongoing"),
+        topic=words(ag.get("topic"), "agency.topic"),
+        inversion=words(ag.get("inversion"), "agency.inversion"),
         rules=rules,
     )
     return Lexicon(
@@ -476,15 +555,31 @@ def load_lexicon(language: str, folder: str | Path | None = None) -> Lexicon:
         breaks=words(neg.get("breaks"), "negation.breaks"),
         closed_words=words(lang.get("closed_words"), "language.closed_words"),
         skip_words=words(lang.get("skip_words"), "language.skip_words"),
+        generic_heads=frozenset(
+            stem(fold(w), language) for w in _phrases(r, lang.get("generic_heads"), "language.generic_heads")
+        ),
         resolved=sequences(neg.get("resolved"), "negation.resolved"),
         diminishers=sequences(neg.get("diminishers"), "negation.diminishers"),
+        through=words(neg.get("through"), "negation.through"),
+        closing=sequences(neg.get("closing"), "negation.closing"),
         who=Who(
             words(who.get("pronouns"), "who.pronouns"),
             frozenset(stem(fold(w), language) for w in _phrases(r, who.get("nouns"), "who.nouns")),
             words(who.get("determiners"), "who.determiners"),
             words(who.get("joiners"), "who.joiners"),
-            frozenset(
-                stem(fold(w), language) for w in _phrases(r, who.get("authorities"), "who.authorities")
+            authorities=frozenset(
+                stem(fold(w), language)
+                for w in _phrases(r, who.get("authorities"), "who.authorities")
+                if len(_WORD.findall(_normalise(w))) == 1
+            ),
+            not_names=words(who.get("not_names"), "who.not_names"),
+            authority_phrases=tuple(
+                x
+                for x in (
+                    tuple(stem(fold(p), language) for p in _WORD.findall(_normalise(w)))
+                    for w in _phrases(r, who.get("authorities"), "who.authorities")
+                )
+                if len(x) > 1
             ),
         ),
         cues=tuple(cues),
@@ -545,6 +640,8 @@ def _word_matches(token: Token, step: Step, lex: Lexicon) -> bool:
         return token.text == step.surface
     if token.stem == step.value or token.verb == step.value:
         return True
+    if lex.generic_heads and step.value == generic_modifier(token, lex):
+        return True
     return (
         lex.compounds
         and len(step.value) >= COMPOUND_HEAD
@@ -562,7 +659,12 @@ def _is_head(token: Token, head: str, language: str) -> bool:
 
 
 def _is_name(token: Token, lex: Lexicon) -> bool:
-    return token.capital and token.text not in lex.function_words and token.text not in lex.who.determiners
+    return (
+        token.capital
+        and token.text not in lex.function_words
+        and token.text not in lex.who.determiners
+        and token.text not in lex.who.not_names
+    )
 
 
 _NOUNS: dict[tuple[str, str], bool] = {}
@@ -580,6 +682,23 @@ def _is_noun(word_stem: str, lex: Lexicon) -> bool:
     return known
 
 
+def _is_boss(doc: Doc, k: int, lex: Lexicon) -> bool:
+    """Whether token ``k`` names those in charge, alone ('board') or in a phrase ('head office')."""
+    if doc.tokens[k].stem in lex.who.authorities:
+        return True
+    if not lex.who.authority_phrases:
+        return False
+    if (marks := doc.memo.get("boss")) is None:
+        marks = doc.memo["boss"] = [False] * len(doc.tokens)
+        stems = [t.stem for t in doc.tokens]
+        for i in range(len(stems)):
+            for phrase in lex.who.authority_phrases:
+                if tuple(stems[i : i + len(phrase)]) == phrase:
+                    for j in range(i, i + len(phrase)):
+                        marks[j] = True
+    return marks[k]
+
+
 def _boss_end(doc: Doc, i: int, lex: Lexicon) -> int | None:
     """The last token of those in charge named from token ``i`` ('the board', 'het MT', 'de directie')."""
     tokens, who = doc.tokens, lex.who
@@ -587,7 +706,7 @@ def _boss_end(doc: Doc, i: int, lex: Lexicon) -> int | None:
     while k < len(tokens) and tokens[k].text in who.determiners and k - i < 3:
         k += 1
     end = None
-    while k < len(tokens) and tokens[k].sentence == tokens[i].sentence and tokens[k].stem in who.authorities:
+    while k < len(tokens) and tokens[k].sentence == tokens[i].sentence and _is_boss(doc, k, lex):
         end = k
         k += 1
     return end
@@ -613,8 +732,13 @@ def _who_end(doc: Doc, i: int, lex: Lexicon, names_only: bool = False) -> int | 
             break
         end = k
         j = k + 1
-        while noun and j < len(tokens) and tokens[j].stem in who.nouns and tokens[j].sentence == tok.sentence:
-            end, j = j, j + 1  # 'the team leads', 'de teamleden'
+        while (
+            (noun or name)
+            and j < len(tokens)
+            and tokens[j].stem in who.nouns
+            and tokens[j].sentence == tok.sentence
+        ):
+            end, j = j, j + 1  # 'the team leads', 'de teamleden', 'our PhD students', 'the Sales team'
         if j < len(tokens) and tokens[j].sentence == tok.sentence:
             if tokens[j].text in who.joiners:
                 j += 1
@@ -699,11 +823,22 @@ def _negated(
     weak: list[bool],
     lex: Lexicon,
     cue: Cue,
+    closing: list[bool] | None = None,
 ) -> int | None:
     """The first negating token in scope of the hit, or None: a negation before it; for an inverse cue one
-    after it ('we vertrouwen elkaar niet'); for any other cue a word after it that says it is over."""
+    after it ('we vertrouwen elkaar niet'); for any other cue a word after it that says it is over; for a
+    cue that opens its sentence, a negation that closes it ('Ruimte om het plan aan te passen is er niet')."""
     tokens = doc.tokens
     inverse = cue.inverse
+    if closing is not None and tokens[first].initial:
+        end = last
+        while end + 1 < len(tokens) and tokens[end + 1].sentence == tokens[first].sentence:
+            end += 1
+        if end > last and closing[end]:
+            k = end
+            while k > last + 1 and closing[k - 1]:
+                k -= 1
+            return k
     if not inverse:
         negation_words = {w for phrase in lex.negators for w in phrase}
         own = any(st.surface in negation_words or st.surface.endswith("n't") for st in cue.steps)
@@ -716,18 +851,22 @@ def _negated(
             if over[k]:
                 return k
     clause = tokens[first].clause
-    if first > 0 and weak[first - 1] and tokens[first - 1].clause == clause:  # 'low trust'
+    theme = cue.group.startswith(THEMES)
+    if first > 0 and weak[first - 1] and tokens[first - 1].clause == clause and not theme:  # 'low trust'
         k = first - 1
         while k > 0 and weak[k - 1]:
             k -= 1
         return k
-    for k in range(first - 1, max(-1, first - 1 - NEGATION_WINDOW), -1):
-        if tokens[k].clause != clause:
+    reach = NEGATION_WINDOW
+    for k in range(first - 1, -1, -1):  # words of the noun phrase ('a new', 'een nieuw') are reached through
+        if tokens[k].clause != clause or reach == 0:
             break
         if marks[k]:
             while k > 0 and marks[k - 1] and tokens[k - 1].clause == clause:
                 k -= 1
             return k
+        if tokens[k].text not in lex.through:
+            reach -= 1
     if inverse and lex.after_negators:
         for k in range(last + 1, min(len(tokens), last + 1 + NEGATION_WINDOW)):
             if tokens[k].clause != tokens[last].clause:
@@ -742,9 +881,10 @@ def find(doc: Doc, lex: Lexicon) -> tuple[Hit, ...]:
     marks = _marks(doc, lex.negators, contractions=True)
     over = _marks(doc, lex.resolved)
     weak = _marks(doc, lex.diminishers)
+    closing = _marks(doc, lex.closing) if lex.closing else None
     slots: dict[tuple[str, int], int | None] = {}
     hits: list[Hit] = []
-    seen: set[tuple[str, str, int]] = set()
+    seen: set[tuple[str, str, bool, int]] = set()
     for i, tok in enumerate(doc.tokens):
         candidates = [*lex.by_stem.get(tok.stem, ()), *lex.by_prefix.get(tok.text[:3], ())]
         if tok.verb:
@@ -752,17 +892,21 @@ def find(doc: Doc, lex: Lexicon) -> tuple[Hit, ...]:
         if lex.compounds:  # the cue as the last part of a compound: 'afspraak' in 'werkafspraken'
             for k in range(COMPOUND_REST, len(tok.stem) - COMPOUND_HEAD + 1):
                 candidates += lex.by_head.get(tok.stem[k:], ())
+        if modifier := generic_modifier(tok, lex):  # 'beloning' in 'beloningssysteem'
+            candidates += lex.by_stem.get(modifier, ())
         for kind in ("who", "name", "boss"):  # a slot-first cue only where such people are named
             if _slot_at(doc, i, lex, kind, slots) is not None:
                 candidates += lex.by_slot.get(kind, ())
         for cue in candidates:
-            if (cue.group, cue.text, i) in seen:
+            if (cue.group, cue.text, cue.inverse, i) in seen:
                 continue
             last = _match(doc, cue, i, lex, slots)
             if last is None:
                 continue
-            seen.add((cue.group, cue.text, i))
-            negator = _negated(doc, i, last, marks, over, weak, lex, cue)
+            seen.add((cue.group, cue.text, cue.inverse, i))
+            if lex.compounds and _other_modifier(tok, cue, lex):
+                continue  # 'waarderingsbeleid' is a policy of appreciation: the modifier says what it is about
+            negator = _negated(doc, i, last, marks, over, weak, lex, cue, closing)
             first = i if negator is None or negator > i else negator
             shown_last = last if negator is None or negator < last else negator
             words = (
@@ -774,6 +918,77 @@ def find(doc: Doc, lex: Lexicon) -> tuple[Hit, ...]:
     return tuple(hits)
 
 
+LINKS = ("s", "en", "e", "")
+"""Dutch linking letters between the parts of a compound ('waardering-s-beleid', 'boek-en-kast')."""
+
+
+def _other_modifier(token: Token, cue: Cue, lex: Lexicon) -> bool:
+    """Whether ``cue`` matched only as the head of a compound whose first part is itself a cue for another
+    reading of the same kind ('beleid', blue, in 'waarderingsbeleid', whose 'waardering' is red). Such a
+    compound speaks of its first part; the first part's own reading is found by its modifier cue."""
+    first = cue.steps[0]
+    if first.kind != "word" or token.stem == first.value or token.verb == first.value:
+        return False
+    if not token.stem.endswith(first.value):
+        return False
+    kind = cue.group.rsplit(".", 1)[0]
+    return any(
+        c.group != cue.group and c.group.rsplit(".", 1)[0] == kind
+        for c in _modifier_cues(token, first.value, lex)
+    )
+
+
+_MODIFIERS: dict[tuple[str, str, str], tuple[Cue, ...]] = {}
+
+
+_GENERIC: dict[tuple[str, str], str] = {}
+
+
+def generic_modifier(token: Token, lex: Lexicon) -> str:
+    """The stem of the first part of a compound that ends in a generic head ('belon' of
+    'beloningssysteem', 'feedback' of 'feedbackcultuur'), or '': such a compound is about its first part."""
+    if not lex.generic_heads or len(token.text) < COMPOUND_HEAD + COMPOUND_REST + 1:
+        return ""
+    key = (lex.language, token.text)
+    if (found := _GENERIC.get(key)) is None:
+        found = ""
+        text = token.text
+        for cut in range(COMPOUND_HEAD, len(text) - COMPOUND_REST + 1):
+            if stem(text[cut:], lex.language) in lex.generic_heads:
+                rest = text[:cut]
+                for link in LINKS:  # every word ends with "", so the part as it stands comes last
+                    part = rest[: len(rest) - len(link)]
+                    if (
+                        rest.endswith(link)
+                        and len(part) >= COMPOUND_HEAD
+                        and (s := stem(part, lex.language)) in lex.by_stem
+                    ):
+                        found = s
+                        break
+                if found:
+                    break
+        if len(_GENERIC) > 50_000:
+            _GENERIC.clear()
+        _GENERIC[key] = found
+    return found
+
+
+def _modifier_cues(token: Token, head: str, lex: Lexicon) -> tuple[Cue, ...]:
+    """The one-word cues the first part of a compound matches ('waardering' in 'waarderingsbeleid')."""
+    key = (lex.language, token.text, head)
+    if (found := _MODIFIERS.get(key)) is None:
+        rest = token.text[: len(token.stem) - len(head)]
+        cues: list[Cue] = []
+        for link in LINKS:
+            if link and not rest.endswith(link):
+                continue
+            part = rest[: len(rest) - len(link)]
+            if len(part) >= COMPOUND_HEAD:
+                cues += [c for c in lex.by_stem.get(stem(part, lex.language), ()) if len(c.steps) == 1]
+        found = _MODIFIERS[key] = tuple(cues)
+    return found
+
+
 def _doer(doc: Doc, first: int, last: int, lex: Lexicon, group: list[bool]) -> tuple[str, int] | None:
     """Who does the verb at ``first``…``last``: the nearest doer before it in the sentence, else one right
     after it in its clause (Dutch inversion: 'dan besluit de directie'); None when nobody is named."""
@@ -783,7 +998,7 @@ def _doer(doc: Doc, first: int, last: int, lex: Lexicon, group: list[bool]) -> t
         tok = tokens[k]
         if tok.text in lex.agency.asked:
             return "asked"
-        if tok.stem in lex.who.authorities:
+        if _is_boss(doc, k, lex):
             return "boss"
         if tok.text in lex.agency.client:
             return "client"
@@ -794,16 +1009,43 @@ def _doer(doc: Doc, first: int, last: int, lex: Lexicon, group: list[bool]) -> t
         return None
 
     sentence = tokens[first].sentence
+    if (
+        first > 0
+        and tokens[first - 1].text in lex.agency.inversion
+        and (first == 1 or tokens[first - 2].clause != tokens[first].clause)
+    ):  # 'daarbinnen kiezen de teams': after an adverb the subject follows its verb
+        for k in range(last + 1, min(len(tokens), last + 1 + NEGATION_WINDOW)):
+            if tokens[k].clause != tokens[last].clause:
+                break
+            if (found := kind(k)) is not None:
+                return found, k
     for k in range(first - 1, max(-1, first - 1 - DOER_WINDOW), -1):
         if tokens[k].sentence != sentence:
             break
         if (found := kind(k)) is not None:
+            if found == "client" and (named := _wished(doc, k, first, lex)) is not None:
+                return "group", named
             return found, k
     for k in range(last + 1, min(len(tokens), last + 1 + NEGATION_WINDOW)):
         if tokens[k].clause != tokens[last].clause:
             break
         if (found := kind(k)) is not None and found != "group":
             return found, k
+    return None
+
+
+def _wished(doc: Doc, client: int, verb: int, lex: Lexicon) -> int | None:
+    """In 'I'd like the curators … to go over it' the people between the client's wish and the verb do it:
+    the first word after the wish, when words other than 'to' and function words stand between."""
+    tokens = doc.tokens
+    for w in range(client + 1, min(verb, client + 3)):
+        if tokens[w].text in lex.agency.wishes:
+            between = [
+                k
+                for k in range(w + 1, verb)
+                if tokens[k].text not in lex.agency.infinitive and tokens[k].text not in lex.function_words
+            ]
+            return between[0] if between else None
     return None
 
 
@@ -820,7 +1062,7 @@ def _as_noun(doc: Doc, first: int, lex: Lexicon) -> bool:
         first > 1
         and prev.capital
         and not prev.initial
-        and prev.stem not in lex.who.authorities
+        and not _is_boss(doc, first - 1, lex)
         and not _is_noun(prev.stem, lex)
         and tokens[first - 2].text in articles
         and tokens[first - 2].sentence == prev.sentence
@@ -835,6 +1077,28 @@ def _by_agent(doc: Doc, at: int, lex: Lexicon) -> bool:
     while k >= 0 and tokens[k].text in lex.who.determiners:
         k -= 1
     return k >= 0 and tokens[k].text in lex.agency.agent and tokens[k].sentence == tokens[at].sentence
+
+
+def _in_question(doc: Doc, at: int, lex: Lexicon) -> bool:
+    """The doer opens an indirect question ('about how we learn', 'waarover hoe we leren'): the verb is what
+    is talked about, not work anybody is asked to do."""
+    tokens = doc.tokens
+    return (
+        at > 0 and tokens[at - 1].text in lex.agency.topic and tokens[at - 1].sentence == tokens[at].sentence
+    )
+
+
+def _in_progress(doc: Doc, first: int, at: int | None, lex: Lexicon) -> bool:
+    """The verb is in the progressive right after a form of 'be' with the client's side as its doer
+    ('we're reviewing', 'we are designing'): what is going on already, not what the group will do."""
+    tokens = doc.tokens
+    if (
+        first == 0
+        or not tokens[first].text.endswith("ing")
+        or tokens[first - 1].text not in lex.agency.ongoing
+    ):
+        return False
+    return at is None or tokens[at].text in lex.agency.ourselves or tokens[at].text in lex.agency.client
 
 
 def _with_doers(doc: Doc, lex: Lexicon, hits: list[Hit]) -> list[Hit]:
@@ -865,6 +1129,10 @@ def _with_doers(doc: Doc, lex: Lexicon, hits: list[Hit]) -> list[Hit]:
         ) or (at is not None and _by_agent(doc, at, lex))
         if (rule.tense == "now" and done) or (rule.tense == "done" and not done):
             continue
+        if rule.stance_only and at is not None and at < h.first and _in_question(doc, at, lex):
+            continue  # 'we think about how we learn': how they learn is the topic, not the work
+        if rule.tense == "now" and _in_progress(doc, h.first, at, lex):
+            continue  # 'we're reviewing the career paths': the organisation's work, not the session's
         ordered = at is not None and tokens[at].text not in agency.ourselves
         if rule.tense == "now" and ordered and any(obliged[k] for k in range(at + 1, h.first)):
             continue  # 'the heads of department must take over the actions': an order, not their work
@@ -872,7 +1140,10 @@ def _with_doers(doc: Doc, lex: Lexicon, hits: list[Hit]) -> list[Hit]:
         if at is not None and at < h.first:
             while (
                 first > 0
-                and tokens[first - 1].text in lex.who.determiners
+                and (
+                    tokens[first - 1].text in lex.who.determiners
+                    or (doer == "boss" and _is_boss(doc, first - 1, lex))  # 'head office', 'raad van bestuur'
+                )
                 and tokens[first - 1].sentence == tokens[first].sentence
             ):
                 first -= 1
@@ -887,7 +1158,7 @@ def _with_doers(doc: Doc, lex: Lexicon, hits: list[Hit]) -> list[Hit]:
             if rule.tense == "now"
             else f"{{{rule.doer}}} {rule.tense} {h.cue.text}"
         )
-        for reads in rule.reads:
+        for reads in (*rule.reads, *(x + FALLBACK for x in rule.hints)):
             cue = Cue(text, h.cue.steps, STRONG, False, False, reads)
             out.append(Hit(cue, first, last, words, h.part, False))
     return out
@@ -915,7 +1186,8 @@ def weigh(hits: Iterable[Hit], group: str, part_weights: Mapping[str, float]) ->
     """The independent evidence for one label: each cue once, overlapping words once, parts weighted.
 
     Cues that overlap in the text (the phrase "project plan" and the word "plan") count once, with the
-    stronger one; the same cue found twice counts once, so repeating a word is not more evidence. A cue
+    stronger one; the same cue found twice counts once (also in another form: 'bonus' and 'bonuses'), so
+    repeating a word is not more evidence. A cue
     inside a phrase listed as another sense ("conflict of interest") is set aside.
     """
     mine = [h for h in hits if h.cue.group == group and part_weights.get(h.part, 0) > 0]
@@ -928,19 +1200,25 @@ def weigh(hits: Iterable[Hit], group: str, part_weights: Mapping[str, float]) ->
     )
     kept: list[Hit] = []
     used: set[tuple[str, int]] = set()
-    cues: set[str] = set()
+    cues: set[tuple[str, ...]] = set()
     for h in counting:
         span = _span(h)
-        if h.cue.text in cues or span & used:
+        if (key := _same_cue(h.cue)) in cues or span & used:
             continue
         kept.append(h)
         used |= span
-        cues.add(h.cue.text)
+        cues.add(key)
     score = sum(h.cue.weight * part_weights[h.part] for h in kept)
     aside = tuple(h for h in mine if not h.counts and not h.cue.inverse) + tuple(in_other_sense)
     order = list(part_weights)
     kept.sort(key=lambda h: (order.index(h.part), h.first))
     return Evidence(group, round(score, 2), tuple(kept), aside)
+
+
+def _same_cue(cue: Cue) -> tuple[str, ...]:
+    """What makes two cues one piece of evidence: the same stems ('bonus' and 'bonuses' are one cue, so a
+    word repeated in the visible result is not a second piece of evidence when the cue file lists both forms)."""
+    return tuple(f"{st.kind}:{st.value}" for st in cue.steps)
 
 
 def _span(hit: Hit) -> set[tuple[str, int]]:
@@ -1009,8 +1287,13 @@ class BriefText:
             index.setdefault(h.cue.group, []).append(h)
         object.__setattr__(self, "by_group", {k: tuple(v) for k, v in index.items()})
 
-    def evidence(self, group: str, part_weights: Mapping[str, float]) -> Evidence:
-        return weigh(self.by_group.get(group, ()), group, part_weights)
+    def evidence(self, group: str, part_weights: Mapping[str, float], fallback: bool = False) -> Evidence:
+        """The evidence for one reading; with ``fallback`` also the hints that count only where nothing
+        else does (``AgencyRule.hints``)."""
+        hits = self.by_group.get(group, ())
+        if fallback and (extra := self.by_group.get(group + FALLBACK)):
+            hits = (*hits, *(replace(h, cue=replace(h.cue, group=group)) for h in extra))
+        return weigh(hits, group, part_weights)
 
 
 _READ: dict[tuple[tuple[tuple[str, str], ...], str], BriefText] = {}

@@ -692,3 +692,288 @@ def test_what_the_group_has_been_doing_is_not_the_sessions_work() -> None:
     assert past.stance.value == "unclear"
     now = read("In the session we think about the culture in our lab.")
     assert now.stance.value == "facilitating"
+
+
+# ------------------------------------------------------------------ reading as an expert reads a brief
+
+
+def test_the_same_cue_in_another_form_counts_once() -> None:
+    once = read("We are thinking about a bonus for the night shift.")
+    twice = read("We are thinking about a bonus for the night shift.", result="Bonuses that work.")
+    other = read("We are thinking about a bonus for the night shift.", result="Recognition that works.")
+    assert twice.colour.scores["red"] == once.colour.scores["red"] > 0
+    assert other.colour.scores["red"] > once.colour.scores["red"]  # a second cue is more evidence
+
+
+@pytest.mark.parametrize(
+    ("lang", "negated", "said"),
+    [
+        (
+            "en",
+            "This isn't about a new reward scheme; the postdocs want to learn from the past two years.",
+            "This is about a new reward scheme; the postdocs want to learn from the past two years.",
+        ),
+        (
+            "nl",
+            "Het gaat niet over een nieuwe beloning; het team wil leren van het afgelopen jaar.",
+            "Het gaat over een nieuwe beloning; het team wil leren van het afgelopen jaar.",
+        ),
+    ],
+)
+def test_a_negation_reaches_through_the_words_of_a_noun_phrase(lang: str, negated: str, said: str) -> None:
+    assert "red" not in read(negated, lang).colour.colours
+    assert "red" in read(said, lang).colour.colours
+
+
+def test_small_words_inside_a_phrase_do_not_break_it() -> None:
+    fixed = read("De uitkomst ligt eigenlijk al vast, maar ze mogen meedenken.", "nl")
+    assert fixed.stance.value == "managing"
+    assert any("ligt eigenlijk al vast" in w for w in fixed.stance.reading.evidence)
+    open_ = read("De uitkomst ligt eigenlijk nog niet vast; het team kiest zelf.", "nl")
+    assert open_.stance.value != "managing"
+    live = read("The members should pick an option they can all live with.")
+    assert live.colour.scores["yellow"] > 0
+
+
+def test_the_people_named_between_a_wish_and_its_verb_do_the_work() -> None:
+    p = read("I'd like curators, educators and front-of-house to go over what happened.")
+    assert p.stance.value == "facilitating"
+    assert any("curators" in w and "go over" in w for w in p.stance.reading.evidence)
+    alone = read("I'd like to go over what happened with you before the session.")
+    assert alone.stance.value == "unclear"  # the client's own work, not the group's
+
+
+def test_work_the_organisation_is_doing_already_is_not_the_sessions_work() -> None:
+    ongoing = read("We're reviewing the career paths for our engineers and need a facilitator.")
+    assert ongoing.stance.value == "unclear"
+    session = read("In the session the engineers review their own career paths.")
+    assert session.stance.value == "facilitating"
+
+
+def test_months_and_days_are_nobody() -> None:
+    p = read("The new rota starts on 1 March; that was decided at regional level.")
+    assert p.stance.value != "facilitating"  # 'March' did not decide anything as a group
+    assert any("was decided" in w for w in p.stance.reading.evidence)
+    group = read("On Monday the crews decide on the rota.")
+    assert group.stance.value == "facilitating"
+    lex = load_lexicon("en")
+    month = {h.cue.text for h in find(tokenise({"wish": "The plan for April needs to be ready."}, "en"), lex)}
+    named = {h.cue.text for h in find(tokenise({"wish": "The plan for Anna needs to be ready."}, "en"), lex)}
+    assert "{name} needs to" in named and "{name} needs to" not in month
+
+
+def test_a_name_before_a_group_noun_is_one_group() -> None:
+    text = "Our PhD students want to look at how supervision has gone."
+    assert read(text).stance.value == "facilitating"
+    found = {
+        h.words for h in find(tokenise({"wish": text}, "en"), load_lexicon("en")) if "{who}" in h.cue.text
+    }
+    assert "Our PhD students want to" in found
+
+
+def test_those_in_charge_in_more_than_one_word_are_a_doer() -> None:
+    p = read("Head office has given us a safety plan; each shift puts an owner against every step.")
+    assert any(w.startswith("Head office has given") for w in p.stance.reading.evidence)
+    assert "blue" in p.colour.colours
+    nl = read("De raad van bestuur heeft het plan al vastgesteld.", "nl")
+    assert any("raad van bestuur" in w.lower() for w in nl.stance.reading.evidence)
+    near = read("The team has given us a list of ideas.")
+    assert not any("given" in w for w in near.stance.reading.evidence)
+
+
+def test_a_decision_at_the_top_is_blue_only_where_nothing_else_names_the_change() -> None:
+    reward = read("The board has approved the scheme: an annual appraisal linked to a bonus.")
+    assert reward.colour.colours == ("red",)  # how the change is to work is the reward, not a mix
+    rota = read("The board has approved the new rota for the crews.")
+    assert rota.colour.colours == ("blue",)
+
+
+def test_a_dutch_compound_with_a_generic_head_speaks_of_its_first_part() -> None:
+    assert read("We werken aan een nieuw beloningssysteem.", "nl").colour.colours == ("red",)
+    p = read("We werken aan nieuw waarderingsbeleid met meer erkenning.", "nl")
+    assert p.colour.scores["blue"] == 0 and p.colour.colours == ("red",)  # not 'beleid', blue
+    assert read("Het nieuwe beleid wordt stap voor stap ingevoerd.", "nl").colour.colours == ("blue",)
+
+
+@pytest.mark.parametrize(
+    ("lang", "strangers", "acquainted"),
+    [
+        (
+            "en",
+            "The volunteers and the nurses hardly know each other.",
+            "The volunteers and the nurses know each other well.",
+        ),
+        ("nl", "De wijkteams en de jeugdhulp kennen elkaar nauwelijks.", "De wijkteams kennen elkaar goed."),
+    ],
+)
+def test_people_who_do_not_know_each_other_yet_are_to_connect(
+    lang: str, strangers: str, acquainted: str
+) -> None:
+    assert intent(read(strangers, lang), "connect") == "present"
+    assert intent(read(acquainted, lang), "connect") != "present"
+
+
+def test_knowing_who_is_who_is_not_being_told_a_decision() -> None:
+    p = read("We willen de uitvoerders bij elkaar zetten, zodat ze weten wie wie is.", "nl")
+    assert p.stance.value != "managing" and intent(p, "connect") == "present"
+    told = read("We willen de uitvoerders bij elkaar zetten, zodat ze weten dat het besluit vaststaat.", "nl")
+    assert told.stance.value == "managing"
+
+
+@pytest.mark.parametrize(
+    ("lang", "fires", "near_miss"),
+    [
+        (
+            "en",
+            "The editorial board has written a plan; the reporters should make it their own. The plan won't change.",
+            "The reporters want to write their own plan for the digital edition.",
+        ),
+        (
+            "en",
+            "The board has approved the scheme; the heads should explain it convincingly and deal with the objections.",
+            "The heads want to find out together what they think of the scheme.",
+        ),
+        (
+            "nl",
+            "Er komt een reorganisatie aan waar het team nog niets van mag weten.",
+            "Er komt een reorganisatie aan; het team wil weten wat dat voor hen betekent.",
+        ),
+        (
+            "nl",
+            "Ik wil dat Peter en Sandra hun targets weer gaan halen, zodat het niet opvalt.",
+            "Peter en Sandra willen zelf bespreken hoe ze hun werk verdelen.",
+        ),
+        (
+            "nl",
+            "Ik wil dat ze het rooster zelf maken, maar het moet er liggen, anders doen de planners het.",
+            "Ik wil dat ze het rooster zelf maken; wat eruit komt, nemen we over.",
+        ),
+    ],
+)
+def test_a_polite_or_covert_managing_ask_fires_and_its_near_miss_does_not(
+    lang: str, fires: str, near_miss: str
+) -> None:
+    assert read(fires, lang).stance.value == "managing", fires
+    assert read(near_miss, lang).stance.value != "managing", near_miss
+
+
+def test_a_diminisher_does_not_take_away_what_a_brief_is_about() -> None:
+    assert read(
+        "De nieuwe teamleider krijgt weinig gezag bij de oudere medewerkers.", "nl"
+    ).colour.colours == ("yellow",)
+    assert read("Staff get little recognition and the bonus feels unfair.").colour.colours == ("red",)
+    calm = read("There is little conflict in the team; they want to learn from the last project.")
+    assert intent(calm, "tension") != "present"  # for tension a diminisher still says calm
+
+
+def test_a_dutch_negation_that_closes_the_sentence_negates_what_opens_it() -> None:
+    shut = read("Het plan ligt klaar. Ruimte om het plan aan te passen is er niet.", "nl")
+    assert "white" not in shut.colour.colours and shut.colour.scores["white"] == 0
+    room = read("Het plan ligt klaar. Ruimte om het plan aan te passen is er volop.", "nl")
+    assert room.colour.scores["white"] > 0
+
+
+def test_a_verb_in_an_indirect_question_is_the_topic_not_the_groups_work() -> None:
+    lex = load_lexicon("en")
+
+    def agency(text: str) -> set[str]:
+        return {
+            h.cue.text for h in find(tokenise({"wish": text}, "en"), lex) if h.cue.text.startswith("{group}")
+        }
+
+    assert "{group} learn" not in agency("I keep wondering how we learn from mistakes.")
+    assert "{group} learn" in agency("In the session we learn from our mistakes.")
+    organise = read("Within that, the operators decide how they divide the work.")
+    assert "white" in organise.colour.colours  # who organises the work is still the group
+
+
+def test_a_strategy_asks_for_choices_but_a_strategy_session_is_only_a_name() -> None:
+    assert intent(read("A new strategy for the company, on one page."), "choose") == "present"
+    assert (
+        intent(read("The board has its strategy session on 14 June. Agenda to follow."), "choose")
+        != "present"
+    )
+
+
+def test_what_happens_next_is_not_looking_back_on_what_happened() -> None:
+    assert intent(read("We go over what happened and draw lessons from it."), "reflect") == "present"
+    assert intent(read("The record says what happens to the other four bets."), "reflect") != "present"
+
+
+@pytest.mark.parametrize(
+    ("lang", "fires", "near_miss"),
+    [
+        (
+            "en",
+            "Make sure the nurses stick to the protocol from now on.",
+            "The nurses want to rework the protocol.",
+        ),
+        (
+            "en",
+            "The session should end with the staff agreeing to the new hours.",
+            "The staff agree on new hours.",
+        ),
+        (
+            "nl",
+            "Zorg dat ze zich aan het protocol houden.",
+            "De verpleegkundigen willen het protocol herzien.",
+        ),
+        (
+            "en",
+            "The participants shouldn't know that two posts will go.",
+            "The participants should know everything.",
+        ),
+        (
+            "nl",
+            "Het liefst loopt iedereen de deur uit als voorstander van de nieuwe bonusregels.",
+            "Het liefst bedenkt iedereen zelf nieuwe bonusregels.",
+        ),
+    ],
+)
+def test_a_group_made_to_keep_to_what_was_set_is_managing(lang: str, fires: str, near_miss: str) -> None:
+    assert read(fires, lang).stance.value == "managing", fires
+    assert read(near_miss, lang).stance.value != "managing", near_miss
+
+
+def test_after_an_opening_adverb_the_dutch_subject_follows_its_verb() -> None:
+    framed = read(
+        "Het bestuur heeft het budget vastgesteld; daarbinnen kiezen de teams welke projecten doorgaan.", "nl"
+    )
+    assert framed.stance.value == "facilitating"
+    assert any("kiezen de teams" in w for w in framed.stance.reading.evidence)
+    boss = read(
+        "De teams leveren hun voorstellen in; daarna kiest de directie welke projecten doorgaan.", "nl"
+    )
+    assert boss.stance.value != "facilitating"  # the board chooses, not the teams
+
+
+def test_a_structure_already_fixed_is_a_decision_taken() -> None:
+    p = read("We'd like the staff to feel involved, although the new structure is already fixed.")
+    assert p.stance.value == "managing" and "is already fixed" in p.stance.reading.evidence
+    assert (
+        read("The new structure is not fixed yet; the staff design it together.").stance.value
+        == "facilitating"
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "We have eight possible projects and money for three; the team should pick the three."),
+        ("nl", "We hebben acht mogelijke projecten en geld voor drie; het team moet er drie kiezen."),
+    ],
+)
+def test_possible_options_to_choose_from_are_not_a_call_for_ideas(lang: str, text: str) -> None:
+    p = read(text, lang)
+    assert intent(p, "choose") == "present" and intent(p, "ideas") != "present"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Two teams have merged and they have never worked together before."),
+        ("nl", "Twee teams zijn samengevoegd en hebben nooit eerder samengewerkt."),
+    ],
+)
+def test_people_who_never_worked_together_are_to_connect(lang: str, text: str) -> None:
+    assert intent(read(text, lang), "connect") == "present"

@@ -71,10 +71,10 @@ def _shown(ids: frozenset[str] | str) -> str:
     return "+".join(sorted(ids)) or "unclear"
 
 
-BLIND = ("-blind-", "-final-")
+BLIND = ("-blind-", "-final-", "-third-")
 """In the id of a development brief written blind by an annotator after a version of the reader (the first
-set, then a second one after the reader had been fitted to the first): briefs whose wording the cues were
-not fitted to, reported on their own."""
+set, a second one after the reader had been fitted to the first, a third after it had been fitted to the
+second): briefs whose wording the cues were not fitted to, reported on their own."""
 
 
 def _blind(ident: str, blind: bool | str | None) -> bool:
