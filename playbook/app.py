@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from .errors import PlaybookError
-from .paths import assets_dir, notebooks_dir, playbook_folder
+from .paths import APP_PORT, assets_dir, notebooks_dir, playbook_folder
 
 if TYPE_CHECKING:
     from traitlets.config import Config
@@ -40,7 +40,7 @@ PATH = (
 )
 """The notebooks the app serves, in the order of the facilitator's path."""
 TEMPLATE = "playbook"
-DEFAULT_PORT = 8866
+DEFAULT_PORT = APP_PORT
 KERNEL_IDLE_SECONDS = 600
 """A closed page's kernel is stopped after this long; saving is immediate, so nothing is lost."""
 CULL_INTERVAL_SECONDS = 60

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from . import __version__
-from .app import DEFAULT_PORT
 from .catalogue import (
     LAYERS,
     ROLES,
@@ -34,6 +33,7 @@ from .catalogue import (
 from .errors import PlaybookError
 from .i18n import LANGUAGES, capitalised, default_language, t
 from .outputs import check_outputs
+from .paths import APP_PORT
 from .session import SETTINGS as SESSION_SETTINGS
 from .session import Session, SessionFile, check_references, new_session, session_to_data
 from .yamlio import file_message
@@ -192,7 +192,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="a folder made by 'playbook init' (default: the one you are in, else the shipped notebooks)",
     )
-    c.add_argument("--port", type=int, help=f"the port (default: {DEFAULT_PORT}, or a free one)")
+    c.add_argument("--port", type=int, help=f"the port (default: {APP_PORT}, or a free one)")
     c.add_argument(
         "--ip",
         default="127.0.0.1",

@@ -78,6 +78,11 @@ def _exporter() -> Any:
             )
             return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
+        def _create_environment(self) -> Any:
+            from .templatecache import use_cache  # the page template compiled once, see there
+
+            return use_cache(super()._create_environment())
+
     config = Config()
     config.NbConvertBase.display_data_priority = ["text/html", "image/svg+xml", "image/png", "text/plain"]
     exporter = PlaybookExporter(

@@ -7,6 +7,9 @@ from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
 
+APP_PORT = 8866
+"""The app's port unless told otherwise (here, so the command line's help needs no import of the app)."""
+
 
 def assets_dir() -> Path:
     """The shipped assets: inside the package when installed as a wheel, ``./assets`` in a checkout."""

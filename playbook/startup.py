@@ -22,7 +22,6 @@ else's program, such as a hub participant's JupyterLab server, starts it as
 from __future__ import annotations
 
 import importlib
-import importlib.abc
 import importlib.machinery
 import importlib.util
 import sys
@@ -31,12 +30,22 @@ from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import Any
 
-DEFERRED: dict[str, tuple[str, ...]] = {"rfc3987_syntax": ("is_valid_syntax",)}
-"""Module -> the names others import from it at import time (``from rfc3987_syntax import ...``)."""
+DEFERRED: dict[str, tuple[str, ...]] = {"rfc3987_syntax": ("is_valid_syntax",), "soupsieve": ()}
+"""Module -> the names others import from it at import time (``from rfc3987_syntax import ...``).
+
+``soupsieve`` is the second of its kind: BeautifulSoup imports it at once for CSS selectors
+(``bs4/css.py``), and its selector parser builds its patterns at import, a few hundred milliseconds of CPU
+in every process that imports nbconvert (every handout, Voilà, a JupyterLab server's export). The playbook
+never selects by CSS; nbconvert's one BeautifulSoup pass walks tags without selectors."""
 
 
-class _Deferrer(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Answers imports of a deferred module with a stand-in that imports the real one on first use."""
+class _Deferrer:
+    """Answers imports of a deferred module with a stand-in that imports the real one on first use.
+
+    A meta path finder and loader by protocol (``find_spec``, ``create_module``, ``exec_module``), not by
+    subclassing ``importlib.abc``: that module imports ``importlib.resources`` (tempfile, shutil, zipfile
+    and more), which every process would pay for here before doing anything.
+    """
 
     def __init__(self, modules: dict[str, tuple[str, ...]]) -> None:
         self.modules = modules

@@ -154,8 +154,20 @@ c.Spawner.notebook_dir = "~/playbook"
 c.Spawner.default_url = "/lab/tree/00_start_here.ipynb"
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 90
+# A participant's server loads only what a participant uses: JupyterLab itself. The environment also holds
+# Voila's server extension (for `playbook app`; importing it costs a second of CPU), the language-server
+# proxy (no language server is installed), the classic notebook shim and terminals (with everyone running
+# as the hub's user, a terminal would let a participant act as the hub). Left out here, per server, not
+# uninstalled: `make lab` and `make app` on the same environment keep them. The command line wins over
+# the environment's jupyter_server_config.d, so nothing else needs to be set.
+UNUSED_EXTENSIONS = ("voila.server_extension", "jupyter_lsp", "notebook_shim", "jupyter_server_terminals")
+c.Spawner.args = [
+    *(f"--ServerApp.jpserver_extensions={name}=False" for name in UNUSED_EXTENSIONS),
+    "--ServerApp.terminals_enabled=False",
+    "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",  # the workshop machine may be offline
+]
 if os.geteuid() == 0:  # containers and CI machines often run as root
-    c.Spawner.args = ["--allow-root"]
+    c.Spawner.args.append("--allow-root")
 
 
 def give_playbook(spawner: object) -> None:

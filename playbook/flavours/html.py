@@ -34,7 +34,9 @@ def environment() -> Any:
         undefined=jinja2.StrictUndefined,
     )
     env.globals.update(content=content, chart_src=chart_src, data_url=data_url, anchor=anchor)
-    return env
+    from ..templatecache import use_cache  # compiled once for every process, see there
+
+    return use_cache(env)
 
 
 @cache
@@ -103,10 +105,19 @@ def data_url(mime: str, data: bytes) -> str:
 
 
 def chart_src(node: Chart) -> str:
-    """The chart drawn as SVG and embedded as a data URL: no request, no script, real text inside."""
-    from ..charts import to_svg
+    """The chart drawn as SVG and embedded as a data URL: no request, no script, real text inside.
 
-    return data_url("image/svg+xml", to_svg(draw(node), alt=node.alt).encode("utf-8"))
+    An input drawn before comes from the chart cache (:mod:`playbook.chartcache`), without matplotlib.
+    """
+    from .. import chartcache
+
+    def drawn() -> str:
+        from ..charts import to_svg
+
+        return to_svg(draw(node), alt=node.alt)
+
+    svg = chartcache.svg(node.name, node.data, node.alt, node.options, drawn)
+    return data_url("image/svg+xml", svg.encode("utf-8"))
 
 
 def draw(node: Chart) -> Any:
