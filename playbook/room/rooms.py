@@ -34,7 +34,10 @@ from .store import RoomStore
 log = logging.getLogger("playbook.room")
 
 POLL_SECONDS = 20.0
-"""How long a page's request for news waits before it is answered anyway (and asks again)."""
+"""How long a page's request for news waits before it is answered anyway (and asks again) ..."""
+POLL_SPREAD = 0.25
+"""... less a random share of up to this much: phones woken together (an activity opened) would
+otherwise all ask again together, and all time out together, for the rest of the session."""
 WATCH_SECONDS = 0.25
 """How often the service looks for changes made by another process (the notebook) and the session."""
 WRITER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="room-writer")

@@ -176,6 +176,7 @@ class RoomStore:
         self._lock = threading.RLock()
         self._meta: dict[str, str] = {}
         self._seen = -1
+        self._activities: tuple[str | None, tuple[Activity, ...]] | None = None
         self.refresh()
 
     # -- opening ---------------------------------------------------------------------------------------
@@ -558,13 +559,22 @@ class RoomStore:
     # -- reading ---------------------------------------------------------------------------------------
 
     def activities(self) -> list[Activity]:
-        """All activities, the newest first."""
+        """All activities, the newest first.
+
+        Read once per change of what phones see (every change of an activity moves ``public``), not
+        once per phone: after a submission, and when a whole room is woken at once."""
         with self._lock:
-            return [_activity(r) for r in self._db.execute("select * from activities order by id desc")]
+            public = self._meta.get("public")
+            if self._activities is None or self._activities[0] != public:
+                rows = self._db.execute("select * from activities order by id desc").fetchall()
+                self._activities = (public, tuple(_activity(r) for r in rows))
+            return list(self._activities[1])
 
     def activity(self, ident: int) -> Activity:
-        with self._lock:
-            return self._activity(self._db, ident)
+        for a in self.activities():
+            if a.id == ident:
+                return a
+        raise RefusedError("no_such_activity", self.lang)
 
     def entries(self, activity: int) -> list[Entry]:
         """Cards or words of an activity, oldest first; removed ones and those merged away left out."""
