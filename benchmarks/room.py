@@ -5,7 +5,9 @@ URL (its own cookies and CSRF token, one keep-alive connection), then the group 
 each burst every phone sends one submission at a random moment within a second (the facilitator says
 "go", people type and tap). Bursts 1-7 are anonymous cards, 8-10 dots on a vote with three dots each. One
 submission in ten is sent a second time with the same id, as a phone does that missed the answer.
-All along, every phone also holds a long poll open for news, as the phone page does.
+All along, every phone also holds a long poll open for news, as the phone page's script does from the
+moment the page is open: from the version the page shows, on a connection of its own, and, as a browser
+does, accepting gzip.
 Afterwards the store is read directly: every acknowledged id must be there (lost), and nothing may be
 counted twice (double-counted). Latency is from sending a request to its whole answer; memory is the
 proportional set size of the service process after the run. A last burst sends 300 at the same instant.
@@ -119,9 +121,10 @@ async def _listen(client: Client, path: str) -> None:
 
 async def _load(room: Room, clients: list[Client], card: int, vote: int) -> dict:
     path = f"/j/{room.code}/submit"
-    for client in clients:
+    listening = []
+    for client in clients:  # people open the page one after another; its script starts polling at once
         await client.join(f"/j/{room.code}")
-    listening = [asyncio.ensure_future(_listen(c, f"/j/{room.code}/state")) for c in clients]
+        listening.append(asyncio.ensure_future(_listen(client, f"/j/{room.code}/state")))
     out: dict = {"latency": [], "acked": set(), "refused": [], "requests": 0}
     started = time.perf_counter()
     for burst in range(BURSTS):

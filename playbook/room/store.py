@@ -392,6 +392,10 @@ class RoomStore:
         before the commit. An item without a submission is a phone joining."""
         outcomes: list[dict[str, Any] | RefusedError] = []
         with self._write(public=False) as db:
+            # Submissions change neither the room's state nor its activities, so inside this one
+            # transaction each is read once for the batch, not once per submission.
+            is_open = db.execute("select value from meta where key = 'state'").fetchone()[0] == "open"
+            activities: dict[int, Activity] = {}
             for participant, s, lang in batch:
                 if s is None:
                     db.execute(
@@ -402,22 +406,27 @@ class RoomStore:
                     continue
                 db.execute("savepoint one")
                 try:
-                    outcomes.append(self._submit(db, participant, s, lang))
+                    outcomes.append(self._submit(db, participant, s, lang, is_open, activities))
                 except RefusedError as exc:
                     db.execute("rollback to one")
                     outcomes.append(exc)
                 db.execute("release one")
         return outcomes
 
-    def _submit(self, db: sqlite3.Connection, participant: str, s: Submission, lang: str) -> dict[str, Any]:
+    def _submit(
+        self, db: sqlite3.Connection, participant: str, s: Submission, lang: str, is_open: bool,
+        activities: dict[int, Activity],
+    ) -> dict[str, Any]:  # fmt: skip
         row = db.execute("select participant, activity, outcome from ops where sid = ?", (s.sid,)).fetchone()
         if row is not None:
             if (row[0], row[1]) != (participant, s.activity):
                 raise RefusedError("replayed", lang)
             return {**json.loads(row[2]), "again": True}
-        if db.execute("select value from meta where key = 'state'").fetchone()[0] != "open":
+        if not is_open:
             raise RefusedError("room_closed", lang)
-        activity = self._activity(db, s.activity, lang)
+        activity = activities.get(s.activity)
+        if activity is None:
+            activity = activities[s.activity] = self._activity(db, s.activity, lang)
         if not activity.is_open:
             raise RefusedError("activity_closed", lang)
         outcome = _SUBMIT[activity.kind](self, db, participant, activity, s, lang)
