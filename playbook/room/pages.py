@@ -53,6 +53,12 @@ def render(name: str, lang: str, **context: Any) -> str:
     )
 
 
+@cache
+def panel_html() -> Any:
+    """The macros of ``_panel.html``: the HTML that notebook 05's room panel puts in its widgets."""
+    return environment().get_template("_panel.html").module
+
+
 def new_sid() -> str:
     """A submission id for a form rendered without the page's script (the script makes its own)."""
     return secrets.token_hex(16)
