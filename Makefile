@@ -12,7 +12,7 @@ HUB      := deploy/jupyterhub
 PROXY    := $(HUB)/node_modules/.bin/configurable-http-proxy
 
 .DEFAULT_GOAL := help
-.PHONY: help install lab app hub hub-proxy test lint format bench handouts browser clean
+.PHONY: help install lab app hub hub-proxy test test-fast lint format bench handouts browser clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-9s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -37,7 +37,7 @@ install: $(VENV)/.runtime ## Create .venv and install the playbook with its depe
 
 lab: $(VENV)/.runtime ## Install, then open JupyterLab on the start notebook with the example session
 	@mkdir -p "$(WORKSPACE)"
-	PLAYBOOK_WORKSPACE="$(WORKSPACE)" $(BIN)/jupyter lab $(LAB_FLAGS) \
+	PLAYBOOK_WORKSPACE="$(WORKSPACE)" $(BIN)/python -m playbook.launch jupyterlab $(LAB_FLAGS) \
 		--ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/$(START)
 
 # APP_FLAGS: e.g. "--port 9000 --no-browser"; see `playbook app --help`.
@@ -60,7 +60,7 @@ $(PROXY): $(HUB)/package.json $(HUB)/package-lock.json
 hub-proxy: $(PROXY) ## Install the hub's proxy (configurable-http-proxy, from npm) into deploy/jupyterhub
 
 hub: $(VENV)/.hub $(PROXY) ## Install, then start a workshop JupyterHub on http://127.0.0.1:8000 (README: workshops)
-	$(BIN)/jupyterhub -f $(HUB)/jupyterhub_config.py
+	$(BIN)/python -m playbook.launch jupyterhub -f $(HUB)/jupyterhub_config.py
 
 # Browser tests drive Debian's Chromium through Python playwright (never a downloaded browser); the
 # output tests also count PDF pages (poppler-utils) and run the W3C Nu checker (Java) and axe-core, which
@@ -96,6 +96,14 @@ test: $(VENV)/.test browser $(PROXY) ## Install with the test extras, then lint 
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+# The quick loop while you work: everything but the tests that start a kernel, Chromium, the app or a hub.
+FAST := not slow and not browser and not hub
+
+test-fast: $(VENV)/.test ## Lint, then every test that needs no kernel, browser, app or hub (a quick loop)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -m "$(FAST)"
 
 lint: $(VENV)/.test ## Lint only
 	$(BIN)/ruff check .

@@ -1,7 +1,8 @@
 """The figures of the app, the browser tests and the hub (part of `make bench`).
 
 - From typing `make app` to the notebook list answering, and to notebook 03 drawn in Chromium with its
-  arc (the kernel has run the notebook and the widgets have rendered).
+  arc (the kernel has run the notebook and the widgets have rendered); then, once the app holds a kernel
+  ready for every page, notebook 03 on screen after the request, as a facilitator meets it.
 - How long the end-to-end tests (JupyterLab and the app) and the three-participant hub test take.
 - Memory per hub participant with notebook 01 open and run: proportional set size (shared pages split
   fairly) of their single-user server with its kernel, as the hub test records it.
@@ -21,6 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from playbook.app import PATH  # noqa: E402
+from playbook.ui.preheat import READY  # noqa: E402
 from tests import servers  # noqa: E402  (the same server helpers as the tests)
 from tests.conftest import ARGS, CHROMIUM  # noqa: E402
 
@@ -40,6 +43,11 @@ def app_rows() -> list[tuple[str, str, str]]:
         page.goto(f"{app.base}/voila/render/03_design_the_session.ipynb")
         page.locator(".pb-arc svg").wait_for(state="attached", timeout=180_000)
         first = time.perf_counter() - app.started
+        # What a facilitator meets once the app has started: a kernel waiting for each page.
+        deadline = time.monotonic() + 240
+        while app.log().count(READY) < len(PATH) + 1 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        ready = app.log().count(READY) >= len(PATH) + 1
         start = time.perf_counter()
         page.reload()
         page.locator(".pb-arc svg").wait_for(state="attached", timeout=180_000)
@@ -47,8 +55,12 @@ def app_rows() -> list[tuple[str, str, str]]:
         browser.close()
     return [
         ("make app → notebook list answers", f"{listed:.1f} s", "venv already installed"),
-        ("make app → notebook 03 rendered with its arc", f"{first:.1f} s", "first render, cold kernel"),
-        ("app: notebook 03 opened again", f"{again:.1f} s", "a new kernel runs the notebook"),
+        ("make app → notebook 03 rendered with its arc", f"{first:.1f} s", "first request at once"),
+        (
+            "app: notebook 03 on screen after the request",
+            f"{again:.1f} s",
+            ("kernel ready for the page" if ready else "no ready kernel in time") + "; goal ≤ 2.5 s",
+        ),
     ]
 
 

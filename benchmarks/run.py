@@ -151,7 +151,7 @@ def _widget_rows() -> list[tuple[str, str, str]]:
             (
                 "diagnosis widget change → save, profile, chart",
                 f"{statistics.median(times) * 1000:.0f} ms",
-                "median of 50; goal ≤ 100 ms",
+                "median of 50; goal ≤ 50 ms idle, ≤ 100 ms busy",
             )
         )
         from playbook.ui import Picker
@@ -167,7 +167,7 @@ def _widget_rows() -> list[tuple[str, str, str]]:
             (
                 "picker filter change → rank, plan B, cards",
                 f"{statistics.median(times) * 1000:.0f} ms",
-                "median of 50; goal ≤ 100 ms",
+                "median of 50; goal ≤ 50 ms idle, ≤ 100 ms busy",
             )
         )
         from playbook.session import Block
@@ -186,7 +186,7 @@ def _widget_rows() -> list[tuple[str, str, str]]:
             (
                 "agenda minute change, 40 blocks → plan, findings, arc",
                 f"{statistics.median(times) * 1000:.0f} ms",
-                "median of 30; goal ≤ 100 ms",
+                "median of 30; goal ≤ 50 ms idle, ≤ 100 ms busy",
             )
         )
         import datetime as dt
@@ -208,7 +208,7 @@ def _widget_rows() -> list[tuple[str, str, str]]:
             (
                 "live action → save, re-timed agenda, findings, arc",
                 f"{statistics.median(times) * 1000:.0f} ms",
-                "median of 30; goal ≤ 100 ms",
+                "median of 30; goal ≤ 50 ms idle, ≤ 100 ms busy",
             )
         )
         session = panel.binding.session
@@ -234,6 +234,10 @@ def main() -> None:
             f"core is {core / views:.2f}× this",
         )
     )
+
+    from startup import startup_rows  # whole processes side by side: the CLI, the first cell (startup.py)
+
+    rows += startup_rows()
 
     shipped = load_catalogue([])
     rows.append(

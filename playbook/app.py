@@ -21,11 +21,14 @@ import secrets
 import socket
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from .errors import PlaybookError
 from .paths import assets_dir, notebooks_dir, playbook_folder
+
+if TYPE_CHECKING:
+    from traitlets.config import Config
 
 PATH = (
     "00_start_here.ipynb",
@@ -42,6 +45,9 @@ KERNEL_IDLE_SECONDS = 600
 """A closed page's kernel is stopped after this long; saving is immediate, so nothing is lost."""
 CULL_INTERVAL_SECONDS = 60
 """How often the app looks for such kernels."""
+REFILL_DELAY_SECONDS = 5
+"""After a page takes its ready kernel, the next one for that page starts this much later: after the page
+has drawn, so the two do not compete for the processor."""
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 TOKEN_COOKIE = "playbook-app-token"
 
@@ -201,6 +207,7 @@ def serve(app: AppPlan) -> None:
     config.MappingKernelManager.cull_interval = CULL_INTERVAL_SECONDS
     config.MappingKernelManager.cull_idle_timeout = KERNEL_IDLE_SECONDS
     config.MappingKernelManager.cull_connected = False
+    _keep_kernels_ready(config, app)
     args = [
         str(app.folder),
         f"--port={app.port}",
@@ -253,3 +260,18 @@ def gated_voila(gate: Gate) -> Any:
             return [guarded(h) for h in super().init_handlers()]
 
     return PlaybookVoila
+
+
+def _keep_kernels_ready(config: Config, app: AppPlan) -> None:
+    """One kernel ready per page of the path, preheated as far as the session and no further.
+
+    A cold kernel spends seconds on Python, ipywidgets, matplotlib and the playbook before the page shows
+    anything. Voilà's preheated kernels do that before the request, but a kernel that ran its notebook to
+    the end would show the session as it was when it started; ``playbook.ui.preheat`` stops it where the
+    notebook opens the session, until the page is requested. Only the path's pages get a kernel (not
+    the trainer's workshop), one each, so an idle app holds six kernels.
+    """
+    config.VoilaConfiguration.preheat_kernel = True
+    ready = {"pool_size": 1, "kernel_env_variables": {"VOILA_APP_IP": app.ip}}
+    config.VoilaKernelManager.kernel_pools_config = {"default": {"pool_size": 0}} | dict.fromkeys(PATH, ready)
+    config.VoilaKernelManager.fill_delay = REFILL_DELAY_SECONDS

@@ -416,15 +416,16 @@ def _role_patch(role: str, label: str) -> Patch:
     return Patch(facecolor=colour, hatch=hatch, edgecolor=INK, linewidth=0.6, linestyle=style, label=label)
 
 
-def _strip(ax, spans: list[tuple[str, float, float, str]], y: float, height: float) -> None:  # noqa: ANN001
+def _strip(ax, spans: list[tuple[str, float, float, str]], y: float, height: float) -> tuple[dict, list]:  # noqa: ANN001
     """Blocks as a band coloured and hatched by role (one collection per role keeps a long agenda quick),
-    each with its number on white in the middle."""
+    each with its number on white in the middle; the collections by role and the numbers' texts."""
     by_role: dict[str, list[tuple[float, float]]] = {}
     for role, x, width, _ in spans:
         by_role.setdefault(role, []).append((x, width))
+    collections, numbers = {}, []
     for role, bars in by_role.items():
         colour, hatch = ROLE_STYLE.get(role, (GREY, ""))
-        ax.broken_barh(
+        collections[role] = ax.broken_barh(
             bars,
             (y, height),
             facecolors=colour,
@@ -435,15 +436,18 @@ def _strip(ax, spans: list[tuple[str, float, float, str]], y: float, height: flo
         )
     for _, x, width, number in spans:
         if number:
-            ax.text(
-                x + width / 2,
-                y + height / 2,
-                number,
-                ha="center",
-                va="center",
-                fontsize=SMALL,
-                bbox={"boxstyle": "square,pad=0.12", "facecolor": "white", "edgecolor": "none"},
+            numbers.append(
+                ax.text(
+                    x + width / 2,
+                    y + height / 2,
+                    number,
+                    ha="center",
+                    va="center",
+                    fontsize=SMALL,
+                    bbox={"boxstyle": "square,pad=0.12", "facecolor": "white", "edgecolor": "none"},
+                )
             )
+    return collections, numbers
 
 
 def _legends(fig: Figure, handles: list[Artist], names: list[str], legend_in: float, height: float) -> None:
@@ -518,103 +522,183 @@ def arc_chart(plan: Plan, audience: str = "facilitator") -> Figure:
     energy line and (for the facilitator) the depth below a waterline and the findings, lettered.
 
     Sized for an A4 page so its text prints at 7.5 pt or more. Participants get the shape only: plain
-    words for the phases, no findings, codes or budget.
+    words for the phases, no findings, codes or budget. Drawn by :class:`ArcFigure`, which widgets keep.
     """
-    lang = plan.language
-    facilitator = audience != "participants"
-    arc = plan.arc
-    total = max(len(arc), 1)
-    xs = np.arange(total + 1)
-    numbered = facilitator and len(plan.blocks) <= NAMED_BLOCKS
-    names = [b.title for b in plan.blocks] if numbered else []
-    columns = 3 if len(names) > 8 else 2
-    legend_in = 0.16 * _legend_lines(names, columns) + (0.15 if names else 0)
-    plot_in = 2.9 if facilitator else 1.9
-    height = plot_in + 0.95 + legend_in
-    fig = Figure(figsize=(A4_WIDTH, height))
-    bottom = (legend_in + 0.75) / height
-    fig.subplots_adjust(left=0.06, right=0.94, top=1 - 0.32 / height, bottom=bottom)
-    ax = fig.add_subplot()
-    ax.set_xlim(0, total)
-    low = -1.0 if facilitator else -0.05
-    strip_low, strip_high = 1.12, 1.47
+    return ArcFigure(audience).update(plan)
 
-    spans = (
-        [
-            (b.role, b.start - plan.start, b.minutes, str(n) if numbered else "")
+
+STRIP_LOW, STRIP_HIGH = 1.12, 1.47
+WATERLINE = -0.12
+
+
+class ArcFigure:
+    """An arc chart that follows its plan: the agenda builder and the live companion keep one.
+
+    A click that changes minutes, energy, findings or the start (the same blocks in the same order, the
+    same language) moves the figure's artists in place: the strip's bars and numbers, the breadth, groan
+    and depth areas, the energy line, the findings' marks, the clock ticks and the title. Only a different
+    list of blocks (which changes the legend of names and the figure's height) draws the figure anew.
+    :func:`arc_chart` draws through this same code, so the two cannot drift apart.
+    """
+
+    def __init__(self, audience: str = "facilitator") -> None:
+        self.audience = audience
+        self.figure: Figure | None = None
+        self.built = 0
+        """How many times the figure was made from scratch (the views' tests count them)."""
+        self._shape: tuple[object, ...] | None = None
+
+    def update(self, plan: Plan) -> Figure:
+        """The figure for ``plan``: the same figure with its artists moved, or a new one if it must be."""
+        shape: tuple[object, ...] = (plan.language, tuple((b.title, b.role) for b in plan.blocks))
+        if len(plan.blocks) > DETAIL:  # a huge agenda's strip is sampled: its roles follow the minutes
+            shape += (frozenset(role for role, *_ in _sampled_spans(plan, max(len(plan.arc), 1))),)
+        if self.figure is None or shape != self._shape:
+            self._build(plan)
+            self._shape = shape
+        self._place(plan)
+        assert self.figure is not None
+        return self.figure
+
+    # -- what stays while the blocks stay ---------------------------------------------------------------
+
+    def _build(self, plan: Plan) -> None:
+        lang = plan.language
+        facilitator = self.facilitator = self.audience != "participants"
+        self.numbered = facilitator and len(plan.blocks) <= NAMED_BLOCKS
+        names = [b.title for b in plan.blocks] if self.numbered else []
+        columns = 3 if len(names) > 8 else 2
+        legend_in = 0.16 * _legend_lines(names, columns) + (0.15 if names else 0)
+        plot_in = 2.9 if facilitator else 1.9
+        height = plot_in + 0.95 + legend_in
+        fig = Figure(figsize=(A4_WIDTH, height))
+        fig.subplots_adjust(left=0.06, right=0.94, top=1 - 0.32 / height, bottom=(legend_in + 0.75) / height)
+        ax = self.ax = fig.add_subplot()
+        edge = ax.get_yaxis_transform()  # x as a fraction of the axes: labels stay put when the time changes
+
+        self.bars, self.numbers = _strip(ax, self._spans(plan), STRIP_LOW, STRIP_HIGH - STRIP_LOW)
+        xs, empty = np.arange(2), np.zeros(2)
+        self.breadth = ax.fill_between(xs, empty, empty, step="post", color="#D9D9D9", linewidth=0)
+        groan_style = {"facecolor": (0.9, 0.62, 0.0, 0.25), "edgecolor": "#5A5A5A", "hatch": HATCH["groan"]}
+        self.groan = None
+        if facilitator:  # participants see it as 'talking it through' in the strip, not as method jargon
+            self.groan = ax.fill_between(
+                xs, 0, 1, where=[False, False], step="post", linewidth=0.8, **groan_style
+            )
+        (self.energy,) = ax.step(xs, empty, where="post", color=INK, linewidth=1.8)
+        for level in range(1, 6):
+            ax.text(
+                1.008, (level - 0.5) / 5, str(level), va="center", ha="left", fontsize=SMALL, transform=edge
+            )
+        ax.text(
+            1.04,
+            0.5,
+            t("arc.energy", lang),
+            rotation=90,
+            va="center",
+            ha="left",
+            fontsize=SMALL,
+            transform=edge,
+        )
+        ax.text(
+            -0.012, 0.5, t("arc.breadth_short", lang), rotation=90, va="center", ha="right", fontsize=SMALL,
+            transform=edge,
+        )  # fmt: skip
+
+        handles = [
+            Patch(
+                facecolor="#D9D9D9",
+                label=t("arc.breadth" if facilitator else "arc.breadth_participants", lang),
+            ),
+            Line2D([0], [0], color=INK, linewidth=1.8, label=t("arc.energy", lang)),
+        ]
+        self.depth = None
+        if facilitator:
+            handles.insert(1, Patch(linewidth=0.8, label=t("arc.groan", lang), **groan_style))
+            depth_style = {
+                "facecolor": WATER,
+                "edgecolor": BLUE,
+            }  # its own zone under the waterline: no hatch
+            self.depth = ax.fill_between(xs, WATERLINE, WATERLINE, step="post", linewidth=0.8, **depth_style)
+            ax.axhline(WATERLINE, color=BLUE, linestyle="--", linewidth=1.2)
+            ax.text(
+                1.0, WATERLINE + 0.02, t("diagnosis.waterline", lang), ha="right", va="bottom", fontsize=SMALL,
+                color=BLUE, transform=edge,
+            )  # fmt: skip
+            ax.text(
+                -0.012, -0.55, t("arc.depth", lang), rotation=90, va="center", ha="right", fontsize=SMALL,
+                transform=edge,
+            )  # fmt: skip
+            handles.append(Patch(linewidth=0.8, label=t("arc.depth", lang), **depth_style))
+        self.marks: list = []
+
+        ax.set_ylim(-1.0 if facilitator else -0.05, STRIP_HIGH + 0.02)
+        roles = dict.fromkeys(b.role for b in plan.blocks)
+        role_names = _role_names(self.audience, lang)
+        handles += [_role_patch(r, role_names.get(r, r)) for r in roles]
+        _legends(fig, handles, names, legend_in, height)
+        self.title = fig.suptitle("", x=0.02, ha="left", fontsize=TITLE, fontweight="bold")
+        self.figure = fig
+        self.built += 1
+
+    # -- what a click moves -----------------------------------------------------------------------------
+
+    def _spans(self, plan: Plan) -> list[tuple[str, float, float, str]]:
+        if len(plan.blocks) > DETAIL:
+            return _sampled_spans(plan, max(len(plan.arc), 1))
+        return [
+            (b.role, b.start - plan.start, b.minutes, str(n) if self.numbered else "")
             for n, b in enumerate(plan.blocks, 1)
         ]
-        if len(plan.blocks) <= DETAIL
-        else _sampled_spans(plan, total)
-    )
-    _strip(ax, spans, strip_low, strip_high - strip_low)
 
-    every = (
-        -(-total // DETAIL) if total > DETAIL * 2 else 1
-    )  # a long session is sampled, not drawn per minute
-    xs = xs[::every]
-    breadth = _per_minute(arc.breadth, 0.1)[::every]
-    ax.fill_between(xs, 0.5 - breadth / 2, 0.5 + breadth / 2, step="post", color="#D9D9D9", linewidth=0)
-    groan = np.array([*([z == "groan" for z in arc.zone] or [False]), False])[::every]
-    groan_style = {"facecolor": (0.9, 0.62, 0.0, 0.25), "edgecolor": "#5A5A5A", "hatch": HATCH["groan"]}
-    if facilitator:  # participants see it as 'talking it through' in the strip, not as method jargon
-        ax.fill_between(xs, 0, 1, where=groan, step="post", linewidth=0.8, **groan_style)
-    energy = _per_minute(arc.energy, 3.0)[::every]
-    ax.step(xs, (energy - 0.5) / 5, where="post", color=INK, linewidth=1.8)
-    for level in range(1, 6):
-        ax.text(total * 1.008, (level - 0.5) / 5, str(level), va="center", ha="left", fontsize=SMALL)
-    ax.text(total * 1.04, 0.5, t("arc.energy", lang), rotation=90, va="center", ha="left", fontsize=SMALL)
-    ax.text(
-        -total * 0.012,
-        0.5,
-        t("arc.breadth_short", lang),
-        rotation=90,
-        va="center",
-        ha="right",
-        fontsize=SMALL,
-    )
-
-    handles = [
-        Patch(
-            facecolor="#D9D9D9", label=t("arc.breadth" if facilitator else "arc.breadth_participants", lang)
-        ),
-        Line2D([0], [0], color=INK, linewidth=1.8, label=t("arc.energy", lang)),
-    ]
-    if facilitator:
-        handles.insert(1, Patch(linewidth=0.8, label=t("arc.groan", lang), **groan_style))
-        depth = _per_minute(arc.depth, 0.0)[::every]
-        depth_style = {"facecolor": WATER, "edgecolor": BLUE}  # its own zone under the waterline: no hatch
-        ax.fill_between(xs, -0.12, -0.12 - 0.85 * depth, step="post", linewidth=0.8, **depth_style)
-        ax.axhline(-0.12, color=BLUE, linestyle="--", linewidth=1.2)
-        ax.text(
-            total, -0.1, t("diagnosis.waterline", lang), ha="right", va="bottom", fontsize=SMALL, color=BLUE
+    def _place(self, plan: Plan) -> None:
+        ax, arc = self.ax, plan.arc
+        total = max(len(arc), 1)
+        every = -(-total // DETAIL) if total > DETAIL * 2 else 1  # a long session is sampled, not per minute
+        xs = np.arange(total + 1)[::every]
+        ax.set_xlim(0, total)
+        spans = self._spans(plan)
+        height = STRIP_HIGH - STRIP_LOW
+        for role, collection in self.bars.items():
+            collection.set_verts(
+                [
+                    [(x, STRIP_LOW), (x, STRIP_HIGH), (x + width, STRIP_HIGH), (x + width, STRIP_LOW)]
+                    for kind, x, width, _ in spans
+                    if kind == role
+                ]
+            )
+        numbered = [(x, width) for _, x, width, number in spans if number]
+        for text, (x, width) in zip(self.numbers, numbered, strict=True):
+            text.set_position((x + width / 2, STRIP_LOW + height / 2))
+        breadth = _per_minute(arc.breadth, 0.1)[::every]
+        self.breadth.set_data(xs, 0.5 - breadth / 2, 0.5 + breadth / 2)
+        if self.groan is not None:
+            self.groan.set_data(
+                xs, 0, 1, where=np.array([*([z == "groan" for z in arc.zone] or [False]), False])[::every]
+            )
+        self.energy.set_data(xs, (_per_minute(arc.energy, 3.0)[::every] - 0.5) / 5)
+        if self.depth is not None:
+            self.depth.set_data(xs, WATERLINE, WATERLINE - 0.85 * _per_minute(arc.depth, 0.0)[::every])
+        for artist in self.marks:
+            artist.remove()
+        self.marks = _finding_marks(ax, plan, total) if self.facilitator else []
+        _time_axis(ax, plan.start, total)
+        key = "arc.title" if self.facilitator else "arc.title_participants"
+        self.title.set_text(
+            t(
+                key,
+                plan.language,
+                start=clock(plan.start),
+                end=clock(plan.end),
+                minutes=plan.total_minutes,
+                budget=plan.budget_minutes,
+            )
         )
-        ax.text(
-            -total * 0.012, -0.55, t("arc.depth", lang), rotation=90, va="center", ha="right", fontsize=SMALL
-        )
-        handles.append(Patch(linewidth=0.8, label=t("arc.depth", lang), **depth_style))
-        _finding_marks(ax, plan, total)
-
-    ax.set_ylim(low, strip_high + 0.02)
-    _time_axis(ax, plan.start, total)
-    roles = dict.fromkeys(b.role for b in plan.blocks)
-    role_names = _role_names(audience, lang)
-    handles += [_role_patch(r, role_names.get(r, r)) for r in roles]
-    _legends(fig, handles, names, legend_in, height)
-    key = "arc.title" if facilitator else "arc.title_participants"
-    title = t(
-        key,
-        lang,
-        start=clock(plan.start),
-        end=clock(plan.end),
-        minutes=plan.total_minutes,
-        budget=plan.budget_minutes,
-    )
-    fig.suptitle(title, x=0.02, ha="left", fontsize=TITLE, fontweight="bold")
-    return fig
 
 
-def _finding_marks(ax, plan: Plan, total: int) -> None:  # noqa: ANN001
+def _finding_marks(ax, plan: Plan, total: int) -> list:  # noqa: ANN001
+    """A dotted line and a lettered circle where each finding with a minute applies; the artists made."""
+    artists: list = []
     placed: list[float] = []
     marked = [f for f in plan.findings if f.minute is not None][:MARKED_FINDINGS]
     for n, f in enumerate(marked, 1):
@@ -622,17 +706,20 @@ def _finding_marks(ax, plan: Plan, total: int) -> None:  # noqa: ANN001
         crowd = sum(1 for other in placed if abs(other - x) < 0.03 * total)  # stack markers that meet
         placed.append(x)
         colour = VERMILLION if f.level == "error" else ORANGE if f.level == "warning" else SKY
-        ax.plot([x, x], [-0.12, 1.04], color=colour, linestyle=":", linewidth=1.2)
-        ax.text(
-            x + crowd * 0.025 * total,
-            1.05,
-            finding_mark(n),
-            ha="center",
-            va="center",
-            fontsize=SMALL,
-            fontweight="bold",
-            bbox={"boxstyle": "circle,pad=0.18", "facecolor": "white", "edgecolor": colour},
+        artists += ax.plot([x, x], [WATERLINE, 1.04], color=colour, linestyle=":", linewidth=1.2)
+        artists.append(
+            ax.text(
+                x + crowd * 0.025 * total,
+                1.05,
+                finding_mark(n),
+                ha="center",
+                va="center",
+                fontsize=SMALL,
+                fontweight="bold",
+                bbox={"boxstyle": "circle,pad=0.18", "facecolor": "white", "edgecolor": colour},
+            )
         )
+    return artists
 
 
 OBSERVATION_MARK = {

@@ -7,6 +7,15 @@ Writes go through a temporary file, fsync and rename, keeping the previous versi
 crash or a full disk never leaves half a session behind. A writer that compares the file with the version
 it loaded holds an exclusive lock (a ``.NAME.lock`` file beside it) from the comparison to the rename, so
 two programs saving at the same moment cannot both think they won.
+
+The shipped assets (the catalogue, the diagnosis, the cue words, the strings) are some 200 YAML files,
+and building Python objects from YAML is slow: about half a second of every command, first cell and
+app page. So a shipped file, once read, is also kept as JSON in the user's cache folder
+(``$XDG_CACHE_HOME/playbook`` or ``~/.cache/playbook``) under the hash of its bytes; the next process
+reads that instead, some forty times faster. The hash is of the file's content, so an edited or upgraded
+asset is simply a new entry; only data that JSON gives back unchanged is kept, the data goes through the
+same checks as ever, and a cache that cannot be read or written is passed over. A user's own files
+(sessions, their own catalogue) are never cached.
 """
 
 from __future__ import annotations
@@ -14,6 +23,7 @@ from __future__ import annotations
 import errno
 import glob
 import hashlib
+import json
 import math
 import os
 import re
@@ -22,6 +32,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +47,7 @@ from yaml.nodes import MappingNode, Node, SequenceNode
 from yaml.resolver import BaseResolver
 
 from .errors import ConflictError, PlaybookError
+from .paths import assets_dir
 
 try:  # the C parser makes loading a large catalogue over ten times faster
     from yaml.cyaml import CParser as _Parser
@@ -123,9 +135,21 @@ _Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_yaml_float)
 class _Dumper(yaml.SafeDumper):
     """Writes text the way a person would: UTF-8, keys in order, multi-line text as blocks.
 
-    libyaml's emitter writes the same text four times faster, but escapes characters beyond the Basic
-    Multilingual Plane (emoji) as ``\\U0001F680``; :func:`dump_yaml` uses it only for data without them.
+    libyaml's emitter writes the same text some seven times faster, but escapes characters beyond the
+    Basic Multilingual Plane (emoji become ``\\U0001F680``) and writes a few keys differently;
+    :func:`dump_yaml` uses it only where it writes the same text, and this pure-Python emitter otherwise.
     """
+
+
+_FastDumper: type | None
+try:
+    from yaml import CSafeDumper
+
+    class _FastDumper(CSafeDumper):  # type: ignore[no-redef]
+        """libyaml's emitter with the same representers as :class:`_Dumper`."""
+
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _FastDumper = None
 
 
 _READ_AS_BREAKS = frozenset("\r\x85\u2028\u2029")
@@ -141,31 +165,27 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 
 
 _Dumper.add_representer(str, _represent_str)
-
-try:
-
-    class _FastDumper(yaml.CSafeDumper):  # type: ignore[misc,name-defined]
-        """libyaml's emitter with the same representation of text as :class:`_Dumper`."""
-
+if _FastDumper is not None:
     _FastDumper.add_representer(str, _represent_str)
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _FastDumper = _Dumper  # type: ignore[misc,assignment]
 
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_BEYOND_BMP = re.compile("[\U00010000-\U0010ffff]")
 
 
-def _has_astral(data: Any) -> bool:
-    stack = [data]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            if _ASTRAL.search(item):
-                return True
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list | tuple):
-            stack.extend(item)
+def _needs_careful_emitter(data: Any) -> bool:
+    """True where libyaml would write other text than the pure-Python emitter: a character beyond the
+    Basic Multilingual Plane anywhere (it escapes it), or a key that is empty or over 128 bytes (it
+    measures keys in bytes, not characters, and writes them as simple keys where Python writes ``?``)."""
+    if isinstance(data, str):
+        return _BEYOND_BMP.search(data) is not None
+    if isinstance(data, dict):
+        return any(
+            (isinstance(k, str) and not 0 < len(k.encode("utf-8")) <= 128)
+            or _needs_careful_emitter(k)
+            or _needs_careful_emitter(v)
+            for k, v in data.items()
+        )
+    if isinstance(data, (list, tuple)):
+        return any(_needs_careful_emitter(v) for v in data)
     return False
 
 
@@ -282,14 +302,83 @@ def fingerprint(data: bytes) -> str:
 
 
 def load_yaml_file(path: str | Path, max_bytes: int = MAX_BYTES) -> tuple[Any, str]:
-    """Load one YAML file safely; return its data and the fingerprint of the bytes read."""
+    """Load one YAML file safely; return its data and the fingerprint of the bytes read.
+
+    A shipped asset is read from the cache when it holds these bytes (see the module's docstring).
+    """
     data = read_bytes(path, max_bytes)
-    return parse_yaml(decode(data, path), path), fingerprint(data)
+    digest = fingerprint(data)
+    cache = _asset_cache(path)
+    if cache is not None:
+        found = _cached(cache, digest)
+        if found is not _MISSING:
+            return found, digest
+    value = parse_yaml(decode(data, path), path)
+    if cache is not None:
+        _keep(cache, digest, value)
+    return value, digest
+
+
+CACHE_FORMAT = 1
+"""Part of the cache's folder name: raise it when :func:`parse_yaml` reads the same bytes differently."""
+
+_MISSING = object()
+
+
+def cache_dir() -> Path:
+    """The playbook's folder in the user's cache (``$XDG_CACHE_HOME``, as matplotlib's and pip's are)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "playbook"
+
+
+def _asset_cache(path: str | Path) -> Path | None:
+    """The cache folder for ``path`` if it is a shipped asset, else None (a string test: no file system)."""
+    if not os.path.abspath(path).startswith(os.path.join(_shipped(), "")):
+        return None
+    return cache_dir() / f"yaml-{CACHE_FORMAT}"
+
+
+@cache
+def _shipped() -> str:
+    return str(assets_dir().resolve())
+
+
+def _cached(cache: Path, digest: str) -> Any:
+    try:
+        return json.loads((cache / f"{digest}.json").read_bytes())
+    except (OSError, ValueError):  # not there yet, unreadable or damaged: parse the YAML again
+        return _MISSING
+
+
+def _keep(cache: Path, digest: str, value: Any) -> None:
+    """Write the entry all at once (another process may read it meanwhile); skip data JSON would change."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    except (TypeError, ValueError):
+        return
+    if json.loads(text) != value:  # e.g. a number as a mapping's key would come back as text
+        return
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=cache, prefix=f".{digest}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(text.encode("utf-8"))
+            os.replace(name, cache / f"{digest}.json")
+        except BaseException:
+            Path(name).unlink(missing_ok=True)
+            raise
+    except OSError:  # a read-only or full cache folder costs time, never a result
+        return
 
 
 def dump_yaml(data: Any) -> str:
-    """Serialise plain data as readable YAML that :func:`parse_yaml` reads back identically."""
-    dumper = _Dumper if _has_astral(data) else _FastDumper
+    """Serialise plain data as readable YAML that :func:`parse_yaml` reads back identically.
+
+    Every save of a session goes through here, so the fast emitter is used whenever it writes the same
+    text (see :class:`_Dumper`).
+    """
+    dumper = _Dumper if _FastDumper is None or _needs_careful_emitter(data) else _FastDumper
     return yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=100, indent=2)
 
 

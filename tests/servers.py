@@ -206,7 +206,7 @@ def hub(state: Path, log: Path, password: str) -> Server:
         PLAYBOOK_PROXY_API_PORT=str(proxy),
         PLAYBOOK_HUB_PASSWORD=password,
     )
-    argv = [sys.executable, "-m", "jupyterhub", "-f", str(HUB_CONFIG)]
+    argv = [sys.executable, "-m", "playbook.launch", "jupyterhub", "-f", str(HUB_CONFIG)]  # as make hub
     return Server(argv, env, state, log, port)
 
 

@@ -1,9 +1,10 @@
 """A JupyterHub for trying a playbook workshop on one machine: every participant gets a playbook of their own.
 
-``make hub`` starts it on http://127.0.0.1:8000 (``jupyterhub -f deploy/jupyterhub/jupyterhub_config.py``
-does the same once the proxy is installed). When a participant logs in for the first time, the hub
-copies the notebooks and the example sessions into ``~/playbook`` (``playbook init``) and opens
-JupyterLab on the start notebook; at every later login their own work is kept.
+``make hub`` starts it on http://127.0.0.1:8000 as ``python -m playbook.launch jupyterhub -f`` this file
+(plain ``jupyterhub -f`` works too, a few seconds slower to start; see playbook/startup.py). When a
+participant logs in for the first time, the hub copies the notebooks and the example sessions into
+``~/playbook`` (``playbook init``) and opens JupyterLab on the start notebook; at every later login
+their own work is kept.
 
 What this hub is: a trial on one machine, for a trainer to try a workshop and for the tests. Everyone
 who knows the shared password can log in, under any name, and all participants run as the same
@@ -28,10 +29,12 @@ Settings come from the environment so that tests can run several hubs side by si
     PLAYBOOK_PROXY_API_PORT        the proxy's internal port (default: 8001)
 """
 
+import atexit
 import importlib.util
 import os
 import pwd
 import secrets
+import subprocess
 import sys
 from pathlib import Path
 
@@ -131,7 +134,22 @@ print(
 # Each participant: a home of their own under the state folder, JupyterLab on the start notebook.
 c.JupyterHub.spawner_class = "simple"
 c.SimpleLocalProcessSpawner.home_dir_template = str(STATE / "homes" / "{username}")
-c.Spawner.cmd = [sys.executable, "-m", "jupyterhub.singleuser"]  # the hub's own Python and playbook
+# The hub's own Python and playbook; playbook.launch leaves out what JupyterLab's server imports and never
+# uses (the IRI grammars jsonschema compiles at import, see playbook/startup.py): a second or two of CPU
+# and some 20 MiB less for every participant.
+c.Spawner.cmd = [sys.executable, "-m", "playbook.launch", "jupyterhub.singleuser"]
+# One cache folder for everyone (they run as the hub's user anyway): matplotlib's font list and the
+# playbook's shipped assets read as JSON (playbook/yamlio.py) are built once for the hub, not once per
+# participant. A warm-up fills it while the hub starts, so even the first participant finds it ready.
+CACHE = STATE / "cache"
+c.Spawner.environment = {"XDG_CACHE_HOME": str(CACHE)}
+warm_up = subprocess.Popen(
+    [sys.executable, "-c", "from playbook.ui.preheat import warm_up; warm_up()"],
+    env={**os.environ, "XDG_CACHE_HOME": str(CACHE)},
+    stdout=subprocess.DEVNULL,
+    stderr=subprocess.DEVNULL,
+)
+atexit.register(warm_up.kill)  # harmless when it has long finished
 c.Spawner.notebook_dir = "~/playbook"
 c.Spawner.default_url = "/lab/tree/00_start_here.ipynb"
 c.Spawner.start_timeout = 120

@@ -1,49 +1,61 @@
-"""ipywidgets views bound to a session document. Imported only by notebooks, never by the core."""
+"""ipywidgets views bound to a session document. Imported only by notebooks, never by the core.
 
-from .agenda import AgendaBuilder
-from .binding import SessionBinding
-from .brief import BriefForm
-from .browse import CatalogueBrowser
-from .choose import Picker, SuggestionsView
-from .design import DesignPanel
-from .diagnosis import DiagnosisPanel, ReadingsPanel
-from .export import ExportPanel
-from .live import LiveCompanion
-from .room import RoomPanel
-from .start import StartPanel
-from .teaching import (
-    CaseStudio,
-    ColourListener,
-    DiamondPlay,
-    IcebergPlay,
-    Quiz,
-    RoseExplorer,
-    SelfAssessment,
-    StagePlay,
-    TrainerGuide,
-)
+A notebook's first cell imports the views it shows (``from playbook.ui import AgendaBuilder``), and only
+their modules are imported: the start page does not load matplotlib, the diagnosis does not load
+nbconvert. In a kernel Voilà starts before anyone asks for its page, importing this package does all the
+slow, session-independent work at once and then waits for the page's request (``playbook.ui.preheat``).
+"""
 
-__all__ = [
-    "AgendaBuilder",
-    "BriefForm",
-    "CaseStudio",
-    "CatalogueBrowser",
-    "ColourListener",
-    "DesignPanel",
-    "DiagnosisPanel",
-    "DiamondPlay",
-    "ExportPanel",
-    "IcebergPlay",
-    "LiveCompanion",
-    "Picker",
-    "Quiz",
-    "ReadingsPanel",
-    "RoomPanel",
-    "RoseExplorer",
-    "SelfAssessment",
-    "SessionBinding",
-    "StagePlay",
-    "StartPanel",
-    "SuggestionsView",
-    "TrainerGuide",
-]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from .preheat import preheating
+
+VIEWS = {
+    "AgendaBuilder": "agenda",
+    "BriefForm": "brief",
+    "CaseStudio": "teaching",
+    "CatalogueBrowser": "browse",
+    "ColourListener": "teaching",
+    "DesignPanel": "design",
+    "DiagnosisPanel": "diagnosis",
+    "DiamondPlay": "teaching",
+    "ExportPanel": "export",
+    "IcebergPlay": "teaching",
+    "LiveCompanion": "live",
+    "Picker": "choose",
+    "Quiz": "teaching",
+    "ReadingsPanel": "diagnosis",
+    "RoomPanel": "room",
+    "RoseExplorer": "teaching",
+    "SelfAssessment": "teaching",
+    "SessionBinding": "binding",
+    "StagePlay": "teaching",
+    "StartPanel": "start",
+    "SuggestionsView": "choose",
+    "TrainerGuide": "teaching",
+}
+"""Each public view and the module it lives in, imported on first use (PEP 562)."""
+
+__all__ = sorted(VIEWS)
+
+
+def __getattr__(name: str) -> Any:
+    module = VIEWS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # the next lookup is an ordinary one
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *VIEWS})
+
+
+if preheating():
+    from .preheat import warm_up_then_wait
+
+    warm_up_then_wait(sorted(set(VIEWS.values())))

@@ -15,8 +15,8 @@ import ipywidgets as widgets
 from ..agenda import Plan, clock, plan
 from ..calibrate import History, history
 from ..catalogue import ROLES, Catalogue, load_catalogue
+from ..charts import ArcFigure, to_svg
 from ..errors import PlaybookError
-from ..flavours.html import inline_svg
 from ..flavours.widget import heading, message, show, style
 from ..i18n import t
 from ..recommend import plan_b
@@ -68,6 +68,7 @@ class AgendaBuilder(Snapshot, widgets.VBox):
         """The page of :data:`PAGE_ROWS` blocks the rows show (always 0 for a short agenda)."""
         self._quiet = False
         self._drawn: object = None
+        self._arc = ArcFigure()  # kept: a click moves the arc's artists, it does not draw a new figure
 
         self.rows: list[_Row] = []
         self.row_box = widgets.VBox()
@@ -329,7 +330,7 @@ class AgendaBuilder(Snapshot, widgets.VBox):
         self.findings.value = findings_html(p, window if pages > 1 else None)
         drawn = (p.arc, p.findings, tuple((b.title, b.role) for b in p.blocks), p.budget_minutes)
         if drawn != self._drawn:
-            self.arc.value = inline_svg(arc(p))
+            self.arc.value = to_svg(self._arc.update(p), alt=arc(p).alt)  # its artists moved in place
             self._drawn = drawn
 
     def _show_pager(self, window: range, pages: int, total: int) -> None:

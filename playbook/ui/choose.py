@@ -127,6 +127,8 @@ class Picker(Snapshot, widgets.VBox):
         self.mine = widgets.HTML()
         self.results: list[Suggestion] = []
         self.slots = [self._slot() for _ in range(PAGE)]
+        self._plan_b: dict[str, Suggestion | None] = {}
+        self._plan_b_session: Session | None = None
 
         for w in (
             self.text,
@@ -226,8 +228,15 @@ class Picker(Snapshot, widgets.VBox):
         self._show_shortlist(session)
 
     def plan_b_for(self, ident: str) -> Suggestion | None:
-        options = plan_b(ident, self.binding.session, self.catalogue, self.binding.profile(), limit=1)
-        return options[0] if options else None
+        """The card's plan B, worked out once per version of the session: a filter changes which cards
+        show, not their plan B, so a click on a filter only ranks again."""
+        session = self.binding.session
+        if session is not self._plan_b_session:
+            self._plan_b, self._plan_b_session = {}, session
+        if ident not in self._plan_b:
+            options = plan_b(ident, session, self.catalogue, self.binding.profile(), limit=1)
+            self._plan_b[ident] = options[0] if options else None
+        return self._plan_b[ident]
 
     def toggle_shortlist(self, ident: str | None) -> None:
         if ident is None:

@@ -15,8 +15,8 @@ import ipywidgets as widgets
 
 from ..agenda import clock
 from ..catalogue import Catalogue, load_catalogue
+from ..charts import ArcFigure, to_svg
 from ..errors import PlaybookError
-from ..flavours.html import inline_svg
 from ..flavours.widget import heading, line, message, show, style
 from ..groups import make_groups, parse_people
 from ..i18n import t
@@ -48,6 +48,7 @@ class LiveCompanion(Snapshot, widgets.VBox):
         self.groups: list[list[str]] = []
         self._task: asyncio.Task[Any] | None = None
         self._drawn: object = None
+        self._arc = ArcFigure()  # kept: a click moves the arc's artists, it does not draw a new figure
 
         def button(key: str, icon: str, style: str = "") -> widgets.Button:
             return widgets.Button(
@@ -311,7 +312,7 @@ class LiveCompanion(Snapshot, widgets.VBox):
         self.findings.value = findings_html(p)
         drawn = (p.arc, p.findings, tuple(b.title for b in p.blocks))
         if drawn != self._drawn:
-            self.arc.value = inline_svg(arc(p))
+            self.arc.value = to_svg(self._arc.update(p), alt=arc(p).alt)  # its artists moved in place
             self._drawn = drawn
         run = self.live.session.run
         heads = tuple(Column(t(k, self.lang)) for k in ("live.action", "live.who", "live.when"))
