@@ -1,7 +1,9 @@
 """The room's store: SQLite in WAL mode beside the session document, the room's single source of truth.
 
-Every submission is one ``BEGIN IMMEDIATE`` transaction, committed with ``synchronous=FULL`` before the
-phone hears "received": an acknowledged submission survives a killed service. Each carries an id made on
+Submissions are written in batches (group commit: what arrives while one batch is written goes into the
+next): one ``BEGIN IMMEDIATE`` transaction per batch, committed with ``synchronous=FULL`` before any phone
+of it hears "received", so an acknowledged submission survives a killed service, and even a power cut.
+Inside the batch each submission is decided on its own, behind a savepoint. Each carries an id made on
 the phone; the id is the key of the ``ops`` table, so a retry finds its first outcome instead of counting
 twice. Limits (dots per person and per item, cards per person) are checked inside the same transaction
 that writes, and SQLite lets one writer in at a time, so concurrent requests (in the service, or from
