@@ -5,7 +5,9 @@ URL (its own cookies and CSRF token, one keep-alive connection), then the group 
 each burst every phone sends one submission at a random moment within a second (the facilitator says
 "go", people type and tap). Bursts 1-7 are anonymous cards, 8-10 dots on a vote with three dots each. One
 submission in ten is sent a second time with the same id, as a phone does that missed the answer.
-All along, every phone also holds a long poll open for news, as the phone page does.
+All along, every phone also holds a long poll open for news, as the phone page's script does from the
+moment the page is open: from the version the page shows, on a connection of its own, and, as a browser
+does, accepting gzip.
 Afterwards the store is read directly: every acknowledged id must be there (lost), and nothing may be
 counted twice (double-counted). Latency is from sending a request to its whole answer; memory is the
 proportional set size of the service process after the run. A last burst sends 300 at the same instant.
@@ -24,6 +26,7 @@ import statistics
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 from urllib.parse import urlencode, urlparse
 
@@ -48,6 +51,8 @@ class Client:
         self.host, self.port = host, port
         self.cookies: dict[str, str] = {}
         self.xsrf = ""
+        self.v = ""
+        """The version of what the page shows, as the page's script starts its long poll with it."""
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
@@ -57,7 +62,8 @@ class Client:
         cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         head = (
             f"{method} {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nAccept: application/json\r\n"
-            f"Cookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            f"Accept-Encoding: gzip, deflate\r\nCookie: {cookie}\r\n"
+            f"Content-Type: application/x-www-form-urlencoded\r\n"
             f"Content-Length: {len(body)}\r\n\r\n"
         )
         self.writer.write(head.encode() + body)
@@ -66,21 +72,26 @@ class Client:
         raw = await self.reader.readuntil(b"\r\n\r\n")
         lines = raw.decode("latin-1").split("\r\n")
         status = int(lines[0].split()[1])
-        length = 0
+        length, gzipped = 0, False
         for line in lines[1:]:
             name, _, value = line.partition(":")
             if name.lower() == "content-length":
                 length = int(value)
+            elif name.lower() == "content-encoding":
+                gzipped = value.strip() == "gzip"
             elif name.lower() == "set-cookie":
                 key, _, rest = value.strip().partition("=")
                 self.cookies[key] = rest.split(";", 1)[0]
-        return status, await self.reader.readexactly(length)
+        body = await self.reader.readexactly(length)
+        return status, zlib.decompress(body, 16 + zlib.MAX_WBITS) if gzipped else body
 
     async def join(self, path: str) -> None:
         status, page = await self.request("GET", path)
         assert status == 200, status
         found = re.search(rb'name="_xsrf" value="([^"]+)"', page)
         self.xsrf = found[1].decode() if found else self.cookies.get("_xsrf", "")
+        version = re.search(rb'data-v="([^"]*)"', page)
+        self.v = version[1].decode() if version else ""
 
 
 async def _send(client: Client, path: str, fields: dict[str, str], delay: float, out: dict) -> None:
@@ -101,7 +112,7 @@ async def _listen(client: Client, path: str) -> None:
     """What a phone's page does all along: wait for news on a second connection (a long poll)."""
     listener = Client(client.host, client.port)
     listener.cookies = client.cookies
-    v = ""
+    v = client.v
     while True:
         status, body = await listener.request("GET", f"{path}?v={v}")
         if status == 200:
@@ -110,9 +121,10 @@ async def _listen(client: Client, path: str) -> None:
 
 async def _load(room: Room, clients: list[Client], card: int, vote: int) -> dict:
     path = f"/j/{room.code}/submit"
-    for client in clients:
+    listening = []
+    for client in clients:  # people open the page one after another; its script starts polling at once
         await client.join(f"/j/{room.code}")
-    listening = [asyncio.ensure_future(_listen(c, f"/j/{room.code}/state")) for c in clients]
+        listening.append(asyncio.ensure_future(_listen(client, f"/j/{room.code}/state")))
     out: dict = {"latency": [], "acked": set(), "refused": [], "requests": 0}
     started = time.perf_counter()
     for burst in range(BURSTS):

@@ -127,6 +127,52 @@ def test_dot_votes_hold_their_limits_per_person_and_per_item(store: RoomStore) -
     assert store.mine("p1", store.activity(vote)) == {"dots": {"o0": 1, "o2": 1}, "left": 0}
 
 
+def test_one_batch_decides_each_submission_on_its_own_with_a_duplicate_and_an_over_limit_vote(
+    store: RoomStore,
+) -> None:
+    """A burst is written as one transaction (group commit); inside it, a retry found earlier in the
+    same batch counts once, a vote past the limits is refused, and the rest still count."""
+    vote = store.open_activity(ActivitySpec("vote", options=("Speed", "Trust"), per_person=2, per_item=1))
+    cards = store.open_activity(ActivitySpec("cards"))
+    outcomes = store.submit_many(
+        [
+            ("p1", Submission(sid("v1"), vote, item="o0"), "en"),
+            ("p1", Submission(sid("v1"), vote, item="o0"), "en"),  # the phone's retry, same batch
+            ("p1", Submission(sid("v2"), vote, item="o0"), "en"),  # a second dot on one item
+            ("p1", Submission(sid("v3"), vote, item="o1"), "en"),
+            ("p1", Submission(sid("v4"), vote, item="o1"), "en"),  # a third dot: over the limit
+            ("p2", None, "en"),  # a phone joining
+            ("p2", Submission(sid("v1"), vote, item="o1"), "en"),  # someone else's id: refused
+            ("p2", Submission(sid("c1"), cards, text="one"), "en"),
+            ("p2", Submission(sid("c1"), cards, text="one"), "en"),
+        ]
+    )
+    kinds = [
+        o.code if isinstance(o, RefusedError) else ("again" if o.get("again") else "ok") for o in outcomes
+    ]
+    assert kinds == ["ok", "again", "item_limit", "ok", "person_limit", "ok", "replayed", "ok", "again"]
+    assert store.mine("p1", store.activity(vote)) == {"dots": {"o0": 1, "o1": 1}, "left": 0}
+    assert [n for _, _, n in store.tally(store.activity(vote))] == [1, 1]
+    assert [e.text for e in store.entries(cards)] == ["one"]
+    with sqlite3.connect(store.path) as db:
+        assert db.execute("select count(*) from ops").fetchone()[0] == 3
+        assert db.execute("select count(*) from participants where id = 'p2'").fetchone()[0] == 1
+
+
+def test_activities_read_once_per_change_still_follow_another_process(store: RoomStore) -> None:
+    first = store.open_activity(ActivitySpec("cards"))
+    assert [a.id for a in store.activities()] == [first]
+    other = RoomStore.open(store.path)  # the notebook's panel, say
+    second = other.open_activity(ActivitySpec("vote", options=("a", "b")))
+    other.set_activity_open(first, False)
+    assert store.changed()
+    assert [(a.id, a.is_open) for a in store.activities()] == [(second, True), (first, False)]
+    assert store.activity(first).closed is not None
+    with pytest.raises(RefusedError) as exc:
+        store.activity(999)
+    assert exc.value.code == "no_such_activity"
+
+
 def test_a_vote_on_revealed_cards_counts_merged_cards_with_their_target(store: RoomStore) -> None:
     cards = store.open_activity(ActivitySpec("cards"))
     ids = [store.submit(f"p{n}", Submission(sid(n), cards, text=t))["entry"] for n, t in enumerate("ABC")]

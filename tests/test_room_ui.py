@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from playbook.participation import Submission
+from playbook.errors import PlaybookError
+from playbook.participation import ActivitySpec, Submission
 from playbook.room.store import RoomStore
 from playbook.session import load_session
 from playbook.ui import LiveCompanion, RoomPanel
@@ -135,3 +136,35 @@ def test_on_the_hub_the_panel_points_to_the_hub_s_room_page(
     panel.refresh(force=True)
     assert "https://hub.example/services/room/j/ABCDEF" in panel.join.value
     assert "#token" not in panel.join.value  # the hub's login, never the token, opens its pages
+
+
+def test_the_panel_shows_hostile_prompts_options_words_and_addresses_as_text(
+    panel: RoomPanel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The panel's HTML comes from the autoescaping template: nothing anyone typed becomes markup."""
+    hostile = "<img src=x onerror=alert(1)>\"'&"
+    panel.kind.value = "vote"
+    panel.prompt.value = hostile
+    panel.options.value = f"{hostile}\nTempo\n"
+    panel.open_button.click()
+    store = panel.store
+    assert store is not None
+    vote = store.activities()[0]
+    checkin = store.open_activity(ActivitySpec("checkin", hostile))
+    phone(store, "p1", 1, checkin, text=hostile[:20], mood="3")
+    phone(store, "p1", 2, vote.id, item="o0")
+    store.show_results(vote.id, True)
+    store.show_results(checkin, True)
+    store.set_urls(f"http://10.0.0.5:8870/j/{hostile}", f"http://10.0.0.5:8870/{hostile}")
+    monkeypatch.setattr(RoomStore, "running", lambda self: True)
+    panel.refresh(force=True)
+    shown = texts(panel) + panel.join.value
+    assert "<img" not in shown and "&lt;img src=x onerror=alert(1)&gt;" in shown
+    assert "&lt;img src=x onerror=alert(1)&gt;&#34;&#39;&amp;: 1" in texts(panel)  # the tally
+    assert 'href="http://10.0.0.5:8870/&lt;img' in panel.join.value and "<svg" in panel.join.value
+    monkeypatch.setattr(RoomStore, "set_open", lambda self, on: (_ for _ in ()).throw(PlaybookError(hostile)))
+    panel.close_room_button.click()
+    assert (
+        panel.message.value
+        == '<p style="color:#b00020">&lt;img src=x onerror=alert(1)&gt;&#34;&#39;&amp;</p>'
+    )

@@ -15,6 +15,7 @@ from functools import cache
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from ..agenda import clock as clock_text
 from ..catalogue import Catalogue
@@ -52,9 +53,52 @@ def render(name: str, lang: str, **context: Any) -> str:
     )
 
 
+@cache
+def panel_html() -> Any:
+    """The macros of ``_panel.html``: the HTML that notebook 05's room panel puts in its widgets."""
+    return environment().get_template("_panel.html").module
+
+
 def new_sid() -> str:
     """A submission id for a form rendered without the page's script (the script makes its own)."""
     return secrets.token_hex(16)
+
+
+SID = Markup("<pb-sid>")
+"""Where a form's submission id goes in a cached section. Autoescaping turns every ``<`` of a value into
+``&lt;``, so no participant's or facilitator's text can ever produce this marker (nor ``XSRF``)."""
+XSRF = Markup("<pb-xsrf>")
+"""Where the form's CSRF field goes in a cached section."""
+SECTIONS_KEPT = 512
+"""Distinct phone sections kept rendered (a few KB each); past that the cache starts again."""
+_sections: dict[tuple[Any, ...], str] = {}
+
+
+def activity_html(item: dict[str, Any], lang: str, context: dict[str, Any]) -> Markup:
+    """One open activity's section on one phone, as ``_activity.html`` renders it.
+
+    After each submission a phone gets its section back, and a room of 300 phones in the same state
+    (everyone wrote two cards; everyone put a dot on option 1) would render the same template 300 times
+    in a burst. So a section is rendered once per distinct state (what the activity is, and what this
+    participant gave in it) with markers for the only two things that differ per answer, the form's CSRF
+    field and fresh submission ids, and those are filled in for each answer."""
+    key = (lang, context["here"], context["base"], _frozen(item))
+    html = _sections.get(key)
+    if html is None:
+        if len(_sections) >= SECTIONS_KEPT:
+            _sections.clear()
+        html = _sections[key] = render("_activity.html", lang, item=item, **{**context, "xsrf": XSRF})
+    parts = html.replace(XSRF, context["xsrf"]).split(SID)
+    return Markup("".join([parts[0], *(new_sid() + part for part in parts[1:])]))
+
+
+def _frozen(value: Any) -> Any:
+    """A hashable copy of a view (dicts, lists and frozen dataclasses), the cache key of its rendering."""
+    if isinstance(value, dict):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(v) for v in value)
+    return value
 
 
 # ------------------------------------------------------------------------------------------------ clock
@@ -121,10 +165,10 @@ def phone_view(store: RoomStore, participant: str, lang: str) -> dict[str, Any]:
 
 def phone_activity(store: RoomStore, participant: str, a: Activity, lang: str) -> dict[str, Any]:
     """One open activity on one phone: its forms, and this participant's word, cards, dots or answer."""
-    view: dict[str, Any] = {"a": a, "mine": store.mine(participant, a), "sid": new_sid()}
+    view: dict[str, Any] = {"a": a, "mine": store.mine(participant, a), "sid": SID}
     if a.kind == "vote":
         view["items"] = [
-            {"key": i.key, "text": i.text, "sid": new_sid(), "dots": view["mine"]["dots"].get(i.key, 0)}
+            {"key": i.key, "text": i.text, "sid": SID, "dots": view["mine"]["dots"].get(i.key, 0)}
             for i in store.items(a)
         ]
     if a.kind in ("fist", "consent"):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import json
+import random
 import secrets
 from collections.abc import Callable
 from typing import Any
@@ -32,7 +33,7 @@ from ..participation import (
     valid_sid,
 )
 from . import pages
-from .rooms import POLL_SECONDS, RoomLive, Service, qr_svg
+from .rooms import POLL_SECONDS, POLL_SPREAD, RoomLive, Service, qr_svg
 from .store import CODE_LENGTH, Activity, RoomStore
 
 CSP = (
@@ -98,7 +99,8 @@ class Base(web.RequestHandler):
     ) -> None:
         """Long poll: answer once ``version()`` differs from the one the page has (or after a while)."""
         seen = self.get_query_argument("v", "")
-        await live.wait(lambda: version() != seen, POLL_SECONDS, phone)
+        wait = POLL_SECONDS * (1 - POLL_SPREAD * random.random())
+        await live.wait(lambda: version() != seen, wait, phone)
         if self.request.connection.stream.closed():  # type: ignore[union-attr]
             return
         now = version()
@@ -198,9 +200,12 @@ class Participant(Base):
         return pages.render("_phone.html", lang, **self.context(live, who, lang, message))
 
     def context(self, live: RoomLive, who: str, lang: str, message: str = "") -> dict[str, Any]:
+        base = self.context_base(lang)
+        view = pages.phone_view(self.store, who, lang)
         return {
-            **self.context_base(lang),
-            "view": pages.phone_view(self.store, who, lang),
+            **base,
+            "view": view,
+            "sections": [pages.activity_html(item, lang, base) for item in view["activities"]],
             "clock": pages.clock_view(live.session, self.service.block_titles(), lang, dt.datetime.now()),
             "message": message,
         }
@@ -312,7 +317,7 @@ class SubmitHandler(Participant):
         if not activity.is_open:
             return ""
         item = pages.phone_activity(self.store, who, activity, lang)
-        return pages.render("_activity.html", lang, item=item, **self.context_base(lang))
+        return pages.activity_html(item, lang, self.context_base(lang))
 
     def submission(self, lang: str) -> Submission:
         arg = self.get_body_argument

@@ -1,7 +1,9 @@
 """The room's store: SQLite in WAL mode beside the session document, the room's single source of truth.
 
-Every submission is one ``BEGIN IMMEDIATE`` transaction, committed with ``synchronous=FULL`` before the
-phone hears "received": an acknowledged submission survives a killed service. Each carries an id made on
+Submissions are written in batches (group commit: what arrives while one batch is written goes into the
+next): one ``BEGIN IMMEDIATE`` transaction per batch, committed with ``synchronous=FULL`` before any phone
+of it hears "received", so an acknowledged submission survives a killed service, and even a power cut.
+Inside the batch each submission is decided on its own, behind a savepoint. Each carries an id made on
 the phone; the id is the key of the ``ops`` table, so a retry finds its first outcome instead of counting
 twice. Limits (dots per person and per item, cards per person) are checked inside the same transaction
 that writes, and SQLite lets one writer in at a time, so concurrent requests (in the service, or from
@@ -176,6 +178,7 @@ class RoomStore:
         self._lock = threading.RLock()
         self._meta: dict[str, str] = {}
         self._seen = -1
+        self._activities: tuple[str | None, tuple[Activity, ...]] | None = None
         self.refresh()
 
     # -- opening ---------------------------------------------------------------------------------------
@@ -391,6 +394,10 @@ class RoomStore:
         before the commit. An item without a submission is a phone joining."""
         outcomes: list[dict[str, Any] | RefusedError] = []
         with self._write(public=False) as db:
+            # Submissions change neither the room's state nor its activities, so inside this one
+            # transaction each is read once for the batch, not once per submission.
+            is_open = db.execute("select value from meta where key = 'state'").fetchone()[0] == "open"
+            activities: dict[int, Activity] = {}
             for participant, s, lang in batch:
                 if s is None:
                     db.execute(
@@ -401,22 +408,27 @@ class RoomStore:
                     continue
                 db.execute("savepoint one")
                 try:
-                    outcomes.append(self._submit(db, participant, s, lang))
+                    outcomes.append(self._submit(db, participant, s, lang, is_open, activities))
                 except RefusedError as exc:
                     db.execute("rollback to one")
                     outcomes.append(exc)
                 db.execute("release one")
         return outcomes
 
-    def _submit(self, db: sqlite3.Connection, participant: str, s: Submission, lang: str) -> dict[str, Any]:
+    def _submit(
+        self, db: sqlite3.Connection, participant: str, s: Submission, lang: str, is_open: bool,
+        activities: dict[int, Activity],
+    ) -> dict[str, Any]:  # fmt: skip
         row = db.execute("select participant, activity, outcome from ops where sid = ?", (s.sid,)).fetchone()
         if row is not None:
             if (row[0], row[1]) != (participant, s.activity):
                 raise RefusedError("replayed", lang)
             return {**json.loads(row[2]), "again": True}
-        if db.execute("select value from meta where key = 'state'").fetchone()[0] != "open":
+        if not is_open:
             raise RefusedError("room_closed", lang)
-        activity = self._activity(db, s.activity, lang)
+        activity = activities.get(s.activity)
+        if activity is None:
+            activity = activities[s.activity] = self._activity(db, s.activity, lang)
         if not activity.is_open:
             raise RefusedError("activity_closed", lang)
         outcome = _SUBMIT[activity.kind](self, db, participant, activity, s, lang)
@@ -558,13 +570,22 @@ class RoomStore:
     # -- reading ---------------------------------------------------------------------------------------
 
     def activities(self) -> list[Activity]:
-        """All activities, the newest first."""
+        """All activities, the newest first.
+
+        Read once per change of what phones see (every change of an activity moves ``public``), not
+        once per phone: after a submission, and when a whole room is woken at once."""
         with self._lock:
-            return [_activity(r) for r in self._db.execute("select * from activities order by id desc")]
+            public = self._meta.get("public")
+            if self._activities is None or self._activities[0] != public:
+                rows = self._db.execute("select * from activities order by id desc").fetchall()
+                self._activities = (public, tuple(_activity(r) for r in rows))
+            return list(self._activities[1])
 
     def activity(self, ident: int) -> Activity:
-        with self._lock:
-            return self._activity(self._db, ident)
+        for a in self.activities():
+            if a.id == ident:
+                return a
+        raise RefusedError("no_such_activity", self.lang)
 
     def entries(self, activity: int) -> list[Entry]:
         """Cards or words of an activity, oldest first; removed ones and those merged away left out."""

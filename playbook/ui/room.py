@@ -9,7 +9,6 @@ into the session document and reloads the live companion's copy, so the two neve
 from __future__ import annotations
 
 import asyncio
-import html
 import os
 import signal
 import subprocess
@@ -19,19 +18,24 @@ from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
+from markupsafe import Markup
 
 from ..errors import PlaybookError
 from ..i18n import t
 from ..participation import ENTRY_KINDS, KINDS, PER_ITEM, PER_PERSON, ActivitySpec, record_results
-from ..room.pages import option_label
+from ..room.pages import option_label, panel_html
 from ..room.store import Activity, RoomStore, store_path
 from ..yamlio import current_fingerprint
 from .static import Snapshot
 from .ticker import tick_every_second
 
-e = html.escape
 HUB_PAGE = "/services/room/"
 START_SECONDS = 20.0
+
+
+def html(piece: str, *values: Any) -> str:
+    """One piece of the panel's HTML, rendered by the autoescaping template ``assets/room/_panel.html``."""
+    return str(getattr(panel_html(), piece)(*values))
 
 
 def on_hub() -> bool:
@@ -102,12 +106,12 @@ class RoomPanel(Snapshot, widgets.VBox):
 
         super().__init__(
             [
-                widgets.HTML(f"<h3>{e(t('room.host.heading', lang))}</h3>"),
+                widgets.HTML(html("heading", t("room.host.heading", lang), 3)),
                 self.status,
                 widgets.HBox([self.start_button, self.everyone, self.stop_button]),
                 self.join,
                 widgets.HBox([self.close_room_button, self.open_room_button]),
-                widgets.HTML(f"<h4>{e(t('room.host.open_new', lang))}</h4>"),
+                widgets.HTML(html("heading", t("room.host.open_new", lang), 4)),
                 widgets.HBox([self.kind, self.prompt]),
                 widgets.HBox([self.options, widgets.VBox([self.source, self.per_person, self.per_item])]),
                 self.open_button,
@@ -167,10 +171,9 @@ class RoomPanel(Snapshot, widgets.VBox):
         try:
             action()
         except PlaybookError as exc:
-            self.message.value = f"<span style='color:#b00020'>{e(str(exc))}</span>"
+            self.message.value = html("problem", str(exc))
         except OSError as exc:  # the room's log or store in a folder that refuses files: words, no traceback
-            problem = f"{exc.filename or self.path}: {exc.strerror or exc}"
-            self.message.value = f"<span style='color:#b00020'>{e(problem)}</span>"
+            self.message.value = html("problem", f"{exc.filename or self.path}: {exc.strerror or exc}")
         else:
             self.message.value = ""
         self.refresh(force=True)
@@ -217,7 +220,7 @@ class RoomPanel(Snapshot, widgets.VBox):
         try:
             store = self.connect()
         except PlaybookError as exc:  # a file of the room's name that is no room: said, not a traceback
-            self.status.value = f"<p style='color:#b00020'>{e(str(exc))}</p>"
+            self.status.value = html("problem", str(exc))
             self.join.value = ""
             self.activities.children = ()
             return
@@ -230,16 +233,16 @@ class RoomPanel(Snapshot, widgets.VBox):
         lang = self.lang
         if store is None:
             key = "room.host.on_hub" if on_hub() else "room.host.not_running"
-            self.status.value = f"<p>{e(t(key, lang, url=HUB_PAGE))}</p>"
+            self.status.value = html("status", t(key, lang, url=HUB_PAGE))
             self.join.value = ""
             self.activities.children = ()
             return
         running = store.running()
-        self.status.value = (
-            f"<p>{e(t('room.host.joined', lang, count=store.participant_count()))}"
-            + ("" if store.is_open else f" · <b>{e(t('room.host.room_closed', lang))}</b>")
-            + ("" if running or on_hub() else f" · {e(t('room.host.not_running', lang))}")
-            + "</p>"
+        self.status.value = html(
+            "status",
+            t("room.host.joined", lang, count=store.participant_count()),
+            "" if store.is_open else t("room.host.room_closed", lang),
+            "" if running or on_hub() else t("room.host.not_running", lang),
         )
         self.join.value = self._join_html(store) if running or on_hub() else ""
         self.source.options = [("–", None)] + [
@@ -256,16 +259,11 @@ class RoomPanel(Snapshot, widgets.VBox):
         host, room = store.meta.get("host_url", "").rstrip("/"), store.room_id
         token = "" if on_hub() else f"#token={store.meta['token']}"  # on the hub, the hub's login
         links = (
-            f"<p><a href='{e(host)}/host/{e(room)}{e(token)}' target='_blank'>{e(t('room.host.console', lang))}</a>"
-            f" · <a href='{e(host)}/screen/{e(room)}{e(token)}' target='_blank'>{e(t('room.host.screen', lang))}</a></p>"
-            if host
-            else ""
-        )
-        return (
-            f"<div style='display:flex;gap:1em;align-items:center'><div style='width:140px'>{qr_svg(url)}</div>"
-            f"<div><p>{e(t('room.host.join_at', lang))}</p><p style='font-size:1.2em'><b>{e(url)}</b></p>"
-            f"<p style='font-size:1.6em;letter-spacing:3px'><b>{e(store.code)}</b></p>{links}</div></div>"
-        )
+            [(f"{host}/{page}/{room}{token}", t(f"room.host.{label}", lang))
+             for page, label in (("host", "console"), ("screen", "screen"))]
+            if host else []
+        )  # fmt: skip
+        return html("join", Markup(qr_svg(url)), url, store.code, t("room.host.join_at", lang), links)
 
     def _activity_box(self, store: RoomStore, a: Activity) -> widgets.VBox:
         lang = self.lang
@@ -276,9 +274,7 @@ class RoomPanel(Snapshot, widgets.VBox):
         if a.kind in ENTRY_KINDS:
             line += " · " + t("room.host.entries", lang, total=counts["entries"], hidden=counts["hidden"])
         rows: list[widgets.Widget] = [
-            widgets.HTML(f"<b>{e(head)}</b><br><span class='pb-room-counts'>{e(line)}</span>").add_class(
-                f"pb-room-activity-{a.id}"
-            )
+            widgets.HTML(html("activity", head, line)).add_class(f"pb-room-activity-{a.id}")
         ]
 
         def act(change: Any) -> Any:
@@ -315,12 +311,16 @@ class RoomPanel(Snapshot, widgets.VBox):
             into = widgets.Dropdown(options=others, layout=widgets.Layout(width="5em"))
             merge = widgets.Button(description=t("room.host.merge", lang))
             merge.on_click(act(lambda s, i=entry.id, w=into: s.merge(i, w.value) if w.value else None))
-            cells: list[widgets.Widget] = [widgets.HTML(e(label)).add_class("pb-room-card"), show, remove]
+            cells: list[widgets.Widget] = [
+                widgets.HTML(html("card", label)).add_class("pb-room-card"),
+                show,
+                remove,
+            ]
             cells += [into, merge] if others else []
             rows.append(widgets.HBox(cells).add_class(f"pb-room-entry-{entry.id}"))
         if a.shown and a.kind not in ("cards",):
             tally = ", ".join(f"{option_label(a, label, lang)}: {n}" for _, label, n in store.tally(a))
-            rows.append(widgets.HTML(f"<span class='pb-room-tally'>{e(tally)}</span>"))
+            rows.append(widgets.HTML(html("tally", tally)))
         return widgets.VBox(
             rows, layout=widgets.Layout(border="1px solid #ccc", padding="4px", margin="4px 0")
         )
