@@ -144,12 +144,15 @@ class DiagnosisPanel(Snapshot, widgets.VBox):
         new = self.binding.profile() if self.bank is default_bank() else diagnose(session, self.bank)
         self.profile = new
         self.summary.value = profile_html(new)
-        if old is None or (old.dimensions, old.undercurrent) != (new.dimensions, new.undercurrent):
-            self.iceberg.value = inline_svg(iceberg(new))
-        if old is None or old.stage != new.stage:
-            self.stage.value = inline_svg(stage_chart(new))
-        if old is None or old.stance.contrasts != new.stance.contrasts:
-            self.stance.value = inline_svg(stance_chart(new))
+        from ..charts import iceberg_key, stage_key, stance_key  # matplotlib: with the first chart
+
+        for chart, node, key in (
+            (self.iceberg, iceberg, iceberg_key),
+            (self.stage, stage_chart, stage_key),
+            (self.stance, stance_chart, stance_key),
+        ):
+            if old is None or key(old) != key(new):  # what the chart shows changed: only then draw it
+                chart.value = inline_svg(node(new))
         for i, dim in enumerate(new.dimensions):
             score = "–" if dim.score is None else str(dim.score)
             self.statements.set_title(i, f"{t(f'layers.{dim.layer}', self.lang)} · {dim.name} · {score}")
