@@ -211,7 +211,9 @@ class SvgMemo:
         self._svgs: OrderedDict[object, str] = OrderedDict()
 
     def clear(self) -> None:
+        """Forget every picture and start counting afresh."""
         self._svgs.clear()
+        self.drawn = 0
 
     def svg(self, key: object, figure: Callable[[], Figure], alt: str | None = None) -> str:
         """The chart for ``key`` as an inline SVG; ``figure`` draws it only when it is not known yet."""
@@ -274,83 +276,122 @@ def _attention(d: DimensionScore) -> tuple[str, str, str]:
 
 def iceberg_chart(profile: Profile) -> Figure:
     """The dimensions above and below a waterline, each bar the attention it needs (0-100): one measure
-    for every bar, so a longer bar always means more to look at, whichever end of its scale is healthy."""
-    lang = profile.language
-    above = [d for d in profile.dimensions if d.layer == "above"]
-    below = [d for d in profile.dimensions if d.layer == "below"]
-    rows = [*above, None, *below]  # None is the waterline's row
-    height = 0.3 * len(rows) + 1.3
-    fig = Figure(figsize=(A4_WIDTH, height))
-    ax = fig.add_subplot()
-    ys = np.arange(len(rows))[::-1]
-    water_y = ys[len(above)]
-    ax.axhspan(-0.8, water_y, color=WATER, zorder=0)
-    ax.axhline(water_y, color=BLUE, linestyle="--", linewidth=1.2, zorder=1)
-    ax.text(101, water_y, t("diagnosis.waterline", lang), va="center", ha="left", color=BLUE, fontsize=LABEL)
-    labels = []
-    for y, d in zip(ys, rows, strict=True):
-        labels.append("" if d is None else d.name)
-        if d is None:
-            continue
-        colour, hatch, _ = _attention(d)
-        if d.concern is None:
-            ax.barh(y, 100, color="none", edgecolor=GREY, linestyle=":", height=0.62, zorder=2)
-            ax.text(50, y, "–", va="center", ha="center", color=GREY)
-            continue
-        ax.barh(
-            y,
-            max(d.concern, 1),
-            color=colour,
-            hatch=hatch,
-            edgecolor=INK,
-            linewidth=0.6,
-            height=0.62,
-            zorder=2,
+    for every bar, so a longer bar always means more to look at, whichever end of its scale is healthy.
+    Drawn by :class:`IcebergFigure`, which the diagnosis panel keeps."""
+    return IcebergFigure().update(profile)
+
+
+class IcebergFigure:
+    """An iceberg chart that follows the profile: an answer moves its bars, numbers and title in place.
+
+    Only other dimensions, another language or the first (or last) unanswered dimension, which adds
+    (or drops) a key in the legend, draw the figure anew; :func:`iceberg_chart` draws through this code.
+    """
+
+    def __init__(self) -> None:
+        self.figure: Figure | None = None
+        self.built = 0
+        """How many times the figure was made from scratch (the views' tests count them)."""
+        self._shape: tuple[object, ...] | None = None
+
+    def update(self, profile: Profile) -> Figure:
+        dims = profile.dimensions
+        shape = (
+            profile.language,
+            tuple((d.layer, d.name) for d in dims),
+            any(d.concern is None for d in dims),
         )
+        if self.figure is None or shape != self._shape:
+            self._build(profile)
+            self._shape = shape
+        self._place(profile)
+        assert self.figure is not None
+        return self.figure
+
+    def _build(self, profile: Profile) -> None:
+        lang = profile.language
+        above = [d for d in profile.dimensions if d.layer == "above"]
+        below = [d for d in profile.dimensions if d.layer == "below"]
+        rows = [*above, None, *below]  # None is the waterline's row
+        height = 0.3 * len(rows) + 1.3
+        fig = Figure(figsize=(A4_WIDTH, height))
+        ax = fig.add_subplot()
+        ys = np.arange(len(rows))[::-1]
+        water_y = ys[len(above)]
+        ax.axhspan(-0.8, water_y, color=WATER, zorder=0)
+        ax.axhline(water_y, color=BLUE, linestyle="--", linewidth=1.2, zorder=1)
         ax.text(
-            d.concern + 1.5, y, str(d.concern), va="center", ha="left", fontsize=LABEL, color=INK, zorder=3
+            101, water_y, t("diagnosis.waterline", lang), va="center", ha="left", color=BLUE, fontsize=LABEL
         )
-    ax.set_yticks(ys, labels, fontsize=LABEL)
-    fig.subplots_adjust(
-        left=_margin(labels, A4_WIDTH, LABEL) + 0.02, right=0.86, top=1 - 0.4 / height, bottom=0.85 / height
-    )
-    ax.set_xlim(0, 100)
-    ax.set_ylim(-0.8, len(rows) - 0.3)
-    ax.set_xlabel(t("diagnosis.attention_axis", lang), fontsize=LABEL)
-    ax.tick_params(axis="y", length=0)
-    ax.tick_params(axis="x", labelsize=LABEL)
-    for y, key in ((ys[0] + 0.55, "layers.above"), (water_y - 0.6, "layers.below")):
-        ax.text(
-            -0.01,
-            y,
-            t(key, lang),
-            transform=ax.get_yaxis_transform(),
-            ha="right",
-            fontweight="bold",
-            fontsize=LABEL,
+        labels = ["" if d is None else d.name for d in rows]
+        self.bars = []  # per dimension, in the profile's order: its bar and its number
+        by_id = {}
+        for y, d in zip(ys, rows, strict=True):
+            if d is not None:
+                by_id[d.id] = (
+                    ax.barh(y, 1, height=0.62, zorder=2)[0],
+                    ax.text(0, y, "", va="center", zorder=3),
+                )
+        self.bars = [by_id[d.id] for d in profile.dimensions]
+        ax.set_yticks(ys, labels, fontsize=LABEL)
+        fig.subplots_adjust(
+            left=_margin(labels, A4_WIDTH, LABEL) + 0.02,
+            right=0.86,
+            top=1 - 0.4 / height,
+            bottom=0.85 / height,
         )
-    kinds = [
-        (BLUE, "", "-", "legend_fine"),
-        (ORANGE, HATCH["mixed"], "-", "legend_mixed"),
-        (VERMILLION, HATCH["attention"], "-", "legend_attention"),
-    ]
-    if any(d.concern is None for d in profile.dimensions):
-        kinds.append(("white", "", ":", "legend_unknown"))
-    legend = [
-        Patch(
-            facecolor=c,
-            hatch=h,
-            linestyle=ls,
-            edgecolor=GREY if ls == ":" else INK,
-            label=t(f"diagnosis.{key}", lang),
-        )
-        for c, h, ls, key in kinds
-    ]
-    fig.legend(handles=legend, loc="lower center", ncols=len(legend), frameon=False, fontsize=LABEL)
-    title = f"{t('diagnosis.heading_iceberg', lang)} · {t('diagnosis.heading_undercurrent', lang)}: {profile.undercurrent}/100"
-    fig.suptitle(title, x=0.01, ha="left", fontsize=TITLE, fontweight="bold")
-    _style(fig)
-    return fig
+        ax.set_xlim(0, 100)
+        ax.set_ylim(-0.8, len(rows) - 0.3)
+        ax.set_xlabel(t("diagnosis.attention_axis", lang), fontsize=LABEL)
+        ax.tick_params(axis="y", length=0)
+        ax.tick_params(axis="x", labelsize=LABEL)
+        for y, key in ((ys[0] + 0.55, "layers.above"), (water_y - 0.6, "layers.below")):
+            ax.text(
+                -0.01,
+                y,
+                t(key, lang),
+                transform=ax.get_yaxis_transform(),
+                ha="right",
+                fontweight="bold",
+                fontsize=LABEL,
+            )
+        kinds = [
+            (BLUE, "", "-", "legend_fine"),
+            (ORANGE, HATCH["mixed"], "-", "legend_mixed"),
+            (VERMILLION, HATCH["attention"], "-", "legend_attention"),
+        ]
+        if any(d.concern is None for d in profile.dimensions):
+            kinds.append(("white", "", ":", "legend_unknown"))
+        legend = [
+            Patch(
+                facecolor=c,
+                hatch=h,
+                linestyle=ls,
+                edgecolor=GREY if ls == ":" else INK,
+                label=t(f"diagnosis.{key}", lang),
+            )
+            for c, h, ls, key in kinds
+        ]
+        fig.legend(handles=legend, loc="lower center", ncols=len(legend), frameon=False, fontsize=LABEL)
+        self.title = fig.suptitle("", x=0.01, ha="left", fontsize=TITLE, fontweight="bold")
+        _style(fig)
+        self.figure = fig
+        self.built += 1
+
+    def _place(self, profile: Profile) -> None:
+        lang = profile.language
+        for d, (bar, number) in zip(profile.dimensions, self.bars, strict=True):
+            y = bar.get_y() + bar.get_height() / 2
+            if d.concern is None:  # not answered yet: an empty dotted outline with a dash
+                bar.set(width=100, facecolor="none", hatch="", edgecolor=GREY, linestyle=":", linewidth=None)
+                number.set(x=50, y=y, text="–", ha="center", color=GREY, fontsize=None)
+                continue
+            colour, hatch, _ = _attention(d)
+            bar.set(width=max(d.concern, 1), facecolor=colour, hatch=hatch, edgecolor=INK, linestyle="-")
+            bar.set_linewidth(0.6)
+            number.set(x=d.concern + 1.5, y=y, text=str(d.concern), ha="left", color=INK, fontsize=LABEL)
+        title = f"{t('diagnosis.heading_iceberg', lang)} · {t('diagnosis.heading_undercurrent', lang)}: {profile.undercurrent}/100"
+        self.title.set_text(title)
 
 
 def iceberg_key(profile: Profile) -> tuple[object, ...]:

@@ -22,7 +22,17 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from playbook import charts, yamlio
 from playbook.agenda import clock, plan
 from playbook.catalogue import Catalogue
-from playbook.charts import MEMO, ArcFigure, SvgMemo, arc_chart, iceberg_chart, stage_chart, stage_key, to_svg
+from playbook.charts import (
+    MEMO,
+    ArcFigure,
+    IcebergFigure,
+    SvgMemo,
+    arc_chart,
+    iceberg_chart,
+    stage_chart,
+    stage_key,
+    to_svg,
+)
 from playbook.diagnosis import diagnose
 from playbook.i18n import t
 from playbook.paths import assets_dir
@@ -241,7 +251,8 @@ def test_an_answer_that_moves_no_stage_dot_draws_the_iceberg_alone(
         before = stage_key(panel.profile)
         panel.questions["trust-rely"].value = value  # trust moves; the stage estimate barely does
         assert stage_key(panel.profile) == before, "this answer should leave the stage chart as it is"
-    assert len(drawn["iceberg"]) == 2, "the iceberg shows trust: drawn for each answer"
+    assert MEMO.drawn == 2, "the iceberg shows trust: drawn for each answer"
+    assert panel._iceberg is not None and panel._iceberg.built == 1, "its bars move, the figure stays"
     assert drawn["stage"] == [] and drawn["stance"] == [], "a chart that did not change was drawn"
     assert panel.stage.value == stage_before
     fresh = diagnose(load_session(binding.path))
@@ -252,15 +263,16 @@ def test_an_answer_that_moves_no_stage_dot_draws_the_iceberg_alone(
 def test_an_answer_changed_back_shows_the_chart_it_drew_without_drawing(
     binding: SessionBinding, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    drawn = _drawn(monkeypatch)
+    _drawn(monkeypatch)
     panel = DiagnosisPanel(binding)
     toggle = panel.questions["trust-rely"]
     first, other = toggle.value, 1 if toggle.value != 1 else 2
-    shown = panel.iceberg.value
+    shown, drawn = panel.iceberg.value, MEMO.drawn
     toggle.value = other
-    assert panel.iceberg.value != shown and len(drawn["iceberg"]) == 2
+    assert panel.iceberg.value != shown and MEMO.drawn > drawn
+    drawn = MEMO.drawn
     toggle.value = first
-    assert len(drawn["iceberg"]) == 2, "the same profile drew its iceberg again"
+    assert MEMO.drawn == drawn, "the same profile drew its charts again"
     assert _same_svg(panel.iceberg.value, shown) and panel.iceberg.value != shown  # ids of its own
     assert _same_svg(
         panel.iceberg.value, to_svg(iceberg_chart(panel.profile), alt=iceberg(panel.profile).alt)
@@ -282,6 +294,21 @@ def test_a_stage_dot_that_grows_visibly_draws_the_stage_again(
     assert len(drawn["stage"]) == 2, f"{qid} changed the stage chart but it was not drawn again"
     fresh = panel.profile
     assert _same_svg(panel.stage.value, to_svg(stage_chart(fresh), alt=stage_node(fresh).alt))
+
+
+def test_answers_move_the_iceberg_s_bars_and_it_looks_drawn_anew(example: Path) -> None:
+    session = load_session(example)
+    figure = IcebergFigure()
+    first = figure.update(diagnose(session))
+    answers = dict(session.diagnosis.answers)
+    for qid, value in (("trust-rely", 1), ("trust-rely", 5), (next(iter(answers)), 1)):
+        answers[qid] = value
+        profile = diagnose(session.with_changes(diagnosis=replace(session.diagnosis, answers=answers)))
+        assert figure.update(profile) is first and figure.built == 1, "an answer drew a new figure"
+        assert (_pixels(first) == _pixels(iceberg_chart(profile))).all(), "in place differs from anew"
+    unanswered = diagnose(session.with_changes(diagnosis=replace(session.diagnosis, answers={})))
+    assert figure.update(unanswered) is not first and figure.built == 2  # the legend gains 'unanswered'
+    assert (_pixels(figure.figure) == _pixels(iceberg_chart(unanswered))).all()
 
 
 def test_the_memo_is_bounded_and_counts_what_it_drew() -> None:

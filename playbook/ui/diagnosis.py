@@ -7,6 +7,7 @@ the charts are recomputed by the core and only the charts whose input changed ar
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 
@@ -21,6 +22,9 @@ from ..structure.method import intents_section, reading_node
 from ..structure.nodes import para, section, strong
 from .binding import SessionBinding
 from .static import Snapshot
+
+if TYPE_CHECKING:
+    from ..charts import IcebergFigure
 
 
 def reading_html(kind: str, reading: Reading, lang: str, heading: str) -> str:
@@ -88,6 +92,7 @@ class DiagnosisPanel(Snapshot, widgets.VBox):
         self.stage = widgets.HTML()
         self.stance = widgets.HTML()
         self.profile: Profile | None = None
+        self._iceberg: IcebergFigure | None = None  # made with the first chart (matplotlib)
 
         self.history.observe(lambda c: self._change(history=c["new"]), names="value")
         for qid, toggle in self.questions.items():
@@ -144,10 +149,14 @@ class DiagnosisPanel(Snapshot, widgets.VBox):
         new = self.binding.profile() if self.bank is default_bank() else diagnose(session, self.bank)
         self.profile = new
         self.summary.value = profile_html(new)
-        from ..charts import iceberg_key, stage_key, stance_key  # matplotlib: with the first chart
+        from ..charts import MEMO, IcebergFigure, iceberg_key, stage_key, stance_key  # with matplotlib
 
+        if old is None or iceberg_key(old) != iceberg_key(new):  # kept: an answer moves its bars
+            self._iceberg = self._iceberg or IcebergFigure()
+            self.iceberg.value = MEMO.svg(
+                iceberg_key(new), lambda: self._iceberg.update(new), iceberg(new).alt
+            )
         for chart, node, key in (
-            (self.iceberg, iceberg, iceberg_key),
             (self.stage, stage_chart, stage_key),
             (self.stance, stance_chart, stance_key),
         ):
