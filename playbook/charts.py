@@ -17,6 +17,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 import matplotlib
@@ -126,7 +127,8 @@ def to_svg(fig: Figure, alt: str | None = None) -> str:
 def _bare_svg(fig: Figure) -> str:
     """The ``<svg>`` element alone, ids as matplotlib wrote them: what :class:`SvgMemo` remembers."""
     with _drawing({**RC, "svg.fonttype": "none"}):
-        svg = _svg_document(plain_text(fig), {"Date": None, "Creator": None, "Format": None, "Type": None})
+        plain = {"Date": None, "Creator": None, "Format": None, "Type": None}
+        svg = _svg_document(plain_text(fig), plain, replay=True)
     svg = re.sub(r"^.*?(?=<svg)", "", svg, flags=re.S)
     return re.sub(r"\s*<metadata>.*?</metadata>", "", svg, flags=re.S)
 
@@ -158,6 +160,55 @@ class _MeasuringSVG(RendererSVG):
         # every text reads them from the font file's tables again.
         return _line_metrics(prop.copy())
 
+    def __init__(self, *args: Any, out: io.StringIO, replay: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.out, self.replay = out, replay
+
+    def _tables(self) -> tuple[dict, dict, dict]:  # type: ignore[type-arg]
+        """The definitions matplotlib writes once per SVG (hatches, clip paths at the end; markers inline)."""
+        return self._hatchd, self._clipd, self._markers
+
+    def record(self, draw: Callable[[], None]) -> tuple[str, tuple[dict, ...]]:  # type: ignore[type-arg]
+        """Draw, and return what that wrote with the definitions it added."""
+        start, before = self.out.tell(), [dict(table) for table in self._tables()]
+        draw()
+        added = tuple(
+            {k: v for k, v in now.items() if k not in old}
+            for now, old in zip(self._tables(), before, strict=True)
+        )
+        return self.out.getvalue()[start:], added
+
+    def copy(self, svg: str, added: tuple[dict, ...]) -> bool:  # type: ignore[type-arg]
+        """Write what :meth:`record` returned; False (nothing written) where that cannot be exact."""
+        if not self.replay or added[2].keys() & self._markers.keys():  # a marker defined inline twice
+            return False
+        self.out.write(svg)
+        for table, new in zip(self._tables(), added, strict=True):
+            for key, value in new.items():
+                table.setdefault(key, value)
+        return True
+
+
+class _Still:
+    """An artist that does not change while its figure is kept (a legend, the names of the blocks): its
+    SVG is written once and then copied into every later drawing, instead of being laid out again.
+
+    Only for artists at a figure's top level, between whole groups, whose picture depends on nothing a
+    click changes. Other renderers (PNG) draw it as usual.
+    """
+
+    def __init__(self, artist: Artist) -> None:
+        self._draw, self._svg = artist.draw, None
+        artist.draw = self.draw  # type: ignore[method-assign]
+
+    def draw(self, renderer: Any) -> None:
+        if not isinstance(renderer, _MeasuringSVG):
+            self._draw(renderer)
+        elif self._svg is None:
+            self._svg = renderer.record(lambda: self._draw(renderer))
+        elif not renderer.copy(*self._svg):
+            self._draw(renderer)
+
 
 _TEXT_TO_PATH = TextToPath()
 
@@ -181,15 +232,18 @@ def _line_metrics(prop: FontProperties) -> tuple[float | None, float | None, flo
     return None, None, None
 
 
-def _svg_document(fig: Figure, metadata: dict[str, object]) -> str:
+def _svg_document(fig: Figure, metadata: dict[str, object], *, replay: bool = False) -> str:
     """What ``fig.savefig(format="svg")`` writes for our figures (no bbox, no rasterised artists), drawn
-    by :class:`_MeasuringSVG`."""
+    by :class:`_MeasuringSVG`. With ``replay``, the :class:`_Still` artists are copied from their first
+    drawing: the same picture, though the ids nobody refers to (which :func:`to_svg` drops) may differ."""
     buffer = io.StringIO()
     dpi = fig.dpi
     width, height = fig.get_size_inches()
     fig.dpi = 72
     try:
-        renderer = _MeasuringSVG(width * 72, height * 72, buffer, image_dpi=dpi, metadata=metadata)
+        renderer = _MeasuringSVG(
+            width * 72, height * 72, buffer, image_dpi=dpi, metadata=metadata, out=buffer, replay=replay
+        )
         fig.draw(renderer)
         renderer.finalize()
     finally:
@@ -809,6 +863,8 @@ class ArcFigure:
         role_names = _role_names(self.audience, lang)
         handles += [_role_patch(r, role_names.get(r, r)) for r in roles]
         _legends(fig, handles, names, legend_in, height)
+        for still in (*fig.legends, *fig.texts):  # the key and the names: fixed while the blocks are
+            _Still(still)
         self.title = fig.suptitle("", x=0.02, ha="left", fontsize=TITLE, fontweight="bold")
         self.marks = _mark_artists(ax) if facilitator else []
         self.figure = fig

@@ -353,3 +353,18 @@ def test_a_number_too_wide_for_its_block_is_left_out_not_smeared(example: Path, 
     assert shown == list(range(1, 12)), "the five-minute blocks of a long afternoon cannot hold a number"
     longer = _longer(session, 20, 25)  # block 21 now has room for its number
     assert 21 in [int(a.get_text()) for a in _numbers(arc_chart(plan(longer, catalogue))) if a.get_visible()]
+
+
+def test_the_arc_s_key_and_names_are_copied_into_each_svg_exactly(
+    example: Path, catalogue: Catalogue
+) -> None:
+    """The legend and the block names are laid out once per figure, then copied: each SVG is still the
+    one a figure drawn anew writes, through minute changes and a change of blocks that rebuilds it."""
+    session = _long(load_session(example), 20)
+    arc = ArcFigure()
+    for change in (lambda s: s, lambda s: _longer(s, 2, 9), lambda s: _longer(s, 5, -3), _long):
+        session = change(session)
+        p = plan(session, catalogue)
+        assert _same_svg(to_svg(arc.update(p)), to_svg(arc_chart(p)))
+        assert _same_svg(to_svg(arc.figure), to_svg(arc_chart(p)))  # the second drawing copies
+    assert arc.built == 2
