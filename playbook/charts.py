@@ -426,7 +426,9 @@ class IcebergFigure:
             )
             for c, h, ls, key in kinds
         ]
-        fig.legend(handles=legend, loc="lower center", ncols=len(legend), frameon=False, fontsize=LABEL)
+        _Still(
+            fig.legend(handles=legend, loc="lower center", ncols=len(legend), frameon=False, fontsize=LABEL)
+        )
         self.title = fig.suptitle("", x=0.01, ha="left", fontsize=TITLE, fontweight="bold")
         _style(fig)
         self.figure = fig

@@ -368,3 +368,14 @@ def test_the_arc_s_key_and_names_are_copied_into_each_svg_exactly(
         assert _same_svg(to_svg(arc.update(p)), to_svg(arc_chart(p)))
         assert _same_svg(to_svg(arc.figure), to_svg(arc_chart(p)))  # the second drawing copies
     assert arc.built == 2
+
+
+def test_the_iceberg_s_key_is_copied_into_each_svg_exactly(example: Path) -> None:
+    session = load_session(example)
+    figure = IcebergFigure()
+    for value in (1, 3, 5):
+        answers = {**session.diagnosis.answers, "trust-rely": value}
+        profile = diagnose(session.with_changes(diagnosis=replace(session.diagnosis, answers=answers)))
+        for _ in range(2):
+            assert _same_svg(to_svg(figure.update(profile)), to_svg(iceberg_chart(profile)))
+    assert figure.built == 1
