@@ -171,6 +171,7 @@ def test_a_different_list_of_blocks_draws_the_arc_anew(example: Path, catalogue:
 def test_the_agenda_builder_keeps_its_arc_and_shows_the_new_minutes(
     binding: SessionBinding, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    MEMO.clear()  # nothing remembered from other tests: each picture here is drawn by the kept figure
     binding.update(agenda=_long(binding.session).agenda)
     builder = AgendaBuilder(binding)
     figure = builder._arc.figure
@@ -183,6 +184,7 @@ def test_the_agenda_builder_keeps_its_arc_and_shows_the_new_minutes(
 
 
 def test_a_live_action_moves_the_arc_in_place(example: Path) -> None:
+    MEMO.clear()
     moment = [dt.datetime(2027, 1, 14, 12, 58)]
     companion = LiveCompanion(open_current(example), clock=lambda: moment[0], tick=False)
     figure = companion._arc.figure
