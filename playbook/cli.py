@@ -36,6 +36,7 @@ from .i18n import LANGUAGES, capitalised, default_language, t
 from .outputs import check_outputs
 from .session import SETTINGS as SESSION_SETTINGS
 from .session import Session, SessionFile, check_references, new_session, session_to_data
+from .yamlio import file_message
 
 if TYPE_CHECKING:
     from .calibrate import History
@@ -354,7 +355,7 @@ def _run(args: argparse.Namespace) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     except OSError as exc:  # the last net: a file the command could not read or write, never a traceback
         where = f"{exc.filename}: " if exc.filename else ""
-        _error(f"{where}{exc.strerror or exc}; nothing was changed")
+        _error(where + file_message("os_error", _lang(args), reason=exc.strerror or exc))
         return 2
     return 0
 
@@ -659,15 +660,16 @@ def _arc(args: argparse.Namespace) -> None:
         raise PlaybookError.at(
             args.output, "", t("edit.no_folder", _lang(args, session), folder=args.output.parent)
         )
-    check_outputs([args.output], [args.file])
-    p = plan(session, load_catalogue(), lang=_lang(args, session))
+    lang = _lang(args, session)
+    check_outputs([args.output], [args.file], lang=lang)
+    p = plan(session, load_catalogue(), lang=lang)
     from .charts import arc_chart, svg_file, to_png  # matplotlib only for the command that draws
 
     figure = arc_chart(p)
     data = to_png(figure, dpi=150) if suffix == ".png" else svg_file(figure).encode("utf-8")
     from .yamlio import write_bytes_atomic
 
-    write_bytes_atomic(args.output, data)
+    write_bytes_atomic(args.output, data, lang)
     print(args.output)
 
 
@@ -706,7 +708,9 @@ def _report(args: argparse.Namespace) -> None:
     if target.is_dir():  # a folder: the report is named after the session, like a handout
         stem = args.file.name.removesuffix(".session.yaml").removesuffix(".yaml")
         target = target / f"{stem}.report.{lang}.html"
-    elif target.suffix.lower() not in (".html", ".htm", ".pdf"):
+    else:  # first the guard: `-o` naming the session itself is told so, not only that it is no .html
+        check_outputs([target], [args.file], lang=lang)
+    if target.suffix.lower() not in (".html", ".htm", ".pdf"):
         raise PlaybookError.at(target, "", t("edit.report_suffix", lang))
     if not target.parent.is_dir():
         raise PlaybookError.at(target, "", t("edit.no_folder", lang, folder=target.parent))
@@ -752,7 +756,7 @@ def _saved(handle: SessionFile, session: Session, args: argparse.Namespace, what
     if not what:
         print(t("edit.unchanged", lang, path=handle.path))
         return
-    handle.save(session)
+    handle.save(session, lang=lang)
     print(t("edit.saved", lang, path=handle.path, what=", ".join(what)))
 
 
@@ -930,7 +934,7 @@ def _apply(handle: SessionFile, result: Any, k: int, lang: str) -> str:
     updated = apply_draft(session, drafts[k])
     if updated == session:
         return t("design.cli.already", lang, path=handle.path)
-    handle.save(updated)
+    handle.save(updated, lang=lang)
     saved = t("design.cli.applied", lang, path=handle.path, k=k, arc=drafts[k].arc.name(lang))
     if len(updated.alternatives) > len(session.alternatives):
         saved += " " + t("design.cli.kept", lang, name=updated.alternatives[-1].name, path=handle.path)

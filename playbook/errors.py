@@ -35,9 +35,9 @@ class PlaybookError(Exception):
         super().__init__(self.message)
 
     @classmethod
-    def at(cls, file: str | Path, field: str, message: str) -> PlaybookError:
-        """Build an error for a single problem."""
-        return cls([Problem(str(file), field, message)])
+    def at(cls, file: str | Path, field: str, message: str, lang: str | None = None) -> PlaybookError:
+        """Build an error for a single problem (``message`` already in ``lang``)."""
+        return cls([Problem(str(file), field, message)], lang)
 
     @property
     def message(self) -> str:

@@ -23,12 +23,13 @@ from .catalogue import Catalogue
 from .diagnosis import diagnose
 from .errors import PlaybookError
 from .flavours import html as flavour
-from .i18n import LANGUAGES, t
+from .i18n import LANGUAGES, default_language, t
 from .outputs import check_outputs
 from .participants import ExportWarning, warnings
 from .paths import assets_dir
 from .session import Session, SessionFile
 from .structure import AUDIENCES, Document, handout_document
+from .yamlio import file_message as _say
 from .yamlio import write_bytes_atomic
 
 __all__ = ["AUDIENCES", "Handout", "export_html", "handout", "handout_html", "write_handouts"]
@@ -202,28 +203,30 @@ def write_handouts(
     also writes an .ics; ``pdf`` writes PDF files into a folder."""
     files = [Path(f) for f in files]
     out = Path(out)
+    sessions = [SessionFile.open(path).session for path in files]
+    spoken = {session.language for session in sessions}  # what goes wrong is said in theirs, if one
+    said = lang or (spoken.pop() if len(spoken) == 1 else None)
     single = len(files) == 1 and out.suffix.lower() in FORMATS
     if len(files) > 1 and out.suffix.lower() in FORMATS and not out.is_dir():
-        raise PlaybookError.at(
-            out, "", "several session files go into a folder: give -o a folder (with --pdf for PDF files)"
-        )
+        raise PlaybookError.at(out, "", _say("into_a_folder", said), said)
     if not single:
         try:
             out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise PlaybookError.at(out, "", f"the output folder cannot be created ({exc.strerror})") from None
-    sessions = [SessionFile.open(path).session for path in files]
+            reason = exc.strerror or str(exc)
+            raise PlaybookError.at(out, "", _say("folder_not_created", said, reason=reason), said) from None
     suffix = ".pdf" if pdf else ".html"
     targets = []
     for path, session in zip(files, sessions, strict=True):
         target = out if single else out / handout_name(path, audience, lang or session.language, suffix)
         if not target.parent.is_dir():
-            raise PlaybookError.at(target, "", f"folder {target.parent} does not exist")
+            folder = target.parent
+            raise PlaybookError.at(target, "", t("edit.no_folder", said or default_language(), folder=folder))
         targets.append(target)
     if len(set(targets)) < len(targets):
-        raise PlaybookError.at(out, "", "several sessions would be written to this one file; name a folder")
+        raise PlaybookError.at(out, "", _say("one_file_twice", said), said)
     calendars = [target.with_suffix(".ics") for target in targets] if calendar else []
-    check_outputs([*targets, *calendars], files)
+    check_outputs([*targets, *calendars], files, lang=said)
     written = []
     for path, session, target in zip(files, sessions, targets, strict=True):
         language = lang or session.language
@@ -234,14 +237,14 @@ def write_handouts(
         if target.suffix.lower() == ".pdf":
             from .pdf import html_to_pdf
 
-            write_bytes_atomic(target, html_to_pdf(made.html))
+            write_bytes_atomic(target, html_to_pdf(made.html), language)
         else:
-            write_bytes_atomic(target, made.html.encode("utf-8"))
+            write_bytes_atomic(target, made.html.encode("utf-8"), language)
         written.append(target)
         if calendar:
             from .ics import session_event
 
             ics = target.with_suffix(".ics")
-            write_bytes_atomic(ics, session_event(session, catalogue, language))
+            write_bytes_atomic(ics, session_event(session, catalogue, language), language)
             written.append(ics)
     return written

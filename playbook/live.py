@@ -292,7 +292,7 @@ class Live:
         """The visible result in words, plus photos saved in a folder beside the session file."""
         stored: list[str] = []
         if photos:
-            from .yamlio import write_bytes_atomic
+            from .yamlio import file_message, write_bytes_atomic
 
             folder = self.handle.path.with_name(
                 self.handle.path.name.removesuffix(".session.yaml") + ".photos"
@@ -300,7 +300,10 @@ class Live:
             try:
                 folder.mkdir(exist_ok=True)
             except OSError as exc:
-                raise PlaybookError.at(folder, "", f"the photos cannot be saved ({exc.strerror})") from None
+                lang, reason = self.session.language, exc.strerror or str(exc)
+                raise PlaybookError.at(
+                    folder, "", file_message("photos_folder", lang, reason=reason), lang
+                ) from None
             for name, data in photos:
                 safe = "".join(c if c.isalnum() or c in "._-" else "-" for c in Path(name).name) or "photo"
                 target = folder / safe
@@ -308,7 +311,7 @@ class Live:
                 while target.exists():
                     target = folder / f"{target.stem}-{n}{target.suffix}"
                     n += 1
-                write_bytes_atomic(target, data)
+                write_bytes_atomic(target, data, self.session.language)
                 stored.append(f"{folder.name}/{target.name}")
         self._add_to_run(lambda run: replace(run, result=text.strip(), photos=(*run.photos, *stored)))
 

@@ -20,7 +20,8 @@ MISSING: Any = object()
 
 @dataclass(frozen=True)
 class Merged:
-    """The merged data, and the field paths that both sides changed differently (empty: it merged)."""
+    """The merged data, and the field paths that both sides changed differently (no paths: it merged;
+    the path ``""`` stands for the whole document)."""
 
     data: Any
     conflicts: tuple[str, ...]
@@ -50,7 +51,7 @@ def _merge(base: Any, mine: Any, theirs: Any, field: str, conflicts: list[str]) 
         )
         if appended is not None:
             return appended
-    conflicts.append(field or "the whole document")
+    conflicts.append(field)  # "" is the whole document; the caller names it in its language
     return mine
 
 

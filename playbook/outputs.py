@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .errors import PlaybookError, Problem
+from .i18n import default_language, t
 
 GENERATOR = "playbook"
 """The mark in every file the playbook writes (``charts.GENERATOR`` is the same word)."""
@@ -33,21 +34,25 @@ def check_outputs(
     targets: Iterable[str | Path],
     inputs: Iterable[str | Path] = (),
     replaceable: Callable[[Path], bool] | None = None,
+    lang: str | None = None,
 ) -> None:
     """Refuse, all at once and before anything is written, every target that would destroy something.
 
     ``replaceable`` says which existing files may be replaced: by default only the playbook's own
     outputs (:func:`is_own_output`); ``playbook init`` passes one that allows its notebooks, which it
-    backs up first. Raises a :class:`PlaybookError` listing each refused target.
+    backs up first. Raises a :class:`PlaybookError` listing each refused target, in ``lang`` (the
+    session's; ``PLAYBOOK_LANG`` when None).
     """
+    lang = lang or default_language()
     sources = [_identity(Path(p)) for p in inputs]
     problems = []
     for target in map(Path, targets):
         why = _refusal(target, [s for s in sources if s is not None], replaceable or is_own_output)
         if why:
-            problems.append(Problem(str(target), "", why))
+            key, values = why
+            problems.append(Problem(str(target), "", t(f"outputs.{key}", lang, **values)))
     if problems:
-        raise PlaybookError(problems)
+        raise PlaybookError(problems, lang)
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -58,26 +63,26 @@ def _identity(path: Path) -> tuple[int, int] | None:
     return st.st_dev, st.st_ino
 
 
-def _refusal(target: Path, inputs: list[tuple[int, int]], replaceable: Callable[[Path], bool]) -> str | None:
+def _refusal(
+    target: Path, inputs: list[tuple[int, int]], replaceable: Callable[[Path], bool]
+) -> tuple[str, dict[str, object]] | None:
+    """Why ``target`` may not be written: a key of ``outputs`` in the interface strings, and its values."""
     if not os.path.lexists(target):
         return None
     try:
         st = os.stat(target)
     except FileNotFoundError:
-        return "is a symbolic link to a file that does not exist; choose another name"
+        return "dangling", {}
     except OSError as exc:
-        return f"cannot be checked ({exc.strerror}); choose another name"
+        return "unchecked", {"reason": exc.strerror or str(exc)}
     if (st.st_dev, st.st_ino) in inputs:
-        return "is one of this command's inputs; writing there would destroy it, so choose another name"
+        return "input", {}
     if stat.S_ISDIR(st.st_mode):
-        return "is a folder; name a file inside it"
+        return "folder", {}
     if not stat.S_ISREG(st.st_mode):
-        return "is not a regular file (a device, pipe or socket); choose another name"
+        return "not_regular", {}
     if not replaceable(target):
-        return (
-            "already exists and was not written by the playbook; choose another name, "
-            "or move that file away first"
-        )
+        return "foreign", {}
     return None
 
 

@@ -207,12 +207,13 @@ def write_report(
     from .yamlio import write_bytes_atomic
 
     photos = read_photos(handle) if photos is None else photos
-    check_outputs([target], [handle.path, *(p.path for p in photos if p.path)])
+    said = lang or handle.session.language
+    check_outputs([target], [handle.path, *(p.path for p in photos if p.path)], lang=said)
     html = report_html(handle, catalogue, lang, photos)
     if target.suffix.lower() == ".pdf":
         from .pdf import html_to_pdf
 
-        write_bytes_atomic(target, html_to_pdf(html))
+        write_bytes_atomic(target, html_to_pdf(html), said)
     else:
-        write_bytes_atomic(target, html.encode("utf-8"))
+        write_bytes_atomic(target, html.encode("utf-8"), said)
     return target

@@ -35,6 +35,10 @@ from .yamlio import (
     parse_yaml,
     read_bytes,
     replace_file,
+    write_bytes_atomic,
+)
+from .yamlio import (
+    file_message as _say,
 )
 
 if TYPE_CHECKING:
@@ -925,16 +929,23 @@ def dump_session(session: Session, file: str | Path = "<session>") -> str:
         data["agenda"] = agenda
     text = f"{HEADER}\n{body}{END}\n"
     size = len(text.encode("utf-8"))
+    lang = session.language
     if size > MAX_BYTES:
+        megabytes = f"{size / (1024 * 1024):.1f}"
         raise PlaybookError.at(
             file,
             "",
-            f"would be {size / (1024 * 1024):.1f} MB, larger than the {MAX_BYTES // (1024 * 1024)} MB the "
-            "playbook reads back; nothing was saved (shorten long notes or split the agenda)",
+            _say(
+                "too_large",
+                lang,
+                size=megabytes.replace(".", ",") if lang == "nl" else megabytes,
+                limit=MAX_BYTES // (1024 * 1024),
+            ),
+            lang,
         )
     # Read back as the loader will; the blocks were each read back once already (_cached_block_text).
     if not faithful or parse_session({**data, "agenda": []}, file) != replace(session, agenda=()):
-        raise PlaybookError.at(file, "", "could not be written faithfully; nothing was saved")
+        raise PlaybookError.at(file, "", _say("unfaithful", lang), lang)
     return text
 
 
@@ -953,7 +964,10 @@ def _block_text(block: Block, index: int = 0, file: str | Path = "<session>", la
         reader = FieldReader(file, lang)
         _read_block(reader, _blocks_data((block,))[0], join("agenda", index))
         reader.raise_if_any()
-        raise
+        name = block.title or block.intervention or ""
+        raise PlaybookError.at(
+            file, join("agenda", index), _say("block_unfaithful", lang, name=name), lang
+        ) from None
 
 
 @lru_cache(maxsize=50_000)
@@ -968,22 +982,23 @@ def _cached_block_text(block: Block) -> str:
     return text
 
 
-def check_complete(text: str, file: str | Path = "<session>") -> None:
+def check_complete(text: str, file: str | Path = "<session>", lang: str | None = None) -> None:
     """Refuse a file the playbook wrote that lost its end on the way (an interrupted copy or sync).
 
-    Files without :data:`HEADER` (written by hand, or by an older playbook) are not checked.
+    Files without :data:`HEADER` (written by hand, or by an older playbook) are not checked. The message
+    is in ``lang``, or else in the language the text itself names (a cut-off file is not read further).
     """
     if not text.startswith(HEADER.split(".")[0]):
         return
     if END in text.splitlines():
         return
-    raise PlaybookError.at(
-        file,
-        "",
-        f"is cut off: it was written by the playbook but lacks its last line ('{END}'), so part of it is "
-        f"missing; restore it from {Path(file).name}.bak or the original. If you shortened it by hand on "
-        "purpose, put that line back at the end",
-    )
+    if lang is None and (said := _LANGUAGE_LINE.search(text)):
+        lang = said[1]
+    backup = f"{Path(file).name}.bak"
+    raise PlaybookError.at(file, "", _say("cut_off", lang, end=END, backup=backup), lang)
+
+
+_LANGUAGE_LINE = re.compile(r"^language: (en|nl)\s*$", re.M)
 
 
 def read_session_file(path: str | Path, catalogue: Catalogue | None = None) -> tuple[Session, str]:
@@ -1038,27 +1053,32 @@ class SessionFile:
         handle.save()
         return handle
 
-    def save(self, session: Session | None = None, *, overwrite: bool = False) -> None:
+    def save(
+        self, session: Session | None = None, *, overwrite: bool = False, lang: str | None = None
+    ) -> None:
         """Write ``session`` (or the current one) atomically, keeping the previous file as ``.bak``.
 
         If the file changed on disk since it was loaded (another notebook, the live companion, the room,
         a colleague), the two edits are merged when they touch different fields, and this handle then
         holds the merged session. When both changed the same field, a
-        :class:`~playbook.errors.ConflictError` names it and nothing is written: reload, or
-        :meth:`save_as`. Every failure is a :class:`~playbook.errors.PlaybookError`, never an ``OSError``.
+        :class:`~playbook.errors.ConflictError` names it and nothing is written there: the version
+        refused is kept beside it (:func:`draft_path`), to carry over after a reload. Every failure is a
+        :class:`~playbook.errors.PlaybookError` in ``lang`` (default: the session's language), never an
+        ``OSError``.
         """
         session = session or self.session
+        lang = lang or session.language
         text = dump_session(session, self.path)
-        with file_lock(self.path):
+        with file_lock(self.path, lang=lang):
             if overwrite or self.fingerprint is None or self.loaded is None:
                 if not overwrite:
-                    check_unchanged(self.path, self.fingerprint)
+                    check_unchanged(self.path, self.fingerprint, lang)
             else:
                 disk = current_bytes(self.path)
                 if disk is not None and fingerprint(disk) != self.fingerprint:
-                    session = self._merged(session, disk)
+                    session = self._merged(session, text, disk, lang)
                     text = dump_session(session, self.path)
-            self._write(session, text)
+            self._write(session, text, lang)
 
     def update(self, change: Callable[[Session], Session]) -> Session:
         """Apply ``change`` to the newest version on disk and save the result, as one locked step.
@@ -1067,53 +1087,54 @@ class SessionFile:
         meeting a conflict: ``change`` receives the session as it is on disk right now. Returns the
         saved session, which this handle then holds.
         """
-        with file_lock(self.path):
+        with file_lock(self.path, lang=self.session.language):
             current, fp = read_session_file(self.path)
             self.session, self.fingerprint, self.loaded = current, fp, current
             changed = change(current)
-            if not isinstance(changed, Session):
+            if not isinstance(changed, Session):  # a programming mistake, not a user's: not translated
                 raise PlaybookError.at(
                     self.path, "", "the change did not return a session; nothing was saved"
                 )
             if changed != current:
-                self._write(changed, dump_session(changed, self.path))
+                self._write(changed, dump_session(changed, self.path), changed.language)
         return self.session
 
-    def _merged(self, mine: Session, disk: bytes) -> Session:
+    def _merged(self, mine: Session, text: str, disk: bytes, lang: str) -> Session:
         """Mine and the version on disk, both edits of what this handle loaded, merged field by field."""
         try:
-            text = decode(disk, self.path)
-            check_complete(text, self.path)
-            theirs = parse_session(parse_yaml(text, self.path), self.path)
+            on_disk = decode(disk, self.path)
+            check_complete(on_disk, self.path, lang)
+            theirs = parse_session(parse_yaml(on_disk, self.path), self.path)
         except PlaybookError as exc:
-            raise ConflictError.at(
-                self.path,
-                "",
-                f"changed on disk since it was loaded and cannot be read now ({exc.problems[0].message}); "
-                "your version was not saved: save it under another name",
-            ) from None
+            reason = exc.problems[0].message
+            raise self._refused("", _say("changed_unreadable", lang, reason=reason), text, lang) from None
         base = self.loaded if self.loaded is not None else mine
         result = merge(session_to_data(base), session_to_data(mine), session_to_data(theirs))
         if result.conflicts:
-            raise ConflictError.at(
-                self.path,
-                ", ".join(result.conflicts[:5]),
-                "changed on disk since it was loaded, and this field was changed there too; reload it "
-                "or save under another name",
-            )
+            fields = [c or _say("whole_document", lang) for c in result.conflicts[:5]]
+            more = ", …" if len(result.conflicts) > 5 else ""
+            raise self._refused(", ".join(fields) + more, _say("changed_too", lang), text, lang)
         try:
             return parse_session(result.data, self.path)
         except PlaybookError as exc:
-            raise ConflictError.at(
-                self.path,
-                exc.problems[0].field,
-                "changed on disk since it was loaded, and the two versions do not combine "
-                f"({exc.problems[0].message}); reload it or save under another name",
-            ) from None
+            problem = exc.problems[0]
+            why = _say("changed_apart", lang, reason=problem.message)
+            raise self._refused(problem.field, why, text, lang) from None
 
-    def _write(self, session: Session, text: str) -> None:
+    def _refused(self, field: str, why: str, text: str, lang: str) -> ConflictError:
+        """The conflict, after keeping the refused version beside the file so no edit is lost."""
+        draft = draft_path(self.path)
+        try:
+            write_bytes_atomic(draft, text.encode("utf-8"), lang)
+        except PlaybookError:  # the folder took no new file: the version refused is still in memory
+            after = _say("draft_lost", lang)
+        else:
+            after = _say("draft_kept", lang, draft=draft.name)
+        return ConflictError.at(self.path, field, f"{why}; {after}", lang)  # type: ignore[return-value]
+
+    def _write(self, session: Session, text: str, lang: str | None = None) -> None:
         data = text.encode("utf-8")
-        replace_file(self.path, data)
+        replace_file(self.path, data, lang=lang or session.language)
         self.session, self.fingerprint, self.loaded = session, fingerprint(data), session
 
     def save_as(self, path: str | Path, *, overwrite: bool = False) -> SessionFile:
@@ -1125,3 +1146,11 @@ class SessionFile:
         fresh = SessionFile.open(self.path)
         self.session, self.fingerprint, self.loaded = fresh.session, fresh.fingerprint, fresh.session
         return self.session
+
+
+def draft_path(path: str | Path) -> Path:
+    """Where a save refused for a conflict keeps the version it could not write: ``NAME.draft.session.yaml``
+    beside ``NAME.session.yaml``, a session document of its own that any notebook or command opens."""
+    path = Path(path)
+    stem = path.name.removesuffix(SUFFIX) if path.name.endswith(SUFFIX) else path.stem
+    return path.with_name(f"{stem}.draft{SUFFIX}")

@@ -90,7 +90,7 @@ def export_site(
     except OSError as exc:
         raise PlaybookError.at(out, "", f"the site's folder cannot be created ({exc.strerror})") from None
     # Every page the site will write, checked before the first notebook runs (the handouts check theirs).
-    check_outputs([out / "index.html", *(out / href for href, _ in pages)], paths)
+    check_outputs([out / "index.html", *(out / href for href, _ in pages)], paths, lang=lang)
     catalogue = catalogue if catalogue is not None else load_catalogue()
     code_css = HtmlFormatter(style="vs").get_style_defs(".highlight")  # AA contrast on a light page
     executed: list[tuple[str, str, nbformat.NotebookNode]] = []
@@ -117,7 +117,7 @@ def export_site(
     for (href, title, nb), (_, path) in zip(executed, pages, strict=True):
         _link_pages(nb, path, pages)
         page = export_html(nb, title=title, lang=lang, show_code=True, nav=nav, css=code_css)
-        write_bytes_atomic(out / href, page.encode("utf-8"))
+        write_bytes_atomic(out / href, page.encode("utf-8"), lang)
         written.append(out / href)
 
     handouts = out / "handouts"
@@ -140,5 +140,6 @@ def export_site(
     write_bytes_atomic(
         out / "index.html",
         export_html(document_notebook(index), title=index.title, lang=lang, nav=nav).encode("utf-8"),
+        lang,
     )
     return [out / "index.html", *written]

@@ -47,6 +47,7 @@ from yaml.nodes import MappingNode, Node, SequenceNode
 from yaml.resolver import BaseResolver
 
 from .errors import ConflictError, PlaybookError
+from .i18n import default_language, t
 from .paths import assets_dir
 
 try:  # the C parser makes loading a large catalogue over ten times faster
@@ -401,10 +402,20 @@ def real_path(path: str | Path) -> Path:
 
 
 # ------------------------------------------------------------------------------------------ writing
+# Writers take the language of their messages (``lang``: the session's, or the command's ``--lang``);
+# without one they speak ``PLAYBOOK_LANG``.
+
+
+def file_message(key: str, lang: str | None = None, **values: Any) -> str:
+    """A message about reading or writing a file (``files.<key>`` of the interface strings)."""
+    return t(f"files.{key}", lang or default_language(), **values)
+
+
+_say = file_message
 
 
 @contextmanager
-def file_lock(path: str | Path, timeout: float = LOCK_SECONDS) -> Iterator[None]:
+def file_lock(path: str | Path, timeout: float = LOCK_SECONDS, lang: str | None = None) -> Iterator[None]:
     """Hold the exclusive lock of ``path`` (a ``.NAME.lock`` file beside its real target, while held).
 
     Every playbook writer that compares before it replaces holds this lock across both steps, so the
@@ -422,7 +433,7 @@ def file_lock(path: str | Path, timeout: float = LOCK_SECONDS) -> Iterator[None]
         try:
             fd = os.open(lock, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
         except OSError as exc:
-            raise _write_error(target, exc) from None
+            raise _write_error(target, exc, lang) from None
         if _flock(fd, deadline):
             try:
                 if os.fstat(fd).st_ino == os.stat(lock).st_ino:
@@ -431,9 +442,7 @@ def file_lock(path: str | Path, timeout: float = LOCK_SECONDS) -> Iterator[None]
                 pass  # its holder removed it just after we opened it
         os.close(fd)
         if time.monotonic() > deadline:
-            raise PlaybookError.at(
-                path, "", "is being saved by another program that does not finish; try again"
-            )
+            raise PlaybookError.at(path, "", _say("busy", lang))
     try:
         _remove_stale_temporaries(target)
         yield
@@ -463,13 +472,18 @@ def _remove_stale_temporaries(target: Path) -> None:
                 tmp.unlink()
 
 
-def write_bytes_atomic(path: str | Path, data: bytes) -> None:
+def write_bytes_atomic(path: str | Path, data: bytes, lang: str | None = None) -> None:
     """Replace ``path`` with ``data`` all at once (exports: charts, handouts); no conflict check."""
-    replace_file(path, data, backup=False)
+    replace_file(path, data, backup=False, lang=lang)
 
 
 def write_text_atomic(
-    path: str | Path, text: str, *, expected: str | None = None, overwrite: bool = False
+    path: str | Path,
+    text: str,
+    *,
+    expected: str | None = None,
+    overwrite: bool = False,
+    lang: str | None = None,
 ) -> str:
     """Replace ``path`` with ``text`` all at once and return the new fingerprint.
 
@@ -479,48 +493,48 @@ def write_text_atomic(
     The comparison and the replacement happen under :func:`file_lock`.
     """
     data = text.encode("utf-8")
-    with file_lock(path):
+    with file_lock(path, lang=lang):
         if not overwrite:
-            check_unchanged(path, expected)
-        replace_file(path, data)
+            check_unchanged(path, expected, lang)
+        replace_file(path, data, lang=lang)
     return fingerprint(data)
 
 
-def check_unchanged(path: str | Path, expected: str | None) -> None:
+def check_unchanged(path: str | Path, expected: str | None, lang: str | None = None) -> None:
     """Raise :class:`ConflictError` unless the file on disk is still the version ``expected``."""
     exists = os.path.lexists(path)
     on_disk = current_fingerprint(path) if exists else None
     if expected is None and exists:
-        raise ConflictError.at(path, "", "already exists; choose another name or open that file")
+        raise ConflictError.at(path, "", _say("exists", lang))
     if on_disk is not None and on_disk != expected:
-        raise ConflictError.at(
-            path, "", "changed on disk since it was loaded; reload it or save under another name"
-        )
+        raise ConflictError.at(path, "", _say("changed", lang))
 
 
-def replace_file(path: str | Path, data: bytes, *, backup: bool = True) -> None:
+def replace_file(path: str | Path, data: bytes, *, backup: bool = True, lang: str | None = None) -> None:
     """Write ``data`` to a temporary file beside ``path``'s real target, flush it to disk and rename it
     over the target; the old version becomes ``.bak`` (same permissions). Any failure leaves the old
     file as it was and is raised as a :class:`PlaybookError` that says so."""
     target = real_path(path)
     if not target.parent.is_dir():
-        raise PlaybookError.at(path, "", f"folder {target.parent} does not exist")
+        raise PlaybookError.at(
+            path, "", t("edit.no_folder", lang or default_language(), folder=target.parent)
+        )
     try:
         old = os.stat(target)
     except FileNotFoundError:
         old = None
     except OSError as exc:
-        raise _write_error(target, exc) from None
+        raise _write_error(target, exc, lang) from None
     if old is not None and not stat.S_ISREG(old.st_mode):
-        raise PlaybookError.at(path, "", "is not a regular file; the playbook writes files only")
-    with _temporary(target, existed=old is not None) as tmp:
+        raise PlaybookError.at(path, "", _say("not_regular", lang))
+    with _temporary(target, existed=old is not None, lang=lang) as tmp:
         with open(tmp, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         _same_owner_and_mode(tmp, old)
         if old is not None and backup:
-            _keep_backup(target, old)
+            _keep_backup(target, old, lang)
         os.replace(tmp, target)
         _fsync_dir(target.parent)
 
@@ -535,37 +549,37 @@ def _same_owner_and_mode(tmp: Path, old: os.stat_result | None) -> None:
             os.chown(tmp, old.st_uid, old.st_gid)
 
 
-def _write_error(path: Path, exc: OSError) -> PlaybookError:
+def _write_error(path: Path, exc: OSError, lang: str | None = None) -> PlaybookError:
     reason = exc.strerror or str(exc)
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        reason += "; the folder is not writable for you"
+        reason = _say("not_writable", lang, reason=reason)
     elif exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
-        reason += "; free some space (or files) on that disk"
-    return PlaybookError.at(path, "", f"could not be saved ({reason})")
+        reason = _say("no_space", lang, reason=reason)
+    return PlaybookError.at(path, "", _say("not_saved", lang, reason=reason))
 
 
 @contextmanager
-def _temporary(path: Path, existed: bool = True) -> Iterator[Path]:
+def _temporary(path: Path, existed: bool = True, lang: str | None = None) -> Iterator[Path]:
     """A temporary file beside ``path`` (same file system, so the rename is atomic), always removed."""
-    intact = "the previous version is intact" if existed else "nothing was written"
+    intact = _say("intact" if existed else "nothing_written", lang)
     try:
         fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
-        error = _write_error(path, exc)
+        error = _write_error(path, exc, lang)
         raise PlaybookError.at(path, "", f"{error.problems[0].message}; {intact}") from None
     os.close(fd)
     tmp = Path(name)
     try:
         yield tmp
     except OSError as exc:
-        error = _write_error(path, exc)
+        error = _write_error(path, exc, lang)
         raise PlaybookError.at(path, "", f"{error.problems[0].message}; {intact}") from None
     finally:
         with suppress(OSError):
             tmp.unlink(missing_ok=True)
 
 
-def _keep_backup(path: Path, old: os.stat_result) -> None:
+def _keep_backup(path: Path, old: os.stat_result, lang: str | None = None) -> None:
     """The version about to be replaced becomes ``.bak``: a second name for the same file, which the
     rename that follows leaves behind with its contents, owner and mode, already safe on disk.
 
@@ -573,7 +587,7 @@ def _keep_backup(path: Path, old: os.stat_result) -> None:
     one makes ext4 (and others) flush it first. A file system without hard links gets the copy.
     """
     backup = path.with_name(path.name + BACKUP_SUFFIX)
-    with _temporary(backup) as tmp:
+    with _temporary(backup, lang=lang) as tmp:
         tmp.unlink()  # the unique name is kept; the link needs it free
         try:
             os.link(path, tmp)

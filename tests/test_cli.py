@@ -302,7 +302,7 @@ def test_report_and_next_session(capsys: pytest.CaptureFixture[str], tmp_path: P
     nxt = load_session(tmp_path / "next.session.yaml")
     assert code == 0 and "Afspraken uitwerken" in nxt.brief.wish
     code, _, err = run(capsys, "session", "next", str(example), "-o", str(tmp_path / "next.session.yaml"))
-    assert code == 2 and "already exists" in err
+    assert code == 2 and "bestaat al" in err  # in the language of the (Dutch) session
 
 
 # ----------------------------------------------------------------------- the path from the terminal

@@ -149,7 +149,7 @@ def test_bad_input_is_reported_and_nothing_is_written(tmp_path: Path, catalogue:
     broken.write_text("schema_version: 1\n", encoding="utf-8")
     with pytest.raises(PlaybookError, match="title: is missing"):
         write_handouts([broken], catalogue, "participants", None, tmp_path / "out")
-    assert list((tmp_path / "out").iterdir()) == []
+    assert not (tmp_path / "out").exists()  # the sessions are read before anything is made
 
 
 def test_an_unknown_intervention_still_gives_a_handout(tmp_path: Path, catalogue: Catalogue) -> None:

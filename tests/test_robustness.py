@@ -87,7 +87,7 @@ def test_a_report_onto_its_own_session_is_refused_and_the_session_is_intact(
         if argv[-1] == str(example):
             assert code == 2, err  # not even a report's name
         elif argv[-1] == str(same):
-            assert code == 2 and "one of this command's inputs" in one_error_line(err)
+            assert code == 2 and "is een bestand dat deze opdracht leest" in one_error_line(err)
         else:
             assert code == 0, err
     assert example.read_bytes() == before
@@ -163,7 +163,7 @@ def test_follow_up_site_and_init_never_replace_what_they_read(
     capsys: pytest.CaptureFixture[str], example: Path, tmp_path: Path
 ) -> None:
     code, _, err = run(capsys, "session", "next", str(example), "-o", str(example))
-    assert code == 2 and "already exists" in one_error_line(err)
+    assert code == 2 and "bestaat al" in one_error_line(err)  # the session's language: Dutch
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text("my homepage")
@@ -611,12 +611,15 @@ def test_save_raises_a_playbook_error_and_the_notebooks_show_it(example: Path) -
     from playbook.ui import BriefForm, SessionBinding
 
     handle = SessionFile.open(example)
-    with unwritable(example.parent, errno.EROFS), pytest.raises(PlaybookError, match="could not be saved"):
+    with (
+        unwritable(example.parent, errno.EROFS),
+        pytest.raises(PlaybookError, match="niet worden opgeslagen"),
+    ):
         handle.save(handle.session.with_changes(title="Lost?"))
     form = BriefForm(SessionBinding.open(example))
     with unwritable(example.parent, errno.ENOSPC):
         form.client.value = "Mine"
-    assert "could not be saved" in form.status.value and "Traceback" not in form.status.value
+    assert "niet worden opgeslagen" in form.status.value and "Traceback" not in form.status.value
     assert load_session(example).brief.client != "Mine"
 
 
@@ -642,7 +645,7 @@ def test_a_save_larger_than_what_loads_is_refused_before_writing(example: Path) 
     before = example.read_bytes()
     notes = "x" * 19_000
     huge = tuple(Block(5, intervention="check-in-round", notes=f"{n} {notes}") for n in range(300))
-    with pytest.raises(PlaybookError, match=f"larger than the {MAX_BYTES // 2**20} MB"):
+    with pytest.raises(PlaybookError, match=f"groter dan de {MAX_BYTES // 2**20} MB"):
         handle.save(handle.session.with_changes(agenda=huge))
     assert example.read_bytes() == before
 
@@ -715,7 +718,7 @@ def test_a_file_cut_at_any_line_is_reported_and_a_hand_written_one_still_loads(e
         with pytest.raises(PlaybookError):
             load_session(example)
     example.write_text("".join(lines[:-1]), encoding="utf-8")
-    with pytest.raises(PlaybookError, match="is cut off"):
+    with pytest.raises(PlaybookError, match="is afgebroken"):
         load_session(example)
     hand = text.replace(HEADER + "\n", "").replace(END + "\n", "")  # written by hand: read as before
     example.write_text(hand + "# my own note\n", encoding="utf-8")

@@ -20,6 +20,7 @@ from playbook.session import (
     Session,
     SessionFile,
     check_references,
+    draft_path,
     dump_session,
     load_session,
     new_session,
@@ -270,9 +271,10 @@ def test_a_file_changed_on_disk_is_never_overwritten_silently(example: Path) -> 
     mine = SessionFile.open(example)
     theirs = SessionFile.open(example)
     theirs.save(theirs.session.with_changes(title="Colleague's edit"))
-    with pytest.raises(ConflictError, match="changed on disk since it was loaded"):
+    with pytest.raises(ConflictError, match="title: is ook elders gewijzigd sinds je het bestand opende"):
         mine.save(mine.session.with_changes(title="My edit"))
     assert load_session(example).title == "Colleague's edit"
+    assert load_session(draft_path(example)).title == "My edit"  # the version refused, kept beside it
     # The two ways out: save under another name, or reload and try again.
     copy = mine.save_as(example.with_name("mine.session.yaml"))
     assert load_session(copy.path).title == "Samen één servicedesk"
@@ -304,7 +306,7 @@ def test_a_failed_write_leaves_the_old_file_intact(example: Path, monkeypatch: p
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", disk_full)
-    with pytest.raises(PlaybookError, match=r"No space left on device.*previous version is intact"):
+    with pytest.raises(PlaybookError, match=r"No space left on device.*vorige versie is ongewijzigd"):
         handle.save(handle.session.with_changes(title="Lost?"))
     assert example.read_bytes() == before
     assert [p.name for p in example.parent.iterdir() if p.name.endswith(".tmp")] == []

@@ -98,7 +98,7 @@ def test_a_change_on_disk_is_merged_or_refused_and_never_lost(binding: SessionBi
     other.reload()
     other.save(other.session.with_changes(brief=replace(other.session.brief, client="Theirs")))
     form.client.value = "Mine again"  # the same field: refused with the reason, theirs kept
-    assert "changed on disk since it was loaded" in form.status.value
+    assert "brief.client: is ook elders gewijzigd sinds je het bestand opende" in form.status.value
     assert load_session(example).brief.client == "Theirs"
     form.reload_button.click()
     assert binding.session.brief.client == "Theirs" and form.client.value == "Theirs"

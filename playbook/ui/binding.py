@@ -10,6 +10,7 @@ from ..diagnosis import Profile, diagnose
 from ..errors import PlaybookError
 from ..session import Session, SessionFile
 from ..workspace import open_current
+from ..yamlio import file_message
 
 
 class SessionBinding:
@@ -70,7 +71,8 @@ class SessionBinding:
         except PlaybookError as exc:
             return str(exc)
         except OSError as exc:  # the last net: the core raises PlaybookError, a view never shows a traceback
-            return f"{self.path}: {exc.strerror or exc}"
+            reason = file_message("os_error", self.session.language, reason=exc.strerror or exc)
+            return f"{self.path}: {reason}"
         self._announce()
         return None
 
