@@ -13,20 +13,26 @@ import itertools
 import re
 import textwrap
 import warnings
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import lru_cache
+from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 import matplotlib
 import numpy as np
 from matplotlib.artist import Artist
+from matplotlib.backends.backend_svg import RendererSVG
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties, fontManager, get_font
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Wedge
 from matplotlib.text import Text
+from matplotlib.textpath import TextToPath
 
 from .agenda import Plan, clock
-from .diagnosis import HIGH, LOW, DimensionScore, Profile
+from .diagnosis import HIGH, LOW, DimensionScore, Profile, StageEstimate
 from .i18n import t
 from .outputs import GENERATOR
 from .review import Review
@@ -104,10 +110,8 @@ def to_png(fig: Figure, dpi: int = 100) -> bytes:
 def svg_file(fig: Figure) -> str:
     """The figure as a standalone SVG file (``playbook arc -o x.svg``), marked as the playbook's own in
     its metadata (its creator), so exporting again may replace it; inline charts use :func:`to_svg`."""
-    buffer = io.StringIO()
     with _drawing({**RC, "svg.fonttype": "none"}):
-        plain_text(fig).savefig(buffer, format="svg", metadata={"Creator": GENERATOR, "Date": None})
-    return buffer.getvalue()
+        return _svg_document(plain_text(fig), {"Creator": GENERATOR, "Date": None})
 
 
 def to_svg(fig: Figure, alt: str | None = None) -> str:
@@ -117,18 +121,170 @@ def to_svg(fig: Figure, alt: str | None = None) -> str:
     Without matplotlib's metadata (RDF that is not valid inside an HTML page) and, given ``alt``, with a
     text alternative (``role="img"`` and a ``<title>``) for screen readers in a page that inlines it.
     """
-    buffer = io.StringIO()
+    return _inline(_bare_svg(fig), alt)
+
+
+def _bare_svg(fig: Figure) -> str:
+    """The ``<svg>`` element alone, ids as matplotlib wrote them: what :class:`SvgMemo` remembers."""
     with _drawing({**RC, "svg.fonttype": "none"}):
-        plain_text(fig).savefig(
-            buffer, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None}
-        )
-    svg = re.sub(r"^.*?(?=<svg)", "", buffer.getvalue(), flags=re.S)
-    svg = _own_ids(re.sub(r"\s*<metadata>.*?</metadata>", "", svg, flags=re.S))
+        plain = {"Date": None, "Creator": None, "Format": None, "Type": None}
+        svg = _svg_document(plain_text(fig), plain, replay=True)
+    svg = re.sub(r"^.*?(?=<svg)", "", svg, flags=re.S)
+    return re.sub(r"\s*<metadata>.*?</metadata>", "", svg, flags=re.S)
+
+
+def _inline(svg: str, alt: str | None) -> str:
+    svg = _own_ids(svg)
     if alt is not None:
         head_end = svg.index(">") + 1  # user text goes in by position, never into a regex template
         label = xml_escape(alt, {'"': "&quot;"})
         svg = f'<svg role="img" aria-label="{label}" {svg[5:head_end]}<title>{xml_escape(alt)}</title>{svg[head_end:]}'
     return svg
+
+
+class _MeasuringSVG(RendererSVG):
+    """Matplotlib's SVG renderer, with text measured once per process instead of once per drawing.
+
+    Matplotlib caches the size of a text per renderer, and ``savefig`` makes a new renderer every time,
+    so every click measured every label of a chart again with FreeType: half the time of an arc chart.
+    A text's size depends only on its characters and font (an SVG is always laid out at 72 dpi), so
+    these measurements are kept for the process. The SVG is the same, byte for byte
+    (``tests/test_charts.py`` compares it with ``savefig``'s).
+    """
+
+    def get_text_width_height_descent(self, s, prop, ismath):  # noqa: ANN001, ANN202
+        return _text_size(s, prop.copy(), ismath)
+
+    def _get_font_height_metrics(self, prop):  # noqa: ANN001, ANN202
+        # The hook matplotlib's text layout asks a renderer for the font's line metrics; without it,
+        # every text reads them from the font file's tables again.
+        return _line_metrics(prop.copy())
+
+    def __init__(self, *args: Any, out: io.StringIO, replay: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.out, self.replay = out, replay
+
+    def _tables(self) -> tuple[dict, dict, dict]:  # type: ignore[type-arg]
+        """The definitions matplotlib writes once per SVG (hatches, clip paths at the end; markers inline)."""
+        return self._hatchd, self._clipd, self._markers
+
+    def record(self, draw: Callable[[], None]) -> tuple[str, tuple[dict, ...]]:  # type: ignore[type-arg]
+        """Draw, and return what that wrote with the definitions it added."""
+        start, before = self.out.tell(), [dict(table) for table in self._tables()]
+        draw()
+        added = tuple(
+            {k: v for k, v in now.items() if k not in old}
+            for now, old in zip(self._tables(), before, strict=True)
+        )
+        return self.out.getvalue()[start:], added
+
+    def copy(self, svg: str, added: tuple[dict, ...]) -> bool:  # type: ignore[type-arg]
+        """Write what :meth:`record` returned; False (nothing written) where that cannot be exact."""
+        if not self.replay or added[2].keys() & self._markers.keys():  # a marker defined inline twice
+            return False
+        self.out.write(svg)
+        for table, new in zip(self._tables(), added, strict=True):
+            for key, value in new.items():
+                table.setdefault(key, value)
+        return True
+
+
+class _Still:
+    """An artist that does not change while its figure is kept (a legend, the names of the blocks): its
+    SVG is written once and then copied into every later drawing, instead of being laid out again.
+
+    Only for artists at a figure's top level, between whole groups, whose picture depends on nothing a
+    click changes. Other renderers (PNG) draw it as usual.
+    """
+
+    def __init__(self, artist: Artist) -> None:
+        self._draw, self._svg = artist.draw, None
+        artist.draw = self.draw  # type: ignore[method-assign]
+
+    def draw(self, renderer: Any) -> None:
+        if not isinstance(renderer, _MeasuringSVG):
+            self._draw(renderer)
+        elif self._svg is None:
+            self._svg = renderer.record(lambda: self._draw(renderer))
+        elif not renderer.copy(*self._svg):
+            self._draw(renderer)
+
+
+_TEXT_TO_PATH = TextToPath()
+
+
+@lru_cache(maxsize=4096)
+def _text_size(s: str, prop: FontProperties, ismath: bool | str) -> tuple[float, float, float]:
+    return _TEXT_TO_PATH.get_text_width_height_descent(s, prop, ismath)
+
+
+@lru_cache(maxsize=256)
+def _line_metrics(prop: FontProperties) -> tuple[float | None, float | None, float | None]:
+    font = get_font(fontManager._find_fonts_by_props(prop))
+    scale = prop.get_size_in_points() / font.get_sfnt_table("head")["unitsPerEm"]  # at 72 dpi
+    for name, gap, ascent, descent in (
+        ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+        ("hhea", "lineGap", "ascent", "descent"),
+    ):
+        table = font.get_sfnt_table(name)
+        if table is not None:
+            return table[ascent] * scale, -table[descent] * scale, table[gap] * scale
+    return None, None, None
+
+
+def _svg_document(fig: Figure, metadata: dict[str, object], *, replay: bool = False) -> str:
+    """What ``fig.savefig(format="svg")`` writes for our figures (no bbox, no rasterised artists), drawn
+    by :class:`_MeasuringSVG`. With ``replay``, the :class:`_Still` artists are copied from their first
+    drawing: the same picture, though the ids nobody refers to (which :func:`to_svg` drops) may differ."""
+    buffer = io.StringIO()
+    dpi = fig.dpi
+    width, height = fig.get_size_inches()
+    fig.dpi = 72
+    try:
+        renderer = _MeasuringSVG(
+            width * 72, height * 72, buffer, image_dpi=dpi, metadata=metadata, out=buffer, replay=replay
+        )
+        fig.draw(renderer)
+        renderer.finalize()
+    finally:
+        fig.dpi = dpi
+    return buffer.getvalue()
+
+
+class SvgMemo:
+    """Inline SVGs remembered by the data they are drawn from: drawing the same again costs nothing.
+
+    A key names everything a chart shows (see :func:`arc_key`, :func:`iceberg_key`, ...), so equal keys
+    mean equal pictures; each use still gets ids of its own (:func:`to_svg`). ``drawn`` counts the
+    figures really drawn, for the views' tests.
+    """
+
+    def __init__(self, size: int = 48) -> None:
+        self.size = size
+        self.drawn = 0
+        self._svgs: OrderedDict[object, str] = OrderedDict()
+
+    def clear(self) -> None:
+        """Forget every picture and start counting afresh."""
+        self._svgs.clear()
+        self.drawn = 0
+
+    def svg(self, key: object, figure: Callable[[], Figure], alt: str | None = None) -> str:
+        """The chart for ``key`` as an inline SVG; ``figure`` draws it only when it is not known yet."""
+        bare = self._svgs.get(key)
+        if bare is None:
+            bare = _bare_svg(figure())
+            self.drawn += 1
+            self._svgs[key] = bare
+            if len(self._svgs) > self.size:
+                self._svgs.popitem(last=False)
+        else:
+            self._svgs.move_to_end(key)
+        return _inline(bare, alt)
+
+
+MEMO = SvgMemo()
+"""The process's memo: every view and page that draws a chart by its key shares it."""
 
 
 _SVG_COUNT = itertools.count(1)
@@ -174,83 +330,149 @@ def _attention(d: DimensionScore) -> tuple[str, str, str]:
 
 def iceberg_chart(profile: Profile) -> Figure:
     """The dimensions above and below a waterline, each bar the attention it needs (0-100): one measure
-    for every bar, so a longer bar always means more to look at, whichever end of its scale is healthy."""
-    lang = profile.language
-    above = [d for d in profile.dimensions if d.layer == "above"]
-    below = [d for d in profile.dimensions if d.layer == "below"]
-    rows = [*above, None, *below]  # None is the waterline's row
-    height = 0.3 * len(rows) + 1.3
-    fig = Figure(figsize=(A4_WIDTH, height))
-    ax = fig.add_subplot()
-    ys = np.arange(len(rows))[::-1]
-    water_y = ys[len(above)]
-    ax.axhspan(-0.8, water_y, color=WATER, zorder=0)
-    ax.axhline(water_y, color=BLUE, linestyle="--", linewidth=1.2, zorder=1)
-    ax.text(101, water_y, t("diagnosis.waterline", lang), va="center", ha="left", color=BLUE, fontsize=LABEL)
-    labels = []
-    for y, d in zip(ys, rows, strict=True):
-        labels.append("" if d is None else d.name)
-        if d is None:
-            continue
-        colour, hatch, _ = _attention(d)
-        if d.concern is None:
-            ax.barh(y, 100, color="none", edgecolor=GREY, linestyle=":", height=0.62, zorder=2)
-            ax.text(50, y, "–", va="center", ha="center", color=GREY)
-            continue
-        ax.barh(
-            y,
-            max(d.concern, 1),
-            color=colour,
-            hatch=hatch,
-            edgecolor=INK,
-            linewidth=0.6,
-            height=0.62,
-            zorder=2,
+    for every bar, so a longer bar always means more to look at, whichever end of its scale is healthy.
+    Drawn by :class:`IcebergFigure`, which the diagnosis panel keeps."""
+    return IcebergFigure().update(profile)
+
+
+class IcebergFigure:
+    """An iceberg chart that follows the profile: an answer moves its bars, numbers and title in place.
+
+    Only other dimensions, another language or the first (or last) unanswered dimension, which adds
+    (or drops) a key in the legend, draw the figure anew; :func:`iceberg_chart` draws through this code.
+    """
+
+    def __init__(self) -> None:
+        self.figure: Figure | None = None
+        self.built = 0
+        """How many times the figure was made from scratch (the views' tests count them)."""
+        self._shape: tuple[object, ...] | None = None
+
+    def update(self, profile: Profile) -> Figure:
+        dims = profile.dimensions
+        shape = (
+            profile.language,
+            tuple((d.layer, d.name) for d in dims),
+            any(d.concern is None for d in dims),
         )
+        if self.figure is None or shape != self._shape:
+            self._build(profile)
+            self._shape = shape
+        self._place(profile)
+        assert self.figure is not None
+        return self.figure
+
+    def _build(self, profile: Profile) -> None:
+        lang = profile.language
+        above = [d for d in profile.dimensions if d.layer == "above"]
+        below = [d for d in profile.dimensions if d.layer == "below"]
+        rows = [*above, None, *below]  # None is the waterline's row
+        height = 0.3 * len(rows) + 1.3
+        fig = Figure(figsize=(A4_WIDTH, height))
+        ax = fig.add_subplot()
+        ys = np.arange(len(rows))[::-1]
+        water_y = ys[len(above)]
+        ax.axhspan(-0.8, water_y, color=WATER, zorder=0)
+        ax.axhline(water_y, color=BLUE, linestyle="--", linewidth=1.2, zorder=1)
         ax.text(
-            d.concern + 1.5, y, str(d.concern), va="center", ha="left", fontsize=LABEL, color=INK, zorder=3
+            101, water_y, t("diagnosis.waterline", lang), va="center", ha="left", color=BLUE, fontsize=LABEL
         )
-    ax.set_yticks(ys, labels, fontsize=LABEL)
-    fig.subplots_adjust(
-        left=_margin(labels, A4_WIDTH, LABEL) + 0.02, right=0.86, top=1 - 0.4 / height, bottom=0.85 / height
-    )
-    ax.set_xlim(0, 100)
-    ax.set_ylim(-0.8, len(rows) - 0.3)
-    ax.set_xlabel(t("diagnosis.attention_axis", lang), fontsize=LABEL)
-    ax.tick_params(axis="y", length=0)
-    ax.tick_params(axis="x", labelsize=LABEL)
-    for y, key in ((ys[0] + 0.55, "layers.above"), (water_y - 0.6, "layers.below")):
-        ax.text(
-            -0.01,
-            y,
-            t(key, lang),
-            transform=ax.get_yaxis_transform(),
-            ha="right",
-            fontweight="bold",
-            fontsize=LABEL,
+        labels = ["" if d is None else d.name for d in rows]
+        self.bars = []  # per dimension, in the profile's order: its bar and its number
+        by_id = {}
+        for y, d in zip(ys, rows, strict=True):
+            if d is not None:
+                by_id[d.id] = (
+                    ax.barh(y, 1, height=0.62, zorder=2)[0],
+                    ax.text(0, y, "", va="center", zorder=3),
+                )
+        self.bars = [by_id[d.id] for d in profile.dimensions]
+        ax.set_yticks(ys, labels, fontsize=LABEL)
+        fig.subplots_adjust(
+            left=_margin(labels, A4_WIDTH, LABEL) + 0.02,
+            right=0.86,
+            top=1 - 0.4 / height,
+            bottom=0.85 / height,
         )
-    kinds = [
-        (BLUE, "", "-", "legend_fine"),
-        (ORANGE, HATCH["mixed"], "-", "legend_mixed"),
-        (VERMILLION, HATCH["attention"], "-", "legend_attention"),
-    ]
-    if any(d.concern is None for d in profile.dimensions):
-        kinds.append(("white", "", ":", "legend_unknown"))
-    legend = [
-        Patch(
-            facecolor=c,
-            hatch=h,
-            linestyle=ls,
-            edgecolor=GREY if ls == ":" else INK,
-            label=t(f"diagnosis.{key}", lang),
+        ax.set_xlim(0, 100)
+        ax.set_ylim(-0.8, len(rows) - 0.3)
+        ax.set_xlabel(t("diagnosis.attention_axis", lang), fontsize=LABEL)
+        ax.tick_params(axis="y", length=0)
+        ax.tick_params(axis="x", labelsize=LABEL)
+        for y, key in ((ys[0] + 0.55, "layers.above"), (water_y - 0.6, "layers.below")):
+            ax.text(
+                -0.01,
+                y,
+                t(key, lang),
+                transform=ax.get_yaxis_transform(),
+                ha="right",
+                fontweight="bold",
+                fontsize=LABEL,
+            )
+        kinds = [
+            (BLUE, "", "-", "legend_fine"),
+            (ORANGE, HATCH["mixed"], "-", "legend_mixed"),
+            (VERMILLION, HATCH["attention"], "-", "legend_attention"),
+        ]
+        if any(d.concern is None for d in profile.dimensions):
+            kinds.append(("white", "", ":", "legend_unknown"))
+        legend = [
+            Patch(
+                facecolor=c,
+                hatch=h,
+                linestyle=ls,
+                edgecolor=GREY if ls == ":" else INK,
+                label=t(f"diagnosis.{key}", lang),
+            )
+            for c, h, ls, key in kinds
+        ]
+        _Still(
+            fig.legend(handles=legend, loc="lower center", ncols=len(legend), frameon=False, fontsize=LABEL)
         )
-        for c, h, ls, key in kinds
-    ]
-    fig.legend(handles=legend, loc="lower center", ncols=len(legend), frameon=False, fontsize=LABEL)
-    title = f"{t('diagnosis.heading_iceberg', lang)} · {t('diagnosis.heading_undercurrent', lang)}: {profile.undercurrent}/100"
-    fig.suptitle(title, x=0.01, ha="left", fontsize=TITLE, fontweight="bold")
-    _style(fig)
-    return fig
+        self.title = fig.suptitle("", x=0.01, ha="left", fontsize=TITLE, fontweight="bold")
+        _style(fig)
+        self.figure = fig
+        self.built += 1
+
+    def _place(self, profile: Profile) -> None:
+        lang = profile.language
+        for d, (bar, number) in zip(profile.dimensions, self.bars, strict=True):
+            y = bar.get_y() + bar.get_height() / 2
+            if d.concern is None:  # not answered yet: an empty dotted outline with a dash
+                bar.set(width=100, facecolor="none", hatch="", edgecolor=GREY, linestyle=":", linewidth=None)
+                number.set(x=50, y=y, text="–", ha="center", color=GREY, fontsize=None)
+                continue
+            colour, hatch, _ = _attention(d)
+            bar.set(width=max(d.concern, 1), facecolor=colour, hatch=hatch, edgecolor=INK, linestyle="-")
+            bar.set_linewidth(0.6)
+            number.set(x=d.concern + 1.5, y=y, text=str(d.concern), ha="left", color=INK, fontsize=LABEL)
+        title = f"{t('diagnosis.heading_iceberg', lang)} · {t('diagnosis.heading_undercurrent', lang)}: {profile.undercurrent}/100"
+        self.title.set_text(title)
+
+
+def iceberg_key(profile: Profile) -> tuple[object, ...]:
+    """Everything :func:`iceberg_chart` shows: two profiles with the same key draw the same picture."""
+    bars = tuple((d.layer, d.name, d.concern) for d in profile.dimensions)
+    return ("iceberg", profile.language, profile.undercurrent, bars)
+
+
+def _stage_weights(stage: StageEstimate) -> dict[str, float]:
+    """How much evidence each stage has, relative to the strongest, in tenths: the size of its dot. A
+    finer step is not visible on the chart, and would only draw it again for every answer."""
+    top = max(stage.points.values(), default=0) or 1
+    return {ident: round(max(points, 0) / top, 1) for ident, points in stage.points.items()}
+
+
+def stage_key(profile: Profile) -> tuple[object, ...]:
+    """Everything :func:`stage_chart` shows: an answer that moves no dot draws nothing again."""
+    st = profile.stage
+    weights = tuple(sorted(_stage_weights(st).items()))
+    return ("stage", profile.language, st.curve, st.name, st.label, st.confidence, st.stages, weights)
+
+
+def stance_key(profile: Profile) -> tuple[object, ...]:
+    """Everything :func:`stance_chart` shows."""
+    return ("stance", profile.language, profile.stance.contrasts)
 
 
 def stage_chart(profile: Profile) -> Figure:
@@ -269,11 +491,11 @@ def stage_chart(profile: Profile) -> Figure:
     fig.subplots_adjust(left=0.06, right=0.98, top=0.88, bottom=0.12)
     ax = fig.add_subplot()
     ax.plot(fine, smooth, color=GREY, linewidth=2, zorder=1)
-    top = max(stage.points.values(), default=0) or 1
+    weights = _stage_weights(stage)
     marked = stage.stages or ((stage.name,) if stage.name else ())
     for x, ident, h in zip(xs, ids, heights, strict=True):
         chosen = ident in marked
-        weight = max(stage.points.get(ident, 0), 0) / top
+        weight = weights.get(ident, 0.0)
         ax.scatter(
             [x],
             [h],
@@ -527,6 +749,13 @@ def arc_chart(plan: Plan, audience: str = "facilitator") -> Figure:
     return ArcFigure(audience).update(plan)
 
 
+def arc_key(plan: Plan, audience: str = "facilitator") -> tuple[object, ...]:
+    """Everything the arc chart shows of ``plan``: the views redraw it only when this changes."""
+    blocks = tuple((b.title, b.role, b.start, b.minutes) for b in plan.blocks)
+    marks = tuple((f.minute, f.level) for f in plan.findings if f.minute is not None)[:MARKED_FINDINGS]
+    return ("arc", audience, plan.language, plan.start, plan.arc, blocks, marks, plan.budget_minutes)
+
+
 STRIP_LOW, STRIP_HIGH = 1.12, 1.47
 WATERLINE = -0.12
 
@@ -630,14 +859,16 @@ class ArcFigure:
                 transform=edge,
             )  # fmt: skip
             handles.append(Patch(linewidth=0.8, label=t("arc.depth", lang), **depth_style))
-        self.marks: list = []
 
         ax.set_ylim(-1.0 if facilitator else -0.05, STRIP_HIGH + 0.02)
         roles = dict.fromkeys(b.role for b in plan.blocks)
         role_names = _role_names(self.audience, lang)
         handles += [_role_patch(r, role_names.get(r, r)) for r in roles]
         _legends(fig, handles, names, legend_in, height)
+        for still in (*fig.legends, *fig.texts):  # the key and the names: fixed while the blocks are
+            _Still(still)
         self.title = fig.suptitle("", x=0.02, ha="left", fontsize=TITLE, fontweight="bold")
+        self.marks = _mark_artists(ax) if facilitator else []
         self.figure = fig
         self.built += 1
 
@@ -668,8 +899,12 @@ class ArcFigure:
                 ]
             )
         numbered = [(x, width) for _, x, width, number in spans if number]
+        points = A4_WIDTH * (self.ax.get_position().width) * 72 / total  # one minute along the strip
         for text, (x, width) in zip(self.numbers, numbered, strict=True):
             text.set_position((x + width / 2, STRIP_LOW + height / 2))
+            # A number wider than its bar would be drawn over its neighbours' as an unreadable smear:
+            # it is left out (the names under the chart still number every block).
+            text.set_visible(width * points >= _number_width(text.get_text()))
         breadth = _per_minute(arc.breadth, 0.1)[::every]
         self.breadth.set_data(xs, 0.5 - breadth / 2, 0.5 + breadth / 2)
         if self.groan is not None:
@@ -679,9 +914,7 @@ class ArcFigure:
         self.energy.set_data(xs, (_per_minute(arc.energy, 3.0)[::every] - 0.5) / 5)
         if self.depth is not None:
             self.depth.set_data(xs, WATERLINE, WATERLINE - 0.85 * _per_minute(arc.depth, 0.0)[::every])
-        for artist in self.marks:
-            artist.remove()
-        self.marks = _finding_marks(ax, plan, total) if self.facilitator else []
+        _place_marks(self.marks, plan, total)
         _time_axis(ax, plan.start, total)
         key = "arc.title" if self.facilitator else "arc.title_participants"
         self.title.set_text(
@@ -696,30 +929,44 @@ class ArcFigure:
         )
 
 
-def _finding_marks(ax, plan: Plan, total: int) -> list:  # noqa: ANN001
-    """A dotted line and a lettered circle where each finding with a minute applies; the artists made."""
-    artists: list = []
+def _number_width(number: str) -> float:
+    """Points a block's number takes on the strip with its white box (DejaVu digits are 0.64 em wide);
+    a point less is allowed, where the box may touch the bar's edges."""
+    return len(number) * 0.64 * SMALL + 2 * 0.12 * SMALL - 1
+
+
+def _mark_artists(ax) -> list[tuple[Line2D, Text]]:  # noqa: ANN001
+    """The finding marks an arc can show (a dotted line and a lettered circle each), made once, hidden
+    until :func:`_place_marks` puts findings on them."""
+    marks = []
+    for n in range(1, MARKED_FINDINGS + 1):
+        (line,) = ax.plot([0, 0], [WATERLINE, 1.04], linestyle=":", linewidth=1.2, visible=False)
+        letter = ax.text(
+            0, 1.05, finding_mark(n), ha="center", va="center", fontsize=SMALL, fontweight="bold",
+            bbox={"boxstyle": "circle,pad=0.18", "facecolor": "white", "edgecolor": GREY}, visible=False,
+        )  # fmt: skip
+        marks.append((line, letter))
+    return marks
+
+
+def _place_marks(marks: list[tuple[Line2D, Text]], plan: Plan, total: int) -> None:
+    """Each finding with a minute on a mark where it applies, coloured by its level; the rest hidden."""
     placed: list[float] = []
     marked = [f for f in plan.findings if f.minute is not None][:MARKED_FINDINGS]
-    for n, f in enumerate(marked, 1):
+    for n, (line, letter) in enumerate(marks):
+        line.set_visible(n < len(marked))
+        letter.set_visible(n < len(marked))
+        if n >= len(marked):
+            continue
+        f = marked[n]
         x = min(max(f.minute, 0), total)  # type: ignore[type-var]
         crowd = sum(1 for other in placed if abs(other - x) < 0.03 * total)  # stack markers that meet
         placed.append(x)
         colour = VERMILLION if f.level == "error" else ORANGE if f.level == "warning" else SKY
-        artists += ax.plot([x, x], [WATERLINE, 1.04], color=colour, linestyle=":", linewidth=1.2)
-        artists.append(
-            ax.text(
-                x + crowd * 0.025 * total,
-                1.05,
-                finding_mark(n),
-                ha="center",
-                va="center",
-                fontsize=SMALL,
-                fontweight="bold",
-                bbox={"boxstyle": "circle,pad=0.18", "facecolor": "white", "edgecolor": colour},
-            )
-        )
-    return artists
+        line.set_data([x, x], [WATERLINE, 1.04])
+        line.set_color(colour)
+        letter.set_position((x + crowd * 0.025 * total, 1.05))
+        letter.get_bbox_patch().set_edgecolor(colour)  # type: ignore[union-attr]
 
 
 OBSERVATION_MARK = {

@@ -580,12 +580,22 @@ def _temporary(path: Path, existed: bool = True, lang: str | None = None) -> Ite
 
 
 def _keep_backup(path: Path, old: os.stat_result, lang: str | None = None) -> None:
+    """The version about to be replaced becomes ``.bak``: a second name for the same file, which the
+    rename that follows leaves behind with its contents, owner and mode, already safe on disk.
+
+    A copy instead made every save wait for the disk: renaming a file just written over an existing
+    one makes ext4 (and others) flush it first. A file system without hard links gets the copy.
+    """
     backup = path.with_name(path.name + BACKUP_SUFFIX)
     with _temporary(backup, lang=lang) as tmp:
-        with open(path, "rb") as src, open(tmp, "wb") as dst:
-            while chunk := src.read(1 << 20):
-                dst.write(chunk)
-        _same_owner_and_mode(tmp, old)
+        tmp.unlink()  # the unique name is kept; the link needs it free
+        try:
+            os.link(path, tmp)
+        except OSError:  # no hard links here (FAT, some network shares): copy the bytes
+            with open(path, "rb") as src, open(tmp, "wb") as dst:
+                while chunk := src.read(1 << 20):
+                    dst.write(chunk)
+            _same_owner_and_mode(tmp, old)
         os.replace(tmp, backup)
 
 

@@ -118,7 +118,7 @@ def test_the_arc_numbers_every_block_names_it_whole_and_letters_every_finding(ca
     legend = " ".join(" ".join(label.split()) for label in labels)
     for n, block in enumerate(p.blocks, 1):
         assert f"{n} {block.title}" in legend, block.title  # the whole name, wrapped between words
-    boxed = [a.get_text() for a in fig.axes[0].texts if a.get_bbox_patch() is not None]
+    boxed = [a.get_text() for a in fig.axes[0].texts if a.get_bbox_patch() is not None and a.get_visible()]
     marked = [f for f in p.findings if f.minute is not None]
     assert [str(n) for n in range(1, len(p.blocks) + 1)] == [b for b in boxed if b.isdigit()]
     assert len(marked) == 3 and [b for b in boxed if b.isalpha()] == ["A", "B", "C"]
@@ -182,3 +182,39 @@ def test_the_arc_of_an_empty_agenda_is_drawn_without_error(catalogue) -> None:
 
     svg = to_svg(arc_chart(plan(Session(title="Blank"), catalogue)))
     assert svg.startswith("<svg") and "0 of 180 minutes" in svg
+
+
+def _savefig_svg(fig: Figure, metadata: dict) -> str:
+    """The SVG matplotlib's own ``savefig`` writes, with the charts' settings."""
+    import io
+
+    from playbook import charts
+
+    buffer = io.StringIO()
+    with charts._drawing({**charts.RC, "svg.fonttype": "none"}):
+        charts.plain_text(fig).savefig(buffer, format="svg", metadata=metadata)
+    return buffer.getvalue()
+
+
+def test_svg_with_text_measured_once_is_what_savefig_writes(catalogue) -> None:
+    """Text sizes are kept for the process (a chart's labels are not measured again on every click):
+    every chart's SVG, drawn twice so the second one is measured from memory, is savefig's, byte for byte."""
+    from playbook import charts
+    from playbook.agenda import plan
+    from playbook.review import review
+
+    session = load_session(EXAMPLE_NL)
+    p = plan(session, catalogue)
+    drawers = [lambda f=f, pr=pr: f(pr) for f in CHARTS for pr in profiles()]
+    drawers += [lambda: charts.arc_chart(p), lambda: charts.arc_chart(p, "participants")]
+    drawers += [lambda: charts.plan_vs_actual_chart(review(session, catalogue))]
+    drawers += [lambda: charts.scores_chart([("één", 3), ("$x$ <b>", 5)], "Scores ☃")]
+    plain = {"Date": None, "Creator": None, "Format": None, "Type": None}
+    for draw in drawers:
+        expected = _savefig_svg(draw(), plain)
+        for _ in range(2):
+            fig = charts.plain_text(draw())  # made outside the drawing settings, as every chart is
+            with charts._drawing({**charts.RC, "svg.fonttype": "none"}):
+                assert charts._svg_document(fig, plain) == expected
+    file_meta = {"Creator": charts.GENERATOR, "Date": None}
+    assert charts.svg_file(charts.arc_chart(p)) == _savefig_svg(charts.arc_chart(p), file_meta)

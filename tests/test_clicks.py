@@ -19,16 +19,29 @@ import pytest
 import yaml
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from playbook import yamlio
+from playbook import charts, yamlio
 from playbook.agenda import clock, plan
 from playbook.catalogue import Catalogue
-from playbook.charts import ArcFigure, arc_chart, to_svg
+from playbook.charts import (
+    MEMO,
+    ArcFigure,
+    IcebergFigure,
+    SvgMemo,
+    arc_chart,
+    iceberg_chart,
+    stage_chart,
+    stage_key,
+    to_svg,
+)
+from playbook.diagnosis import diagnose
 from playbook.i18n import t
 from playbook.paths import assets_dir
 from playbook.recommend import plan_b
 from playbook.session import Block, Group, Session, load_session
 from playbook.structure import arc as arc_node
-from playbook.ui import AgendaBuilder, LiveCompanion, Picker, SessionBinding
+from playbook.structure import iceberg
+from playbook.structure import stage_chart as stage_node
+from playbook.ui import AgendaBuilder, DiagnosisPanel, LiveCompanion, Picker, SessionBinding
 from playbook.ui import choose as choose_view
 from playbook.workspace import open_current
 from playbook.yamlio import dump_yaml, load_yaml_file, parse_yaml
@@ -158,6 +171,7 @@ def test_a_different_list_of_blocks_draws_the_arc_anew(example: Path, catalogue:
 def test_the_agenda_builder_keeps_its_arc_and_shows_the_new_minutes(
     binding: SessionBinding, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    MEMO.clear()  # nothing remembered from other tests: each picture here is drawn by the kept figure
     binding.update(agenda=_long(binding.session).agenda)
     builder = AgendaBuilder(binding)
     figure = builder._arc.figure
@@ -170,6 +184,7 @@ def test_the_agenda_builder_keeps_its_arc_and_shows_the_new_minutes(
 
 
 def test_a_live_action_moves_the_arc_in_place(example: Path) -> None:
+    MEMO.clear()
     moment = [dt.datetime(2027, 1, 14, 12, 58)]
     companion = LiveCompanion(open_current(example), clock=lambda: moment[0], tick=False)
     figure = companion._arc.figure
@@ -216,3 +231,153 @@ def test_emoji_are_written_as_themselves(monkeypatch: pytest.MonkeyPatch) -> Non
     assert used[-1] is yamlio._Dumper
     dump_yaml({"title": "Één team"})
     assert used[-1] is yamlio._FastDumper, "text without emoji should take the fast emitter"
+
+
+# -- the diagnosis: a chart is drawn only when what it shows changed ---------------------------------------
+
+
+def _drawn(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Any]]:
+    """Spies on the three diagnosis charts, with nothing remembered yet."""
+    MEMO.clear()
+    return {name: _spy(monkeypatch, charts, f"{name}_chart") for name in ("iceberg", "stage", "stance")}
+
+
+def test_an_answer_that_moves_no_stage_dot_draws_the_iceberg_alone(
+    binding: SessionBinding, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    panel = DiagnosisPanel(binding)
+    panel.questions["trust-rely"].value = 1
+    drawn = _drawn(monkeypatch)
+    stage_before = panel.stage.value
+    for value in (2, 3):
+        before = stage_key(panel.profile)
+        panel.questions["trust-rely"].value = value  # trust moves; the stage estimate barely does
+        assert stage_key(panel.profile) == before, "this answer should leave the stage chart as it is"
+    assert MEMO.drawn == 2, "the iceberg shows trust: drawn for each answer"
+    assert panel._iceberg is not None and panel._iceberg.built == 1, "its bars move, the figure stays"
+    assert drawn["stage"] == [] and drawn["stance"] == [], "a chart that did not change was drawn"
+    assert panel.stage.value == stage_before
+    fresh = diagnose(load_session(binding.path))
+    assert _same_svg(panel.iceberg.value, to_svg(iceberg_chart(fresh), alt=iceberg(fresh).alt))
+    assert _same_svg(panel.stage.value, to_svg(stage_chart(fresh), alt=stage_node(fresh).alt))
+
+
+def test_an_answer_changed_back_shows_the_chart_it_drew_without_drawing(
+    binding: SessionBinding, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _drawn(monkeypatch)
+    panel = DiagnosisPanel(binding)
+    toggle = panel.questions["trust-rely"]
+    first, other = toggle.value, 1 if toggle.value != 1 else 2
+    shown, drawn = panel.iceberg.value, MEMO.drawn
+    toggle.value = other
+    assert panel.iceberg.value != shown and MEMO.drawn > drawn
+    drawn = MEMO.drawn
+    toggle.value = first
+    assert MEMO.drawn == drawn, "the same profile drew its charts again"
+    assert _same_svg(panel.iceberg.value, shown) and panel.iceberg.value != shown  # ids of its own
+    assert _same_svg(
+        panel.iceberg.value, to_svg(iceberg_chart(panel.profile), alt=iceberg(panel.profile).alt)
+    )
+
+
+def test_a_stage_dot_that_grows_visibly_draws_the_stage_again(
+    binding: SessionBinding, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drawn = _drawn(monkeypatch)
+    panel = DiagnosisPanel(binding)
+    for qid, toggle in panel.questions.items():  # noqa: B007 - answer until the stage estimate visibly moves
+        before = stage_key(panel.profile)
+        toggle.value = 5 if toggle.value != 5 else 1
+        if stage_key(panel.profile) != before:
+            break
+    else:
+        pytest.fail("no answer moved the stage")
+    assert len(drawn["stage"]) == 2, f"{qid} changed the stage chart but it was not drawn again"
+    fresh = panel.profile
+    assert _same_svg(panel.stage.value, to_svg(stage_chart(fresh), alt=stage_node(fresh).alt))
+
+
+def test_answers_move_the_iceberg_s_bars_and_it_looks_drawn_anew(example: Path) -> None:
+    session = load_session(example)
+    figure = IcebergFigure()
+    first = figure.update(diagnose(session))
+    answers = dict(session.diagnosis.answers)
+    for qid, value in (("trust-rely", 1), ("trust-rely", 5), (next(iter(answers)), 1)):
+        answers[qid] = value
+        profile = diagnose(session.with_changes(diagnosis=replace(session.diagnosis, answers=answers)))
+        assert figure.update(profile) is first and figure.built == 1, "an answer drew a new figure"
+        assert (_pixels(first) == _pixels(iceberg_chart(profile))).all(), "in place differs from anew"
+    unanswered = diagnose(session.with_changes(diagnosis=replace(session.diagnosis, answers={})))
+    assert figure.update(unanswered) is not first and figure.built == 2  # the legend gains 'unanswered'
+    assert (_pixels(figure.figure) == _pixels(iceberg_chart(unanswered))).all()
+
+
+def test_the_memo_is_bounded_and_counts_what_it_drew() -> None:
+    memo = SvgMemo(size=2)
+    figures = [iceberg_chart(diagnose(Session(title=f"t{n}"))) for n in range(3)]
+    for n, fig in enumerate(figures):
+        memo.svg(n, lambda fig=fig: fig)
+    memo.svg(2, lambda: pytest.fail("remembered, yet drawn again"))
+    assert memo.drawn == 3
+    memo.svg(0, lambda: figures[0])  # the oldest was let go
+    assert memo.drawn == 4
+
+
+# -- the arc: a minute changed back, a number that does not fit ------------------------------------------
+
+
+def test_a_minute_changed_back_shows_the_arc_without_drawing(binding: SessionBinding) -> None:
+    MEMO.clear()
+    binding.update(agenda=_long(binding.session).agenda)
+    builder = AgendaBuilder(binding)
+    shown = builder.arc.value
+    minutes = builder.rows[3].minutes.value
+    builder.rows[3].minutes.value = minutes + 10
+    drawn = MEMO.drawn
+    assert builder.arc.value != shown
+    builder.rows[3].minutes.value = minutes
+    assert MEMO.drawn == drawn, "the arc of an agenda already drawn was drawn again"
+    p = builder.plan
+    assert p is not None and _same_svg(builder.arc.value, to_svg(arc_chart(p), alt=arc_node(p).alt))
+
+
+def _numbers(figure: Any) -> list[Any]:
+    """The blocks' numbers on the strip (white boxes with digits; the energy scale has no box)."""
+    return [a for a in figure.axes[0].texts if a.get_text().isdigit() and a.get_bbox_patch() is not None]
+
+
+def test_a_number_too_wide_for_its_block_is_left_out_not_smeared(example: Path, catalogue: Catalogue) -> None:
+    session = _long(load_session(example))
+    numbers = _numbers(arc_chart(plan(session, catalogue)))
+    assert len(numbers) == 40
+    shown = [int(a.get_text()) for a in numbers if a.get_visible()]
+    assert shown == list(range(1, 12)), "the five-minute blocks of a long afternoon cannot hold a number"
+    longer = _longer(session, 20, 25)  # block 21 now has room for its number
+    assert 21 in [int(a.get_text()) for a in _numbers(arc_chart(plan(longer, catalogue))) if a.get_visible()]
+
+
+def test_the_arc_s_key_and_names_are_copied_into_each_svg_exactly(
+    example: Path, catalogue: Catalogue
+) -> None:
+    """The legend and the block names are laid out once per figure, then copied: each SVG is still the
+    one a figure drawn anew writes, through minute changes and a change of blocks that rebuilds it."""
+    session = _long(load_session(example), 20)
+    arc = ArcFigure()
+    for change in (lambda s: s, lambda s: _longer(s, 2, 9), lambda s: _longer(s, 5, -3), _long):
+        session = change(session)
+        p = plan(session, catalogue)
+        assert _same_svg(to_svg(arc.update(p)), to_svg(arc_chart(p)))
+        assert _same_svg(to_svg(arc.figure), to_svg(arc_chart(p)))  # the second drawing copies
+    assert arc.built == 2
+
+
+def test_the_iceberg_s_key_is_copied_into_each_svg_exactly(example: Path) -> None:
+    session = load_session(example)
+    figure = IcebergFigure()
+    for value in (1, 3, 5):
+        answers = {**session.diagnosis.answers, "trust-rely": value}
+        profile = diagnose(session.with_changes(diagnosis=replace(session.diagnosis, answers=answers)))
+        for _ in range(2):
+            assert _same_svg(to_svg(figure.update(profile)), to_svg(iceberg_chart(profile)))
+    assert figure.built == 1

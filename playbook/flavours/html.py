@@ -111,33 +111,48 @@ def chart_src(node: Chart) -> str:
     """
     from .. import chartcache
 
-    def drawn() -> str:
-        from ..charts import to_svg
-
-        return to_svg(draw(node), alt=node.alt)
-
-    svg = chartcache.svg(node.name, node.data, node.alt, node.options, drawn)
+    svg = chartcache.svg(node.name, node.data, node.alt, node.options, lambda: inline_svg(node))
     return data_url("image/svg+xml", svg.encode("utf-8"))
+
+
+def _charts() -> dict[str, tuple[Callable[[Chart], Any], Callable[[Chart], object] | None]]:
+    """Per chart name: how to draw its figure, and the key of what it shows (None: not remembered)."""
+    from .. import charts
+
+    audience = lambda n: n.option("audience", "facilitator")  # noqa: E731
+    return {
+        "arc": (
+            lambda n: charts.arc_chart(n.data, audience(n)),
+            lambda n: charts.arc_key(n.data, audience(n)),
+        ),
+        "iceberg": (lambda n: charts.iceberg_chart(n.data), lambda n: charts.iceberg_key(n.data)),
+        "stage": (lambda n: charts.stage_chart(n.data), lambda n: charts.stage_key(n.data)),
+        "stance": (lambda n: charts.stance_chart(n.data), lambda n: charts.stance_key(n.data)),
+        "plan_vs_actual": (lambda n: charts.plan_vs_actual_chart(n.data), None),
+    }
 
 
 def draw(node: Chart) -> Any:
     """The matplotlib figure a chart node names."""
-    from .. import charts
+    drawer, _ = _chart(node)
+    return drawer(node)
 
-    drawers: dict[str, Callable[[Chart], Any]] = {
-        "arc": lambda n: charts.arc_chart(n.data, audience=n.option("audience", "facilitator")),
-        "iceberg": lambda n: charts.iceberg_chart(n.data),
-        "stage": lambda n: charts.stage_chart(n.data),
-        "stance": lambda n: charts.stance_chart(n.data),
-        "plan_vs_actual": lambda n: charts.plan_vs_actual_chart(n.data),
-    }
-    if node.name not in drawers:
+
+def _chart(node: Chart) -> tuple[Callable[[Chart], Any], Callable[[Chart], object] | None]:
+    known = _charts()
+    if node.name not in known:
         raise ValueError(f"no chart called {node.name!r}")
-    return drawers[node.name](node)
+    return known[node.name]
 
 
 def inline_svg(node: Chart) -> str:
-    """The chart as an inline ``<svg>`` with its text alternative (widgets show charts this way)."""
-    from ..charts import to_svg
+    """The chart as an inline ``<svg>`` with its text alternative (widgets show charts this way).
 
-    return to_svg(draw(node), alt=node.alt)
+    A chart with a key is drawn once per picture: the same data again (an answer changed back, the
+    same profile in the notebook and the handout) reuses the SVG without drawing."""
+    from ..charts import MEMO, to_svg
+
+    drawer, key = _chart(node)
+    if key is None:
+        return to_svg(drawer(node), alt=node.alt)
+    return MEMO.svg(key(node), lambda: drawer(node), alt=node.alt)

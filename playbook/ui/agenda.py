@@ -15,7 +15,7 @@ import ipywidgets as widgets
 from ..agenda import Plan, clock, plan
 from ..calibrate import History, history
 from ..catalogue import ROLES, Catalogue, load_catalogue
-from ..charts import ArcFigure, to_svg
+from ..charts import MEMO, ArcFigure, arc_key
 from ..errors import PlaybookError
 from ..flavours.widget import heading, message, show, style
 from ..i18n import t
@@ -328,9 +328,9 @@ class AgendaBuilder(Snapshot, widgets.VBox):
             self._quiet = False
         self.timeline.value = timeline_html(p, window if pages > 1 else None)
         self.findings.value = findings_html(p, window if pages > 1 else None)
-        drawn = (p.arc, p.findings, tuple((b.title, b.role) for b in p.blocks), p.budget_minutes)
-        if drawn != self._drawn:
-            self.arc.value = to_svg(self._arc.update(p), alt=arc(p).alt)  # its artists moved in place
+        drawn = arc_key(p)
+        if drawn != self._drawn:  # its artists moved in place, or a picture already drawn is reused
+            self.arc.value = MEMO.svg(drawn, lambda: self._arc.update(p), alt=arc(p).alt)
             self._drawn = drawn
 
     def _show_pager(self, window: range, pages: int, total: int) -> None:

@@ -7,6 +7,7 @@ the charts are recomputed by the core and only the charts whose input changed ar
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 
@@ -21,6 +22,9 @@ from ..structure.method import intents_section, reading_node
 from ..structure.nodes import para, section, strong
 from .binding import SessionBinding
 from .static import Snapshot
+
+if TYPE_CHECKING:
+    from ..charts import IcebergFigure
 
 
 def reading_html(kind: str, reading: Reading, lang: str, heading: str) -> str:
@@ -88,6 +92,7 @@ class DiagnosisPanel(Snapshot, widgets.VBox):
         self.stage = widgets.HTML()
         self.stance = widgets.HTML()
         self.profile: Profile | None = None
+        self._iceberg: IcebergFigure | None = None  # made with the first chart (matplotlib)
 
         self.history.observe(lambda c: self._change(history=c["new"]), names="value")
         for qid, toggle in self.questions.items():
@@ -144,12 +149,19 @@ class DiagnosisPanel(Snapshot, widgets.VBox):
         new = self.binding.profile() if self.bank is default_bank() else diagnose(session, self.bank)
         self.profile = new
         self.summary.value = profile_html(new)
-        if old is None or (old.dimensions, old.undercurrent) != (new.dimensions, new.undercurrent):
-            self.iceberg.value = inline_svg(iceberg(new))
-        if old is None or old.stage != new.stage:
-            self.stage.value = inline_svg(stage_chart(new))
-        if old is None or old.stance.contrasts != new.stance.contrasts:
-            self.stance.value = inline_svg(stance_chart(new))
+        from ..charts import MEMO, IcebergFigure, iceberg_key, stage_key, stance_key  # with matplotlib
+
+        if old is None or iceberg_key(old) != iceberg_key(new):  # kept: an answer moves its bars
+            self._iceberg = self._iceberg or IcebergFigure()
+            self.iceberg.value = MEMO.svg(
+                iceberg_key(new), lambda: self._iceberg.update(new), iceberg(new).alt
+            )
+        for chart, node, key in (
+            (self.stage, stage_chart, stage_key),
+            (self.stance, stance_chart, stance_key),
+        ):
+            if old is None or key(old) != key(new):  # what the chart shows changed: only then draw it
+                chart.value = inline_svg(node(new))
         for i, dim in enumerate(new.dimensions):
             score = "–" if dim.score is None else str(dim.score)
             self.statements.set_title(i, f"{t(f'layers.{dim.layer}', self.lang)} · {dim.name} · {score}")

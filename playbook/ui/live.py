@@ -15,7 +15,7 @@ import ipywidgets as widgets
 
 from ..agenda import clock
 from ..catalogue import Catalogue, load_catalogue
-from ..charts import ArcFigure, to_svg
+from ..charts import MEMO, ArcFigure, arc_key
 from ..errors import PlaybookError
 from ..flavours.widget import heading, line, message, show, style
 from ..groups import make_groups, parse_people
@@ -310,9 +310,9 @@ class LiveCompanion(Snapshot, widgets.VBox):
         self.timeline.value = show(Table(columns, rows))
         p = self.live.replan()
         self.findings.value = findings_html(p)
-        drawn = (p.arc, p.findings, tuple(b.title for b in p.blocks))
-        if drawn != self._drawn:
-            self.arc.value = to_svg(self._arc.update(p), alt=arc(p).alt)  # its artists moved in place
+        drawn = arc_key(p)
+        if drawn != self._drawn:  # its artists moved in place, or a picture already drawn is reused
+            self.arc.value = MEMO.svg(drawn, lambda: self._arc.update(p), alt=arc(p).alt)
             self._drawn = drawn
         run = self.live.session.run
         heads = tuple(Column(t(k, self.lang)) for k in ("live.action", "live.who", "live.when"))
