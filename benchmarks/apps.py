@@ -33,7 +33,7 @@ def app_rows() -> list[tuple[str, str, str]]:
     from playwright.sync_api import sync_playwright
 
     with (
-        tempfile.TemporaryDirectory() as tmp,
+        tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp,  # the app may still be writing
         servers.make_app(Path(tmp), Path(tmp) / "app.log", Path(tmp) / "sessions") as app,
         sync_playwright() as p,
     ):
