@@ -24,14 +24,13 @@ import hashlib
 import importlib.util
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from .paths import assets_dir
-from .yamlio import cache_dir
+from .yamlio import cache_dir, keep_cache_entry
 
 CACHE_FORMAT = 1
 """Part of the folder's name: raise it when what an entry holds changes."""
@@ -116,17 +115,10 @@ def svg(name: str, data: Any, alt: str, options: tuple[tuple[str, Any], ...], dr
 
 
 def _keep(entry: Path, text: str) -> None:
-    """Write the entry all at once (another process may be reading), then trim the oldest beyond KEEP."""
+    """Keep the entry (see :func:`yamlio.keep_cache_entry`), then trim the oldest beyond KEEP."""
+    if not keep_cache_entry(entry, text.encode("utf-8")):
+        return
     try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=entry.parent, prefix=f".{entry.stem}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(text.encode("utf-8"))
-            os.replace(name, entry)
-        except BaseException:
-            Path(name).unlink(missing_ok=True)
-            raise
         kept = sorted(entry.parent.glob("*.svg"), key=lambda p: p.stat().st_mtime_ns)
         for old in kept[: max(0, len(kept) - KEEP)]:
             old.unlink(missing_ok=True)

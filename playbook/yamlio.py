@@ -359,18 +359,25 @@ def _keep(cache: Path, digest: str, value: Any) -> None:
         return
     if json.loads(text) != value:  # e.g. a number as a mapping's key would come back as text
         return
+    keep_cache_entry(cache / f"{digest}.json", text.encode("utf-8"))
+
+
+def keep_cache_entry(entry: Path, data: bytes) -> bool:
+    """Write a cache entry all at once (another process may be reading it): False where it cannot be,
+    since a read-only or full cache folder costs time, never a result."""
     try:
-        cache.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=cache, prefix=f".{digest}.", suffix=".tmp")
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=entry.parent, prefix=f".{entry.stem}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(text.encode("utf-8"))
-            os.replace(name, cache / f"{digest}.json")
+                fh.write(data)
+            os.replace(name, entry)
         except BaseException:
             Path(name).unlink(missing_ok=True)
             raise
-    except OSError:  # a read-only or full cache folder costs time, never a result
-        return
+    except OSError:
+        return False
+    return True
 
 
 def dump_yaml(data: Any) -> str:

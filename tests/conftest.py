@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import subprocess
+import sys
+import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +18,21 @@ from playbook.catalogue import Catalogue, load_catalogue
 from playbook.paths import examples_dir
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def fresh(code: str, *args: str, env: dict[str, str] | None = None) -> Any:
+    """Run ``code`` in a new interpreter; it prints one JSON value as its last line, which is returned."""
+    out = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code), *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env=env,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
 # Debian's Chromium, never a browser downloaded by playwright.
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [

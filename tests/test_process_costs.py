@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
-import textwrap
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import pytest
@@ -21,23 +20,15 @@ from playbook import chartcache
 from playbook.templatecache import use_cache
 
 from .conftest import EXAMPLE_EN, ROOT
+from .conftest import fresh as run_fresh
 
 VIEW_MACHINERY = ("matplotlib", "jinja2", "nbformat", "nbconvert", "ipywidgets", "tornado", "jsonschema")
 """What the text commands never need: drawing, HTML pages, notebooks, widgets and servers."""
 
 
-def fresh(code: str, *args: str, cache: Path) -> object:
-    """Run ``code`` in a new interpreter with its own cache folder; it prints one JSON value last."""
-    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
-    out = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code), *args],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-        env=env,
-    ).stdout
-    return json.loads(out.strip().splitlines()[-1])
+def fresh(code: str, *args: str, cache: Path) -> Any:
+    """:func:`conftest.fresh` with its own cache folder."""
+    return run_fresh(code, *args, env={**os.environ, "XDG_CACHE_HOME": str(cache)})
 
 
 RUN = """
@@ -143,7 +134,7 @@ def test_a_broken_cache_entry_or_an_unwritable_cache_costs_a_drawing_never_a_res
     entry = chartcache.folder() / f"{chartcache.key(*args)}.svg"
     entry.write_bytes(b"\xff\xfe broken")
     assert chartcache.svg(*args, draw) == "<svg>é</svg>" and len(drawn) == 2
-    monkeypatch.setattr(chartcache.tempfile, "mkstemp", _refuse)
+    monkeypatch.setattr(tempfile, "mkstemp", _refuse)
     assert chartcache.svg("arc", ("other",), "alt", (), draw) == "<svg>é</svg>" and len(drawn) == 3
 
 

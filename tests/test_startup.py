@@ -10,7 +10,6 @@ import json
 import re
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -20,23 +19,10 @@ from playbook.startup import _Deferrer
 from playbook.ui import VIEWS
 from playbook.yamlio import CACHE_FORMAT, fingerprint
 
-from .conftest import EXAMPLE_EN, ROOT
+from .conftest import EXAMPLE_EN, ROOT, fresh
 
 GRAMMAR = ("lark", "rfc3987_syntax.syntax_helpers")
 """Modules that exist only to compile the IRI grammars."""
-
-
-def fresh(code: str, *args: str, env: dict[str, str] | None = None) -> dict:
-    """Run ``code`` in a new interpreter; it prints one JSON value as its last line, which is returned."""
-    out = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code), *args],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-        env=env,
-    ).stdout
-    return json.loads(out.strip().splitlines()[-1])
 
 
 LOADED = """
