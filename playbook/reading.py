@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -29,6 +30,7 @@ from typing import Any
 
 import snowballstemmer
 
+from . import objectcache
 from .errors import PlaybookError
 from .i18n import LANGUAGES, fold
 from .paths import assets_dir
@@ -477,9 +479,30 @@ def _agency_rules(
 
 
 def load_lexicon(language: str, folder: str | Path | None = None) -> Lexicon:
-    """Read one language's cue file; a PlaybookError names every field that is wrong."""
-    base = Path(folder) if folder else assets_dir() / "diagnosis" / "cues"
-    path = base / f"{language}.yaml"
+    """Read one language's cue file; a PlaybookError names every field that is wrong.
+
+    The shipped cues, once built, are kept in the object cache while their file and this code and the
+    stemmer stay as they are (``playbook.objectcache``): an edited file is built afresh.
+    """
+    if folder:
+        return _build_lexicon(language, Path(folder) / f"{language}.yaml")
+    path = assets_dir() / "diagnosis" / "cues" / f"{language}.yaml"
+    name = f"lexicon-{language}-{objectcache.place_name(path)}"
+    try:
+        stamps = [(path.name, path.stat())]
+    except OSError:
+        return _build_lexicon(language, path)  # which says what is wrong with the file
+    stemmers = [m for m in (snowballstemmer, sys.modules.get("Stemmer")) if m is not None]
+    key = objectcache.make_key(objectcache.code_version(*stemmers), stamps)
+    kept = objectcache.recall(name, key, lambda v: type(v) is Lexicon and v.language == language)
+    if kept is not None:
+        return kept
+    built = _build_lexicon(language, path)
+    objectcache.keep(name, key, built, stamps)
+    return built
+
+
+def _build_lexicon(language: str, path: Path) -> Lexicon:
     data, _ = load_yaml_file(path)
     r = FieldReader(path)
     top = r.mapping(data, "", ("language", "negation", "who", "readings"), ("agency",)) or {}
@@ -546,7 +569,7 @@ def load_lexicon(language: str, folder: str | Path | None = None) -> Lexicon:
         inversion=words(ag.get("inversion"), "agency.inversion"),
         rules=rules,
     )
-    return Lexicon(
+    built = Lexicon(
         language=language,
         function_words=words(lang.get("function_words"), "language.function_words"),
         compounds=compounds,
@@ -590,6 +613,7 @@ def load_lexicon(language: str, folder: str | Path | None = None) -> Lexicon:
         by_head=by_head,
         by_slot=by_slot,
     )
+    return built
 
 
 @cache
