@@ -48,7 +48,7 @@ from yaml.resolver import BaseResolver
 
 from .errors import ConflictError, PlaybookError
 from .i18n import default_language, t
-from .paths import assets_dir
+from .paths import assets_dir, cache_dir
 
 try:  # the C parser makes loading a large catalogue over ten times faster
     from yaml.cyaml import CParser as _Parser
@@ -324,12 +324,6 @@ CACHE_FORMAT = 1
 """Part of the cache's folder name: raise it when :func:`parse_yaml` reads the same bytes differently."""
 
 _MISSING = object()
-
-
-def cache_dir() -> Path:
-    """The playbook's folder in the user's cache (``$XDG_CACHE_HOME``, as matplotlib's and pip's are)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "playbook"
 
 
 def _asset_cache(path: str | Path) -> Path | None:
