@@ -487,19 +487,27 @@ def load_lexicon(language: str, folder: str | Path | None = None) -> Lexicon:
     if folder:
         return _build_lexicon(language, Path(folder) / f"{language}.yaml")
     path = assets_dir() / "diagnosis" / "cues" / f"{language}.yaml"
-    name = f"lexicon-{language}-{objectcache.place_name(path)}"
+    kept = _kept(language, path)
+    if kept is None:
+        return _build_lexicon(language, path)  # which says what is wrong with the file
+    name, key, stamps = kept
+    found = objectcache.recall(name, key, lambda v: type(v) is Lexicon and v.language == language)
+    if found is None:
+        found = _build_lexicon(language, path)
+        objectcache.keep(name, key, found, stamps)
+        objectcache.keep(f"function-words-{name}", key, found.function_words, stamps)
+    return found
+
+
+def _kept(language: str, path: Path) -> tuple[str, str, list[objectcache.Stamp]] | None:
+    """The object cache's name, key and inputs for the shipped cues of ``language``."""
     try:
         stamps = [(path.name, path.stat())]
     except OSError:
-        return _build_lexicon(language, path)  # which says what is wrong with the file
+        return None
     stemmers = [m for m in (snowballstemmer, sys.modules.get("Stemmer")) if m is not None]
     key = objectcache.make_key(objectcache.code_version(*stemmers), stamps)
-    kept = objectcache.recall(name, key, lambda v: type(v) is Lexicon and v.language == language)
-    if kept is not None:
-        return kept
-    built = _build_lexicon(language, path)
-    objectcache.keep(name, key, built, stamps)
-    return built
+    return f"lexicon-{language}-{objectcache.place_name(path)}", key, stamps
 
 
 def _build_lexicon(language: str, path: Path) -> Lexicon:
@@ -624,11 +632,30 @@ def lexicon(language: str) -> Lexicon:
     return load_lexicon(language)
 
 
+@cache
+def function_words(language: str) -> frozenset[str]:
+    """The shipped function words of one language: all that telling a brief's language needs, kept on
+    their own so that an English brief does not load the Dutch cues (and the other way round)."""
+    if language not in LANGUAGES:
+        return lexicon(language).function_words  # which says there is no such language
+    kept = _kept(language, assets_dir() / "diagnosis" / "cues" / f"{language}.yaml")
+    if kept is None:
+        return lexicon(language).function_words
+    name, key, stamps = kept
+    found = objectcache.recall(
+        f"function-words-{name}", key, lambda v: type(v) is frozenset and all(type(w) is str for w in v)
+    )
+    if found is None:
+        found = lexicon(language).function_words
+        objectcache.keep(f"function-words-{name}", key, found, stamps)
+    return found
+
+
 def detect_language(parts: Mapping[str, str], default: str) -> str:
     """The language a brief is written in, from its function words; ``default`` when it is unclear."""
     counts = {}
     for language in LANGUAGES:
-        common = lexicon(language).function_words
+        common = function_words(language)
         counts[language] = sum(
             fold(w) in common for text in parts.values() for w in _WORD.findall(_normalise(text))
         )

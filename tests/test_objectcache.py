@@ -240,3 +240,39 @@ def test_an_edited_cue_file_is_seen_by_the_next_process(cues: Path, monkeypatch:
     for _ in range(2):  # a mistake is reported as ever, each time
         with pytest.raises(PlaybookError, match=r"en\.yaml.*zebra"):
             reading.load_lexicon("en")
+
+
+ONE_LANGUAGE = """
+import io, json, sys
+from contextlib import redirect_stdout
+from playbook import reading
+built = []
+real = reading.load_lexicon
+def counted(language, *args, **kwargs):
+    built.append(language)
+    return real(language, *args, **kwargs)
+reading.load_lexicon = counted
+from playbook.cli import main
+with redirect_stdout(io.StringIO()) as out:
+    status = main(["diagnose", sys.argv[1]])
+print(json.dumps([status, out.getvalue(), sorted(built)]))
+"""
+
+
+def test_a_brief_in_one_language_loads_only_that_language_s_cues(tmp_path: Path) -> None:
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    first = run_fresh(ONE_LANGUAGE, str(EXAMPLE_EN), env=env)
+    second = run_fresh(ONE_LANGUAGE, str(EXAMPLE_EN), env=env)
+    assert first[0] == second[0] == 0 and first[1] == second[1]
+    assert first[2] == ["en", "nl"]  # the first builds both, and keeps the function words of each
+    assert second[2] == ["en"]  # the Dutch function words come on their own
+
+
+def test_the_kept_function_words_are_the_lexicon_s(cues: Path) -> None:
+    reading.function_words.cache_clear()
+    try:
+        for language in ("en", "nl"):
+            built = reading.load_lexicon(language)
+            assert reading.function_words(language) == built.function_words
+    finally:
+        reading.function_words.cache_clear()
