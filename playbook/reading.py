@@ -235,6 +235,12 @@ class AgencyRule:
     hints: tuple[str, ...] = ()
 
     @property
+    def steered(self) -> bool:
+        """Evidence that the group is steered ('they accept', 'het team moet het dragen'): never where the
+        client names themselves among the doers ('we all stick to'), which is the group's own commitment."""
+        return any(r.startswith("readings.stance.managing.") for r in self.reads)
+
+    @property
     def stance_only(self) -> bool:
         """Evidence for the stance alone: who does the work, not what the brief is about. In an indirect
         question ('talk about how we learn') such a verb does not count; 'decide how they divide the work'
@@ -260,6 +266,8 @@ class Agency:
     """Auxiliaries that make the verb after them a thing done ('has', 'heeft')."""
     infinitive: frozenset[str] = frozenset()
     """Words right before a verb that keep it to be done ('to', 'te'): 'have asked to draw up'."""
+    past_endings: tuple[str, ...] = ()
+    """Endings of a verb's own past form ('-ed': 'the board approved'): a thing done without an auxiliary."""
     obliged: tuple[tuple[str, ...], ...] = ()
     """Between doer and verb these make the group's work an order ('must', 'moeten'): not its own work."""
     ourselves: frozenset[str] = frozenset()
@@ -434,6 +442,7 @@ def _agency_rules(
                 "client",
                 "done",
                 "infinitive",
+                "past_endings",
                 "obliged",
                 "ourselves",
                 "articles",
@@ -455,7 +464,7 @@ def _agency_rules(
     cues: list[Cue] = []
     for ident, value in verbs.items():
         f = join("agency.verbs", str(ident))
-        d = r.mapping(value, f, ("doer", "reads", "cues"), ("tense", "hints")) or {}
+        d = r.mapping(value, f, ("doer", "reads", "cues"), ("tense", "hints", "except")) or {}
         doer = r.choice(d.get("doer"), join(f, "doer"), DOERS)
         tense = r.choice(d.get("tense", "now"), join(f, "tense"), TENSES)
         targets: dict[str, list[str]] = {"reads": [], "hints": []}
@@ -465,12 +474,13 @@ def _agency_rules(
                     r.problem(join(join(f, key), i), f"names no reading of this file: {target!r}")
                 found.append(f"readings.{target}")
         reads = targets["reads"]
-        for i, text in enumerate(_phrases(r, d.get("cues"), join(f, "cues"))):
-            cue = _parse_cue(text, language, STRONG, False, AGENCY + str(ident))
-            if cue is None:
-                r.problem(join(join(f, "cues"), i), f"is not a cue that can be matched: {text!r}")
-            else:
-                cues.append(cue)
+        for key, exception in (("cues", False), ("except", True)):  # except: 'nog te bepalen', not work
+            for i, text in enumerate(_phrases(r, d.get(key), join(f, key))):
+                cue = _parse_cue(text, language, STRONG, False, AGENCY + str(ident), exception)
+                if cue is None:
+                    r.problem(join(join(f, key), i), f"is not a cue that can be matched: {text!r}")
+                else:
+                    cues.append(cue)
         if doer and tense and reads:
             rules[str(ident)] = AgencyRule(str(ident), doer, tense, tuple(reads), tuple(targets["hints"]))
     return rules, cues
@@ -535,6 +545,7 @@ def load_lexicon(language: str, folder: str | Path | None = None) -> Lexicon:
         client=words(ag.get("client"), "agency.client"),
         done=words(ag.get("done"), "agency.done"),
         infinitive=words(ag.get("infinitive"), "agency.infinitive"),
+        past_endings=tuple(sorted(words(ag.get("past_endings"), "agency.past_endings"))),
         obliged=sequences(ag.get("obliged"), "agency.obliged"),
         ourselves=words(ag.get("ourselves"), "agency.ourselves"),
         articles=words(ag.get("articles"), "agency.articles"),
@@ -729,6 +740,8 @@ def _who_end(doc: Doc, i: int, lex: Lexicon, names_only: bool = False) -> int | 
             not tok.initial or (k + 1 < len(tokens) and tokens[k + 1].text in who.joiners)
         )
         if not (name or (not names_only and (tok.text in who.pronouns or noun))):
+            if not names_only and k > j and tokens[k - 1].text in who.pronouns:
+                end = k - 1  # 'van hem of haar verwacht': 'haar' was the person, not a determiner
             break
         end = k
         j = k + 1
@@ -1108,9 +1121,12 @@ def _with_doers(doc: Doc, lex: Lexicon, hits: list[Hit]) -> list[Hit]:
     group = _marks(doc, agency.group)
     obliged = _marks(doc, agency.obliged)
     out = [h for h in hits if not h.cue.group.startswith(AGENCY)]
+    other_sense = {(h.cue.group, k) for h in hits if h.cue.exception for k in _span(h)}
     for h in hits:
-        if not h.cue.group.startswith(AGENCY) or h.negated:
+        if not h.cue.group.startswith(AGENCY) or h.negated or h.cue.exception:
             continue
+        if any((h.cue.group, k) in other_sense for k in _span(h)):
+            continue  # 'nog te bepalen': a gap in the brief, not work anybody does
         rule = agency.rules[h.cue.group.removeprefix(AGENCY)]
         if _as_noun(doc, h.first, lex):
             continue
@@ -1119,14 +1135,18 @@ def _with_doers(doc: Doc, lex: Lexicon, hits: list[Hit]) -> list[Hit]:
         if doer != rule.doer:
             continue
         sentence = tokens[h.first].sentence
-        since = at + 1 if at is not None and at < h.first else h.first - DONE_WINDOW  # 'have already picked'
-        before = [
-            k for k in range(max(0, since, h.first - DONE_WINDOW), h.first) if tokens[k].sentence == sentence
-        ]
+        # The auxiliary sits between the doer and the verb ('het MT heeft het nieuwe werken vastgesteld'),
+        # or just before the verb where nobody is named ('have already picked').
+        named = at is not None and at < h.first
+        since = at + 1 if named else h.first - DONE_WINDOW
+        before = [k for k in range(max(0, since), h.first) if tokens[k].sentence == sentence]
         done = (
             any(tokens[k].text in agency.done for k in before)
             and not (h.first > 0 and tokens[h.first - 1].text in agency.infinitive)
         ) or (at is not None and _by_agent(doc, at, lex))
+        if named and not done and agency.past_endings and rule.tense == "done":
+            done = tokens[h.first].text.endswith(agency.past_endings)  # 'the board approved'
+
         if (rule.tense == "now" and done) or (rule.tense == "done" and not done):
             continue
         if rule.stance_only and at is not None and at < h.first and _in_question(doc, at, lex):
@@ -1134,6 +1154,8 @@ def _with_doers(doc: Doc, lex: Lexicon, hits: list[Hit]) -> list[Hit]:
         if rule.tense == "now" and _in_progress(doc, h.first, at, lex):
             continue  # 'we're reviewing the career paths': the organisation's work, not the session's
         ordered = at is not None and tokens[at].text not in agency.ourselves
+        if rule.steered and at is not None and not ordered:
+            continue  # 'an escalation procedure we all stick to': a commitment the client shares, not an order
         if rule.tense == "now" and ordered and any(obliged[k] for k in range(at + 1, h.first)):
             continue  # 'the heads of department must take over the actions': an order, not their work
         first, last = (h.first, h.last) if at is None else (min(at, h.first), max(at, h.last))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from playbook.diagnosis import default_bank, diagnose, effective_readings
+from playbook.diagnosis import default_bank, diagnose, effective_readings, read_session_brief
 from playbook.paths import assets_dir
 from playbook.reading import find, load_lexicon, read_brief, tokenise
 from playbook.recommend import rank
@@ -82,7 +82,7 @@ def test_negation_reads_no_tension_and_high_trust_as_calm() -> None:
 
 
 def test_negated_cues_are_shown_as_set_aside() -> None:
-    p = read("We do not want to convince them; the outcome is open.")
+    p = read("We do not want to convince them; the outcome is open and the team decides.")
     assert p.stance.value == "facilitating"
     assert any("not counted" in r for r in p.stance.reasons)
 
@@ -192,6 +192,160 @@ def test_a_mention_in_the_context_alone_does_not_make_a_brief_managing(context: 
 def test_the_stance_is_unclear_when_the_brief_says_too_little() -> None:
     p = read("Please plan a session on Tuesday.")
     assert p.stance.value == "unclear" and p.stance.reading.confidence == 0
+
+
+def test_a_commitment_the_client_shares_is_the_groups_own_not_an_order() -> None:
+    ours = read(
+        "We need to agree how we handle escalations.", result="An escalation procedure we all stick to."
+    )
+    assert ours.stance.value == "facilitating", ours.stance.reading.evidence
+    theirs = read("The night shift has to learn the new procedure.", result="A procedure they all stick to.")
+    assert theirs.stance.value != "facilitating" and "they all stick to" in theirs.stance.reading.evidence
+
+
+@pytest.mark.parametrize(
+    ("frame", "lang"),
+    [
+        (
+            "The handover date is in the contract, nothing changes there. Which variant we choose I leave to "
+            "the site managers: the site managers decide.",
+            "en",
+        ),
+        (
+            "De opleverdatum ligt vast in het contract, daar verandert niets aan. Welke variant we kiezen laat "
+            "ik aan de uitvoerders.",
+            "nl",
+        ),
+    ],
+)
+def test_a_fixed_frame_with_the_groups_own_choice_inside_it_is_facilitating(frame: str, lang: str) -> None:
+    assert read(frame, lang).stance.value == "facilitating"
+    sold = frame.split(".")[0] + (
+        ". We need the team to accept it." if lang == "en" else ". Ze moeten het accepteren."
+    )
+    assert read(sold, lang).stance.value == "managing", sold
+
+
+def test_an_imposed_deadline_is_no_frame_for_the_groups_choice() -> None:
+    p = read(
+        "Per 1 januari werken alle teams zelfsturend, dat heeft de raad van bestuur besloten en daar valt "
+        "niet over te praten. In de sessie moeten ze hun taakverdeling rond krijgen. Het moet vóór de kerst "
+        "klaar zijn.",
+        "nl",
+    )
+    assert p.stance.value == "managing", p.stance.reading.evidence
+
+
+def test_a_verb_in_its_own_past_form_is_a_decision_already_taken() -> None:
+    def settled(wish: str) -> float:
+        session = Session(title="t", language="en", brief=Brief(wish=wish))
+        parts = default_bank().rules.parts["stance"]
+        return read_session_brief(session).evidence("readings.stance.managing.settled", parts).score
+
+    assert settled("The board approved the new rota last month.") > 0
+    assert settled("The board will approve the new rota next month.") == 0
+    assert settled("The board wants the teams to approve the new rota.") == 0
+
+
+@pytest.mark.parametrize(
+    ("wish", "result", "lang"),
+    [
+        ("A day with the team leads.", "To be decided.", "en"),
+        ("Een dag met de teamleiders.", "Nog te bepalen.", "nl"),
+        ("Kunnen we eens kennismaken om te kijken wat jij zou voorstellen?", "", "nl"),
+        ("We opened a second shop last year and would like a session.", "", "en"),
+    ],
+)
+def test_a_gap_in_the_brief_is_not_the_groups_work(wish: str, result: str, lang: str) -> None:
+    assert read(wish, lang, result=result).stance.value == "unclear"
+    work = "The team leads decide the order." if lang == "en" else "De teamleiders bepalen de volgorde."
+    assert read(wish, lang, result=work).stance.value == "facilitating"
+
+
+def test_a_room_guaranteed_safe_is_no_fixed_outcome() -> None:
+    safe = read(
+        "The officers themselves look back on what went well. What is said stays in the room; that must "
+        "be guaranteed."
+    )
+    assert safe.stance.value == "facilitating", safe.stance.reading.evidence
+    fixed = read("The outcome is fixed: we must guarantee the team signs the plan.")
+    assert fixed.stance.value == "managing"
+
+
+@pytest.mark.parametrize(
+    ("wish", "lang"),
+    [
+        ("We geloven niet in weer een programma van bovenaf.", "nl"),
+        ("We do not believe in another top-down programme.", "en"),
+    ],
+)
+def test_a_negation_reaches_through_another_programme(wish: str, lang: str) -> None:
+    p = read(wish, lang)
+    assert p.stance.value == "unclear" and not p.stance.asks_for_management
+    assert read(wish.replace("niet ", "").replace("do not ", ""), lang).stance.asks_for_management
+
+
+def test_him_or_her_is_the_person_and_her_a_determiner_only_before_a_noun() -> None:
+    p = read("Elke filiaalmanager moet weten wat er van hem of haar verwacht wordt.", "nl")
+    assert "wat er van hem of haar verwacht wordt" in p.stance.reading.evidence
+    assert (
+        "wat er van haar team verwacht wordt"
+        in read("Ze moet weten wat er van haar team verwacht wordt.", "nl").stance.reading.evidence
+    )
+
+
+def test_openness_alone_does_not_say_the_group_does_the_work() -> None:
+    for wish, lang in (
+        ("We value the expertise of our professionals and keep the outcome open.", "en"),
+        ("Het moet van onderop groeien, een blauwdruk hebben we bewust niet.", "nl"),
+        ("We would like the study day to be inspiring.", "en"),
+    ):
+        assert read(wish, lang).stance.value == "unclear", wish
+    work = read("We value the expertise of our professionals; the team decides which pilots to run.")
+    assert work.stance.value == "facilitating"
+
+
+def test_not_prescribing_is_not_keeping_information_back() -> None:
+    free = read("Ik wil ze niet vertellen hoe het moet. Laat ze zelf uitvinden hoe ze elkaar helpen.", "nl")
+    assert free.stance.value == "facilitating", free.stance.reading.evidence
+    kept = read("Ik wil ze niet vertellen dat de afdeling sluit. Laat ze ideeën bedenken.", "nl")
+    assert kept.stance.value != "facilitating"
+    assert read("I don't want to tell them how to do it; the coaches decide themselves.").stance.value == (
+        "facilitating"
+    )
+
+
+def test_named_people_behind_a_title_are_still_named() -> None:
+    p = read("Na klachten wil ik dat juf Anouk en meester Tim leren van hun oudergesprekken.", "nl")
+    assert p.stance.value == "managing", p.stance.reading.evidence
+    near = read("Na klachten wil het team leren van de oudergesprekken.", "nl")
+    assert near.stance.value == "facilitating"
+
+
+@pytest.mark.parametrize(
+    ("wish", "lang"),
+    [
+        ("In de sessie moet ik ze duidelijk maken wat er van ze verwacht wordt.", "nl"),
+        ("The session should make clear to them what is expected of them.", "en"),
+    ],
+)
+def test_telling_people_what_is_expected_of_them_is_position_deciding(wish: str, lang: str) -> None:
+    assert read(wish, lang).stance.value == "managing"
+    own = (
+        "Het team bespreekt wat ze van elkaar verwachten."
+        if lang == "nl"
+        else ("The team discusses what they expect of each other.")
+    )
+    assert read(own, lang).stance.value == "facilitating"
+
+
+def test_endorsing_a_position_written_for_them_is_not_their_own_agreement() -> None:
+    sold = read("Ik heb het standpunt al op papier gezet. De coördinatoren moeten het onderschrijven.", "nl")
+    assert sold.stance.value == "managing", sold.stance.reading.evidence
+    own = read(
+        "We willen samen werkafspraken maken.", "nl", result="Vijf afspraken die het hele team onderschrijft."
+    )
+    assert own.stance.value == "facilitating"
 
 
 # --------------------------------------------------------------------------------------- colour
