@@ -651,7 +651,7 @@ def _word_matches(token: Token, step: Step, lex: Lexicon) -> bool:
         return token.text == step.surface
     if token.stem == step.value or token.verb == step.value:
         return True
-    if lex.generic_heads and step.value == generic_modifier(token, lex):
+    if lex.generic_heads and step.value == (modifier := generic_modifier(token, lex)):
         return True
     return (
         lex.compounds
@@ -659,6 +659,8 @@ def _word_matches(token: Token, step: Step, lex: Lexicon) -> bool:
         and len(token.stem) - len(step.value) >= COMPOUND_REST
         and token.stem.endswith(step.value)
         and _is_head(token, step.value, lex.language)
+        # 'beloningsbeleid' is about rewards: a generic head says nothing beside the cue before it
+        and not (lex.generic_heads and modifier and step.value in lex.generic_heads)
     )
 
 
@@ -843,9 +845,14 @@ def _negated(
     cue that opens its sentence, a negation that closes it ('Ruimte om het plan aan te passen is er niet')."""
     tokens = doc.tokens
     inverse = cue.inverse
-    if closing is not None and tokens[first].initial:
-        end = last
-        while end + 1 < len(tokens) and tokens[end + 1].sentence == tokens[first].sentence:
+    opens = tokens[first].initial or (  # 'Een blauwdruk hebben we niet': after its article it opens too
+        first > 0
+        and tokens[first - 1].initial
+        and tokens[first - 1].text in lex.agency.articles | lex.who.determiners
+    )
+    if closing is not None and opens:
+        end = last  # the negation closes the clause: 'Een blauwdruk hebben we niet, het moet groeien.'
+        while end + 1 < len(tokens) and tokens[end + 1].clause == tokens[first].clause:
             end += 1
         if end > last and closing[end]:
             k = end

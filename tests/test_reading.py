@@ -376,6 +376,40 @@ def test_two_colours_are_a_mix_never_file_order() -> None:
     assert " and " in p.colour.label
 
 
+def test_a_generic_head_says_nothing_beside_the_cue_before_it() -> None:
+    p = read("Ons nieuwe beloningsbeleid voor bedrijfsleiders is rond; HR heeft het uitgewerkt.", "nl")
+    assert p.colour.colours == ("red",), p.colour.reasons  # about rewards, not a blue policy as well
+    assert "blue" in read("Het nieuwe privacybeleid wordt stap voor stap ingevoerd.", "nl").colour.colours
+
+
+@pytest.mark.parametrize(
+    ("wish", "lang"),
+    [
+        ("The volunteer afternoon should be a rewarding day, not another meeting.", "en"),
+        ("It was chaotic and messy after the riots; the officers look back on what went well.", "en"),
+        ("The residents and both parties involved have a stake and want to negotiate.", "en"),
+        ("We need a set of rules that reflects what members actually do.", "en"),
+        ("Er is heel veel energie, maar ook best wat chaos.", "nl"),
+    ],
+)
+def test_a_colour_word_in_another_sense_is_not_that_colour(wish: str, lang: str) -> None:
+    sense = {
+        "rewarding day": "red",
+        "chaotic": "white",
+        "parties": "red",
+        "reflects": "green",
+        "chaos": "white",
+    }
+    colour = next(c for word, c in sense.items() if word in wish)
+    assert colour not in read(wish, lang).colour.colours
+
+
+def test_a_blueprint_we_deliberately_do_not_have_is_negated() -> None:
+    p = read("Een blauwdruk hebben we bewust niet, het moet van onderop groeien.", "nl")
+    assert "blue" not in p.colour.colours
+    assert "blue" in read("Een blauwdruk hebben we, stap voor stap.", "nl").colour.colours
+
+
 def test_weak_evidence_is_not_clear_from_the_brief() -> None:
     p = read("A session about the plan.")
     assert p.colour.reading.value == "unclear" and p.colour.dominant is None
