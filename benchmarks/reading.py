@@ -24,9 +24,10 @@ PARTS = (
     ("dev", "-third-", "dev, third blind set"),
     ("dev", "-fourth-", "dev, fourth blind set"),
     ("dev", "-fifth-", "dev, fifth blind set"),
+    ("dev", "-sixth-", "dev, sixth blind set"),
     ("held-out", None, "held-out"),
 )
-"""What is reported: the development briefs the cues were first written against, the five sets an
+"""What is reported: the development briefs the cues were first written against, the six sets an
 annotator wrote blind afterwards, and the held-out briefs."""
 
 

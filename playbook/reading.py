@@ -887,6 +887,14 @@ def _negated(
             return k
         if tokens[k].text not in lex.through:
             reach -= 1
+    for k in range(first - 1, max(-1, first - 1 - DOER_WINDOW), -1):
+        if tokens[k].clause != clause:
+            break
+        if tokens[k].text in lex.agency.wishes:  # 'I don't want the board to impose a split'
+            for n in (k - 1, k + 1):
+                if 0 <= n < first and marks[n] and tokens[n].clause == clause:
+                    return n
+            break
     if inverse and lex.after_negators:
         for k in range(last + 1, min(len(tokens), last + 1 + NEGATION_WINDOW)):
             if tokens[k].clause != tokens[last].clause:

@@ -294,6 +294,34 @@ def test_him_or_her_is_the_person_and_her_a_determiner_only_before_a_noun() -> N
     )
 
 
+def test_a_negated_wish_reaches_the_verb_it_wishes() -> None:
+    p = read(
+        "I don't want the Executive Board to impose a split; I'd like them to negotiate a deal themselves."
+    )
+    assert p.stance.value == "facilitating", p.stance.reading.evidence
+    assert read("I want the Executive Board to impose a split.").stance.value == "managing"
+
+
+@pytest.mark.parametrize(
+    ("wish", "lang"),
+    [
+        ("A session so that the ward managers make sure their nurses actually use it.", "en"),
+        ("Een sessie zodat hun mensen ook echt volgens het nieuwe model gaan werken.", "nl"),
+        ("Het is van belang dat de agrariërs zich achter dit alternatief scharen.", "nl"),
+        ("We want an evening at which we can win them round before the parish meeting.", "en"),
+    ],
+)
+def test_compliance_in_everyday_words_is_managing(wish: str, lang: str) -> None:
+    assert read(wish, lang).stance.value == "managing", wish
+
+
+def test_the_facilitator_asked_to_design_is_not_the_group_at_work() -> None:
+    p = read("Wij verzoeken u een bijeenkomst te ontwerpen over de dijkversterking.", "nl")
+    assert p.stance.value == "unclear" and "blue" not in p.colour.colours
+    group = read("Wij willen dat de bewoners samen een nieuw plein ontwerpen.", "nl")
+    assert group.stance.value == "facilitating"
+
+
 def test_openness_alone_does_not_say_the_group_does_the_work() -> None:
     for wish, lang in (
         ("We value the expertise of our professionals and keep the outcome open.", "en"),
@@ -408,6 +436,13 @@ def test_a_blueprint_we_deliberately_do_not_have_is_negated() -> None:
     p = read("Een blauwdruk hebben we bewust niet, het moet van onderop groeien.", "nl")
     assert "blue" not in p.colour.colours
     assert "blue" in read("Een blauwdruk hebben we, stap voor stap.", "nl").colour.colours
+
+
+def test_a_sports_role_a_head_count_and_a_dinner_table_are_not_colours() -> None:
+    assert "green" not in read("Volunteers for the bar, youth coaching or painting lines.").colour.colours
+    assert "red" not in read("We moeten het er met z'n vieren over hebben.", "nl").colour.colours
+    assert read("Een avond over wie traint en wie coacht.", "nl").colour.colours == ()
+    assert "red" in read("Trainers krijgen een vergoeding en gratis contributie.", "nl").colour.colours
 
 
 def test_weak_evidence_is_not_clear_from_the_brief() -> None:
