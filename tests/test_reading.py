@@ -376,6 +376,27 @@ def test_endorsing_a_position_written_for_them_is_not_their_own_agreement() -> N
     assert own.stance.value == "facilitating"
 
 
+@pytest.mark.parametrize(
+    ("wish", "calm", "lang"),
+    [
+        ("They've been sniping at each other in the local paper.", "They write in the local paper.", "en"),
+        (
+            "Op het OK loopt het al maanden stroef en er wordt over en weer gemopperd.",
+            "Op het OK loopt het goed.",
+            "nl",
+        ),
+        (
+            "Vrijwilligers en beroepskrachten werken naast elkaar, en dat schuurt.",
+            "Ze werken naast elkaar.",
+            "nl",
+        ),
+    ],
+)
+def test_tension_in_everyday_words(wish: str, calm: str, lang: str) -> None:
+    assert intent(read(wish, lang), "tension") == "present", wish
+    assert intent(read(calm, lang), "tension") == "absent", calm
+
+
 # --------------------------------------------------------------------------------------- colour
 
 
