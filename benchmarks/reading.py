@@ -25,9 +25,10 @@ PARTS = (
     ("dev", "-fourth-", "dev, fourth blind set"),
     ("dev", "-fifth-", "dev, fifth blind set"),
     ("dev", "-sixth-", "dev, sixth blind set"),
+    ("dev", "-seventh-", "dev, seventh blind set"),
     ("held-out", None, "held-out"),
 )
-"""What is reported: the development briefs the cues were first written against, the six sets an
+"""What is reported: the development briefs the cues were first written against, the seven sets an
 annotator wrote blind afterwards, and the held-out briefs."""
 
 

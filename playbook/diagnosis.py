@@ -1091,13 +1091,15 @@ def _stance(brief: BriefText, bank: Bank, verdict: str | None, lang: str, work: 
     # A stray managing word ("the director wants") beside plenty of the group's own work does not yet
     # say the outcome is settled; evidence enough to read managing always stands in the way.
     outweighed = m_asked < need and f_total >= OUTWEIGH * m_asked
+    # "I don't know yet what should come out", "shall we have a call first?": the client is still
+    # looking for the session, so only the group's work asked for in so many words reads facilitating.
+    undecided = brief.evidence("readings.stance.undecided", asks).score > 0
+    enough = f_total >= need or (work and f_total >= need / 2)
+    if undecided:
+        enough = steering.score >= 2 * need
     if m_asked >= need and not framed:
         read = Reading("managing", confidence(m_total, need, f_total), m_words)
-    elif (
-        (f_total >= need or (work and f_total >= need / 2))
-        and (framed or outweighed)
-        and (work or steering.score > 0)
-    ):
+    elif enough and (framed or outweighed) and (work or steering.score > 0):
         read = Reading("facilitating", confidence(f_total, need, m_total), f_words)
     else:
         read = Reading(UNCLEAR, 0, m_words + f_words)

@@ -252,7 +252,6 @@ def test_a_verb_in_its_own_past_form_is_a_decision_already_taken() -> None:
     [
         ("A day with the team leads.", "To be decided.", "en"),
         ("Een dag met de teamleiders.", "Nog te bepalen.", "nl"),
-        ("Kunnen we eens kennismaken om te kijken wat jij zou voorstellen?", "", "nl"),
         ("We opened a second shop last year and would like a session.", "", "en"),
     ],
 )
@@ -260,6 +259,25 @@ def test_a_gap_in_the_brief_is_not_the_groups_work(wish: str, result: str, lang:
     assert read(wish, lang, result=result).stance.value == "unclear"
     work = "The team leads decide the order." if lang == "en" else "De teamleiders bepalen de volgorde."
     assert read(wish, lang, result=work).stance.value == "facilitating"
+
+
+@pytest.mark.parametrize(
+    ("wish", "lang"),
+    [
+        ("Kunnen we eens kennismaken? De teamleiders bepalen samen de volgorde.", "nl"),
+        ("I'm not sure yet what it should deliver. The team leads decide together.", "en"),
+    ],
+)
+def test_a_client_still_looking_for_the_session_needs_the_groups_work_in_so_many_words(
+    wish: str, lang: str
+) -> None:
+    assert read(wish, lang).stance.value == "unclear", wish
+    plain = (
+        " De teamleiders kiezen zelf en bepalen samen wie wat doet."
+        if lang == "nl"
+        else " The team leads decide for themselves and choose together who does what."
+    )
+    assert read(wish + plain, lang).stance.value == "facilitating", wish + plain
 
 
 def test_a_room_guaranteed_safe_is_no_fixed_outcome() -> None:
