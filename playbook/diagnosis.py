@@ -1063,12 +1063,15 @@ def _distinct(evidence: Iterable[Evidence], parts: dict[str, float]) -> float:
     return round(total, 2)
 
 
-def _stance(brief: BriefText, bank: Bank, verdict: str | None, lang: str) -> StanceReading:
+def _stance(brief: BriefText, bank: Bank, verdict: str | None, lang: str, work: bool) -> StanceReading:
     """Managing or facilitating, from what the client asks for; the context alone never decides it.
 
     Precision comes first: a facilitator told "facilitating" for a brief whose outcome is settled is
-    misled, one told "unclear" is not. So facilitating needs the group's own work and nothing managing
-    asked beside it; where both are asked, managing wins when it is enough, otherwise the brief is unclear.
+    misled, one told "unclear" is not. So facilitating needs the group's own work (a steering cue, or
+    ``work``: the brief asks the session to produce something), enough evidence (``need``, or half of it
+    beside such a request) and nothing managing asked beside it; where both are asked, managing wins when
+    it is enough, otherwise the brief is unclear. Openness, expertise or an open outcome alone do not yet
+    say what the group does.
     """
     parts, need = bank.rules.parts["stance"], bank.rules.need["stance"]
     asks = {p: w for p, w in parts.items() if p != "context"}
@@ -1088,9 +1091,15 @@ def _stance(brief: BriefText, bank: Bank, verdict: str | None, lang: str) -> Sta
     # A stray managing word ("the director wants") beside plenty of the group's own work does not yet
     # say the outcome is settled; evidence enough to read managing always stands in the way.
     outweighed = m_asked < need and f_total >= OUTWEIGH * m_asked
+    # "I don't know yet what should come out", "shall we have a call first?": the client is still
+    # looking for the session, so only the group's work asked for in so many words reads facilitating.
+    undecided = brief.evidence("readings.stance.undecided", asks).score > 0
+    enough = f_total >= need or (work and f_total >= need / 2)
+    if undecided:
+        enough = steering.score >= 2 * need
     if m_asked >= need and not framed:
         read = Reading("managing", confidence(m_total, need, f_total), m_words)
-    elif f_total >= need / 2 and (framed or outweighed):
+    elif enough and (framed or outweighed) and (work or steering.score > 0):
         read = Reading("facilitating", confidence(f_total, need, m_total), f_words)
     else:
         read = Reading(UNCLEAR, 0, m_words + f_words)
@@ -1186,7 +1195,9 @@ def diagnose(session: Session, bank: Bank | None = None, lang: str | None = None
     if verdicts.stage is not None:
         stage = _corrected_stage(stage, verdicts.stage, bank, lang)
     intents = _intents(brief, bank, verdicts.intents, lang)
-    stance = _stance(brief, bank, verdicts.stance, lang)
+    # The group's own work, as the brief asks for it: what the session is to produce, beside tension.
+    work = any(i.id != "tension" and (i.reading.read or i.reading.value) == "present" for i in intents)
+    stance = _stance(brief, bank, verdicts.stance, lang, work)
     read, scores, colour_reasons = _colour(brief, bank, lang)
     colour = _colour_reading(
         read, scores, colour_reasons, verdicts.colour, undercurrent, stage.stages, bank, lang

@@ -237,6 +237,12 @@ class AgencyRule:
     hints: tuple[str, ...] = ()
 
     @property
+    def steered(self) -> bool:
+        """Evidence that the group is steered ('they accept', 'het team moet het dragen'): never where the
+        client names themselves among the doers ('we all stick to'), which is the group's own commitment."""
+        return any(r.startswith("readings.stance.managing.") for r in self.reads)
+
+    @property
     def stance_only(self) -> bool:
         """Evidence for the stance alone: who does the work, not what the brief is about. In an indirect
         question ('talk about how we learn') such a verb does not count; 'decide how they divide the work'
@@ -262,6 +268,8 @@ class Agency:
     """Auxiliaries that make the verb after them a thing done ('has', 'heeft')."""
     infinitive: frozenset[str] = frozenset()
     """Words right before a verb that keep it to be done ('to', 'te'): 'have asked to draw up'."""
+    past_endings: tuple[str, ...] = ()
+    """Endings of a verb's own past form ('-ed': 'the board approved'): a thing done without an auxiliary."""
     obliged: tuple[tuple[str, ...], ...] = ()
     """Between doer and verb these make the group's work an order ('must', 'moeten'): not its own work."""
     ourselves: frozenset[str] = frozenset()
@@ -436,6 +444,7 @@ def _agency_rules(
                 "client",
                 "done",
                 "infinitive",
+                "past_endings",
                 "obliged",
                 "ourselves",
                 "articles",
@@ -457,7 +466,7 @@ def _agency_rules(
     cues: list[Cue] = []
     for ident, value in verbs.items():
         f = join("agency.verbs", str(ident))
-        d = r.mapping(value, f, ("doer", "reads", "cues"), ("tense", "hints")) or {}
+        d = r.mapping(value, f, ("doer", "reads", "cues"), ("tense", "hints", "except")) or {}
         doer = r.choice(d.get("doer"), join(f, "doer"), DOERS)
         tense = r.choice(d.get("tense", "now"), join(f, "tense"), TENSES)
         targets: dict[str, list[str]] = {"reads": [], "hints": []}
@@ -467,12 +476,13 @@ def _agency_rules(
                     r.problem(join(join(f, key), i), f"names no reading of this file: {target!r}")
                 found.append(f"readings.{target}")
         reads = targets["reads"]
-        for i, text in enumerate(_phrases(r, d.get("cues"), join(f, "cues"))):
-            cue = _parse_cue(text, language, STRONG, False, AGENCY + str(ident))
-            if cue is None:
-                r.problem(join(join(f, "cues"), i), f"is not a cue that can be matched: {text!r}")
-            else:
-                cues.append(cue)
+        for key, exception in (("cues", False), ("except", True)):  # except: 'nog te bepalen', not work
+            for i, text in enumerate(_phrases(r, d.get(key), join(f, key))):
+                cue = _parse_cue(text, language, STRONG, False, AGENCY + str(ident), exception)
+                if cue is None:
+                    r.problem(join(join(f, key), i), f"is not a cue that can be matched: {text!r}")
+                else:
+                    cues.append(cue)
         if doer and tense and reads:
             rules[str(ident)] = AgencyRule(str(ident), doer, tense, tuple(reads), tuple(targets["hints"]))
     return rules, cues
@@ -566,6 +576,7 @@ def _build_lexicon(language: str, path: Path) -> Lexicon:
         client=words(ag.get("client"), "agency.client"),
         done=words(ag.get("done"), "agency.done"),
         infinitive=words(ag.get("infinitive"), "agency.infinitive"),
+        past_endings=tuple(sorted(words(ag.get("past_endings"), "agency.past_endings"))),
         obliged=sequences(ag.get("obliged"), "agency.obliged"),
         ourselves=words(ag.get("ourselves"), "agency.ourselves"),
         articles=words(ag.get("articles"), "agency.articles"),
@@ -691,7 +702,7 @@ def _word_matches(token: Token, step: Step, lex: Lexicon) -> bool:
         return token.text == step.surface
     if token.stem == step.value or token.verb == step.value:
         return True
-    if lex.generic_heads and step.value == generic_modifier(token, lex):
+    if lex.generic_heads and step.value == (modifier := generic_modifier(token, lex)):
         return True
     return (
         lex.compounds
@@ -699,6 +710,8 @@ def _word_matches(token: Token, step: Step, lex: Lexicon) -> bool:
         and len(token.stem) - len(step.value) >= COMPOUND_REST
         and token.stem.endswith(step.value)
         and _is_head(token, step.value, lex.language)
+        # 'beloningsbeleid' is about rewards: a generic head says nothing beside the cue before it
+        and not (lex.generic_heads and modifier and step.value in lex.generic_heads)
     )
 
 
@@ -780,6 +793,8 @@ def _who_end(doc: Doc, i: int, lex: Lexicon, names_only: bool = False) -> int | 
             not tok.initial or (k + 1 < len(tokens) and tokens[k + 1].text in who.joiners)
         )
         if not (name or (not names_only and (tok.text in who.pronouns or noun))):
+            if not names_only and k > j and tokens[k - 1].text in who.pronouns:
+                end = k - 1  # 'van hem of haar verwacht': 'haar' was the person, not a determiner
             break
         end = k
         j = k + 1
@@ -881,9 +896,14 @@ def _negated(
     cue that opens its sentence, a negation that closes it ('Ruimte om het plan aan te passen is er niet')."""
     tokens = doc.tokens
     inverse = cue.inverse
-    if closing is not None and tokens[first].initial:
-        end = last
-        while end + 1 < len(tokens) and tokens[end + 1].sentence == tokens[first].sentence:
+    opens = tokens[first].initial or (  # 'Een blauwdruk hebben we niet': after its article it opens too
+        first > 0
+        and tokens[first - 1].initial
+        and tokens[first - 1].text in lex.agency.articles | lex.who.determiners
+    )
+    if closing is not None and opens:
+        end = last  # the negation closes the clause: 'Een blauwdruk hebben we niet, het moet groeien.'
+        while end + 1 < len(tokens) and tokens[end + 1].clause == tokens[first].clause:
             end += 1
         if end > last and closing[end]:
             k = end
@@ -918,6 +938,14 @@ def _negated(
             return k
         if tokens[k].text not in lex.through:
             reach -= 1
+    for k in range(first - 1, max(-1, first - 1 - DOER_WINDOW), -1):
+        if tokens[k].clause != clause:
+            break
+        if tokens[k].text in lex.agency.wishes:  # 'I don't want the board to impose a split'
+            for n in (k - 1, k + 1):
+                if 0 <= n < first and marks[n] and tokens[n].clause == clause:
+                    return n
+            break
     if inverse and lex.after_negators:
         for k in range(last + 1, min(len(tokens), last + 1 + NEGATION_WINDOW)):
             if tokens[k].clause != tokens[last].clause:
@@ -1159,9 +1187,12 @@ def _with_doers(doc: Doc, lex: Lexicon, hits: list[Hit]) -> list[Hit]:
     group = _marks(doc, agency.group)
     obliged = _marks(doc, agency.obliged)
     out = [h for h in hits if not h.cue.group.startswith(AGENCY)]
+    other_sense = {(h.cue.group, k) for h in hits if h.cue.exception for k in _span(h)}
     for h in hits:
-        if not h.cue.group.startswith(AGENCY) or h.negated:
+        if not h.cue.group.startswith(AGENCY) or h.negated or h.cue.exception:
             continue
+        if any((h.cue.group, k) in other_sense for k in _span(h)):
+            continue  # 'nog te bepalen': a gap in the brief, not work anybody does
         rule = agency.rules[h.cue.group.removeprefix(AGENCY)]
         if _as_noun(doc, h.first, lex):
             continue
@@ -1170,14 +1201,18 @@ def _with_doers(doc: Doc, lex: Lexicon, hits: list[Hit]) -> list[Hit]:
         if doer != rule.doer:
             continue
         sentence = tokens[h.first].sentence
-        since = at + 1 if at is not None and at < h.first else h.first - DONE_WINDOW  # 'have already picked'
-        before = [
-            k for k in range(max(0, since, h.first - DONE_WINDOW), h.first) if tokens[k].sentence == sentence
-        ]
+        # The auxiliary sits between the doer and the verb ('het MT heeft het nieuwe werken vastgesteld'),
+        # or just before the verb where nobody is named ('have already picked').
+        named = at is not None and at < h.first
+        since = at + 1 if named else h.first - DONE_WINDOW
+        before = [k for k in range(max(0, since), h.first) if tokens[k].sentence == sentence]
         done = (
             any(tokens[k].text in agency.done for k in before)
             and not (h.first > 0 and tokens[h.first - 1].text in agency.infinitive)
         ) or (at is not None and _by_agent(doc, at, lex))
+        if named and not done and agency.past_endings and rule.tense == "done":
+            done = tokens[h.first].text.endswith(agency.past_endings)  # 'the board approved'
+
         if (rule.tense == "now" and done) or (rule.tense == "done" and not done):
             continue
         if rule.stance_only and at is not None and at < h.first and _in_question(doc, at, lex):
@@ -1185,6 +1220,8 @@ def _with_doers(doc: Doc, lex: Lexicon, hits: list[Hit]) -> list[Hit]:
         if rule.tense == "now" and _in_progress(doc, h.first, at, lex):
             continue  # 'we're reviewing the career paths': the organisation's work, not the session's
         ordered = at is not None and tokens[at].text not in agency.ourselves
+        if rule.steered and at is not None and not ordered:
+            continue  # 'an escalation procedure we all stick to': a commitment the client shares, not an order
         if rule.tense == "now" and ordered and any(obliged[k] for k in range(at + 1, h.first)):
             continue  # 'the heads of department must take over the actions': an order, not their work
         first, last = (h.first, h.last) if at is None else (min(at, h.first), max(at, h.last))
