@@ -13,7 +13,6 @@ import json
 import os
 import re
 import sys
-import textwrap
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,7 +31,6 @@ from .catalogue import (
 )
 from .errors import PlaybookError
 from .i18n import LANGUAGES, capitalised, default_language, t
-from .outputs import check_outputs
 from .paths import APP_PORT
 from .session import SETTINGS as SESSION_SETTINGS
 from .session import Session, SessionFile, check_references, new_session, session_to_data
@@ -705,6 +703,8 @@ def _arc(args: argparse.Namespace) -> None:
             args.output, "", t("edit.no_folder", _lang(args, session), folder=args.output.parent)
         )
     lang = _lang(args, session)
+    from .outputs import check_outputs
+
     check_outputs([args.output], [args.file], lang=lang)
     p = plan(session, load_catalogue(), lang=lang)
     from .charts import arc_chart, svg_file, to_png  # matplotlib only for the command that draws
@@ -744,6 +744,7 @@ def _export(args: argparse.Namespace) -> None:
 
 
 def _report(args: argparse.Namespace) -> None:
+    from .outputs import check_outputs
     from .report import read_photos, write_report
 
     handle = SessionFile.open(args.file)
@@ -828,6 +829,8 @@ def _group(args: argparse.Namespace) -> None:
 
 
 def _questions(args: argparse.Namespace) -> None:
+    import textwrap
+
     from .editing import questions
 
     session = SessionFile.open(args.file).session
