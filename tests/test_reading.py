@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -1239,3 +1240,27 @@ def test_possible_options_to_choose_from_are_not_a_call_for_ideas(lang: str, tex
 )
 def test_people_who_never_worked_together_are_to_connect(lang: str, text: str) -> None:
     assert intent(read(text, lang), "connect") == "present"
+
+
+def test_walking_only_cues_whose_words_are_heard_loses_no_match(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sentence prefilter in find() is a shortcut, never a judgement: with every cue walked, the same
+    cues are found in every corpus brief."""
+    import playbook.reading as reading
+
+    def found() -> list[set[tuple[str, str, int, int, bool]]]:
+        out = []
+        for b in briefs():
+            lex = reading.lexicon(b.lang)
+            for text in (b.session.brief.wish, b.session.brief.visible_result, b.session.brief.context):
+                doc = tokenise({"wish": text}, b.lang, lex.breaks)
+                out.append({(h.cue.group, h.cue.text, h.first, h.last, h.negated) for h in find(doc, lex)})
+        return out
+
+    quick = found()
+
+    class Everything(set):
+        def __contains__(self, item: object) -> bool:
+            return True
+
+    monkeypatch.setattr(reading, "_sentence_words", lambda doc, lex: defaultdict(Everything))
+    assert found() == quick
