@@ -27,9 +27,10 @@ PARTS = (
     ("dev", "-sixth-", "dev, sixth blind set"),
     ("dev", "-seventh-", "dev, seventh blind set"),
     ("dev", "-eighth-", "dev, eighth blind set"),
+    ("dev", "-ninth-", "dev, ninth blind set"),
     ("held-out", None, "held-out"),
 )
-"""What is reported: the development briefs the cues were first written against, the eight sets an
+"""What is reported: the development briefs the cues were first written against, the nine sets an
 annotator wrote blind afterwards, and the held-out briefs."""
 
 

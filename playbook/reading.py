@@ -942,6 +942,8 @@ def find(doc: Doc, lex: Lexicon) -> tuple[Hit, ...]:
             if last is None:
                 continue
             seen.add((cue.group, cue.text, cue.inverse, i))
+            if cue.group.startswith(AGENCY) and _in_compound(tok, cue):
+                continue  # 'winstverdeling', 'herbestemming': a compound's last part is a noun, no verb
             if lex.compounds and _other_modifier(tok, cue, lex):
                 continue  # 'waarderingsbeleid' is a policy of appreciation: the modifier says what it is about
             negator = _negated(doc, i, last, marks, over, weak, lex, cue, closing)
@@ -974,6 +976,12 @@ def _sentence_words(doc: Doc, lex: Lexicon) -> dict[int, set[str]]:
 
 LINKS = ("s", "en", "e", "")
 """Dutch linking letters between the parts of a compound ('waardering-s-beleid', 'boek-en-kast')."""
+
+
+def _in_compound(token: Token, cue: Cue) -> bool:
+    """Whether ``cue`` matched ``token`` only as the last part of a compound."""
+    first = cue.steps[0]
+    return first.kind == "word" and first.value not in (token.stem, token.verb)
 
 
 def _other_modifier(token: Token, cue: Cue, lex: Lexicon) -> bool:

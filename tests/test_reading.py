@@ -368,6 +368,27 @@ def test_an_outcome_steered_to_or_kept_back_is_managing(wish: str, lang: str) ->
     assert read(wish, lang).stance.value == "managing", wish
 
 
+@pytest.mark.parametrize(
+    ("wish", "lang"),
+    [
+        ("We willen naar een nieuw partnermodel met een andere winstverdeling.", "nl"),
+        ("Kun je eens bellen om iets af te stemmen over de heidag?", "nl"),
+        ("Fase 2 gaat over herbestemming en afstoting van de collectie.", "nl"),
+    ],
+)
+def test_a_verb_inside_a_compound_or_a_word_of_another_sense_is_no_work(wish: str, lang: str) -> None:
+    assert read(wish, lang).stance.value == "unclear", wish
+
+
+def test_a_frame_the_teams_choose_within_is_facilitating() -> None:
+    p = read(
+        "Per 1 november stappen we over op een nieuw dossier; dat ligt vast. Binnen die kaders mogen de teams "
+        "zelf bepalen hoe ze het aanpakken.",
+        "nl",
+    )
+    assert p.stance.value == "facilitating", p.stance.reasons
+
+
 def test_openness_alone_does_not_say_the_group_does_the_work() -> None:
     for wish, lang in (
         ("We value the expertise of our professionals and keep the outcome open.", "en"),
