@@ -26,9 +26,11 @@ PARTS = (
     ("dev", "-fifth-", "dev, fifth blind set"),
     ("dev", "-sixth-", "dev, sixth blind set"),
     ("dev", "-seventh-", "dev, seventh blind set"),
+    ("dev", "-eighth-", "dev, eighth blind set"),
+    ("dev", "-ninth-", "dev, ninth blind set"),
     ("held-out", None, "held-out"),
 )
-"""What is reported: the development briefs the cues were first written against, the seven sets an
+"""What is reported: the development briefs the cues were first written against, the nine sets an
 annotator wrote blind afterwards, and the held-out briefs."""
 
 

@@ -133,7 +133,8 @@ class Rules:
     need: dict[str, float]
     parts: dict[str, dict[str, float]]
     mix: dict[str, float]
-    """A second colour (or stage) with at least this share of the first's evidence makes a mix."""
+    """A second colour (or stage) with at least this share of the first's evidence makes a mix; ``third``:
+    a third colour with at most this share of the second's does not make the brief speak several."""
 
 
 @dataclass(frozen=True)
@@ -408,7 +409,7 @@ def _rules(data: Any, path: Path) -> Rules:
         }
     mix = {
         k: float(v)
-        for k, v in (r.mapping(d.get("mix"), "mix", ("colour", "stage")) or {}).items()
+        for k, v in (r.mapping(d.get("mix"), "mix", ("colour", "stage"), ("third",)) or {}).items()
         if r.number(v, join("mix", k), low=0, high=1, whole=False) is not None
     }
     r.raise_if_any()
@@ -992,6 +993,9 @@ def _colour(brief: BriefText, bank: Bank, lang: str) -> tuple[Reading, dict[str,
 
     top_clear = clear(scores[present[0]]) if present else 0.0
     strong = [c for c in present if clear(scores[c]) >= bank.rules.mix["colour"] * top_clear]
+    # A third colour with at most this share of the second's evidence does not make the brief "several".
+    if len(strong) > 2 and scores[strong[2]] <= bank.rules.mix.get("third", 0) * scores[strong[1]]:
+        strong = strong[:2]
     if not present or len(strong) > 2:
         words = tuple(w for ev in found.values() for w in ev.words)
         key = "diagnosis.colour_several" if len(strong) > 2 else "diagnosis.colour_none"

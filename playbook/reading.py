@@ -197,6 +197,12 @@ class Cue:
     """Not evidence but a sense to set aside: 'conflict of interest' is not a conflict in the team."""
     group: str
     """The reading and label it is evidence for, e.g. 'colours.blue' or 'stance.managing.control'."""
+    words: tuple[tuple[str, str], ...] = field(init=False, repr=False, compare=False)
+    """Its word steps as (stem, surface): each must be heard in a sentence for the cue to match there."""
+
+    def __post_init__(self) -> None:
+        words = tuple((st.value, st.surface) for st in self.steps if st.kind == "word")
+        object.__setattr__(self, "words", words)
 
 
 @dataclass(frozen=True)
@@ -964,6 +970,7 @@ def find(doc: Doc, lex: Lexicon) -> tuple[Hit, ...]:
     slots: dict[tuple[str, int], int | None] = {}
     hits: list[Hit] = []
     seen: set[tuple[str, str, bool, int]] = set()
+    heard = _sentence_words(doc, lex)
     for i, tok in enumerate(doc.tokens):
         candidates = [*lex.by_stem.get(tok.stem, ()), *lex.by_prefix.get(tok.text[:3], ())]
         if tok.verb:
@@ -976,13 +983,18 @@ def find(doc: Doc, lex: Lexicon) -> tuple[Hit, ...]:
         for kind in ("who", "name", "boss"):  # a slot-first cue only where such people are named
             if _slot_at(doc, i, lex, kind, slots) is not None:
                 candidates += lex.by_slot.get(kind, ())
+        here = heard[tok.sentence]
         for cue in candidates:
             if (cue.group, cue.text, cue.inverse, i) in seen:
                 continue
+            if not all(w in here or surface in here for w, surface in cue.words):
+                continue  # a word of the phrase is nowhere in the sentence: no need to walk it
             last = _match(doc, cue, i, lex, slots)
             if last is None:
                 continue
             seen.add((cue.group, cue.text, cue.inverse, i))
+            if cue.group.startswith(AGENCY) and _in_compound(tok, cue):
+                continue  # 'winstverdeling', 'herbestemming': a compound's last part is a noun, no verb
             if lex.compounds and _other_modifier(tok, cue, lex):
                 continue  # 'waarderingsbeleid' is a policy of appreciation: the modifier says what it is about
             negator = _negated(doc, i, last, marks, over, weak, lex, cue, closing)
@@ -997,8 +1009,30 @@ def find(doc: Doc, lex: Lexicon) -> tuple[Hit, ...]:
     return tuple(hits)
 
 
+def _sentence_words(doc: Doc, lex: Lexicon) -> dict[int, set[str]]:
+    """Per sentence, every value a word step of a cue could match there: stems, verb forms, the words as
+    written, generic compound modifiers and compound heads; a superset, so no match is lost."""
+    out: dict[int, set[str]] = {}
+    for tok in doc.tokens:
+        words = out.setdefault(tok.sentence, set())
+        words.update((tok.stem, tok.text))
+        if tok.verb:
+            words.add(tok.verb)
+        if modifier := generic_modifier(tok, lex):
+            words.add(modifier)
+        if lex.compounds:
+            words.update(tok.stem[k:] for k in range(COMPOUND_REST, len(tok.stem) - COMPOUND_HEAD + 1))
+    return out
+
+
 LINKS = ("s", "en", "e", "")
 """Dutch linking letters between the parts of a compound ('waardering-s-beleid', 'boek-en-kast')."""
+
+
+def _in_compound(token: Token, cue: Cue) -> bool:
+    """Whether ``cue`` matched ``token`` only as the last part of a compound."""
+    first = cue.steps[0]
+    return first.kind == "word" and first.value not in (token.stem, token.verb)
 
 
 def _other_modifier(token: Token, cue: Cue, lex: Lexicon) -> bool:

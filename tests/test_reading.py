@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import shutil
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
 
 from playbook.diagnosis import default_bank, diagnose, effective_readings, read_session_brief
+from playbook.i18n import t
 from playbook.paths import assets_dir
 from playbook.reading import find, load_lexicon, read_brief, tokenise
 from playbook.recommend import rank
@@ -340,6 +342,53 @@ def test_the_facilitator_asked_to_design_is_not_the_group_at_work() -> None:
     assert group.stance.value == "facilitating"
 
 
+def test_a_decision_still_to_come_is_no_frame_and_no_decision_taken() -> None:
+    p = read(
+        "The paper is confidential until the board has decided. The trustees choose a direction together."
+    )
+    managing = t("diagnosis.stance_managing_words", "en", words="")
+    assert not any(r.startswith(managing) and "board has decided" in r for r in p.stance.reasons)
+    taken = read("The board has decided. The trustees choose.")
+    assert any(r.startswith(managing) and "The board has decided" in r for r in taken.stance.reasons)
+
+
+@pytest.mark.parametrize(
+    ("wish", "lang"),
+    [
+        ("Eerlijk gezegd moet het B worden, dus zet de sessie zo op dat ze daar vanzelf uitkomen.", "nl"),
+        ("De afspraken heb ik al op papier gezet, ze hoeven er alleen nog ja tegen te zeggen.", "nl"),
+        ("Wat ze nog niet weten: de teams worden samengevoegd. Dat wil ik er nog even buiten houden.", "nl"),
+        (
+            "The sessions are to secure the support of the sector; objections are channelled constructively.",
+            "en",
+        ),
+    ],
+)
+def test_an_outcome_steered_to_or_kept_back_is_managing(wish: str, lang: str) -> None:
+    assert read(wish, lang).stance.value == "managing", wish
+
+
+@pytest.mark.parametrize(
+    ("wish", "lang"),
+    [
+        ("We willen naar een nieuw partnermodel met een andere winstverdeling.", "nl"),
+        ("Kun je eens bellen om iets af te stemmen over de heidag?", "nl"),
+        ("Fase 2 gaat over herbestemming en afstoting van de collectie.", "nl"),
+    ],
+)
+def test_a_verb_inside_a_compound_or_a_word_of_another_sense_is_no_work(wish: str, lang: str) -> None:
+    assert read(wish, lang).stance.value == "unclear", wish
+
+
+def test_a_frame_the_teams_choose_within_is_facilitating() -> None:
+    p = read(
+        "Per 1 november stappen we over op een nieuw dossier; dat ligt vast. Binnen die kaders mogen de teams "
+        "zelf bepalen hoe ze het aanpakken.",
+        "nl",
+    )
+    assert p.stance.value == "facilitating", p.stance.reasons
+
+
 def test_openness_alone_does_not_say_the_group_does_the_work() -> None:
     for wish, lang in (
         ("We value the expertise of our professionals and keep the outcome open.", "en"),
@@ -482,6 +531,15 @@ def test_a_sports_role_a_head_count_and_a_dinner_table_are_not_colours() -> None
     assert "red" not in read("We moeten het er met z'n vieren over hebben.", "nl").colour.colours
     assert read("Een avond over wie traint en wie coacht.", "nl").colour.colours == ()
     assert "red" in read("Trainers krijgen een vergoeding en gratis contributie.", "nl").colour.colours
+
+
+def test_a_weak_third_colour_leaves_the_mix_of_the_first_two() -> None:
+    p = read(
+        "Het bestuur heeft een stappenplan en een invoeringsplan vastgesteld, fase voor fase, met een "
+        "beoordelingsgesprek dat meeweegt bij de salarisschaal en een bonus; de directeuren leren het toe te passen.",
+        "nl",
+    )
+    assert set(p.colour.colours) == {"blue", "red"}, p.colour.scores
 
 
 def test_weak_evidence_is_not_clear_from_the_brief() -> None:
@@ -1239,3 +1297,27 @@ def test_possible_options_to_choose_from_are_not_a_call_for_ideas(lang: str, tex
 )
 def test_people_who_never_worked_together_are_to_connect(lang: str, text: str) -> None:
     assert intent(read(text, lang), "connect") == "present"
+
+
+def test_walking_only_cues_whose_words_are_heard_loses_no_match(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sentence prefilter in find() is a shortcut, never a judgement: with every cue walked, the same
+    cues are found in every corpus brief."""
+    import playbook.reading as reading
+
+    def found() -> list[set[tuple[str, str, int, int, bool]]]:
+        out = []
+        for b in briefs():
+            lex = reading.lexicon(b.lang)
+            for text in (b.session.brief.wish, b.session.brief.visible_result, b.session.brief.context):
+                doc = tokenise({"wish": text}, b.lang, lex.breaks)
+                out.append({(h.cue.group, h.cue.text, h.first, h.last, h.negated) for h in find(doc, lex)})
+        return out
+
+    quick = found()
+
+    class Everything(set):
+        def __contains__(self, item: object) -> bool:
+            return True
+
+    monkeypatch.setattr(reading, "_sentence_words", lambda doc, lex: defaultdict(Everything))
+    assert found() == quick
