@@ -3,7 +3,8 @@
 For each class, ``dataclasses`` writes ``__init__``, ``__repr__``, ``__eq__`` and, for a frozen class,
 ``__hash__``, ``__setattr__`` and ``__delattr__`` as source text and compiles each with ``exec`` when the
 class is defined. Compiling is slow: about four million instructions per class, so the 85 classes that
-``playbook plan`` needs cost a third of its start-up, every time (Python 3.13 still compiles them).
+``playbook plan`` needs cost about a quarter of its start-up, every time (Python 3.13 still compiles
+them).
 
 Python keeps the compiled code of every module in ``__pycache__``; this keeps the compiled code of these
 methods the same way. ``dataclasses`` looks ``exec`` up in its own module first, so the playbook puts
