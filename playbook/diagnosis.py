@@ -133,8 +133,9 @@ class Rules:
     need: dict[str, float]
     parts: dict[str, dict[str, float]]
     mix: dict[str, float]
-    """A second colour (or stage) with at least this share of the first's evidence makes a mix; ``third``:
-    a third colour with at most this share of the second's does not make the brief speak several."""
+    """A second colour (or stage) with at least this share of the first's evidence makes a mix (for the
+    colour saturated, and ``second`` of it as it stands); ``third``: a third colour with at most this share
+    of the second's does not make the brief speak several."""
 
 
 @dataclass(frozen=True)
@@ -409,7 +410,7 @@ def _rules(data: Any, path: Path) -> Rules:
         }
     mix = {
         k: float(v)
-        for k, v in (r.mapping(d.get("mix"), "mix", ("colour", "stage"), ("third",)) or {}).items()
+        for k, v in (r.mapping(d.get("mix"), "mix", ("colour", "stage"), ("second", "third")) or {}).items()
         if r.number(v, join("mix", k), low=0, high=1, whole=False) is not None
     }
     r.raise_if_any()
@@ -992,7 +993,12 @@ def _colour(brief: BriefText, bank: Bank, lang: str) -> tuple[Reading, dict[str,
         return 1 - math.exp(-score / need)
 
     top_clear = clear(scores[present[0]]) if present else 0.0
-    strong = [c for c in present if clear(scores[c]) >= bank.rules.mix["colour"] * top_clear]
+    # ...and has a fair share of the first's evidence as it stands: one strong word for red beside ten
+    # for blue is a hint, not yet a mix (``second``).
+    second = bank.rules.mix.get("second", 0) * scores[present[0]] if present else 0
+    strong = [
+        c for c in present if clear(scores[c]) >= bank.rules.mix["colour"] * top_clear and scores[c] >= second
+    ]
     # A third colour with at most this share of the second's evidence does not make the brief "several".
     if len(strong) > 2 and scores[strong[2]] <= bank.rules.mix.get("third", 0) * scores[strong[1]]:
         strong = strong[:2]

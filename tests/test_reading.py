@@ -847,9 +847,14 @@ def test_a_dutch_present_tense_meets_its_infinitive_and_compounds_are_real() -> 
 def test_a_clear_second_colour_is_a_mix_however_verbose_the_first() -> None:
     p = read(
         "Management set the targets; each team leaves with a plan, milestones and a roadmap. From next year "
-        "commission is tied to hitting the target."
+        "commission is tied to hitting the target, with a bonus for the best team."
     )
     assert set(p.colour.colours) == {"blue", "red"}
+    hint = read(
+        "Management set the targets; each team leaves with a plan, milestones and a roadmap. From next year "
+        "commission is tied to hitting the target."
+    )
+    assert hint.colour.colours == ("blue",)  # one strong word for red beside a whole plan: a hint
     alone = read("Management set the targets; each team leaves with a plan, milestones and a roadmap.")
     assert alone.colour.colours == ("blue",)
     assert "blue" not in read("The team draws up its own summer rota.").colour.colours  # a topic, not a way
