@@ -10,20 +10,18 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from . import durations
+from . import durations, objectcache
 from .durations import PLACEHOLDER, GroupsText, Minutes, SizedStep, Step
 from .errors import PlaybookError, Problem
 from .i18n import LANGUAGES, Text, fold
 from .paths import catalogue_dir
 from .schema import FieldReader, join
-from .sources import source_problem
-from .style import check_files
 from .vocabulary import (
     ANY_SIZE,
     CONFIGURATIONS,
@@ -629,16 +627,24 @@ def _read_folder(
     remember: set[tuple[Path, str]] | None,
 ) -> list[Intervention]:
     """The work forms in one folder; with ``remember`` (the keys read in this load), unchanged files come
-    from the last load."""
+    from the last load. The shipped folder, read without the thorough checks, comes whole from the
+    object cache while no file in it changed (see ``playbook.objectcache``)."""
     if not folder.is_dir():
         problems.append(Problem(str(folder), "", "catalogue folder not found"))
         return []
-    found: list[Intervention] = []
-    for path in sorted(folder.iterdir()):
-        if path.suffix not in (".yaml", ".yml") or path.name.startswith("."):
-            continue
+    paths = [
+        path
+        for path in sorted(folder.iterdir())
+        if path.suffix in (".yaml", ".yml") and not path.name.startswith(".")
+    ]
+    kept = origin == SHIPPED and not thorough
+    if kept and (found := _kept_folder(folder, paths, remember)) is not None:
+        return found
+    found, stamps, before = [], [], len(problems)
+    for path in paths:
         try:
             info = path.stat()
+            stamps.append((path.name, info))
             stamp, key = (info.st_mtime_ns, info.st_size), (path, origin)
             known = _LOADED.get(key) if remember is not None else None
             if known is not None and known[0] == stamp:
@@ -655,7 +661,62 @@ def _read_folder(
             problems.extend(exc.problems)
         except OSError as exc:
             problems.append(Problem(str(path), "", f"cannot be read ({exc.strerror})"))
+    if kept and len(problems) == before:
+        objectcache.keep(_entry_name(folder), _folder_key(stamps), found, stamps)
     return found
+
+
+def _entry_name(folder: Path) -> str:
+    return f"catalogue-{objectcache.place_name(folder)}"
+
+
+def _folder_key(stamps: list[objectcache.Stamp]) -> str:
+    """The object cache's key for a folder: this code and every file in it, as it is on disk."""
+    return objectcache.make_key(objectcache.code_version(), stamps)
+
+
+def _kept_folder(
+    folder: Path, paths: list[Path], remember: set[tuple[Path, str]] | None
+) -> list[Intervention] | None:
+    """The shipped work forms without reading a file, if this process or the object cache has them all
+    as they are on disk now; None otherwise (a file is new, changed, gone or unreadable)."""
+    try:
+        infos = [path.stat() for path in paths]
+    except OSError:
+        return None  # the reading loop reports it, file by file
+    if remember is not None:
+        known = [_LOADED.get((path, SHIPPED)) for path in paths]
+        if all(
+            k is not None and k[0] == (i.st_mtime_ns, i.st_size) for k, i in zip(known, infos, strict=True)
+        ):
+            remember.update((path, SHIPPED) for path in paths)
+            return [k[1] for k in known]  # type: ignore[index]
+    stamps = [(path.name, info) for path, info in zip(paths, infos, strict=True)]
+    items = objectcache.recall(_entry_name(folder), _folder_key(stamps), _work_forms_of(paths))
+    if items is None:
+        return None
+    if remember is not None:
+        for path, info, item in zip(paths, infos, items, strict=True):
+            _LOADED[path, SHIPPED] = ((info.st_mtime_ns, info.st_size), item)
+            remember.add((path, SHIPPED))
+    return items
+
+
+def _work_forms_of(paths: list[Path]) -> Callable[[Any], bool]:
+    """Accepts a kept entry only as one shipped work form per file, each named as its file."""
+    ids = [path.stem for path in paths]
+
+    def check(value: Any) -> bool:
+        return (
+            type(value) is list
+            and len(value) == len(ids)
+            and all(
+                type(i) is Intervention and i.origin == SHIPPED and i.id == n
+                for i, n in zip(value, ids, strict=True)
+            )
+        )
+
+    return check
 
 
 def collect(
@@ -687,10 +748,10 @@ def collect(
             seen[item.id] = item
             items.append(item)
     for item in items:
-        base = Path(item.origin if item.origin != SHIPPED else catalogue_dir())
         for key in ("good_before", "good_after"):
             for i, ref in enumerate(getattr(item, key)):
                 if ref not in seen:
+                    base = Path(item.origin if item.origin != SHIPPED else catalogue_dir())
                     near = difflib.get_close_matches(ref, seen, n=1)
                     hint = f"; did you mean '{near[0]}'?" if near else ""
                     problems.append(
@@ -774,6 +835,9 @@ def house_rules(items: Iterable[Intervention]) -> list[Problem]:
     """What the shipped catalogue promises beyond the schema: every entry cites a source a reader can
     look up (``sources``), and its words follow the house style (``assets/style.yaml``). A user's own
     folder is held to the schema only."""
+    from .sources import source_problem  # the house rules are checked by `validate` only
+    from .style import check_files
+
     items = list(items)
     problems = [
         Problem(str(catalogue_dir() / f"{i.id}.yaml"), "source", message)

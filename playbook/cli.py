@@ -13,7 +13,6 @@ import json
 import os
 import re
 import sys
-import textwrap
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,7 +31,6 @@ from .catalogue import (
 )
 from .errors import PlaybookError
 from .i18n import LANGUAGES, capitalised, default_language, t
-from .outputs import check_outputs
 from .paths import APP_PORT
 from .session import SETTINGS as SESSION_SETTINGS
 from .session import Session, SessionFile, check_references, new_session, session_to_data
@@ -48,7 +46,45 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
-def _parser() -> argparse.ArgumentParser:
+class _Unused:
+    """Stands in for the parser of a command that was not asked for: every call is accepted, and ignored."""
+
+    def __getattr__(self, name: str) -> Any:
+        return lambda *args, **kwargs: self
+
+
+class _Commands:
+    """The top parser's table of commands, building only the parser of ``wanted`` (all when None): a
+    parser costs more to build than to use, and one command line runs one command."""
+
+    def __init__(self, table: Any, wanted: str | None) -> None:
+        self._table, self._wanted = table, wanted
+
+    def add_parser(self, name: str, **kwargs: Any) -> Any:
+        if self._wanted is None or name == self._wanted:
+            return self._table.add_parser(name, **kwargs)
+        return _Unused()
+
+
+def _wanted(argv: Sequence[str]) -> str | None:
+    """The command named in ``argv`` if it is certainly one (else None: every parser is built, so help
+    and mistakes read as ever)."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--lang":
+            skip = True
+        elif arg.startswith("-"):
+            if not arg.startswith("--lang="):
+                return None  # help, the version, or an option the full parser must judge
+        else:
+            return arg if arg in {area for area, _ in _COMMANDS} else None
+    return None
+
+
+def _parser(wanted: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; with ``wanted``, only that command's part of it."""
     lang = argparse.ArgumentParser(add_help=False)
     lang.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help="language of the output")
     data = argparse.ArgumentParser(add_help=False)
@@ -56,11 +92,14 @@ def _parser() -> argparse.ArgumentParser:
 
     p = _Parser(prog="playbook", description="A playbook for process facilitation.", parents=[lang])
     p.add_argument("--version", action="version", version=f"playbook {__version__}")
-    top = p.add_subparsers(
-        dest="area",
-        required=True,
-        metavar="{catalogue,session,brief,group,questions,answer,signals,diagnose,suggest,design,agenda,plan,calibrate,arc,handout,export,report,init,app,room}",
-        parser_class=_Parser,
+    top = _Commands(
+        p.add_subparsers(
+            dest="area",
+            required=True,
+            metavar="{catalogue,session,brief,group,questions,answer,signals,diagnose,suggest,design,agenda,plan,calibrate,arc,handout,export,report,init,app,room}",
+            parser_class=_Parser,
+        ),
+        wanted,
     )
 
     cat = top.add_parser("catalogue", help="browse and check the interventions (werkvormen)")
@@ -338,7 +377,8 @@ def _safe_terminal() -> Iterator[None]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 fine, 2 user error)."""
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = _parser(_wanted(argv)).parse_args(argv)
     if args.area == "app":  # a server's own log (coloured on a terminal) prints no file's text
         return _run(args)
     with _safe_terminal():
@@ -663,6 +703,8 @@ def _arc(args: argparse.Namespace) -> None:
             args.output, "", t("edit.no_folder", _lang(args, session), folder=args.output.parent)
         )
     lang = _lang(args, session)
+    from .outputs import check_outputs
+
     check_outputs([args.output], [args.file], lang=lang)
     p = plan(session, load_catalogue(), lang=lang)
     from .charts import arc_chart, svg_file, to_png  # matplotlib only for the command that draws
@@ -702,6 +744,7 @@ def _export(args: argparse.Namespace) -> None:
 
 
 def _report(args: argparse.Namespace) -> None:
+    from .outputs import check_outputs
     from .report import read_photos, write_report
 
     handle = SessionFile.open(args.file)
@@ -786,6 +829,8 @@ def _group(args: argparse.Namespace) -> None:
 
 
 def _questions(args: argparse.Namespace) -> None:
+    import textwrap
+
     from .editing import questions
 
     session = SessionFile.open(args.file).session

@@ -17,6 +17,12 @@ def assets_dir() -> Path:
     return inside if inside.is_dir() else _PACKAGE.parent / "assets"
 
 
+def cache_dir() -> Path:
+    """The playbook's folder in the user's cache (``$XDG_CACHE_HOME``, as matplotlib's and pip's are)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "playbook"
+
+
 def catalogue_dir() -> Path:
     return assets_dir() / "catalogue"
 

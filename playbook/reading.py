@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -29,6 +30,7 @@ from typing import Any
 
 import snowballstemmer
 
+from . import objectcache
 from .errors import PlaybookError
 from .i18n import LANGUAGES, fold
 from .paths import assets_dir
@@ -493,9 +495,38 @@ def _agency_rules(
 
 
 def load_lexicon(language: str, folder: str | Path | None = None) -> Lexicon:
-    """Read one language's cue file; a PlaybookError names every field that is wrong."""
-    base = Path(folder) if folder else assets_dir() / "diagnosis" / "cues"
-    path = base / f"{language}.yaml"
+    """Read one language's cue file; a PlaybookError names every field that is wrong.
+
+    The shipped cues, once built, are kept in the object cache while their file and this code and the
+    stemmer stay as they are (``playbook.objectcache``): an edited file is built afresh.
+    """
+    if folder:
+        return _build_lexicon(language, Path(folder) / f"{language}.yaml")
+    path = assets_dir() / "diagnosis" / "cues" / f"{language}.yaml"
+    kept = _kept(language, path)
+    if kept is None:
+        return _build_lexicon(language, path)  # which says what is wrong with the file
+    name, key, stamps = kept
+    found = objectcache.recall(name, key, lambda v: type(v) is Lexicon and v.language == language)
+    if found is None:
+        found = _build_lexicon(language, path)
+        objectcache.keep(name, key, found, stamps)
+        objectcache.keep(f"function-words-{name}", key, found.function_words, stamps)
+    return found
+
+
+def _kept(language: str, path: Path) -> tuple[str, str, list[objectcache.Stamp]] | None:
+    """The object cache's name, key and inputs for the shipped cues of ``language``."""
+    try:
+        stamps = [(path.name, path.stat())]
+    except OSError:
+        return None
+    stemmers = [m for m in (snowballstemmer, sys.modules.get("Stemmer")) if m is not None]
+    key = objectcache.make_key(objectcache.code_version(*stemmers), stamps)
+    return f"lexicon-{language}-{objectcache.place_name(path)}", key, stamps
+
+
+def _build_lexicon(language: str, path: Path) -> Lexicon:
     data, _ = load_yaml_file(path)
     r = FieldReader(path)
     top = r.mapping(data, "", ("language", "negation", "who", "readings"), ("agency",)) or {}
@@ -563,7 +594,7 @@ def load_lexicon(language: str, folder: str | Path | None = None) -> Lexicon:
         inversion=words(ag.get("inversion"), "agency.inversion"),
         rules=rules,
     )
-    return Lexicon(
+    built = Lexicon(
         language=language,
         function_words=words(lang.get("function_words"), "language.function_words"),
         compounds=compounds,
@@ -607,6 +638,7 @@ def load_lexicon(language: str, folder: str | Path | None = None) -> Lexicon:
         by_head=by_head,
         by_slot=by_slot,
     )
+    return built
 
 
 @cache
@@ -617,11 +649,30 @@ def lexicon(language: str) -> Lexicon:
     return load_lexicon(language)
 
 
+@cache
+def function_words(language: str) -> frozenset[str]:
+    """The shipped function words of one language: all that telling a brief's language needs, kept on
+    their own so that an English brief does not load the Dutch cues (and the other way round)."""
+    if language not in LANGUAGES:
+        return lexicon(language).function_words  # which says there is no such language
+    kept = _kept(language, assets_dir() / "diagnosis" / "cues" / f"{language}.yaml")
+    if kept is None:
+        return lexicon(language).function_words
+    name, key, stamps = kept
+    found = objectcache.recall(
+        f"function-words-{name}", key, lambda v: type(v) is frozenset and all(type(w) is str for w in v)
+    )
+    if found is None:
+        found = lexicon(language).function_words
+        objectcache.keep(f"function-words-{name}", key, found, stamps)
+    return found
+
+
 def detect_language(parts: Mapping[str, str], default: str) -> str:
     """The language a brief is written in, from its function words; ``default`` when it is unclear."""
     counts = {}
     for language in LANGUAGES:
-        common = lexicon(language).function_words
+        common = function_words(language)
         counts[language] = sum(
             fold(w) in common for text in parts.values() for w in _WORD.findall(_normalise(text))
         )

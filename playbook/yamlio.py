@@ -28,7 +28,6 @@ import math
 import os
 import re
 import stat
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -48,7 +47,7 @@ from yaml.resolver import BaseResolver
 
 from .errors import ConflictError, PlaybookError
 from .i18n import default_language, t
-from .paths import assets_dir
+from .paths import assets_dir, cache_dir
 
 try:  # the C parser makes loading a large catalogue over ten times faster
     from yaml.cyaml import CParser as _Parser
@@ -326,12 +325,6 @@ CACHE_FORMAT = 1
 _MISSING = object()
 
 
-def cache_dir() -> Path:
-    """The playbook's folder in the user's cache (``$XDG_CACHE_HOME``, as matplotlib's and pip's are)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "playbook"
-
-
 def _asset_cache(path: str | Path) -> Path | None:
     """The cache folder for ``path`` if it is a shipped asset, else None (a string test: no file system)."""
     if not os.path.abspath(path).startswith(os.path.join(_shipped(), "")):
@@ -365,6 +358,8 @@ def _keep(cache: Path, digest: str, value: Any) -> None:
 def keep_cache_entry(entry: Path, data: bytes) -> bool:
     """Write a cache entry all at once (another process may be reading it): False where it cannot be,
     since a read-only or full cache folder costs time, never a result."""
+    import tempfile  # written rarely, read often: the reader need not import it
+
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(dir=entry.parent, prefix=f".{entry.stem}.", suffix=".tmp")
@@ -568,6 +563,8 @@ def _write_error(path: Path, exc: OSError, lang: str | None = None) -> PlaybookE
 @contextmanager
 def _temporary(path: Path, existed: bool = True, lang: str | None = None) -> Iterator[Path]:
     """A temporary file beside ``path`` (same file system, so the rename is atomic), always removed."""
+    import tempfile  # only a writer needs it
+
     intact = _say("intact" if existed else "nothing_written", lang)
     try:
         fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

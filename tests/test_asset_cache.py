@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -104,7 +105,7 @@ def test_an_unwritable_cache_costs_only_time(tmp_path: Path, monkeypatch: pytest
     def refuse(*args: object, **kwargs: object) -> None:  # what a read-only folder does (even to root: EROFS)
         raise PermissionError(13, "Permission denied", str(locked))
 
-    monkeypatch.setattr(yamlio.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
     data, _ = load_yaml_file(catalogue_dir() / "1-2-4-all.yaml")
     assert data["id"] == "1-2-4-all"
     assert not list(locked.rglob("*.json"))

@@ -60,7 +60,7 @@ def test_plan_and_diagnose_import_no_view_server_or_app_module(command: list[str
 
 def test_import_playbook_alone_stays_small(tmp_path: Path) -> None:
     code = "import sys, json, playbook; print(json.dumps(sorted(m for m in sys.modules if m.startswith('playbook'))))"
-    assert fresh(code, cache=tmp_path) == ["playbook", "playbook.startup"]
+    assert fresh(code, cache=tmp_path) == ["playbook", "playbook.classcode", "playbook.startup"]
 
 
 def test_soupsieve_waits_until_a_css_selector_is_used(tmp_path: Path) -> None:

@@ -1,0 +1,278 @@
+"""The catalogue and the cue lexicons kept whole between processes: never a stale or hidden result.
+
+Speed is measured by ``make bench``; these tests check that a second process builds nothing it kept, that
+an edited, added or removed work form and an edited cue file are seen by the next load, that a mistake is
+reported as ever and never kept, and that a damaged, foreign or stale entry is passed over and rewritten.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from playbook import catalogue, objectcache, reading
+from playbook.catalogue import load_catalogue
+from playbook.errors import PlaybookError
+from playbook.paths import assets_dir, catalogue_dir
+
+from .conftest import EXAMPLE_EN
+from .conftest import fresh as run_fresh
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty cache folder of this test's own; the process remembers no file of an earlier load."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(catalogue, "_LOADED", {})
+    return objectcache.folder()
+
+
+@pytest.fixture
+def shipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache: Path) -> Path:
+    """A copy of the shipped catalogue that the loader takes for the shipped one, so a test can edit it.
+
+    Its files were written just now; the cache is told that is long enough ago (see ``settled``)."""
+    folder = tmp_path / "catalogue"
+    shutil.copytree(catalogue_dir(), folder)
+    monkeypatch.setattr(catalogue, "catalogue_dir", lambda: folder)
+    monkeypatch.setattr(objectcache, "SETTLED_SECONDS", 0)
+    return folder
+
+
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the work forms parsed from here on."""
+    seen: list[str] = []
+    real = catalogue.parse_intervention
+
+    def counting(data: object, file: object, *args: object, **kwargs: object) -> object:
+        seen.append(Path(str(file)).stem)
+        return real(data, file, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(catalogue, "parse_intervention", counting)
+    return seen
+
+
+def new_process() -> None:
+    """What a new process knows of the catalogue: nothing but the cache on disk."""
+    catalogue._LOADED.clear()
+
+
+RUN = """
+import io, json, sys
+from contextlib import redirect_stdout
+from playbook import catalogue, reading
+counts = {"forms": 0, "lexicons": 0}
+parse, build = catalogue.parse_intervention, reading._build_lexicon
+def parse_counted(*a, **k):
+    counts["forms"] += 1
+    return parse(*a, **k)
+def build_counted(*a, **k):
+    counts["lexicons"] += 1
+    return build(*a, **k)
+catalogue.parse_intervention, reading._build_lexicon = parse_counted, build_counted
+from playbook.cli import main
+with redirect_stdout(io.StringIO()) as out:
+    status = main(sys.argv[1:])
+print(json.dumps([status, out.getvalue(), counts]))
+"""
+
+
+@pytest.mark.parametrize("command", ["plan", "diagnose"])
+def test_a_second_process_parses_no_work_form_and_builds_no_lexicon(command: str, tmp_path: Path) -> None:
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    first = run_fresh(RUN, command, str(EXAMPLE_EN), env=env)
+    second = run_fresh(RUN, command, str(EXAMPLE_EN), env=env)
+    assert first[0] == second[0] == 0
+    assert second[1] == first[1] and len(first[1]) > 200  # the very same output
+    assert first[2]["lexicons"] == 2
+    if command == "plan":
+        assert first[2]["forms"] > 150
+    assert second[2] == {"forms": 0, "lexicons": 0}
+
+
+def test_the_kept_catalogue_equals_the_one_read_from_its_files(
+    shipped: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built = load_catalogue([])
+    new_process()
+    seen = parsed(monkeypatch)
+    kept = load_catalogue([])
+    assert seen == []
+    assert list(kept) == list(built)  # every work form equal, field by field
+    assert [i.origin for i in kept] == [i.origin for i in built]
+
+
+def test_an_edited_added_or_removed_work_form_is_seen_by_the_next_process(
+    shipped: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_catalogue([])
+    seen = parsed(monkeypatch)
+    path = shipped / "1-2-4-all.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("source: ", "source: Edited. ", 1), encoding="utf-8")
+    new_process()
+    assert load_catalogue([]).get("1-2-4-all").source.startswith("Edited. ")
+    assert seen  # read from the files again
+
+    shutil.copyfile(path, shipped / "my-own-form.yaml")
+    (shipped / "my-own-form.yaml").write_text(
+        text.replace("id: 1-2-4-all", "id: my-own-form", 1), encoding="utf-8"
+    )
+    new_process()
+    assert "my-own-form" in load_catalogue([])
+
+    (shipped / "my-own-form.yaml").unlink()
+    new_process()
+    assert "my-own-form" not in load_catalogue([])
+    new_process()
+    seen.clear()
+    assert "my-own-form" not in load_catalogue([]) and seen == []  # kept again, as it now is
+
+
+def test_a_mistake_in_a_shipped_file_is_reported_each_time_and_never_kept(
+    shipped: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_catalogue([])
+    path = shipped / "1-2-4-all.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("energy: ", "energy: 9 #", 1), encoding="utf-8")
+    for _ in range(2):
+        new_process()
+        with pytest.raises(PlaybookError) as caught:
+            load_catalogue([])
+        assert any(p.file.endswith("1-2-4-all.yaml") and p.field == "energy" for p in caught.value.problems)
+
+
+def test_a_damaged_entry_is_passed_over_and_written_anew(
+    shipped: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built = load_catalogue([])
+    (entry,) = objectcache.folder().glob("catalogue-*.pickle")
+    seen = parsed(monkeypatch)
+    for damage in (b"", b"not a pickle at all", entry.read_bytes()[:1000]):
+        entry.write_bytes(damage)
+        new_process()
+        seen.clear()
+        assert list(load_catalogue([])) == list(built) and seen  # built from the files
+        new_process()
+        seen.clear()
+        assert list(load_catalogue([])) == list(built) and seen == []  # the entry was written again
+
+
+def test_an_entry_for_other_files_or_of_another_kind_is_not_used(cache: Path) -> None:
+    assert objectcache.keep("thing", "key", ["a value"], []) is True
+    assert objectcache.recall("thing", "key", lambda v: v == ["a value"]) == ["a value"]
+    assert objectcache.recall("thing", "another key", lambda v: True) is None
+    assert objectcache.recall("thing", "key", lambda v: isinstance(v, dict)) is None
+    assert objectcache.recall("nothing kept", "key", lambda v: True) is None
+
+
+def test_an_entry_others_may_write_is_not_trusted(cache: Path) -> None:
+    objectcache.keep("thing", "key", "value", [])
+    objectcache.entry("thing").chmod(0o666)
+    assert objectcache.recall("thing", "key", lambda v: True) is None
+
+
+def test_a_file_changed_moments_ago_is_read_again_until_it_has_settled(tmp_path: Path, cache: Path) -> None:
+    path = tmp_path / "fresh.yaml"
+    path.write_text("x: 1\n", encoding="utf-8")
+    stamps = [(path.name, path.stat())]
+    assert not objectcache.settled(stamps)
+    assert objectcache.keep("thing", "key", "value", stamps) is False
+    assert objectcache.settled(stamps, now=time.time() + objectcache.SETTLED_SECONDS + 1)
+
+
+def test_the_key_changes_with_any_file_and_with_the_code(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    a.write_text("a: 1\n", encoding="utf-8")
+    b.write_text("b: 1\n", encoding="utf-8")
+    version = objectcache.code_version()
+    both = objectcache.make_key(version, [("a.yaml", a.stat()), ("b.yaml", b.stat())])
+    assert both != objectcache.make_key(version, [("a.yaml", a.stat())])  # one removed
+    assert both != objectcache.make_key(version + " changed", [("a.yaml", a.stat()), ("b.yaml", b.stat())])
+    before = b.stat()
+    b.write_text("b: 22\n", encoding="utf-8")
+    assert both != objectcache.make_key(version, [("a.yaml", a.stat()), ("b.yaml", b.stat())])
+    os.utime(b, ns=(before.st_atime_ns, before.st_mtime_ns))  # the old time put back: the change time tells
+    assert both != objectcache.make_key(version, [("a.yaml", a.stat()), ("b.yaml", b.stat())])
+    assert objectcache.code_version(os) != version  # another module named is part of it
+
+
+def test_a_cache_that_cannot_be_written_costs_only_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "blocked"
+    blocked.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    monkeypatch.setattr(catalogue, "_LOADED", {})
+    assert len(load_catalogue([])) > 150
+    assert objectcache.keep("thing", "key", "value", []) is False
+
+
+@pytest.fixture
+def cues(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache: Path) -> Path:
+    """A copy of the shipped assets that the lexicon loader takes for the shipped ones."""
+    folder = tmp_path / "assets"
+    shutil.copytree(assets_dir() / "diagnosis" / "cues", folder / "diagnosis" / "cues")
+    monkeypatch.setattr(reading, "assets_dir", lambda: folder)
+    monkeypatch.setattr(objectcache, "SETTLED_SECONDS", 0)
+    return folder / "diagnosis" / "cues"
+
+
+def test_an_edited_cue_file_is_seen_by_the_next_process(cues: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    built = reading.load_lexicon("en")
+    assert [p.name for p in objectcache.folder().glob("lexicon-en-*.pickle")]
+    kept = reading.load_lexicon("en")
+    assert kept == built and kept is not built  # from the cache, equal field by field
+
+    path = cues / "en.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "  intents:\n" in text
+    path.write_text(
+        text.replace("  intents:\n", "  intents:\n    zebra:\n      strong: [zebra]\n", 1), encoding="utf-8"
+    )
+    assert "readings.intents.zebra" in reading.load_lexicon("en").groups
+
+    path.write_text(text.replace("  intents:\n", "  intents:\n    zebra: [zebra]\n", 1), encoding="utf-8")
+    for _ in range(2):  # a mistake is reported as ever, each time
+        with pytest.raises(PlaybookError, match=r"en\.yaml.*zebra"):
+            reading.load_lexicon("en")
+
+
+ONE_LANGUAGE = """
+import io, json, sys
+from contextlib import redirect_stdout
+from playbook import reading
+built = []
+real = reading.load_lexicon
+def counted(language, *args, **kwargs):
+    built.append(language)
+    return real(language, *args, **kwargs)
+reading.load_lexicon = counted
+from playbook.cli import main
+with redirect_stdout(io.StringIO()) as out:
+    status = main(["diagnose", sys.argv[1]])
+print(json.dumps([status, out.getvalue(), sorted(built)]))
+"""
+
+
+def test_a_brief_in_one_language_loads_only_that_language_s_cues(tmp_path: Path) -> None:
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    first = run_fresh(ONE_LANGUAGE, str(EXAMPLE_EN), env=env)
+    second = run_fresh(ONE_LANGUAGE, str(EXAMPLE_EN), env=env)
+    assert first[0] == second[0] == 0 and first[1] == second[1]
+    assert first[2] == ["en", "nl"]  # the first builds both, and keeps the function words of each
+    assert second[2] == ["en"]  # the Dutch function words come on their own
+
+
+def test_the_kept_function_words_are_the_lexicon_s(cues: Path) -> None:
+    reading.function_words.cache_clear()
+    try:
+        for language in ("en", "nl"):
+            built = reading.load_lexicon(language)
+            assert reading.function_words(language) == built.function_words
+    finally:
+        reading.function_words.cache_clear()
