@@ -24,10 +24,12 @@ import matplotlib
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_svg import RendererSVG
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, fontManager, get_font
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Wedge
+from matplotlib.path import Path
 from matplotlib.text import Text
 from matplotlib.textpath import TextToPath
 
@@ -129,8 +131,11 @@ def _bare_svg(fig: Figure) -> str:
     with _drawing({**RC, "svg.fonttype": "none"}):
         plain = {"Date": None, "Creator": None, "Format": None, "Type": None}
         svg = _svg_document(plain_text(fig), plain, replay=True)
-    svg = re.sub(r"^.*?(?=<svg)", "", svg, flags=re.S)
-    return re.sub(r"\s*<metadata>.*?</metadata>", "", svg, flags=re.S)
+    svg = svg[svg.index("<svg") :]
+    while (start := svg.find("<metadata>")) >= 0:  # RDF, which is not valid inside an HTML page
+        end = svg.index("</metadata>", start) + len("</metadata>")
+        svg = svg[:start].rstrip() + svg[end:]
+    return svg
 
 
 def _inline(svg: str, alt: str | None) -> str:
@@ -162,7 +167,19 @@ class _MeasuringSVG(RendererSVG):
 
     def __init__(self, *args: Any, out: io.StringIO, replay: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.out, self.replay = out, replay
+        # Matplotlib's XML writer closes a start tag lazily (its '>' waits for what comes next): a picture
+        # is recorded and copied between whole tags only, after closing the one left open. Without that
+        # hook (another matplotlib), every artist is drawn as usual.
+        self._settle = getattr(self.writer, "_XMLWriter__flush", None)
+        self.out, self.replay = out, replay and self._settle is not None
+
+    def open_group(self, s: str, gid: str | None = None) -> None:
+        """A group; in an inline SVG without the id matplotlib numbers it by (nobody refers to it, and
+        :func:`to_svg` would drop it): less to write and to rewrite."""
+        if self.replay and not gid:
+            self.writer.start("g")
+        else:
+            super().open_group(s, gid)
 
     def _tables(self) -> tuple[dict, dict, dict]:  # type: ignore[type-arg]
         """The definitions matplotlib writes once per SVG (hatches, clip paths at the end; markers inline)."""
@@ -170,6 +187,7 @@ class _MeasuringSVG(RendererSVG):
 
     def record(self, draw: Callable[[], None]) -> tuple[str, tuple[dict, ...]]:  # type: ignore[type-arg]
         """Draw, and return what that wrote with the definitions it added."""
+        self._settle()
         start, before = self.out.tell(), [dict(table) for table in self._tables()]
         draw()
         added = tuple(
@@ -178,10 +196,14 @@ class _MeasuringSVG(RendererSVG):
         )
         return self.out.getvalue()[start:], added
 
-    def copy(self, svg: str, added: tuple[dict, ...]) -> bool:  # type: ignore[type-arg]
-        """Write what :meth:`record` returned; False (nothing written) where that cannot be exact."""
+    def copy(self, svg: str, added: tuple[dict, ...], uses: frozenset[str] = frozenset()) -> bool:  # type: ignore[type-arg]
+        """Write what :meth:`record` returned; False (nothing written) where that cannot be exact: a
+        marker it defines inline is defined already, or one it ``uses`` (by id) is not defined yet."""
         if not self.replay or added[2].keys() & self._markers.keys():  # a marker defined inline twice
             return False
+        if uses - set(self._markers.values()) - set(added[2].values()):
+            return False
+        self._settle()
         self.out.write(svg)
         for table, new in zip(self._tables(), added, strict=True):
             for key, value in new.items():
@@ -190,24 +212,76 @@ class _MeasuringSVG(RendererSVG):
 
 
 class _Still:
-    """An artist that does not change while its figure is kept (a legend, the names of the blocks): its
-    SVG is written once and then copied into every later drawing, instead of being laid out again.
+    """An artist whose SVG is written once per picture it shows, then copied into every later drawing
+    instead of being laid out again: a legend or the names of the blocks (which a click never changes),
+    a block's number or a finding's letter (which a click moves along the strip).
 
-    Only for artists at a figure's top level, between whole groups, whose picture depends on nothing a
-    click changes. Other renderers (PNG) draw it as usual.
+    ``shows`` names what the artist looks like apart from where it stands (equal names, equal pictures);
+    ``anchor`` is where it stands, in display points. A picture drawn at one anchor is copied to another
+    inside a ``translate``: text and unhatched outlines only, never a clipped or hatched artist (a clip or
+    a hatch would move with it). Only for artists at a figure's or an axes' top level, between whole
+    groups. Other renderers (PNG) and SVG files draw the artist as usual.
     """
 
-    def __init__(self, artist: Artist) -> None:
-        self._draw, self._svg = artist.draw, None
+    KEPT = 8
+    """Pictures kept per artist (a tick label's few clock times, a mark's few colours)."""
+
+    def __init__(
+        self,
+        artist: Artist,
+        shows: Callable[[], object] = lambda: None,
+        anchor: Callable[[], tuple[float, float]] | None = None,
+    ) -> None:
+        self._artist, self._draw, self._shows, self._anchor = artist, artist.draw, shows, anchor
+        self._svgs: OrderedDict[object, tuple[str, tuple[dict, ...], frozenset[str], tuple[float, float]]] = (
+            OrderedDict()
+        )  # type: ignore[type-arg]
+        self.drawn = 0
+        """How many times the artist was really drawn into an SVG (the tests count them)."""
         artist.draw = self.draw  # type: ignore[method-assign]
 
+    @classmethod
+    def text(cls, text: Text, shows: Callable[[], object]) -> _Still:
+        """A text (with its box) that moves: copied to wherever its position lands on the page."""
+        return cls(text, shows, lambda: tuple(text.get_transform().transform(text.get_unitless_position())))
+
     def draw(self, renderer: Any) -> None:
-        if not isinstance(renderer, _MeasuringSVG):
+        if not isinstance(renderer, _MeasuringSVG) or not renderer.replay:
             self._draw(renderer)
-        elif self._svg is None:
-            self._svg = renderer.record(lambda: self._draw(renderer))
-        elif not renderer.copy(*self._svg):
+            return
+        if not self._artist.get_visible():
+            return
+        key = self._shows()
+        at = self._anchor() if self._anchor is not None else (0.0, 0.0)
+        known = self._svgs.get(key)
+        if known is None:
+            self._record(renderer, key, at)
+            return
+        svg, added, uses, was = known
+        self._svgs.move_to_end(key)
+        if at != was:
+            if "clip-path" in svg or "url(#h" in svg or not all(map(np.isfinite, at)):
+                self._record(renderer, key, at)
+                return
+            dx, dy = _svg_number(at[0] - was[0]), _svg_number(was[1] - at[1])  # SVG's y runs down
+            svg = f'<g transform="translate({dx} {dy})">\n{svg}</g>\n'
+        if not renderer.copy(svg, added, uses):
             self._draw(renderer)
+
+    def _record(self, renderer: _MeasuringSVG, key: object, at: tuple[float, float]) -> None:
+        svg, added = renderer.record(lambda: self._draw(renderer))
+        self.drawn += 1
+        self._svgs[key] = (svg, added, frozenset(_MARKER_USE.findall(svg)), at)
+        if len(self._svgs) > self.KEPT:
+            self._svgs.popitem(last=False)
+
+
+_MARKER_USE = re.compile(r'xlink:href="#(m[0-9a-f]+)"')
+
+
+def _svg_number(value: float) -> str:
+    """A coordinate as matplotlib writes one in an SVG (six decimals, no trailing zeros)."""
+    return f"{value:f}".rstrip("0").rstrip(".") or "0"
 
 
 _TEXT_TO_PATH = TextToPath()
@@ -293,22 +367,28 @@ _SVG_COUNT = itertools.count(1)
 def _own_ids(svg: str) -> str:
     """Give an inline SVG ids of its own: several charts share one page, and ids must be unique there.
 
-    Ids nobody refers to are dropped; the referenced ones (clip paths, reused glyphs) get a prefix. Only
-    tags are rewritten: the chart's text (which may be a user's) is left exactly as it was.
+    Ids nobody refers to are dropped; the referenced ones (clip paths, hatches, markers) get a prefix.
+    Only tags are rewritten: the chart's text (which may be a user's) is left exactly as it was.
     """
-    tags = re.compile(r"<[^>]+>")
-    used = {m for tag in tags.findall(svg) for m in re.findall(r"(?:href=\"#|url\(#)([^\")]+)", tag)}
+    used = {ident for tag in _TAG.findall(svg) if "#" in tag for ident in _REFERENCE.findall(tag)}
     prefix = f"c{next(_SVG_COUNT)}-"
 
     def rename(match: re.Match[str]) -> str:
         ident = match.group(1)
+        if ident is None:  # a reference
+            return f"{match.group(2)}{prefix}{match.group(3)}"
         return f' id="{prefix}{ident}"' if ident in used else ""
 
     def fix(tag: re.Match[str]) -> str:
-        text = re.sub(r' id="([^"]+)"', rename, tag[0])
-        return re.sub(r'(href="#|url\(#)([^")]+)', lambda m: f"{m.group(1)}{prefix}{m.group(2)}", text)
+        text = tag[0]
+        return _ID_OR_REFERENCE.sub(rename, text) if 'id="' in text or "#" in text else text
 
-    return tags.sub(fix, svg)
+    return _TAG.sub(fix, svg)
+
+
+_TAG = re.compile(r"<[^>]+>")
+_REFERENCE = re.compile(r'(?:href="#|url\(#)([^")]+)')
+_ID_OR_REFERENCE = re.compile(r' id="([^"]+)"|(href="#|url\(#)([^")]+)')
 
 
 def _margin(labels: list[str], fig_width: float, points: float = 9) -> float:
@@ -607,6 +687,22 @@ def _per_minute(values: tuple[float, ...], empty: float) -> np.ndarray:
     return np.array([*seq, seq[-1]])
 
 
+def _corners(xs: np.ndarray, *ys: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Step curves (``where="post"``) through only the points where a value starts or ends a run.
+
+    A block holds one energy, depth and phase for all its minutes, so an arc of hundreds of minutes has
+    tens of corners: the outline is the same, with a tenth of the points to move, lay out and write.
+    Each run keeps its first and last point, which is what ``fill_between(where=...)`` spans."""
+    if len(xs) <= 2:
+        return (xs, *ys)
+    changes = np.zeros(len(xs) - 1, bool)
+    for y in ys:
+        changes |= y[1:] != y[:-1]
+    keep = np.ones(len(xs), bool)
+    keep[1:-1] = changes[:-1] | changes[1:]  # a run's last point, or the next run's first
+    return (xs[keep], *(y[keep] for y in ys))
+
+
 DETAIL = 600
 """The arc is drawn at most this finely (blocks and minutes along the time axis): an agenda of thousands
 of blocks would otherwise write thousands of sub-pixel shapes, which cost seconds and look the same."""
@@ -636,6 +732,20 @@ def _role_patch(role: str, label: str) -> Patch:
     colour, hatch = ROLE_STYLE.get(role, (GREY, ""))
     style = "--" if role == "break" else "-"
     return Patch(facecolor=colour, hatch=hatch, edgecolor=INK, linewidth=0.6, linestyle=style, label=label)
+
+
+def _bars(collection: PolyCollection, bars: list[tuple[float, float]]) -> None:
+    """Put the blocks of one role on the strip as one compound outline (rectangles never overlap): one
+    path to lay out and write instead of one per block, the same picture."""
+    rectangles = [
+        [(x, STRIP_LOW), (x, STRIP_HIGH), (x + width, STRIP_HIGH), (x + width, STRIP_LOW), (x, STRIP_LOW)]
+        for x, width in bars
+    ]
+    if not rectangles:
+        collection.set_verts([])
+        return
+    codes = [Path.MOVETO, Path.LINETO, Path.LINETO, Path.LINETO, Path.CLOSEPOLY] * len(rectangles)
+    collection.set_verts_and_codes([np.array(rectangles, float).reshape(-1, 2)], [codes])
 
 
 def _strip(ax, spans: list[tuple[str, float, float, str]], y: float, height: float) -> tuple[dict, list]:  # noqa: ANN001
@@ -725,7 +835,8 @@ def _legend_lines(names: list[str], columns: int) -> int:
     return max(counts, default=0)
 
 
-def _time_axis(ax, origin: int, total: int) -> None:  # noqa: ANN001
+def _time_axis(ax, origin: int, total: int) -> tuple[list[int], list[str]]:  # noqa: ANN001
+    """Ticks on the clock's round times, labelled; returns the ticks and their labels."""
     step = 15 if total <= 120 else 30 if total <= 300 else 60
     while total / step > 16:  # a session of days (a huge agenda): at most some 16 labels, on round hours
         step *= 2 if step < 240 else 3 if step < 1440 else 2
@@ -737,6 +848,7 @@ def _time_axis(ax, origin: int, total: int) -> None:  # noqa: ANN001
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
     ax.set_yticks([])
+    return ticks, labels
 
 
 def arc_chart(plan: Plan, audience: str = "facilitator") -> Figure:
@@ -806,6 +918,8 @@ class ArcFigure:
         edge = ax.get_yaxis_transform()  # x as a fraction of the axes: labels stay put when the time changes
 
         self.bars, self.numbers = _strip(ax, self._spans(plan), STRIP_LOW, STRIP_HIGH - STRIP_LOW)
+        for number in self.numbers:  # each keeps its digits: a click only moves it along the strip
+            _Still.text(number, number.get_text)
         xs, empty = np.arange(2), np.zeros(2)
         self.breadth = ax.fill_between(xs, empty, empty, step="post", color="#D9D9D9", linewidth=0)
         groan_style = {"facecolor": (0.9, 0.62, 0.0, 0.25), "edgecolor": "#5A5A5A", "hatch": HATCH["groan"]}
@@ -868,7 +982,17 @@ class ArcFigure:
         for still in (*fig.legends, *fig.texts):  # the key and the names: fixed while the blocks are
             _Still(still)
         self.title = fig.suptitle("", x=0.02, ha="left", fontsize=TITLE, fontweight="bold")
+        for label in ax.texts[len(self.numbers) :]:  # the scales' names and numbers stand still
+            _Still.text(label, label.get_text)
         self.marks = _mark_artists(ax) if facilitator else []
+        self._ticks: set[Artist] = set()  # the clock's tick marks, each copied from its first picture
+        self.times: list[Text] = []  # the clock's times (see _clock)
+        ax.tick_params(axis="x", labelbottom=False)
+        ax.xaxis.set_label_coords(0.5, 0)  # no axis label to place: its place is not computed per drawing
+        for _, letter in self.marks:
+            _Still.text(
+                letter, lambda letter=letter: (letter.get_text(), letter.get_bbox_patch().get_edgecolor())
+            )
         self.figure = fig
         self.built += 1
 
@@ -890,14 +1014,8 @@ class ArcFigure:
         ax.set_xlim(0, total)
         spans = self._spans(plan)
         height = STRIP_HIGH - STRIP_LOW
-        for role, collection in self.bars.items():
-            collection.set_verts(
-                [
-                    [(x, STRIP_LOW), (x, STRIP_HIGH), (x + width, STRIP_HIGH), (x + width, STRIP_LOW)]
-                    for kind, x, width, _ in spans
-                    if kind == role
-                ]
-            )
+        for role, collection in self.bars.items():  # one outline per role: a path to write, not forty
+            _bars(collection, [(x, width) for kind, x, width, _ in spans if kind == role])
         numbered = [(x, width) for _, x, width, number in spans if number]
         points = A4_WIDTH * (self.ax.get_position().width) * 72 / total  # one minute along the strip
         for text, (x, width) in zip(self.numbers, numbered, strict=True):
@@ -906,16 +1024,17 @@ class ArcFigure:
             # it is left out (the names under the chart still number every block).
             text.set_visible(width * points >= _number_width(text.get_text()))
         breadth = _per_minute(arc.breadth, 0.1)[::every]
-        self.breadth.set_data(xs, 0.5 - breadth / 2, 0.5 + breadth / 2)
+        self.breadth.set_data(*_corners(xs, 0.5 - breadth / 2, 0.5 + breadth / 2))
         if self.groan is not None:
-            self.groan.set_data(
-                xs, 0, 1, where=np.array([*([z == "groan" for z in arc.zone] or [False]), False])[::every]
-            )
-        self.energy.set_data(xs, (_per_minute(arc.energy, 3.0)[::every] - 0.5) / 5)
+            groan = np.array([*([z == "groan" for z in arc.zone] or [False]), False])[::every]
+            at, where = _corners(xs, groan)
+            self.groan.set_data(at, 0, 1, where=where)
+        self.energy.set_data(*_corners(xs, (_per_minute(arc.energy, 3.0)[::every] - 0.5) / 5))
         if self.depth is not None:
-            self.depth.set_data(xs, WATERLINE, WATERLINE - 0.85 * _per_minute(arc.depth, 0.0)[::every])
+            at, depth = _corners(xs, WATERLINE - 0.85 * _per_minute(arc.depth, 0.0)[::every])
+            self.depth.set_data(at, WATERLINE, depth)
         _place_marks(self.marks, plan, total)
-        _time_axis(ax, plan.start, total)
+        self._clock(*_time_axis(ax, plan.start, total))
         key = "arc.title" if self.facilitator else "arc.title_participants"
         self.title.set_text(
             t(
@@ -927,6 +1046,28 @@ class ArcFigure:
                 budget=plan.budget_minutes,
             )
         )
+
+    def _clock(self, ticks: list[int], labels: list[str]) -> None:
+        """The clock under the arc: matplotlib's tick marks, each copied from its first picture, and the
+        times as texts of the figure's own, where matplotlib's tick labels would stand (those are hidden,
+        so a drawing does not lay every label out three times to place an axis label the arc does not
+        have). Each time is copied from its first picture to wherever the scale puts it."""
+        ax = self.ax
+        for tick in ax.xaxis.get_major_ticks(len(ticks)):  # a longer session brings new ticks
+            if tick not in self._ticks:
+                self._ticks.add(tick)
+                _Still(tick, anchor=lambda tick=tick: (ax.transData.transform((tick.get_loc(), 0))[0], 0.0))
+        first = ax.xaxis.get_major_ticks(1)[0]
+        where, va, ha = ax.get_xaxis_text1_transform(first.get_pad() + first.get_tick_padding())
+        while len(self.times) < len(ticks):
+            time = ax.text(0, 0, "", transform=where, va=va, ha=ha, fontsize=LABEL)
+            _Still.text(time, time.get_text)
+            self.times.append(time)
+        for n, time in enumerate(self.times):
+            time.set_visible(n < len(ticks))
+            if n < len(ticks):
+                time.set_position((ticks[n], 0))
+                time.set_text(labels[n])
 
 
 def _number_width(number: str) -> float:

@@ -41,6 +41,7 @@ from playbook.session import Block, Group, Session, load_session
 from playbook.structure import arc as arc_node
 from playbook.structure import iceberg
 from playbook.structure import stage_chart as stage_node
+from playbook.structure.method import MARKED_FINDINGS
 from playbook.ui import AgendaBuilder, DiagnosisPanel, LiveCompanion, Picker, SessionBinding
 from playbook.ui import choose as choose_view
 from playbook.workspace import open_current
@@ -123,9 +124,85 @@ def _pixels(figure: Any) -> np.ndarray:
     return np.asarray(figure.canvas.buffer_rgba()).copy()
 
 
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")  # matplotlib writes no exponents
+_SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _moved(element: Any, dx: float, dy: float) -> None:
+    """Shift an element drawn inside ``translate(dx dy)`` to where it lands: its x and y, the points of
+    its path (matplotlib writes absolute commands only) and the centre of its rotation or translation.
+    A definition (a marker) is not moved: whoever uses it places it."""
+    if element.tag == f"{_SVG}defs":
+        return
+
+    def pairs(text: str) -> str:
+        numbers = iter(_NUMBER.split(text))
+        values = _NUMBER.findall(text)
+        shifted = [f"{float(v) + (dy if n % 2 else dx):.6f}" for n, v in enumerate(values)]
+        return "".join(part + (shifted.pop(0) if shifted else "") for part in numbers)
+
+    for name, shift in (("x", dx), ("y", dy)):
+        if name in element.attrib:
+            element.set(name, f"{float(element.get(name)) + shift:.6f}")
+    if "d" in element.attrib:
+        element.set("d", pairs(element.get("d")))
+    if "transform" in element.attrib:
+        element.set(
+            "transform",
+            re.sub(
+                r"rotate\((\S+) ([^)]+)\)",
+                lambda m: f"rotate({m[1]} {pairs(m[2])})",
+                element.get("transform"),
+            ),
+        )
+        element.set(
+            "transform",
+            re.sub(r"translate\(([^)]+)\)", lambda m: f"translate({pairs(m[1])})", element.get("transform")),
+        )
+    for child in element:
+        _moved(child, dx, dy)
+
+
+def _placed(svg: str) -> str:
+    """An inline SVG with every picture copied inside a ``translate`` put where it lands, its ids
+    without the prefix that keeps each chart's ids unique on a page, its indentation aside."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(re.sub(r"\bc\d+-", "", svg))
+
+    def flatten(parent: Any) -> None:
+        for n, child in enumerate(list(parent)):
+            move = re.fullmatch(r"translate\((\S+) (\S+)\)", child.get("transform", ""))
+            if child.tag == f"{_SVG}g" and move and len(child.attrib) == 1:
+                for grandchild in child:
+                    _moved(grandchild, float(move[1]), float(move[2]))
+                parent.remove(child)
+                for k, grandchild in enumerate(child):
+                    parent.insert(n + k, grandchild)
+                flatten(parent)
+                return
+            flatten(child)
+
+    flatten(root)
+    return re.sub(r">\s+<", "><", ET.tostring(root, encoding="unicode"))  # indentation aside
+
+
 def _same_svg(a: str, b: str) -> bool:
-    """Two inline SVGs alike but for the prefix that keeps each one's ids unique on a page."""
-    return re.sub(r"\bc\d+-", "", a) == re.sub(r"\bc\d+-", "", b)
+    """Two inline SVGs that draw the same picture: alike but for the ids' prefix and for pictures
+    copied to where they now stand (equal to a millionth of a point)."""
+    a, b = _placed(a), _placed(b)
+    numbers_a, numbers_b = _NUMBER.findall(a), _NUMBER.findall(b)
+    return _NUMBER.split(a) == _NUMBER.split(b) and all(
+        abs(float(x) - float(y)) < 1e-4 for x, y in zip(numbers_a, numbers_b, strict=True)
+    )
+
+
+def test_same_svg_sees_a_copy_moved_into_place_and_a_real_difference() -> None:
+    drawn = '<svg xmlns="http://www.w3.org/2000/svg"><g><text x="12.5" y="3" transform="rotate(-0 12.5 3)">7</text></g></svg>'
+    copied = '<svg xmlns="http://www.w3.org/2000/svg"><g transform="translate(2.5 -1)">\n<g><text x="10" y="4" transform="rotate(-0 10 4)">7</text></g></g>\n</svg>'
+    assert _same_svg(drawn, copied)
+    assert not _same_svg(drawn, copied.replace(">7<", ">8<"))
+    assert not _same_svg(drawn, copied.replace("2.5 -1", "2.5 -2"))
 
 
 def _longer(session: Session, index: int, by: int) -> Session:
@@ -148,15 +225,62 @@ def test_a_minute_change_moves_the_arc_s_artists_and_it_looks_drawn_anew(
         session = _longer(session, n, by)
         p = plan(session, catalogue)
         assert arc.update(p) is figure and arc.built == 1, "a minute change drew a new figure"
-        assert len(ax.lines[0].get_xdata()) == p.total_minutes + 1  # the energy line reaches the new end
+        assert ax.lines[0].get_xdata()[-1] == p.total_minutes  # the energy line reaches the new end
         assert (len(ax.collections), len(figure.texts)) == counts, "artists were added, not moved"
         assert (_pixels(figure) == _pixels(arc_chart(p, audience))).all(), "in place differs from anew"
-    assert len(ax.lines[0].get_xdata()) != len(energy_before)
+    assert ax.lines[0].get_xdata()[-1] != energy_before[-1]
     title = t(
         "arc.title" if audience == "facilitator" else "arc.title_participants",
         p.language, start=clock(p.start), end=clock(p.end), minutes=p.total_minutes, budget=p.budget_minutes,
     )  # fmt: skip
     assert html.escape(title, quote=False) in to_svg(figure), "the SVG does not show the new minutes"
+
+
+def _still(artist: Any) -> charts._Still:
+    copier = getattr(artist.draw, "__self__", None)
+    assert isinstance(copier, charts._Still), f"{artist} is drawn anew every time"
+    return copier
+
+
+def test_a_minute_change_lays_out_only_what_changed(example: Path, catalogue: Catalogue) -> None:
+    """The blocks' numbers, the findings' letters, the clock and the scales' labels are laid out once and
+    copied to wherever a change moves them; each role's blocks are one outline, not one per block."""
+    session = _long(load_session(example))
+    arc = ArcFigure()
+    svg = to_svg(arc.update(plan(session, catalogue)))
+    numbers = [_still(n) for n in arc.numbers]
+    labels = [_still(t) for t in arc.ax.texts if t not in arc.numbers and t not in arc.times]
+    first = sum(c.drawn for c in numbers + labels)
+    for n, by in enumerate((3, -1, 6, -2)):
+        session = _longer(session, n, by)
+        svg = to_svg(arc.update(plan(session, catalogue)))
+        assert all(len(bars.get_paths()) <= 1 for bars in arc.bars.values())
+    assert all(c.drawn <= 1 for c in numbers), "a block's number was laid out again only because it moved"
+    assert sum(c.drawn for c in numbers + labels) - first <= 2 * MARKED_FINDINGS, "labels were laid out again"
+    assert all(_still(t).drawn <= 2 for t in arc.times)  # a time under a tick: its own, then maybe another
+    assert '<g transform="translate(' in svg, "nothing was copied into place"
+
+
+def test_step_corners_draw_the_same_steps_and_spans() -> None:
+    """The arc's curves keep only their corners: every minute still shows its value, and every run of a
+    phase (the groan zone's ``where``) still spans from its first to its last point."""
+    from matplotlib import cbook
+
+    rng = np.random.default_rng(7)
+    for _ in range(50):
+        size = int(rng.integers(1, 120))
+        low = np.resize(np.repeat(rng.integers(0, 4, 30), rng.integers(1, 9, 30)), size).astype(float)
+        high = low + np.resize(np.repeat(rng.integers(0, 3, 30), rng.integers(1, 9, 30)), size)
+        xs = np.arange(size, dtype=float)
+        at, *kept = charts._corners(xs, low, high)
+        assert at[0] == xs[0] and at[-1] == xs[-1] and len(at) <= size
+        for full, few in zip((low, high), kept, strict=True):
+            shown = few[np.searchsorted(at, xs, side="right") - 1]  # the step drawn at every minute
+            assert (shown == full).all()
+        where = low > 1
+        at, few = charts._corners(xs, where)
+        spans = [(xs[a], xs[b - 1]) for a, b in cbook.contiguous_regions(where)]
+        assert spans == [(at[a], at[b - 1]) for a, b in cbook.contiguous_regions(few)]
 
 
 def test_a_different_list_of_blocks_draws_the_arc_anew(example: Path, catalogue: Catalogue) -> None:

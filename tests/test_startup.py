@@ -211,7 +211,8 @@ def test_the_hub_starts_each_participant_s_server_through_the_launcher_with_a_wa
         for key, value in env.items():
             patch.setenv(key, value)
         exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)
-    assert config.Spawner.cmd == [sys.executable, "-m", "playbook.launch", "jupyterhub.singleuser"]
+    # playbook.participant: playbook.launch, without the Node processes of JupyterLab's registry lookup
+    assert config.Spawner.cmd == [sys.executable, "-m", "playbook.participant", "jupyterhub.singleuser"]
     cache = Path(config.Spawner.environment["XDG_CACHE_HOME"])
     assert cache == tmp_path / "cache"
     assert namespace["warm_up"].wait(timeout=300) == 0

@@ -9,6 +9,7 @@ blocks costs what an edit in one page costs.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import ipywidgets as widgets
 
@@ -317,7 +318,7 @@ class AgendaBuilder(Snapshot, widgets.VBox):
             for row, i in zip(self.rows, window, strict=False):
                 b = p.blocks[i]
                 row.time.value = f"{clock(b.start)}–{clock(b.end)}"
-                row.title.value = show(para(strong(b.title), " ", muted(role_label(b, self.lang))))
+                row.title.value = self._title_html(b.title, role_label(b, self.lang))
                 row.minutes.value = b.minutes
                 row.up.disabled, row.down.disabled = i == 0, i == len(p.blocks) - 1
             self.row_box.children = [r.box for r in self.rows[: len(window)]]
@@ -332,6 +333,12 @@ class AgendaBuilder(Snapshot, widgets.VBox):
         if drawn != self._drawn:  # its artists moved in place, or a picture already drawn is reused
             self.arc.value = MEMO.svg(drawn, lambda: self._arc.update(p), alt=arc(p).alt)
             self._drawn = drawn
+
+    @staticmethod
+    @lru_cache(maxsize=1024)
+    def _title_html(title: str, role: str) -> str:
+        """A row's title and role, rendered once per pair: a click that moves minutes renames nothing."""
+        return show(para(strong(title), " ", muted(role)))
 
     def _show_pager(self, window: range, pages: int, total: int) -> None:
         self.pager.layout.display = "" if pages > 1 else "none"
