@@ -8,6 +8,7 @@ Interface labels for each word live in ``assets/i18n`` under the same keys (``ro
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -61,6 +62,8 @@ def minutes_of_day(time: dt.time) -> int:
     return time.hour * 60 + time.minute
 
 
+@lru_cache(maxsize=4096, typed=True)
 def clock(minutes: int) -> str:
-    """Minutes since midnight as HH:MM (wrapping past midnight)."""
+    """Minutes since midnight as HH:MM (wrapping past midnight); remembered, since every view of a long
+    agenda asks for the same few hundred times again and again."""
     return f"{minutes // 60 % 24:02d}:{minutes % 60:02d}"
