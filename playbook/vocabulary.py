@@ -62,8 +62,13 @@ def minutes_of_day(time: dt.time) -> int:
     return time.hour * 60 + time.minute
 
 
-@lru_cache(maxsize=4096, typed=True)
 def clock(minutes: int) -> str:
-    """Minutes since midnight as HH:MM (wrapping past midnight); remembered, since every view of a long
-    agenda asks for the same few hundred times again and again."""
-    return f"{minutes // 60 % 24:02d}:{minutes % 60:02d}"
+    """Minutes since midnight as HH:MM (wrapping past midnight)."""
+    return _clock(minutes % (24 * 60))
+
+
+@lru_cache(maxsize=None, typed=True)
+def _clock(minutes: int) -> str:
+    """One time of day, remembered: there are 1,440, and every view of a long agenda asks for them again
+    and again."""
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
