@@ -58,6 +58,13 @@ joined afresh too (its parts come from that cache): a cell's parts recur, the ce
 
 def content(value: Any, level: int = 2) -> Markup:
     """A cell's, an item's or a paragraph's content: text, a span, a tuple of those and nodes, a node."""
+    kind = type(value)  # the commonest first: a long agenda asks this a third of a million times
+    if kind is str:
+        return escape(value)
+    if kind is Span:
+        return _span(value.text, value.style, value.lang)
+    if kind is tuple:
+        return _joined(value, level)
     if value is None:
         return Markup("")
     if isinstance(value, str):
@@ -77,6 +84,13 @@ def _recurring(value: Any, level: int) -> Markup:
     return _content(value, level)
 
 
+@lru_cache(maxsize=20_000)
+def _span(text: str, style: str, lang: str) -> Markup:
+    """A span, remembered by its fields (a span's own hash and equality are Python code, its fields'
+    are not): a clock time or a label recurs in every row."""
+    return _macro("span")(Span(text, style, lang))
+
+
 def _content(value: Any, level: int) -> Markup:
     if isinstance(value, Span):
         return _macro("span")(value)
@@ -94,8 +108,21 @@ def _content(value: Any, level: int) -> Markup:
 
 def _joined(values: Iterable[Any], level: int) -> Markup:
     """Rendered parts side by side. Each part is Markup already (escaped once, by :func:`content`), so
-    they are joined as they are: ``Markup.join`` would escape every one of them again."""
-    return Markup("".join([content(v, level) for v in values]))
+    they are joined as they are: ``Markup.join`` would escape every one of them again. Plain text next
+    to plain text is escaped in one go (escaping goes character by character: the same result)."""
+    out: list[str] = []
+    text: list[str] = []
+    for value in values:
+        if type(value) is str:
+            text.append(value)
+            continue
+        if text:
+            out.append(escape("".join(text)))
+            text.clear()
+        out.append(content(value, level))
+    if text:
+        out.append(escape("".join(text)))
+    return Markup("".join(out))
 
 
 def _below(node: Section, level: int) -> int:
