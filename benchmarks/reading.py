@@ -22,9 +22,15 @@ PARTS = (
     ("dev", "-blind-", "dev, first blind set"),
     ("dev", "-final-", "dev, second blind set"),
     ("dev", "-third-", "dev, third blind set"),
+    ("dev", "-fourth-", "dev, fourth blind set"),
+    ("dev", "-fifth-", "dev, fifth blind set"),
+    ("dev", "-sixth-", "dev, sixth blind set"),
+    ("dev", "-seventh-", "dev, seventh blind set"),
+    ("dev", "-eighth-", "dev, eighth blind set"),
+    ("dev", "-ninth-", "dev, ninth blind set"),
     ("held-out", None, "held-out"),
 )
-"""What is reported: the development briefs the cues were first written against, the three sets an
+"""What is reported: the development briefs the cues were first written against, the nine sets an
 annotator wrote blind afterwards, and the held-out briefs."""
 
 

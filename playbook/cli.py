@@ -174,7 +174,9 @@ def _parser() -> argparse.ArgumentParser:
     c.set_defaults(command=None)
 
     c = top.add_parser(
-        "init", help="copy the notebooks and example sessions into a folder of your own (or a participant's)"
+        "init",
+        help="copy the notebooks and example sessions into a folder of your own (or a participant's)",
+        parents=[lang],
     )
     c.add_argument("dir", type=Path, metavar="DIR", help="the folder, e.g. ~/playbook")
     c.add_argument(
@@ -736,9 +738,10 @@ def _session_next(args: argparse.Namespace) -> None:
 def _init(args: argparse.Namespace) -> None:
     from .workspace import init_folder
 
-    report = init_folder(args.dir, refresh_notebooks=args.refresh_notebooks)
-    print(f"{report.folder}: {len(report.copied)} files copied, {len(report.kept)} already there and kept")
-    print(f"open {report.folder / '00_start_here.ipynb'} in JupyterLab, or run: playbook app {report.folder}")
+    lang = _lang(args)
+    report = init_folder(args.dir, refresh_notebooks=args.refresh_notebooks, lang=lang)
+    print(t("init.done", lang, folder=report.folder, copied=len(report.copied), kept=len(report.kept)))
+    print(t("init.next", lang, start=report.folder / "00_start_here.ipynb", folder=report.folder))
 
 
 def _app(args: argparse.Namespace) -> None:

@@ -133,7 +133,9 @@ class Rules:
     need: dict[str, float]
     parts: dict[str, dict[str, float]]
     mix: dict[str, float]
-    """A second colour (or stage) with at least this share of the first's evidence makes a mix."""
+    """A second colour (or stage) with at least this share of the first's evidence makes a mix (for the
+    colour saturated, and ``second`` of it as it stands); ``third``: a third colour with at most this share
+    of the second's does not make the brief speak several."""
 
 
 @dataclass(frozen=True)
@@ -408,7 +410,7 @@ def _rules(data: Any, path: Path) -> Rules:
         }
     mix = {
         k: float(v)
-        for k, v in (r.mapping(d.get("mix"), "mix", ("colour", "stage")) or {}).items()
+        for k, v in (r.mapping(d.get("mix"), "mix", ("colour", "stage"), ("second", "third")) or {}).items()
         if r.number(v, join("mix", k), low=0, high=1, whole=False) is not None
     }
     r.raise_if_any()
@@ -991,7 +993,15 @@ def _colour(brief: BriefText, bank: Bank, lang: str) -> tuple[Reading, dict[str,
         return 1 - math.exp(-score / need)
 
     top_clear = clear(scores[present[0]]) if present else 0.0
-    strong = [c for c in present if clear(scores[c]) >= bank.rules.mix["colour"] * top_clear]
+    # ...and has a fair share of the first's evidence as it stands: one strong word for red beside ten
+    # for blue is a hint, not yet a mix (``second``).
+    second = bank.rules.mix.get("second", 0) * scores[present[0]] if present else 0
+    strong = [
+        c for c in present if clear(scores[c]) >= bank.rules.mix["colour"] * top_clear and scores[c] >= second
+    ]
+    # A third colour with at most this share of the second's evidence does not make the brief "several".
+    if len(strong) > 2 and scores[strong[2]] <= bank.rules.mix.get("third", 0) * scores[strong[1]]:
+        strong = strong[:2]
     if not present or len(strong) > 2:
         words = tuple(w for ev in found.values() for w in ev.words)
         key = "diagnosis.colour_several" if len(strong) > 2 else "diagnosis.colour_none"
@@ -1063,12 +1073,15 @@ def _distinct(evidence: Iterable[Evidence], parts: dict[str, float]) -> float:
     return round(total, 2)
 
 
-def _stance(brief: BriefText, bank: Bank, verdict: str | None, lang: str) -> StanceReading:
+def _stance(brief: BriefText, bank: Bank, verdict: str | None, lang: str, work: bool) -> StanceReading:
     """Managing or facilitating, from what the client asks for; the context alone never decides it.
 
     Precision comes first: a facilitator told "facilitating" for a brief whose outcome is settled is
-    misled, one told "unclear" is not. So facilitating needs the group's own work and nothing managing
-    asked beside it; where both are asked, managing wins when it is enough, otherwise the brief is unclear.
+    misled, one told "unclear" is not. So facilitating needs the group's own work (a steering cue, or
+    ``work``: the brief asks the session to produce something), enough evidence (``need``, or half of it
+    beside such a request) and nothing managing asked beside it; where both are asked, managing wins when
+    it is enough, otherwise the brief is unclear. Openness, expertise or an open outcome alone do not yet
+    say what the group does.
     """
     parts, need = bank.rules.parts["stance"], bank.rules.need["stance"]
     asks = {p: w for p, w in parts.items() if p != "context"}
@@ -1088,9 +1101,15 @@ def _stance(brief: BriefText, bank: Bank, verdict: str | None, lang: str) -> Sta
     # A stray managing word ("the director wants") beside plenty of the group's own work does not yet
     # say the outcome is settled; evidence enough to read managing always stands in the way.
     outweighed = m_asked < need and f_total >= OUTWEIGH * m_asked
+    # "I don't know yet what should come out", "shall we have a call first?": the client is still
+    # looking for the session, so only the group's work asked for in so many words reads facilitating.
+    undecided = brief.evidence("readings.stance.undecided", asks).score > 0
+    enough = f_total >= need or (work and f_total >= need / 2)
+    if undecided:
+        enough = steering.score >= 2 * need
     if m_asked >= need and not framed:
         read = Reading("managing", confidence(m_total, need, f_total), m_words)
-    elif f_total >= need / 2 and (framed or outweighed):
+    elif enough and (framed or outweighed) and (work or steering.score > 0):
         read = Reading("facilitating", confidence(f_total, need, m_total), f_words)
     else:
         read = Reading(UNCLEAR, 0, m_words + f_words)
@@ -1186,7 +1205,9 @@ def diagnose(session: Session, bank: Bank | None = None, lang: str | None = None
     if verdicts.stage is not None:
         stage = _corrected_stage(stage, verdicts.stage, bank, lang)
     intents = _intents(brief, bank, verdicts.intents, lang)
-    stance = _stance(brief, bank, verdicts.stance, lang)
+    # The group's own work, as the brief asks for it: what the session is to produce, beside tension.
+    work = any(i.id != "tension" and (i.reading.read or i.reading.value) == "present" for i in intents)
+    stance = _stance(brief, bank, verdicts.stance, lang, work)
     read, scores, colour_reasons = _colour(brief, bank, lang)
     colour = _colour_reading(
         read, scores, colour_reasons, verdicts.colour, undercurrent, stage.stages, bank, lang

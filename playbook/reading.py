@@ -195,6 +195,12 @@ class Cue:
     """Not evidence but a sense to set aside: 'conflict of interest' is not a conflict in the team."""
     group: str
     """The reading and label it is evidence for, e.g. 'colours.blue' or 'stance.managing.control'."""
+    words: tuple[tuple[str, str], ...] = field(init=False, repr=False, compare=False)
+    """Its word steps as (stem, surface): each must be heard in a sentence for the cue to match there."""
+
+    def __post_init__(self) -> None:
+        words = tuple((st.value, st.surface) for st in self.steps if st.kind == "word")
+        object.__setattr__(self, "words", words)
 
 
 @dataclass(frozen=True)
@@ -235,6 +241,12 @@ class AgencyRule:
     hints: tuple[str, ...] = ()
 
     @property
+    def steered(self) -> bool:
+        """Evidence that the group is steered ('they accept', 'het team moet het dragen'): never where the
+        client names themselves among the doers ('we all stick to'), which is the group's own commitment."""
+        return any(r.startswith("readings.stance.managing.") for r in self.reads)
+
+    @property
     def stance_only(self) -> bool:
         """Evidence for the stance alone: who does the work, not what the brief is about. In an indirect
         question ('talk about how we learn') such a verb does not count; 'decide how they divide the work'
@@ -260,6 +272,8 @@ class Agency:
     """Auxiliaries that make the verb after them a thing done ('has', 'heeft')."""
     infinitive: frozenset[str] = frozenset()
     """Words right before a verb that keep it to be done ('to', 'te'): 'have asked to draw up'."""
+    past_endings: tuple[str, ...] = ()
+    """Endings of a verb's own past form ('-ed': 'the board approved'): a thing done without an auxiliary."""
     obliged: tuple[tuple[str, ...], ...] = ()
     """Between doer and verb these make the group's work an order ('must', 'moeten'): not its own work."""
     ourselves: frozenset[str] = frozenset()
@@ -434,6 +448,7 @@ def _agency_rules(
                 "client",
                 "done",
                 "infinitive",
+                "past_endings",
                 "obliged",
                 "ourselves",
                 "articles",
@@ -455,7 +470,7 @@ def _agency_rules(
     cues: list[Cue] = []
     for ident, value in verbs.items():
         f = join("agency.verbs", str(ident))
-        d = r.mapping(value, f, ("doer", "reads", "cues"), ("tense", "hints")) or {}
+        d = r.mapping(value, f, ("doer", "reads", "cues"), ("tense", "hints", "except")) or {}
         doer = r.choice(d.get("doer"), join(f, "doer"), DOERS)
         tense = r.choice(d.get("tense", "now"), join(f, "tense"), TENSES)
         targets: dict[str, list[str]] = {"reads": [], "hints": []}
@@ -465,12 +480,13 @@ def _agency_rules(
                     r.problem(join(join(f, key), i), f"names no reading of this file: {target!r}")
                 found.append(f"readings.{target}")
         reads = targets["reads"]
-        for i, text in enumerate(_phrases(r, d.get("cues"), join(f, "cues"))):
-            cue = _parse_cue(text, language, STRONG, False, AGENCY + str(ident))
-            if cue is None:
-                r.problem(join(join(f, "cues"), i), f"is not a cue that can be matched: {text!r}")
-            else:
-                cues.append(cue)
+        for key, exception in (("cues", False), ("except", True)):  # except: 'nog te bepalen', not work
+            for i, text in enumerate(_phrases(r, d.get(key), join(f, key))):
+                cue = _parse_cue(text, language, STRONG, False, AGENCY + str(ident), exception)
+                if cue is None:
+                    r.problem(join(join(f, key), i), f"is not a cue that can be matched: {text!r}")
+                else:
+                    cues.append(cue)
         if doer and tense and reads:
             rules[str(ident)] = AgencyRule(str(ident), doer, tense, tuple(reads), tuple(targets["hints"]))
     return rules, cues
@@ -535,6 +551,7 @@ def load_lexicon(language: str, folder: str | Path | None = None) -> Lexicon:
         client=words(ag.get("client"), "agency.client"),
         done=words(ag.get("done"), "agency.done"),
         infinitive=words(ag.get("infinitive"), "agency.infinitive"),
+        past_endings=tuple(sorted(words(ag.get("past_endings"), "agency.past_endings"))),
         obliged=sequences(ag.get("obliged"), "agency.obliged"),
         ourselves=words(ag.get("ourselves"), "agency.ourselves"),
         articles=words(ag.get("articles"), "agency.articles"),
@@ -640,7 +657,7 @@ def _word_matches(token: Token, step: Step, lex: Lexicon) -> bool:
         return token.text == step.surface
     if token.stem == step.value or token.verb == step.value:
         return True
-    if lex.generic_heads and step.value == generic_modifier(token, lex):
+    if lex.generic_heads and step.value == (modifier := generic_modifier(token, lex)):
         return True
     return (
         lex.compounds
@@ -648,6 +665,8 @@ def _word_matches(token: Token, step: Step, lex: Lexicon) -> bool:
         and len(token.stem) - len(step.value) >= COMPOUND_REST
         and token.stem.endswith(step.value)
         and _is_head(token, step.value, lex.language)
+        # 'beloningsbeleid' is about rewards: a generic head says nothing beside the cue before it
+        and not (lex.generic_heads and modifier and step.value in lex.generic_heads)
     )
 
 
@@ -729,6 +748,8 @@ def _who_end(doc: Doc, i: int, lex: Lexicon, names_only: bool = False) -> int | 
             not tok.initial or (k + 1 < len(tokens) and tokens[k + 1].text in who.joiners)
         )
         if not (name or (not names_only and (tok.text in who.pronouns or noun))):
+            if not names_only and k > j and tokens[k - 1].text in who.pronouns:
+                end = k - 1  # 'van hem of haar verwacht': 'haar' was the person, not a determiner
             break
         end = k
         j = k + 1
@@ -830,9 +851,14 @@ def _negated(
     cue that opens its sentence, a negation that closes it ('Ruimte om het plan aan te passen is er niet')."""
     tokens = doc.tokens
     inverse = cue.inverse
-    if closing is not None and tokens[first].initial:
-        end = last
-        while end + 1 < len(tokens) and tokens[end + 1].sentence == tokens[first].sentence:
+    opens = tokens[first].initial or (  # 'Een blauwdruk hebben we niet': after its article it opens too
+        first > 0
+        and tokens[first - 1].initial
+        and tokens[first - 1].text in lex.agency.articles | lex.who.determiners
+    )
+    if closing is not None and opens:
+        end = last  # the negation closes the clause: 'Een blauwdruk hebben we niet, het moet groeien.'
+        while end + 1 < len(tokens) and tokens[end + 1].clause == tokens[first].clause:
             end += 1
         if end > last and closing[end]:
             k = end
@@ -867,6 +893,14 @@ def _negated(
             return k
         if tokens[k].text not in lex.through:
             reach -= 1
+    for k in range(first - 1, max(-1, first - 1 - DOER_WINDOW), -1):
+        if tokens[k].clause != clause:
+            break
+        if tokens[k].text in lex.agency.wishes:  # 'I don't want the board to impose a split'
+            for n in (k - 1, k + 1):
+                if 0 <= n < first and marks[n] and tokens[n].clause == clause:
+                    return n
+            break
     if inverse and lex.after_negators:
         for k in range(last + 1, min(len(tokens), last + 1 + NEGATION_WINDOW)):
             if tokens[k].clause != tokens[last].clause:
@@ -885,6 +919,7 @@ def find(doc: Doc, lex: Lexicon) -> tuple[Hit, ...]:
     slots: dict[tuple[str, int], int | None] = {}
     hits: list[Hit] = []
     seen: set[tuple[str, str, bool, int]] = set()
+    heard = _sentence_words(doc, lex)
     for i, tok in enumerate(doc.tokens):
         candidates = [*lex.by_stem.get(tok.stem, ()), *lex.by_prefix.get(tok.text[:3], ())]
         if tok.verb:
@@ -897,13 +932,18 @@ def find(doc: Doc, lex: Lexicon) -> tuple[Hit, ...]:
         for kind in ("who", "name", "boss"):  # a slot-first cue only where such people are named
             if _slot_at(doc, i, lex, kind, slots) is not None:
                 candidates += lex.by_slot.get(kind, ())
+        here = heard[tok.sentence]
         for cue in candidates:
             if (cue.group, cue.text, cue.inverse, i) in seen:
                 continue
+            if not all(w in here or surface in here for w, surface in cue.words):
+                continue  # a word of the phrase is nowhere in the sentence: no need to walk it
             last = _match(doc, cue, i, lex, slots)
             if last is None:
                 continue
             seen.add((cue.group, cue.text, cue.inverse, i))
+            if cue.group.startswith(AGENCY) and _in_compound(tok, cue):
+                continue  # 'winstverdeling', 'herbestemming': a compound's last part is a noun, no verb
             if lex.compounds and _other_modifier(tok, cue, lex):
                 continue  # 'waarderingsbeleid' is a policy of appreciation: the modifier says what it is about
             negator = _negated(doc, i, last, marks, over, weak, lex, cue, closing)
@@ -918,8 +958,30 @@ def find(doc: Doc, lex: Lexicon) -> tuple[Hit, ...]:
     return tuple(hits)
 
 
+def _sentence_words(doc: Doc, lex: Lexicon) -> dict[int, set[str]]:
+    """Per sentence, every value a word step of a cue could match there: stems, verb forms, the words as
+    written, generic compound modifiers and compound heads; a superset, so no match is lost."""
+    out: dict[int, set[str]] = {}
+    for tok in doc.tokens:
+        words = out.setdefault(tok.sentence, set())
+        words.update((tok.stem, tok.text))
+        if tok.verb:
+            words.add(tok.verb)
+        if modifier := generic_modifier(tok, lex):
+            words.add(modifier)
+        if lex.compounds:
+            words.update(tok.stem[k:] for k in range(COMPOUND_REST, len(tok.stem) - COMPOUND_HEAD + 1))
+    return out
+
+
 LINKS = ("s", "en", "e", "")
 """Dutch linking letters between the parts of a compound ('waardering-s-beleid', 'boek-en-kast')."""
+
+
+def _in_compound(token: Token, cue: Cue) -> bool:
+    """Whether ``cue`` matched ``token`` only as the last part of a compound."""
+    first = cue.steps[0]
+    return first.kind == "word" and first.value not in (token.stem, token.verb)
 
 
 def _other_modifier(token: Token, cue: Cue, lex: Lexicon) -> bool:
@@ -1108,9 +1170,12 @@ def _with_doers(doc: Doc, lex: Lexicon, hits: list[Hit]) -> list[Hit]:
     group = _marks(doc, agency.group)
     obliged = _marks(doc, agency.obliged)
     out = [h for h in hits if not h.cue.group.startswith(AGENCY)]
+    other_sense = {(h.cue.group, k) for h in hits if h.cue.exception for k in _span(h)}
     for h in hits:
-        if not h.cue.group.startswith(AGENCY) or h.negated:
+        if not h.cue.group.startswith(AGENCY) or h.negated or h.cue.exception:
             continue
+        if any((h.cue.group, k) in other_sense for k in _span(h)):
+            continue  # 'nog te bepalen': a gap in the brief, not work anybody does
         rule = agency.rules[h.cue.group.removeprefix(AGENCY)]
         if _as_noun(doc, h.first, lex):
             continue
@@ -1119,14 +1184,18 @@ def _with_doers(doc: Doc, lex: Lexicon, hits: list[Hit]) -> list[Hit]:
         if doer != rule.doer:
             continue
         sentence = tokens[h.first].sentence
-        since = at + 1 if at is not None and at < h.first else h.first - DONE_WINDOW  # 'have already picked'
-        before = [
-            k for k in range(max(0, since, h.first - DONE_WINDOW), h.first) if tokens[k].sentence == sentence
-        ]
+        # The auxiliary sits between the doer and the verb ('het MT heeft het nieuwe werken vastgesteld'),
+        # or just before the verb where nobody is named ('have already picked').
+        named = at is not None and at < h.first
+        since = at + 1 if named else h.first - DONE_WINDOW
+        before = [k for k in range(max(0, since), h.first) if tokens[k].sentence == sentence]
         done = (
             any(tokens[k].text in agency.done for k in before)
             and not (h.first > 0 and tokens[h.first - 1].text in agency.infinitive)
         ) or (at is not None and _by_agent(doc, at, lex))
+        if named and not done and agency.past_endings and rule.tense == "done":
+            done = tokens[h.first].text.endswith(agency.past_endings)  # 'the board approved'
+
         if (rule.tense == "now" and done) or (rule.tense == "done" and not done):
             continue
         if rule.stance_only and at is not None and at < h.first and _in_question(doc, at, lex):
@@ -1134,6 +1203,8 @@ def _with_doers(doc: Doc, lex: Lexicon, hits: list[Hit]) -> list[Hit]:
         if rule.tense == "now" and _in_progress(doc, h.first, at, lex):
             continue  # 'we're reviewing the career paths': the organisation's work, not the session's
         ordered = at is not None and tokens[at].text not in agency.ourselves
+        if rule.steered and at is not None and not ordered:
+            continue  # 'an escalation procedure we all stick to': a commitment the client shares, not an order
         if rule.tense == "now" and ordered and any(obliged[k] for k in range(at + 1, h.first)):
             continue  # 'the heads of department must take over the actions': an order, not their work
         first, last = (h.first, h.last) if at is None else (min(at, h.first), max(at, h.last))

@@ -157,20 +157,23 @@ _MARKER_TEXT = """\
 """
 
 
-def init_folder(folder: str | Path, refresh_notebooks: bool = False) -> InitReport:
+def init_folder(folder: str | Path, refresh_notebooks: bool = False, lang: str = "en") -> InitReport:
     """Give one person their own playbook: the notebooks and the example sessions, copied into ``folder``.
 
     A trainer runs this for each participant (a hub does it at every start): files that are already
     there are kept, so a participant's sessions and notes are never overwritten. ``refresh_notebooks``
     replaces the notebooks with the shipped ones (after an upgrade) and still leaves every session alone.
+    Errors are told in ``lang``.
     """
+    from .i18n import t
+
     root = Path(folder).expanduser()
     if root.exists() and not root.is_dir():
-        raise PlaybookError.at(root, "", "this is a file, not a folder; choose a folder for the playbook")
+        raise PlaybookError.at(root, "", t("init.not_a_folder", lang))
     source = notebooks_dir()
     notebooks = notebook_files(source)
     if not notebooks:
-        raise PlaybookError.at(source, "", "the shipped notebooks are missing; reinstall the playbook")
+        raise PlaybookError.at(source, "", t("init.no_notebooks", lang))
     report = InitReport(_ensure(root).resolve())
     plan = [(nb, root / nb.relative_to(source), refresh_notebooks) for nb in notebooks]
     plan += [(ex, root / "sessions" / ex.name, False) for ex in examples().values()]

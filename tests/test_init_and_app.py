@@ -83,6 +83,11 @@ def test_cli_init_reports_what_it_did(tmp_path: Path, capsys: pytest.CaptureFixt
     (tmp_path / "f").write_text("x")
     assert main(["init", str(tmp_path / "f")]) == 2
     assert "not a folder" in capsys.readouterr().err
+    assert main(["init", str(tmp_path / "f"), "--lang", "nl"]) == 2
+    assert "geen map" in capsys.readouterr().err
+    assert main(["init", str(tmp_path / "p"), "--lang", "nl"]) == 0
+    out = capsys.readouterr().out
+    assert "0 bestanden gekopieerd" in out and "open " in out and "JupyterLab" in out
 
 
 def test_app_serves_the_facilitators_path_only(tmp_path: Path) -> None:

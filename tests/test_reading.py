@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import shutil
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
 
-from playbook.diagnosis import default_bank, diagnose, effective_readings
+from playbook.diagnosis import default_bank, diagnose, effective_readings, read_session_brief
+from playbook.i18n import t
 from playbook.paths import assets_dir
 from playbook.reading import find, load_lexicon, read_brief, tokenise
 from playbook.recommend import rank
@@ -82,7 +84,7 @@ def test_negation_reads_no_tension_and_high_trust_as_calm() -> None:
 
 
 def test_negated_cues_are_shown_as_set_aside() -> None:
-    p = read("We do not want to convince them; the outcome is open.")
+    p = read("We do not want to convince them; the outcome is open and the team decides.")
     assert p.stance.value == "facilitating"
     assert any("not counted" in r for r in p.stance.reasons)
 
@@ -194,6 +196,274 @@ def test_the_stance_is_unclear_when_the_brief_says_too_little() -> None:
     assert p.stance.value == "unclear" and p.stance.reading.confidence == 0
 
 
+def test_a_commitment_the_client_shares_is_the_groups_own_not_an_order() -> None:
+    ours = read(
+        "We need to agree how we handle escalations.", result="An escalation procedure we all stick to."
+    )
+    assert ours.stance.value == "facilitating", ours.stance.reading.evidence
+    theirs = read("The night shift has to learn the new procedure.", result="A procedure they all stick to.")
+    assert theirs.stance.value != "facilitating" and "they all stick to" in theirs.stance.reading.evidence
+
+
+@pytest.mark.parametrize(
+    ("frame", "lang"),
+    [
+        (
+            "The handover date is in the contract, nothing changes there. Which variant we choose I leave to "
+            "the site managers: the site managers decide.",
+            "en",
+        ),
+        (
+            "De opleverdatum ligt vast in het contract, daar verandert niets aan. Welke variant we kiezen laat "
+            "ik aan de uitvoerders.",
+            "nl",
+        ),
+    ],
+)
+def test_a_fixed_frame_with_the_groups_own_choice_inside_it_is_facilitating(frame: str, lang: str) -> None:
+    assert read(frame, lang).stance.value == "facilitating"
+    sold = frame.split(".")[0] + (
+        ". We need the team to accept it." if lang == "en" else ". Ze moeten het accepteren."
+    )
+    assert read(sold, lang).stance.value == "managing", sold
+
+
+def test_an_imposed_deadline_is_no_frame_for_the_groups_choice() -> None:
+    p = read(
+        "Per 1 januari werken alle teams zelfsturend, dat heeft de raad van bestuur besloten en daar valt "
+        "niet over te praten. In de sessie moeten ze hun taakverdeling rond krijgen. Het moet vóór de kerst "
+        "klaar zijn.",
+        "nl",
+    )
+    assert p.stance.value == "managing", p.stance.reading.evidence
+
+
+def test_a_verb_in_its_own_past_form_is_a_decision_already_taken() -> None:
+    def settled(wish: str) -> float:
+        session = Session(title="t", language="en", brief=Brief(wish=wish))
+        parts = default_bank().rules.parts["stance"]
+        return read_session_brief(session).evidence("readings.stance.managing.settled", parts).score
+
+    assert settled("The board approved the new rota last month.") > 0
+    assert settled("The board will approve the new rota next month.") == 0
+    assert settled("The board wants the teams to approve the new rota.") == 0
+
+
+@pytest.mark.parametrize(
+    ("wish", "result", "lang"),
+    [
+        ("A day with the team leads.", "To be decided.", "en"),
+        ("Een dag met de teamleiders.", "Nog te bepalen.", "nl"),
+        ("We opened a second shop last year and would like a session.", "", "en"),
+    ],
+)
+def test_a_gap_in_the_brief_is_not_the_groups_work(wish: str, result: str, lang: str) -> None:
+    assert read(wish, lang, result=result).stance.value == "unclear"
+    work = "The team leads decide the order." if lang == "en" else "De teamleiders bepalen de volgorde."
+    assert read(wish, lang, result=work).stance.value == "facilitating"
+
+
+@pytest.mark.parametrize(
+    ("wish", "lang"),
+    [
+        ("Kunnen we eens kennismaken? De teamleiders bepalen samen de volgorde.", "nl"),
+        ("I'm not sure yet what it should deliver. The team leads decide together.", "en"),
+    ],
+)
+def test_a_client_still_looking_for_the_session_needs_the_groups_work_in_so_many_words(
+    wish: str, lang: str
+) -> None:
+    assert read(wish, lang).stance.value == "unclear", wish
+    plain = (
+        " De teamleiders kiezen zelf en bepalen samen wie wat doet."
+        if lang == "nl"
+        else " The team leads decide for themselves and choose together who does what."
+    )
+    assert read(wish + plain, lang).stance.value == "facilitating", wish + plain
+
+
+def test_a_room_guaranteed_safe_is_no_fixed_outcome() -> None:
+    safe = read(
+        "The officers themselves look back on what went well. What is said stays in the room; that must "
+        "be guaranteed."
+    )
+    assert safe.stance.value == "facilitating", safe.stance.reading.evidence
+    fixed = read("The outcome is fixed: we must guarantee the team signs the plan.")
+    assert fixed.stance.value == "managing"
+
+
+@pytest.mark.parametrize(
+    ("wish", "lang"),
+    [
+        ("We geloven niet in weer een programma van bovenaf.", "nl"),
+        ("We do not believe in another top-down programme.", "en"),
+    ],
+)
+def test_a_negation_reaches_through_another_programme(wish: str, lang: str) -> None:
+    p = read(wish, lang)
+    assert p.stance.value == "unclear" and not p.stance.asks_for_management
+    assert read(wish.replace("niet ", "").replace("do not ", ""), lang).stance.asks_for_management
+
+
+def test_him_or_her_is_the_person_and_her_a_determiner_only_before_a_noun() -> None:
+    p = read("Elke filiaalmanager moet weten wat er van hem of haar verwacht wordt.", "nl")
+    assert "wat er van hem of haar verwacht wordt" in p.stance.reading.evidence
+    assert (
+        "wat er van haar team verwacht wordt"
+        in read("Ze moet weten wat er van haar team verwacht wordt.", "nl").stance.reading.evidence
+    )
+
+
+def test_a_negated_wish_reaches_the_verb_it_wishes() -> None:
+    p = read(
+        "I don't want the Executive Board to impose a split; I'd like them to negotiate a deal themselves."
+    )
+    assert p.stance.value == "facilitating", p.stance.reading.evidence
+    assert read("I want the Executive Board to impose a split.").stance.value == "managing"
+
+
+@pytest.mark.parametrize(
+    ("wish", "lang"),
+    [
+        ("A session so that the ward managers make sure their nurses actually use it.", "en"),
+        ("Een sessie zodat hun mensen ook echt volgens het nieuwe model gaan werken.", "nl"),
+        ("Het is van belang dat de agrariërs zich achter dit alternatief scharen.", "nl"),
+        ("We want an evening at which we can win them round before the parish meeting.", "en"),
+    ],
+)
+def test_compliance_in_everyday_words_is_managing(wish: str, lang: str) -> None:
+    assert read(wish, lang).stance.value == "managing", wish
+
+
+def test_the_facilitator_asked_to_design_is_not_the_group_at_work() -> None:
+    p = read("Wij verzoeken u een bijeenkomst te ontwerpen over de dijkversterking.", "nl")
+    assert p.stance.value == "unclear" and "blue" not in p.colour.colours
+    group = read("Wij willen dat de bewoners samen een nieuw plein ontwerpen.", "nl")
+    assert group.stance.value == "facilitating"
+
+
+def test_a_decision_still_to_come_is_no_frame_and_no_decision_taken() -> None:
+    p = read(
+        "The paper is confidential until the board has decided. The trustees choose a direction together."
+    )
+    managing = t("diagnosis.stance_managing_words", "en", words="")
+    assert not any(r.startswith(managing) and "board has decided" in r for r in p.stance.reasons)
+    taken = read("The board has decided. The trustees choose.")
+    assert any(r.startswith(managing) and "The board has decided" in r for r in taken.stance.reasons)
+
+
+@pytest.mark.parametrize(
+    ("wish", "lang"),
+    [
+        ("Eerlijk gezegd moet het B worden, dus zet de sessie zo op dat ze daar vanzelf uitkomen.", "nl"),
+        ("De afspraken heb ik al op papier gezet, ze hoeven er alleen nog ja tegen te zeggen.", "nl"),
+        ("Wat ze nog niet weten: de teams worden samengevoegd. Dat wil ik er nog even buiten houden.", "nl"),
+        (
+            "The sessions are to secure the support of the sector; objections are channelled constructively.",
+            "en",
+        ),
+    ],
+)
+def test_an_outcome_steered_to_or_kept_back_is_managing(wish: str, lang: str) -> None:
+    assert read(wish, lang).stance.value == "managing", wish
+
+
+@pytest.mark.parametrize(
+    ("wish", "lang"),
+    [
+        ("We willen naar een nieuw partnermodel met een andere winstverdeling.", "nl"),
+        ("Kun je eens bellen om iets af te stemmen over de heidag?", "nl"),
+        ("Fase 2 gaat over herbestemming en afstoting van de collectie.", "nl"),
+    ],
+)
+def test_a_verb_inside_a_compound_or_a_word_of_another_sense_is_no_work(wish: str, lang: str) -> None:
+    assert read(wish, lang).stance.value == "unclear", wish
+
+
+def test_a_frame_the_teams_choose_within_is_facilitating() -> None:
+    p = read(
+        "Per 1 november stappen we over op een nieuw dossier; dat ligt vast. Binnen die kaders mogen de teams "
+        "zelf bepalen hoe ze het aanpakken.",
+        "nl",
+    )
+    assert p.stance.value == "facilitating", p.stance.reasons
+
+
+def test_openness_alone_does_not_say_the_group_does_the_work() -> None:
+    for wish, lang in (
+        ("We value the expertise of our professionals and keep the outcome open.", "en"),
+        ("Het moet van onderop groeien, een blauwdruk hebben we bewust niet.", "nl"),
+        ("We would like the study day to be inspiring.", "en"),
+    ):
+        assert read(wish, lang).stance.value == "unclear", wish
+    work = read("We value the expertise of our professionals; the team decides which pilots to run.")
+    assert work.stance.value == "facilitating"
+
+
+def test_not_prescribing_is_not_keeping_information_back() -> None:
+    free = read("Ik wil ze niet vertellen hoe het moet. Laat ze zelf uitvinden hoe ze elkaar helpen.", "nl")
+    assert free.stance.value == "facilitating", free.stance.reading.evidence
+    kept = read("Ik wil ze niet vertellen dat de afdeling sluit. Laat ze ideeën bedenken.", "nl")
+    assert kept.stance.value != "facilitating"
+    assert read("I don't want to tell them how to do it; the coaches decide themselves.").stance.value == (
+        "facilitating"
+    )
+
+
+def test_named_people_behind_a_title_are_still_named() -> None:
+    p = read("Na klachten wil ik dat juf Anouk en meester Tim leren van hun oudergesprekken.", "nl")
+    assert p.stance.value == "managing", p.stance.reading.evidence
+    near = read("Na klachten wil het team leren van de oudergesprekken.", "nl")
+    assert near.stance.value == "facilitating"
+
+
+@pytest.mark.parametrize(
+    ("wish", "lang"),
+    [
+        ("In de sessie moet ik ze duidelijk maken wat er van ze verwacht wordt.", "nl"),
+        ("The session should make clear to them what is expected of them.", "en"),
+    ],
+)
+def test_telling_people_what_is_expected_of_them_is_position_deciding(wish: str, lang: str) -> None:
+    assert read(wish, lang).stance.value == "managing"
+    own = (
+        "Het team bespreekt wat ze van elkaar verwachten."
+        if lang == "nl"
+        else ("The team discusses what they expect of each other.")
+    )
+    assert read(own, lang).stance.value == "facilitating"
+
+
+def test_endorsing_a_position_written_for_them_is_not_their_own_agreement() -> None:
+    sold = read("Ik heb het standpunt al op papier gezet. De coördinatoren moeten het onderschrijven.", "nl")
+    assert sold.stance.value == "managing", sold.stance.reading.evidence
+    own = read(
+        "We willen samen werkafspraken maken.", "nl", result="Vijf afspraken die het hele team onderschrijft."
+    )
+    assert own.stance.value == "facilitating"
+
+
+@pytest.mark.parametrize(
+    ("wish", "calm", "lang"),
+    [
+        ("They've been sniping at each other in the local paper.", "They write in the local paper.", "en"),
+        (
+            "Op het OK loopt het al maanden stroef en er wordt over en weer gemopperd.",
+            "Op het OK loopt het goed.",
+            "nl",
+        ),
+        (
+            "Vrijwilligers en beroepskrachten werken naast elkaar, en dat schuurt.",
+            "Ze werken naast elkaar.",
+            "nl",
+        ),
+    ],
+)
+def test_tension_in_everyday_words(wish: str, calm: str, lang: str) -> None:
+    assert intent(read(wish, lang), "tension") == "present", wish
+    assert intent(read(calm, lang), "tension") == "absent", calm
+
+
 # --------------------------------------------------------------------------------------- colour
 
 
@@ -220,6 +490,56 @@ def test_two_colours_are_a_mix_never_file_order() -> None:
         ("green", "blue"),
     )
     assert " and " in p.colour.label
+
+
+def test_a_generic_head_says_nothing_beside_the_cue_before_it() -> None:
+    p = read("Ons nieuwe beloningsbeleid voor bedrijfsleiders is rond; HR heeft het uitgewerkt.", "nl")
+    assert p.colour.colours == ("red",), p.colour.reasons  # about rewards, not a blue policy as well
+    assert "blue" in read("Het nieuwe privacybeleid wordt stap voor stap ingevoerd.", "nl").colour.colours
+
+
+@pytest.mark.parametrize(
+    ("wish", "lang"),
+    [
+        ("The volunteer afternoon should be a rewarding day, not another meeting.", "en"),
+        ("It was chaotic and messy after the riots; the officers look back on what went well.", "en"),
+        ("The residents and both parties involved have a stake and want to negotiate.", "en"),
+        ("We need a set of rules that reflects what members actually do.", "en"),
+        ("Er is heel veel energie, maar ook best wat chaos.", "nl"),
+    ],
+)
+def test_a_colour_word_in_another_sense_is_not_that_colour(wish: str, lang: str) -> None:
+    sense = {
+        "rewarding day": "red",
+        "chaotic": "white",
+        "parties": "red",
+        "reflects": "green",
+        "chaos": "white",
+    }
+    colour = next(c for word, c in sense.items() if word in wish)
+    assert colour not in read(wish, lang).colour.colours
+
+
+def test_a_blueprint_we_deliberately_do_not_have_is_negated() -> None:
+    p = read("Een blauwdruk hebben we bewust niet, het moet van onderop groeien.", "nl")
+    assert "blue" not in p.colour.colours
+    assert "blue" in read("Een blauwdruk hebben we, stap voor stap.", "nl").colour.colours
+
+
+def test_a_sports_role_a_head_count_and_a_dinner_table_are_not_colours() -> None:
+    assert "green" not in read("Volunteers for the bar, youth coaching or painting lines.").colour.colours
+    assert "red" not in read("We moeten het er met z'n vieren over hebben.", "nl").colour.colours
+    assert read("Een avond over wie traint en wie coacht.", "nl").colour.colours == ()
+    assert "red" in read("Trainers krijgen een vergoeding en gratis contributie.", "nl").colour.colours
+
+
+def test_a_weak_third_colour_leaves_the_mix_of_the_first_two() -> None:
+    p = read(
+        "Het bestuur heeft een stappenplan en een invoeringsplan vastgesteld, fase voor fase, met een "
+        "beoordelingsgesprek dat meeweegt bij de salarisschaal en een bonus; de directeuren leren het toe te passen.",
+        "nl",
+    )
+    assert set(p.colour.colours) == {"blue", "red"}, p.colour.scores
 
 
 def test_weak_evidence_is_not_clear_from_the_brief() -> None:
@@ -527,9 +847,14 @@ def test_a_dutch_present_tense_meets_its_infinitive_and_compounds_are_real() -> 
 def test_a_clear_second_colour_is_a_mix_however_verbose_the_first() -> None:
     p = read(
         "Management set the targets; each team leaves with a plan, milestones and a roadmap. From next year "
-        "commission is tied to hitting the target."
+        "commission is tied to hitting the target, with a bonus for the best team."
     )
     assert set(p.colour.colours) == {"blue", "red"}
+    hint = read(
+        "Management set the targets; each team leaves with a plan, milestones and a roadmap. From next year "
+        "commission is tied to hitting the target."
+    )
+    assert hint.colour.colours == ("blue",)  # one strong word for red beside a whole plan: a hint
     alone = read("Management set the targets; each team leaves with a plan, milestones and a roadmap.")
     assert alone.colour.colours == ("blue",)
     assert "blue" not in read("The team draws up its own summer rota.").colour.colours  # a topic, not a way
@@ -977,3 +1302,27 @@ def test_possible_options_to_choose_from_are_not_a_call_for_ideas(lang: str, tex
 )
 def test_people_who_never_worked_together_are_to_connect(lang: str, text: str) -> None:
     assert intent(read(text, lang), "connect") == "present"
+
+
+def test_walking_only_cues_whose_words_are_heard_loses_no_match(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sentence prefilter in find() is a shortcut, never a judgement: with every cue walked, the same
+    cues are found in every corpus brief."""
+    import playbook.reading as reading
+
+    def found() -> list[set[tuple[str, str, int, int, bool]]]:
+        out = []
+        for b in briefs():
+            lex = reading.lexicon(b.lang)
+            for text in (b.session.brief.wish, b.session.brief.visible_result, b.session.brief.context):
+                doc = tokenise({"wish": text}, b.lang, lex.breaks)
+                out.append({(h.cue.group, h.cue.text, h.first, h.last, h.negated) for h in find(doc, lex)})
+        return out
+
+    quick = found()
+
+    class Everything(set):
+        def __contains__(self, item: object) -> bool:
+            return True
+
+    monkeypatch.setattr(reading, "_sentence_words", lambda doc, lex: defaultdict(Everything))
+    assert found() == quick

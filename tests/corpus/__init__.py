@@ -71,10 +71,20 @@ def _shown(ids: frozenset[str] | str) -> str:
     return "+".join(sorted(ids)) or "unclear"
 
 
-BLIND = ("-blind-", "-final-", "-third-")
+BLIND = (
+    "-blind-",
+    "-final-",
+    "-third-",
+    "-fourth-",
+    "-fifth-",
+    "-sixth-",
+    "-seventh-",
+    "-eighth-",
+    "-ninth-",
+)
 """In the id of a development brief written blind by an annotator after a version of the reader (the first
-set, a second one after the reader had been fitted to the first, a third after it had been fitted to the
-second): briefs whose wording the cues were not fitted to, reported on their own."""
+set, then each next one after the reader had been fitted to the one before): briefs whose wording the cues
+were not fitted to when they were first measured, reported on their own."""
 
 
 def _blind(ident: str, blind: bool | str | None) -> bool:
