@@ -84,12 +84,16 @@ def _big_agenda_rows() -> list[tuple[str, str, str]]:
     with tempfile.TemporaryDirectory() as tmp:
         path = _big_session(Path(tmp))
         out = Path(tmp) / "handout.html"
-        start = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "playbook", "handout", str(path), "--audience", "facilitator", "-o", str(out)],
-            check=True, capture_output=True,
-        )  # fmt: skip
-        handout = time.perf_counter() - start
+        env = {**os.environ, "XDG_CACHE_HOME": str(Path(tmp) / "cache")}  # this run's own chart cache
+        handouts = []
+        for _ in range(2):  # first its arc drawn (matplotlib imported), then from the chart cache
+            start = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-m", "playbook", "handout", str(path), "--audience", "facilitator",
+                 "-o", str(out)],
+                check=True, capture_output=True, env=env,
+            )  # fmt: skip
+            handouts.append(time.perf_counter() - start)
         size = out.stat().st_size / 2**20
 
         os.environ["PLAYBOOK_WORKSPACE"] = tmp
@@ -106,8 +110,8 @@ def _big_agenda_rows() -> list[tuple[str, str, str]]:
     return [
         (
             f"handout (facilitator), {BLOCKS:,} blocks, whole process",
-            f"{handout:.1f} s",
-            f"{size:.0f} MB; goal: seconds",
+            f"{handouts[1]:.1f} s",
+            f"{size:.0f} MB; goal: seconds; {handouts[0]:.1f} s the first time (its arc drawn); {_load()}",
         ),
         (f"notebook 03 opens {BLOCKS:,} blocks", f"{opened:.1f} s", "agenda builder, first page of rows"),
         (
@@ -118,5 +122,14 @@ def _big_agenda_rows() -> list[tuple[str, str, str]]:
     ]
 
 
+def _load() -> str:
+    return "load " + " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def robustness_rows() -> list[tuple[str, str, str]]:
     return _race_rows() + _big_agenda_rows()
+
+
+if __name__ == "__main__":  # python benchmarks/robustness.py [agenda]: these rows alone (agenda: the big one)
+    for row in _big_agenda_rows() if "agenda" in sys.argv[1:] else robustness_rows():
+        print(*row, sep="  |  ")

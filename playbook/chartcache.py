@@ -6,8 +6,9 @@ another page, draws the very same picture, so the SVG is kept in the playbook's 
 shipped assets read as JSON, see :mod:`playbook.yamlio`) under a key that covers everything the picture is
 made of:
 
-- the chart's input: its name, options and text alternative and the full ``repr`` of the core object it
-  draws (frozen dataclasses: every field, so a changed minute or word is a new key);
+- the chart's input: its name, options and text alternative and the ``repr`` of what it shows (its key in
+  :mod:`playbook.chartkeys`, given by the HTML flavour; else the whole core object it draws, frozen
+  dataclasses with every field), so a changed minute or word is a new key;
 - the code that draws it: the bytes of every module of the playbook and of its interface strings
   (``assets/i18n``), so an edited chart, label or translation is drawn afresh;
 - matplotlib and numpy (their version files) and the matplotlibrc files matplotlib would read.

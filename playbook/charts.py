@@ -34,7 +34,9 @@ from matplotlib.text import Text
 from matplotlib.textpath import TextToPath
 
 from .agenda import Plan, clock
-from .diagnosis import HIGH, LOW, DimensionScore, Profile, StageEstimate
+from .chartkeys import arc_key, iceberg_key, stage_key, stance_key  # noqa: F401  (the views' import)
+from .chartkeys import stage_weights as _stage_weights
+from .diagnosis import HIGH, LOW, DimensionScore, Profile
 from .i18n import t
 from .outputs import GENERATOR
 from .review import Review
@@ -530,31 +532,6 @@ class IcebergFigure:
         self.title.set_text(title)
 
 
-def iceberg_key(profile: Profile) -> tuple[object, ...]:
-    """Everything :func:`iceberg_chart` shows: two profiles with the same key draw the same picture."""
-    bars = tuple((d.layer, d.name, d.concern) for d in profile.dimensions)
-    return ("iceberg", profile.language, profile.undercurrent, bars)
-
-
-def _stage_weights(stage: StageEstimate) -> dict[str, float]:
-    """How much evidence each stage has, relative to the strongest, in tenths: the size of its dot. A
-    finer step is not visible on the chart, and would only draw it again for every answer."""
-    top = max(stage.points.values(), default=0) or 1
-    return {ident: round(max(points, 0) / top, 1) for ident, points in stage.points.items()}
-
-
-def stage_key(profile: Profile) -> tuple[object, ...]:
-    """Everything :func:`stage_chart` shows: an answer that moves no dot draws nothing again."""
-    st = profile.stage
-    weights = tuple(sorted(_stage_weights(st).items()))
-    return ("stage", profile.language, st.curve, st.name, st.label, st.confidence, st.stages, weights)
-
-
-def stance_key(profile: Profile) -> tuple[object, ...]:
-    """Everything :func:`stance_chart` shows."""
-    return ("stance", profile.language, profile.stance.contrasts)
-
-
 def stage_chart(profile: Profile) -> Figure:
     """Tuckman's stages on the usual curve of group effectiveness, with the estimated stage marked."""
     lang = profile.language
@@ -859,13 +836,6 @@ def arc_chart(plan: Plan, audience: str = "facilitator") -> Figure:
     words for the phases, no findings, codes or budget. Drawn by :class:`ArcFigure`, which widgets keep.
     """
     return ArcFigure(audience).update(plan)
-
-
-def arc_key(plan: Plan, audience: str = "facilitator") -> tuple[object, ...]:
-    """Everything the arc chart shows of ``plan``: the views redraw it only when this changes."""
-    blocks = tuple((b.title, b.role, b.start, b.minutes) for b in plan.blocks)
-    marks = tuple((f.minute, f.level) for f in plan.findings if f.minute is not None)[:MARKED_FINDINGS]
-    return ("arc", audience, plan.language, plan.start, plan.arc, blocks, marks, plan.budget_minutes)
 
 
 STRIP_LOW, STRIP_HIGH = 1.12, 1.47

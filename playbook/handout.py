@@ -9,7 +9,9 @@ the run sheet, the brief, the checks, the diagnosis, the packing list and the sc
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import gc
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -163,12 +165,31 @@ def handout(
     """Build the handout for ``audience`` once and render it."""
     if audience not in AUDIENCES:
         raise PlaybookError(f"unknown audience '{audience}'; choose {' or '.join(AUDIENCES)}")
-    profile = diagnose(session, lang=lang)
-    p = plan(session, catalogue, profile)
-    found = warnings(session, profile, [b.title for b in p.blocks if b.intervention is None])
-    doc = handout_document(session, p, profile, catalogue, audience, found)
-    title = f"{session.title} · {t(f'handout.{audience}', profile.language)}"
-    return Handout(doc, document_html(doc, title), found)
+    with collector_paused():
+        profile = diagnose(session, lang=lang)
+        p = plan(session, catalogue, profile)
+        found = warnings(session, profile, [b.title for b in p.blocks if b.intervention is None])
+        doc = handout_document(session, p, profile, catalogue, audience, found)
+        title = f"{session.title} · {t(f'handout.{audience}', profile.language)}"
+        return Handout(doc, document_html(doc, title), found)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Read, build and render without the cyclic garbage collector's passes, then let it catch up.
+
+    A session and its page are trees of small objects that all live until the page is written: a
+    10,000-block handout holds half a million of them. Each full pass of the collector walks every one
+    again and frees none, which cost such a handout a third of its time. The pause ends with the pages,
+    and what they left behind goes at the collector's next pass; reference counting frees everything
+    else as usual, so memory stays as it was (measured: the same peak)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def handout_notebook(
@@ -206,6 +227,20 @@ def write_handouts(
     is checked first (:func:`~playbook.outputs.check_outputs`): none is written if one would destroy a
     file. ``warn`` hears the participant checks (for the participants' programme only); ``calendar``
     also writes an .ics; ``pdf`` writes PDF files into a folder."""
+    with collector_paused():  # reading a long agenda is many small objects too, see there
+        return _write_handouts(files, catalogue, audience, lang, out, warn, calendar, pdf)
+
+
+def _write_handouts(
+    files: Iterable[str | Path],
+    catalogue: Catalogue,
+    audience: str,
+    lang: str | None,
+    out: str | Path,
+    warn: Callable[[Path, ExportWarning], None] | None,
+    calendar: bool,
+    pdf: bool,
+) -> list[Path]:
     files = [Path(f) for f in files]
     out = Path(out)
     sessions = [SessionFile.open(path).session for path in files]

@@ -70,16 +70,21 @@ class Item:
 
 
 def packing_list(p: Plan, setting: str) -> list[Item]:
-    """The materials of every block in the plan that fit the setting, each listed once with its blocks."""
+    """The materials of every block in the plan that fit the setting, each listed once with its blocks.
+
+    Linear in the blocks: a material's fit is judged once per text, and its blocks are kept as an ordered
+    set, so an agenda of thousands of blocks (each titled on its own) costs no more per block than one
+    of ten."""
     lang = p.language
-    found: dict[str, list[str]] = {}
+    fits: dict[str, bool] = {}
+    found: dict[str, dict[str, None]] = {}
     for b in p.blocks:
         if b.intervention is None:
             continue
         for m in b.intervention.materials:
             text = m(lang)
-            if needed(text, setting, lang):
-                titles = found.setdefault(text, [])
-                if b.title not in titles:
-                    titles.append(b.title)
+            if text not in fits:
+                fits[text] = needed(text, setting, lang)
+            if fits[text]:
+                found.setdefault(text, {})[b.title] = None
     return [Item(material, tuple(titles)) for material, titles in found.items()]

@@ -8,6 +8,7 @@ Interface labels for each word live in ``assets/i18n`` under the same keys (``ro
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -63,4 +64,11 @@ def minutes_of_day(time: dt.time) -> int:
 
 def clock(minutes: int) -> str:
     """Minutes since midnight as HH:MM (wrapping past midnight)."""
-    return f"{minutes // 60 % 24:02d}:{minutes % 60:02d}"
+    return _clock(minutes % (24 * 60))
+
+
+@lru_cache(maxsize=None, typed=True)
+def _clock(minutes: int) -> str:
+    """One time of day, remembered: there are 1,440, and every view of a long agenda asks for them again
+    and again."""
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"

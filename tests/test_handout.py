@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
+import sys
 from pathlib import Path
 
 import html5lib
@@ -12,7 +14,7 @@ import pytest
 
 from playbook.catalogue import Catalogue
 from playbook.errors import PlaybookError
-from playbook.handout import handout_html, handout_notebook, write_handouts
+from playbook.handout import collector_paused, handout_html, handout_notebook, write_handouts
 from playbook.session import Block, Brief, Diagnosis, Group, Session, SessionFile, load_session
 
 from .conftest import EXAMPLE_EN, EXAMPLE_NL
@@ -157,3 +159,117 @@ def test_an_unknown_intervention_still_gives_a_handout(tmp_path: Path, catalogue
     SessionFile.create(path, Session(title="Odd", agenda=(Block(10, intervention="no-such-form"),)))
     text = handout_html(load_session(path), catalogue, "facilitator")
     assert "no-such-form" in text and "unknown-intervention" in text
+
+
+class Title(str):
+    """A block title whose comparisons are Python calls: a builder that looks a block up in a list of
+    titles (``title in seen``) for every block shows up in the count of calls as work per block."""
+
+    def __eq__(self, other: object) -> bool:
+        return str.__eq__(self, other)
+
+    __hash__ = str.__hash__
+
+
+def long_agenda(catalogue: Catalogue, blocks: int) -> Session:
+    """An agenda of ``blocks`` blocks: 20 work forms (whose materials go on the packing list) at varied
+    lengths, own blocks each titled on its own, notes, plan B and breaks."""
+    forms = [i for i in catalogue if i.materials][:20]
+    agenda = []
+    for n in range(blocks):
+        if n % 5 == 4:
+            agenda.append(Block(10 + n % 3, title=Title(f"Own block {n}"), role="diverge", notes=f"Note {n}"))
+        elif n % 11 == 10:
+            agenda.append(Block(15, title=Title(f"Pause {n}"), is_break=True))
+        else:
+            item = forms[n % len(forms)]
+            agenda.append(Block(item.minutes.typical + n % 4, intervention=item.id, plan_b=(forms[0].id,)))
+    return load_session(EXAMPLE_EN).with_changes(agenda=tuple(agenda), budget_minutes=24 * 60)
+
+
+def handout_work(catalogue: Catalogue, blocks: int, monkeypatch: pytest.MonkeyPatch) -> int:
+    """The Python calls that building and rendering the facilitator's handout of ``blocks`` blocks makes,
+    counted from a cold start of the renderer's memos (so every size does its own work)."""
+    from playbook import vocabulary
+    from playbook.agenda import plan
+    from playbook.diagnosis import diagnose
+    from playbook.flavours import html as flavour
+    from playbook.structure import handout_document
+
+    # The chart is drawn at a fixed detail however long the agenda; its drawing is not the handout's.
+    monkeypatch.setitem(flavour.environment().globals, "chart_src", lambda node: "data:,")
+    session = long_agenda(catalogue, blocks)
+    profile = diagnose(session)
+    p = plan(session, catalogue, profile)
+    assert sum(type(b.title) is Title for b in p.blocks) >= blocks // 5  # the counting titles got there
+    for memo in (flavour._recurring, flavour._span, vocabulary._clock):
+        memo.cache_clear()
+    calls = 0
+
+    def count(frame: object, event: str, arg: object) -> None:
+        nonlocal calls
+        calls += event == "call"
+
+    gc.collect()  # no finaliser of an earlier test's garbage may run (and count) in between
+    with collector_paused():
+        sys.setprofile(count)
+        try:
+            flavour.parts(handout_document(session, p, profile, catalogue, "facilitator"))
+        finally:
+            sys.setprofile(None)
+    return calls
+
+
+def test_a_long_agenda_costs_the_same_per_block(
+    catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The handout grows linearly with the agenda: 200 more blocks cost what the 100 before them cost per
+    block (a 10,000-block handout in seconds, not minutes). Counted in calls, not timed: the same on any
+    machine. A lookup per block in a list of blocks or titles, a catalogue entry re-read per block or a
+    page re-parsed per section makes the later blocks dearer and fails here."""
+    # Each size twice, the fewer counted: what happens once in a process (a module imported, a pattern
+    # compiled after an earlier test pushed it out of re's cache) is no part of the handout's work.
+    small, medium, large = (
+        min(handout_work(catalogue, n, monkeypatch) for _ in "ab") for n in (100, 200, 400)
+    )
+    per_block_before = (medium - small) / 100
+    per_block_after = (large - medium) / 200
+    assert per_block_after <= 1.05 * per_block_before, (small, medium, large)
+
+
+def test_the_collector_pauses_for_a_handout_and_resumes(catalogue: Catalogue) -> None:
+    seen = []
+    with collector_paused():
+        seen.append(gc.isenabled())
+        handout_html(load_session(EXAMPLE_EN), catalogue, "facilitator")
+        seen.append(gc.isenabled())  # a handout inside another pause leaves it paused
+    assert seen == [False, False] and gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # a collector someone else paused stays paused
+    finally:
+        gc.enable()
+    with pytest.raises(RuntimeError), collector_paused():
+        raise RuntimeError("a failed export")
+    assert gc.isenabled()
+
+
+def test_an_exported_arc_is_kept_under_what_it_shows(
+    catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chart cache names an arc by its key (times, roles, findings), not by the whole plan: the text
+    of every work form, megabytes for a long agenda, is no part of the picture."""
+    from playbook import chartcache
+    from playbook.agenda import plan
+    from playbook.chartkeys import arc_key
+
+    asked = []
+    real = chartcache.svg
+    monkeypatch.setattr(
+        chartcache, "svg", lambda name, data, *rest: asked.append((name, data)) or real(name, data, *rest)
+    )
+    session = load_session(EXAMPLE_EN)
+    handout_html(session, catalogue, "participants")
+    assert ("arc", arc_key(plan(session, catalogue), "participants")) in asked

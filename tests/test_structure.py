@@ -163,6 +163,15 @@ def test_the_packing_list_leaves_flip_charts_home_online(catalogue: Catalogue) -
     assert all(i.blocks for i in in_person)
 
 
+def test_the_packing_list_names_each_block_once_in_running_order(catalogue: Catalogue) -> None:
+    session = load_session(EXAMPLE_NL)
+    blocks = session.agenda + session.agenda[::-1]  # every work form twice, the second time backwards
+    p = plan(session.with_changes(agenda=blocks, budget_minutes=24 * 60), catalogue)
+    once = {i.material: i.blocks for i in packing_list(plan(session, catalogue), "in-person")}
+    twice = {i.material: i.blocks for i in packing_list(p, "in-person")}
+    assert twice == once and all(len(set(b)) == len(b) for b in twice.values())
+
+
 def test_every_flavour_renders_every_node_and_escapes(catalogue: Catalogue) -> None:
     session = hostile_session()
     profile = diagnose(session)

@@ -9,7 +9,8 @@ render them (HTML, PDF) and the checks of ``playbook.participants`` say what to 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from ..agenda import Plan, TimedBlock, clock
 from ..i18n import capitalised, t
@@ -22,15 +23,18 @@ from .method import (
     plain_role,
     profile_section,
     role_label,
-    sized_step_node,
     span,
+    step_time,
+    step_what,
 )
 from .nodes import (
     Column,
     Document,
     Facts,
     Finding,
+    Inline,
     Node,
+    Paragraph,
     Row,
     Section,
     Span,
@@ -42,7 +46,7 @@ from .nodes import (
 )
 
 if TYPE_CHECKING:
-    from ..catalogue import Catalogue
+    from ..catalogue import Catalogue, Intervention
     from ..diagnosis import Profile
     from ..durations import SizedStep
     from ..session import Session
@@ -152,19 +156,30 @@ def _run_sheet_lines(p: Plan) -> int:
     )
 
 
+class _Said(dict):  # type: ignore[type-arg]
+    """Words made once per key: a long agenda says the same few labels thousands of times."""
+
+    def __init__(self, say: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.say = say
+
+    def __missing__(self, key: Any) -> Any:
+        self[key] = said = self.say(key)
+        return said
+
+
 def run_sheet(p: Plan) -> Section:
     """One page to hold during the session: every block with its clock time, what to say to open it,
     and the clock time of each of its steps with the way the group works in it. A long agenda keeps the
     times and drops the invitations, so the sheet stays one page."""
     lang = p.language
     detailed = _run_sheet_lines(p) <= RUN_SHEET_LINES
+    ways = _Said(lambda configuration: f" {t(f'configurations.{configuration}', lang)}")
+    roles = _Said(lambda label: Span(f" · {label}", "muted"))
     rows = []
     for n, b in enumerate(p.blocks, 1):
-        times = [
-            (Span(clock(start), "time"), f" {t(f'configurations.{s.step.configuration}', lang)}")
-            for start, _, s in step_times(b)
-        ]
-        block: list[object] = [strong(b.title), Span(f" · {role_label(b, lang)}", "muted")]
+        times = [(Span(clock(start), "time"), ways[s.step.configuration]) for start, _, s in step_times(b)]
+        block: list[object] = [strong(b.title), roles[role_label(b, lang)]]
         if detailed and b.intervention is not None:
             steps: object = tuple(para(*parts) for parts in times)
             block.append(para(Span(b.intervention.invitation(lang), "quote"), style="muted"))
@@ -225,30 +240,71 @@ def packing_section(session: Session, p: Plan) -> Section:
     )
 
 
-def _script_block(b: TimedBlock, n: int, catalogue: Catalogue, lang: str) -> Section:
+class _Shared:
+    """What the script says the same way in every block of one work form: its invitation, its visible
+    output and its risks, and a plan B's summary. Built once per work form and then shared, so a
+    10,000-block agenda of 50 work forms builds them 50 times, not 10,000 (and the HTML flavour renders
+    each once)."""
+
+    def __init__(self, catalogue: Catalogue, lang: str) -> None:
+        self.catalogue = catalogue
+        self.lang = lang
+        self._forms: dict[int, tuple[Intervention, Paragraph, tuple[Node, ...]]] = {}
+        self._plan_b: dict[tuple[str, str], Paragraph] = {}
+        self._steps: dict[int, tuple[SizedStep, tuple[Inline, ...]]] = {}
+
+    def form(self, item: Intervention) -> tuple[Paragraph, tuple[Node, ...]]:
+        """The work form's invitation (said before its steps), and what follows its steps."""
+        known = self._forms.get(id(item))
+        if known is not None and known[0] is item:
+            return known[1], known[2]
+        lang = self.lang
+        invitation = para(
+            strong(f"{capitalised(t('catalogue.invitation', lang))}: "), Span(item.invitation(lang), "quote")
+        )
+        after: list[Node] = []
+        if item.visible_output is not None:
+            label = f"{capitalised(t('catalogue.visible_output', lang))}: "
+            after.append(para(strong(label), item.visible_output(lang)))
+        if item.risks:
+            after.append(para(strong(capitalised(t("catalogue.risks", lang)))))
+            after.append(items((r.risk(lang), Span(f" → {r.handling(lang)}", "em")) for r in item.risks))
+        self._forms[id(item)] = (item, invitation, tuple(after))
+        return invitation, tuple(after)
+
+    def step(self, s: SizedStep, start: int) -> tuple[Inline, ...]:
+        """A step at its clock time: its time and minutes, then what it asks (made once per step; the
+        plan gives every block of one work form, group and length the same steps)."""
+        known = self._steps.get(id(s))
+        if known is None or known[0] is not s:
+            known = (s, step_what(s, self.lang))
+            self._steps[id(s)] = known
+        return (step_time(s, self.lang, start), *known[1])
+
+    def plan_b(self, ident: str, name: str) -> Paragraph:
+        """A plan B by name, with its work form's summary when the catalogue knows it."""
+        known = self._plan_b.get((ident, name))
+        if known is None:
+            lang = self.lang
+            summary = self.catalogue.get(ident).summary(lang) if ident in self.catalogue else ""
+            known = para(strong(f"{t('session.plan_b', lang)}: "), f"{name}. {summary}")
+            self._plan_b[(ident, name)] = known
+        return known
+
+
+def _script_block(b: TimedBlock, n: int, shared: _Shared) -> Section:
+    lang = shared.lang
     head = para(Span(f"{role_label(b, lang)} · {minutes(b.minutes, lang)}", "muted"))
     item = b.intervention
     parts: list[Node | None] = [head]
     if item is not None:
-        steps = items((sized_step_node(s, lang, start=start) for start, _, s in step_times(b)), ordered=True)
-        risks = items((r.risk(lang), Span(f" → {r.handling(lang)}", "em")) for r in item.risks)
-        parts += [
-            para(
-                strong(f"{capitalised(t('catalogue.invitation', lang))}: "),
-                Span(item.invitation(lang), "quote"),
-            ),
-            steps,
-            para(strong(f"{capitalised(t('catalogue.visible_output', lang))}: "), item.visible_output(lang))
-            if item.visible_output is not None
-            else None,
-            para(strong(capitalised(t("catalogue.risks", lang)))) if item.risks else None,
-            risks if item.risks else None,
-        ]
+        invitation, after = shared.form(item)
+        steps = items((shared.step(s, start) for start, _, s in step_times(b)), ordered=True)
+        parts += [invitation, steps, *after]
     if b.block.notes:
         parts += [para(strong(f"{t('session.notes', lang)}:")), para(b.block.notes, style="note")]
     for ident, name in zip(b.block.plan_b, b.plan_b_titles, strict=True):
-        summary = catalogue.get(ident).summary(lang) if ident in catalogue else ""
-        parts.append(para(strong(f"{t('session.plan_b', lang)}: "), f"{name}. {summary}"))
+        parts.append(shared.plan_b(ident, name))
     title = f"{n}. {span(b)} · {b.title}"
     return section(title, *parts, style="break" if b.role == "break" else "block")
 
@@ -258,6 +314,7 @@ def facilitator_document(
 ) -> Document:
     lang = p.language
     date = f" · {long_date(session.date, lang)}" if session.date else ""
+    shared = _Shared(catalogue, lang)
     return Document(
         title=session.title,
         lang=lang,
@@ -275,7 +332,7 @@ def facilitator_document(
             packing_section(session, p),
             section(
                 t("handout.script", lang),
-                *[_script_block(b, n, catalogue, lang) for n, b in enumerate(p.blocks, 1)],
+                *[_script_block(b, n, shared) for n, b in enumerate(p.blocks, 1)],
             ),
         ),
     )

@@ -321,15 +321,25 @@ def sized_step_node(
 ) -> tuple[Inline, ...]:
     """One step as its share of the block, who works with whom (for this group) and what it asks; with
     ``start``, its clock time first. A step that samples a large group says how."""
+    return (step_time(s, lang, start), *step_what(s, lang, sized))
+
+
+def step_time(s: SizedStep, lang: str, start: int | None = None) -> Span:
+    """A step's minutes, after its clock time when it has one."""
+    when = f"{clock(start)} · " if start is not None else ""
+    return strong(f"{when}{minutes(s.minutes, lang)}")
+
+
+def step_what(s: SizedStep, lang: str, sized: bool = True) -> tuple[Inline, ...]:
+    """What a step asks and of whom, after its time: the same for every block that shares the step."""
     from ..durations import sampling_text
 
     how = t(f"configurations.{s.step.configuration}", lang)
     if sized and s.groups is not None and s.step.configuration != "solo":
         how += f" ({s.groups.label(lang)})"
-    when = f"{clock(start)} · " if start is not None else ""
     text = s.text(lang) if sized else s.step.text(lang)
     sampled = (" ", Span(f"→ {sampling_text(s, lang)}", "em")) if sized and s.sampled else ()
-    return (strong(f"{when}{minutes(s.minutes, lang)}"), f", {how}: {text}", *sampled)
+    return (f", {how}: {text}", *sampled)
 
 
 def card_minutes(item: Intervention, lang: str, size: int | None) -> str:
