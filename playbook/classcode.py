@@ -28,8 +28,6 @@ import builtins
 import importlib.machinery
 import importlib.util
 import marshal
-import os
-import stat
 import sys
 import threading
 from collections.abc import Sequence
@@ -58,18 +56,11 @@ def table_path(module: str) -> Path:
 
 def read_table(path: Path) -> dict[str, CodeType]:
     """The table in ``path``, or an empty one if it is missing, damaged, foreign or not to be trusted."""
-    try:
-        with open(path, "rb") as fh:
-            info = os.fstat(fh.fileno())
-            if not stat.S_ISREG(info.st_mode) or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-                return {}
-            if hasattr(os, "getuid") and info.st_uid != os.getuid():
-                return {}
-            data = fh.read()
-    except OSError:
-        return {}
+    from .paths import read_trusted_entry
+
+    data = read_trusted_entry(path)
     header = _header()
-    if not data.startswith(header):
+    if data is None or not data.startswith(header):
         return {}
     try:
         table = marshal.loads(data[len(header) :])
@@ -82,21 +73,13 @@ def read_table(path: Path) -> dict[str, CodeType]:
 
 def write_table(path: Path, table: dict[str, CodeType]) -> bool:
     """Replace the table in ``path`` all at once; False where it cannot be (the code is compiled again)."""
+    from .paths import keep_cache_entry
+
     try:
         data = _header() + marshal.dumps(table)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-    except (OSError, ValueError):
+    except ValueError:
         return False
-    return True
+    return keep_cache_entry(path, data)
 
 
 class _Tables:

@@ -34,7 +34,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import stat
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -43,7 +42,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from .yamlio import cache_dir, keep_cache_entry
+from .paths import cache_dir, keep_cache_entry, read_trusted_entry
 
 CACHE_FORMAT = 1
 """Part of the cache's folder name: raise it when entries written before must no longer be read."""
@@ -116,13 +115,7 @@ def settled(inputs: Iterable[Stamp], now: float | None = None) -> bool:
 
 def recall(name: str, key: str, check: Callable[[Any], bool]) -> Any | None:
     """The object kept as ``name`` under ``key``, if the entry is trusted and ``check`` accepts it."""
-    try:
-        with open(entry(name), "rb") as fh:
-            info = os.fstat(fh.fileno())
-            if not _trusted(info):
-                return None
-            data = fh.read()
-    except OSError:
+    if (data := read_trusted_entry(entry(name))) is None:
         return None
     try:
         kept_key, value = pickle.loads(data)
@@ -131,12 +124,6 @@ def recall(name: str, key: str, check: Callable[[Any], bool]) -> Any | None:
     if kept_key != key or not check(value):
         return None
     return value
-
-
-def _trusted(info: os.stat_result) -> bool:
-    if not stat.S_ISREG(info.st_mode) or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        return False
-    return not hasattr(os, "getuid") or info.st_uid == os.getuid()
 
 
 def keep(name: str, key: str, value: Any, inputs: Iterable[Stamp]) -> bool:

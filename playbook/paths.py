@@ -23,6 +23,43 @@ def cache_dir() -> Path:
     return Path(base) / "playbook"
 
 
+def keep_cache_entry(entry: Path, data: bytes) -> bool:
+    """Write a cache entry all at once (another process may be reading it): False where it cannot be,
+    since a read-only or full cache folder costs time, never a result."""
+    import tempfile  # written rarely, read often: the reader need not import it
+
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=entry.parent, prefix=f".{entry.stem}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(name, entry)
+        except BaseException:
+            Path(name).unlink(missing_ok=True)
+            raise
+    except OSError:
+        return False
+    return True
+
+
+def read_trusted_entry(entry: Path) -> bytes | None:
+    """A cache entry that holds code or pickles, read only as ``__pycache__`` is trusted: a regular file
+    owned by this user that nobody else may write. None where it is missing, unreadable or not trusted."""
+    import stat
+
+    try:
+        with open(entry, "rb") as fh:
+            info = os.fstat(fh.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+                return None
+            if hasattr(os, "getuid") and info.st_uid != os.getuid():
+                return None
+            return fh.read()
+    except OSError:
+        return None
+
+
 def catalogue_dir() -> Path:
     return assets_dir() / "catalogue"
 

@@ -47,7 +47,7 @@ from yaml.resolver import BaseResolver
 
 from .errors import ConflictError, PlaybookError
 from .i18n import default_language, t
-from .paths import assets_dir, cache_dir
+from .paths import assets_dir, cache_dir, keep_cache_entry
 
 try:  # the C parser makes loading a large catalogue over ten times faster
     from yaml.cyaml import CParser as _Parser
@@ -353,26 +353,6 @@ def _keep(cache: Path, digest: str, value: Any) -> None:
     if json.loads(text) != value:  # e.g. a number as a mapping's key would come back as text
         return
     keep_cache_entry(cache / f"{digest}.json", text.encode("utf-8"))
-
-
-def keep_cache_entry(entry: Path, data: bytes) -> bool:
-    """Write a cache entry all at once (another process may be reading it): False where it cannot be,
-    since a read-only or full cache folder costs time, never a result."""
-    import tempfile  # written rarely, read often: the reader need not import it
-
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=entry.parent, prefix=f".{entry.stem}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(name, entry)
-        except BaseException:
-            Path(name).unlink(missing_ok=True)
-            raise
-    except OSError:
-        return False
-    return True
 
 
 def dump_yaml(data: Any) -> str:
