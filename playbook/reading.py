@@ -1039,9 +1039,9 @@ def _other_modifier(token: Token, cue: Cue, lex: Lexicon) -> bool:
     """Whether ``cue`` matched only as the head of a compound whose first part is itself a cue for another
     reading of the same kind ('beleid', blue, in 'waarderingsbeleid', whose 'waardering' is red). Such a
     compound speaks of its first part; the first part's own reading is found by its modifier cue."""
-    first = cue.steps[0]
-    if first.kind != "word" or token.stem == first.value or token.verb == first.value:
+    if not _in_compound(token, cue):
         return False
+    first = cue.steps[0]
     if not token.stem.endswith(first.value):
         return False
     kind = cue.group.rsplit(".", 1)[0]
