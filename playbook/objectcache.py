@@ -17,6 +17,10 @@ for its index: an entry is written only when every file is older than a few seco
 made after the entry always shows as a later change time (the system sets it on every write, and no
 program can set it back). A file changed moments ago is simply read again until it has settled.
 
+What is built from bytes a command reads anyway (a session document, whose hash it keeps to notice a
+change on disk) is keyed instead on those bytes' hash (:func:`content_key`): the same bytes always make
+the same object, so such an entry needs no settling and no file times.
+
 Only what was built without a problem is kept, so a file with a mistake is read and reported each time.
 An entry is trusted only when it is a regular file owned by this user that nobody else may write, is
 complete, and holds the key asked for and the kind of object expected; anything else (a damaged, foreign
@@ -105,6 +109,12 @@ def make_key(version: str, inputs: Iterable[Stamp]) -> str:
             f"\0{name}\0{info.st_dev} {info.st_ino} {info.st_size} {info.st_mtime_ns} {info.st_ctime_ns}".encode()
         )
     return digest.hexdigest()
+
+
+def content_key(version: str, digest: str) -> str:
+    """One key for a code version and the hash of bytes already read whole: what is built from them is
+    the same whenever they are, so an edit makes a new key at once and nothing needs to settle."""
+    return make_key(f"{version}\0{digest}", ())
 
 
 def settled(inputs: Iterable[Stamp], now: float | None = None) -> bool:

@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Any
 
+from . import objectcache
 from .errors import ConflictError, PlaybookError, Problem
 from .i18n import LANGUAGES
 from .merge import merge
@@ -1002,11 +1003,35 @@ _LANGUAGE_LINE = re.compile(r"^language: (en|nl)\s*$", re.M)
 
 
 def read_session_file(path: str | Path, catalogue: Catalogue | None = None) -> tuple[Session, str]:
-    """Read, check and parse one session file; return the session and the fingerprint of its bytes."""
+    """Read, check and parse one session file; return the session and the fingerprint of its bytes.
+
+    A session read before in these very bytes comes from the object cache (``playbook.objectcache``):
+    a command that plans or diagnoses a session, or reads the workspace's past sessions, parses no YAML
+    for a file that did not change. Only a session read without a problem is kept, so a mistake is
+    reported every time; with a ``catalogue`` the references are checked, so the file is parsed.
+    """
     data = read_bytes(path, what="session file")
+    digest = fingerprint(data)
+    kept = None if catalogue is not None else _kept_session(path, digest)
+    if kept is not None and (found := objectcache.recall(*kept, _is_session)) is not None:
+        return found, digest
     text = decode(data, path)
     check_complete(text, path)
-    return parse_session(parse_yaml(text, path), path, catalogue), fingerprint(data)
+    session = parse_session(parse_yaml(text, path), path, catalogue)
+    if kept is not None:
+        objectcache.keep(*kept, session, ())
+    return session, digest
+
+
+def _kept_session(path: str | Path, digest: str) -> tuple[str, str]:
+    """The object cache's name (one entry per file: a newer version replaces the last) and key."""
+    return f"session-{objectcache.place_name(path)}", objectcache.content_key(
+        objectcache.code_version(), digest
+    )
+
+
+def _is_session(value: Any) -> bool:
+    return type(value) is Session
 
 
 def load_session(path: str | Path, catalogue: Catalogue | None = None) -> Session:

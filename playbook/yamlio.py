@@ -15,7 +15,11 @@ app page. So a shipped file, once read, is also kept as JSON in the user's cache
 reads that instead, some forty times faster. The hash is of the file's content, so an edited or upgraded
 asset is simply a new entry; only data that JSON gives back unchanged is kept, the data goes through the
 same checks as ever, and a cache that cannot be read or written is passed over. A user's own files
-(sessions, their own catalogue) are never cached.
+(sessions, their own catalogue) are never kept here: a session document is kept already parsed, one
+entry per file, by ``playbook.session`` (see ``playbook.objectcache``).
+
+PyYAML itself is imported on the first parse or dump (``playbook.yamlcodec``): a command that finds
+everything kept parses nothing and need not pay for it.
 """
 
 from __future__ import annotations
@@ -24,9 +28,7 @@ import errno
 import glob
 import hashlib
 import json
-import math
 import os
-import re
 import stat
 import time
 from collections.abc import Iterator
@@ -40,40 +42,12 @@ try:  # POSIX; elsewhere saves are still atomic, but not locked against a second
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-import yaml
-from yaml.constructor import SafeConstructor
-from yaml.nodes import MappingNode, Node, SequenceNode
-from yaml.resolver import BaseResolver
-
 from .errors import ConflictError, PlaybookError
 from .i18n import default_language, t
 from .paths import assets_dir, cache_dir, keep_cache_entry
 
-try:  # the C parser makes loading a large catalogue over ten times faster
-    from yaml.cyaml import CParser as _Parser
-except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    from yaml.composer import Composer
-    from yaml.parser import Parser
-    from yaml.reader import Reader
-    from yaml.scanner import Scanner
-
-    class _Parser(Reader, Scanner, Parser, Composer):  # type: ignore[no-redef]
-        def __init__(self, stream: str) -> None:
-            Reader.__init__(self, stream)
-            Scanner.__init__(self)
-            Parser.__init__(self)
-            Composer.__init__(self)
-
-
 MAX_BYTES = 5 * 1024 * 1024
 """Largest file the playbook reads: a real session is a few kilobytes; anything near this is not one."""
-
-MAX_NODES = 200_000
-"""Largest document after alias expansion: stops 'billion laughs' files before they eat memory."""
-
-MAX_DIGITS = 30
-"""Longest whole number read: playbook files hold minutes and sizes, and Python refuses to even convert
-integers past 4,300 digits, which would otherwise surface as a crash in the loader."""
 
 BACKUP_SUFFIX = ".bak"
 LOCK_SECONDS = 10.0
@@ -82,168 +56,11 @@ STALE_SECONDS = 60.0
 """A temporary file older than this beside a locked file was left by a writer that was killed."""
 
 
-class _Resolver(BaseResolver):
-    """YAML 1.2-like implicit types: only true/false, decimal numbers and null are not text."""
-
-
-_Resolver.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-_Resolver.add_implicit_resolver(
-    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789")
-)
-_Resolver.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"),
-    list("-+0123456789."),
-)
-_Resolver.add_implicit_resolver(
-    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
-)
-
-
-class _NumberTooLarge(yaml.MarkedYAMLError):
-    """A number no playbook field could hold; reported with its line like any other YAML problem."""
-
-
-class _Loader(_Parser, SafeConstructor, _Resolver):
-    def __init__(self, stream: str) -> None:
-        _Parser.__init__(self, stream)
-        SafeConstructor.__init__(self)
-        _Resolver.__init__(self)
-
-    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
-        digits = len(str(node.value).lstrip("+-"))
-        if digits > MAX_DIGITS:
-            raise _NumberTooLarge(
-                problem=f"a number with {digits:,} digits; playbook files hold numbers of at most {MAX_DIGITS}",
-                problem_mark=node.start_mark,
-            )
-        return super().construct_yaml_int(node)
-
-    def construct_yaml_float(self, node: yaml.ScalarNode) -> float:
-        value = super().construct_yaml_float(node)
-        if not math.isfinite(value):
-            raise _NumberTooLarge(problem="a number too large to hold", problem_mark=node.start_mark)
-        return value
-
-
-_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
-_Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_yaml_float)
-
-
-class _Dumper(yaml.SafeDumper):
-    """Writes text the way a person would: UTF-8, keys in order, multi-line text as blocks.
-
-    libyaml's emitter writes the same text some seven times faster, but escapes characters beyond the
-    Basic Multilingual Plane (emoji become ``\\U0001F680``) and writes a few keys differently;
-    :func:`dump_yaml` uses it only where it writes the same text, and this pure-Python emitter otherwise.
-    """
-
-
-_FastDumper: type | None
-try:
-    from yaml import CSafeDumper
-
-    class _FastDumper(CSafeDumper):  # type: ignore[no-redef]
-        """libyaml's emitter with the same representers as :class:`_Dumper`."""
-
-except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    _FastDumper = None
-
-
-_READ_AS_BREAKS = frozenset("\r\x85\u2028\u2029")
-"""Characters a YAML reader turns into line breaks: only a double-quoted (escaped) scalar keeps them."""
-
-
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    if _READ_AS_BREAKS.intersection(value):
-        style: str | None = '"'
-    else:
-        style = "|" if "\n" in value.strip("\n") else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _represent_str)
-if _FastDumper is not None:
-    _FastDumper.add_representer(str, _represent_str)
-
-_BEYOND_BMP = re.compile("[\U00010000-\U0010ffff]")
-
-
-def _needs_careful_emitter(data: Any) -> bool:
-    """True where libyaml would write other text than the pure-Python emitter: a character beyond the
-    Basic Multilingual Plane anywhere (it escapes it), or a key that is empty or over 128 bytes (it
-    measures keys in bytes, not characters, and writes them as simple keys where Python writes ``?``)."""
-    if isinstance(data, str):
-        return _BEYOND_BMP.search(data) is not None
-    if isinstance(data, dict):
-        return any(
-            (isinstance(k, str) and not 0 < len(k.encode("utf-8")) <= 128)
-            or _needs_careful_emitter(k)
-            or _needs_careful_emitter(v)
-            for k, v in data.items()
-        )
-    if isinstance(data, (list, tuple)):
-        return any(_needs_careful_emitter(v) for v in data)
-    return False
-
-
-def _expanded_size_exceeds(root: Node, limit: int) -> bool:
-    """Count nodes as if every alias were copied out; stop as soon as the count passes ``limit``."""
-    count = 0
-    stack: list[Node] = [root]
-    while stack:
-        node = stack.pop()
-        count += 1
-        if count > limit:
-            return True
-        if isinstance(node, SequenceNode):
-            stack.extend(node.value)
-        elif isinstance(node, MappingNode):
-            for key, value in node.value:
-                stack.append(key)
-                stack.append(value)
-    return False
-
-
-def _where(exc: yaml.MarkedYAMLError) -> str:
-    mark = exc.problem_mark or exc.context_mark
-    return f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-
-
 def parse_yaml(text: str, file: str | Path = "<text>") -> Any:
     """Parse YAML text into plain Python data, or raise a :class:`PlaybookError` that says where."""
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return None
-        if _expanded_size_exceeds(node, MAX_NODES):
-            raise PlaybookError.at(
-                file,
-                "",
-                f"too many values after expanding aliases (over {MAX_NODES:,}); this is not a playbook file",
-            )
-        return loader.construct_document(node)
-    except _NumberTooLarge as exc:
-        raise PlaybookError.at(file, _where(exc), str(exc.problem)) from None
-    except yaml.constructor.ConstructorError as exc:
-        tag = getattr(exc.problem_mark, "name", "")
-        detail = (exc.problem or "").split(" for the tag ")[-1] if exc.problem else ""
-        raise PlaybookError.at(
-            file,
-            _where(exc),
-            f"unsupported YAML tag {detail or tag}; playbook files hold plain text, numbers and lists only",
-        ) from None
-    except yaml.MarkedYAMLError as exc:
-        raise PlaybookError.at(
-            file, _where(exc), f"not valid YAML ({exc.problem}); is the file complete?"
-        ) from None
-    except yaml.YAMLError as exc:
-        raise PlaybookError.at(file, "", f"not valid YAML ({exc})") from None
-    finally:
-        loader.dispose()
+    from .yamlcodec import parse  # PyYAML on the first parse only (see playbook.yamlcodec)
+
+    return parse(text, file)
 
 
 def _open_regular(path: Path, what: str = "file") -> int:
@@ -359,10 +176,11 @@ def dump_yaml(data: Any) -> str:
     """Serialise plain data as readable YAML that :func:`parse_yaml` reads back identically.
 
     Every save of a session goes through here, so the fast emitter is used whenever it writes the same
-    text (see :class:`_Dumper`).
+    text (see :class:`playbook.yamlcodec._Dumper`).
     """
-    dumper = _Dumper if _FastDumper is None or _needs_careful_emitter(data) else _FastDumper
-    return yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=100, indent=2)
+    from .yamlcodec import dump
+
+    return dump(data)
 
 
 def current_bytes(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes | None:

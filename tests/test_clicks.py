@@ -19,7 +19,7 @@ import pytest
 import yaml
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from playbook import charts, yamlio
+from playbook import charts, yamlcodec
 from playbook.agenda import clock, plan
 from playbook.catalogue import Catalogue
 from playbook.charts import (
@@ -339,7 +339,7 @@ def test_the_fast_emitter_writes_exactly_what_the_careful_one_writes(example: Pa
     documents.append(load_yaml_file(example)[0])
     for data in documents:
         careful = yaml.dump(
-            data, Dumper=yamlio._Dumper, allow_unicode=True, sort_keys=False, width=100, indent=2
+            data, Dumper=yamlcodec._Dumper, allow_unicode=True, sort_keys=False, width=100, indent=2
         )
         assert dump_yaml(data) == careful
         assert parse_yaml(dump_yaml(data)) == data
@@ -349,12 +349,12 @@ def test_emoji_are_written_as_themselves(monkeypatch: pytest.MonkeyPatch) -> Non
     used: list[type] = []
     real = yaml.dump
     monkeypatch.setattr(yaml, "dump", lambda data, **kw: used.append(kw["Dumper"]) or real(data, **kw))
-    assert "Één team 🚀" in dump_yaml({"title": "Één team 🚀"}) and used[-1] is yamlio._Dumper
-    assert "🚀" in dump_yaml({"🚀": "key"}) and used[-1] is yamlio._Dumper
+    assert "Één team 🚀" in dump_yaml({"title": "Één team 🚀"}) and used[-1] is yamlcodec._Dumper
+    assert "🚀" in dump_yaml({"🚀": "key"}) and used[-1] is yamlcodec._Dumper
     dump_yaml({"": "an empty key"})
-    assert used[-1] is yamlio._Dumper
+    assert used[-1] is yamlcodec._Dumper
     dump_yaml({"title": "Één team"})
-    assert used[-1] is yamlio._FastDumper, "text without emoji should take the fast emitter"
+    assert used[-1] is yamlcodec._FastDumper, "text without emoji should take the fast emitter"
 
 
 # -- the diagnosis: a chart is drawn only when what it shows changed ---------------------------------------

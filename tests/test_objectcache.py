@@ -1,4 +1,4 @@
-"""The catalogue and the cue lexicons kept whole between processes: never a stale or hidden result.
+"""The catalogue, the cue lexicons and session documents kept whole between processes: never a stale or hidden result.
 
 Speed is measured by ``make bench``; these tests check that a second process builds nothing it kept, that
 an edited, added or removed work form and an edited cue file are seen by the next load, that a mistake is
@@ -14,10 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from playbook import catalogue, objectcache, reading
+from playbook import calibrate, catalogue, objectcache, reading
+from playbook import session as session_module
 from playbook.catalogue import load_catalogue
 from playbook.errors import PlaybookError
-from playbook.paths import assets_dir, catalogue_dir
+from playbook.paths import assets_dir, catalogue_dir, examples_dir
+from playbook.session import SessionFile
 
 from .conftest import EXAMPLE_EN
 from .conftest import fresh as run_fresh
@@ -276,3 +278,109 @@ def test_the_kept_function_words_are_the_lexicon_s(cues: Path) -> None:
             assert reading.function_words(language) == built.function_words
     finally:
         reading.function_words.cache_clear()
+
+
+# -- session documents: kept by the hash of their bytes ----------------------------------------------------
+
+
+def session_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The session files whose YAML is parsed from here on."""
+    seen: list[str] = []
+    real = session_module.parse_yaml
+
+    def counting(text: str, file: object = "<text>") -> object:
+        seen.append(Path(str(file)).name)
+        return real(text, file)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(session_module, "parse_yaml", counting)
+    return seen
+
+
+@pytest.fixture
+def copy(tmp_path: Path, cache: Path) -> Path:
+    target = tmp_path / "mine.session.yaml"
+    shutil.copyfile(EXAMPLE_EN, target)
+    return target
+
+
+def test_a_session_read_again_in_the_same_bytes_is_not_parsed_and_equals_the_parsed_one(
+    copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = session_parses(monkeypatch)
+    first = SessionFile.open(copy)
+    second = SessionFile.open(copy)
+    assert seen == ["mine.session.yaml"]
+    assert second.session == first.session and second.session is not first.session
+    assert second.fingerprint == first.fingerprint
+    assert len(list(objectcache.folder().glob("session-*.pickle"))) == 1
+
+
+def test_an_edited_session_is_parsed_again_and_replaces_its_entry(
+    copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = SessionFile.open(copy).session
+    seen = session_parses(monkeypatch)
+    text, times = copy.read_text(encoding="utf-8"), copy.stat()
+    edited = "E" + before.title[1:]
+    copy.write_text(text.replace(f"title: {before.title}", f"title: {edited}", 1), encoding="utf-8")
+    os.utime(copy, ns=(times.st_atime_ns, times.st_mtime_ns))  # the same size and time: only the bytes differ
+    assert copy.stat().st_size == times.st_size
+    assert SessionFile.open(copy).session.title == edited
+    assert SessionFile.open(copy).session.title == edited
+    assert seen == ["mine.session.yaml"]  # parsed once, then kept as edited
+    assert len(list(objectcache.folder().glob("session-*.pickle"))) == 1  # the newest replaced the last
+    copy.write_text(text, encoding="utf-8")
+    assert SessionFile.open(copy).session == before
+
+
+def test_a_session_with_a_mistake_is_reported_each_time_and_never_kept(
+    copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy.write_text(copy.read_text(encoding="utf-8").replace("budget_minutes: ", "budget_minutes: -", 1))
+    for _ in range(2):
+        with pytest.raises(PlaybookError) as caught:
+            SessionFile.open(copy)
+        assert caught.value.problems[0].field == "budget_minutes"
+    assert list(objectcache.folder().glob("session-*.pickle")) == []
+
+
+def test_a_damaged_stale_or_foreign_session_entry_is_passed_over_and_written_anew(
+    copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    good = SessionFile.open(copy).session
+    (entry,) = objectcache.folder().glob("session-*.pickle")
+    other = tmp_path / "other.session.yaml"
+    shutil.copyfile(examples_dir() / "samen-een-servicedesk.session.yaml", other)
+    SessionFile.open(other)
+    (foreign,) = set(objectcache.folder().glob("session-*.pickle")) - {entry}
+    seen = session_parses(monkeypatch)
+    for damage in (b"", b"not a pickle at all", entry.read_bytes()[:200], foreign.read_bytes()):
+        entry.write_bytes(damage)
+        seen.clear()
+        assert SessionFile.open(copy).session == good and seen == ["mine.session.yaml"]
+        seen.clear()
+        assert SessionFile.open(copy).session == good and seen == []  # the entry was written again
+    entry.chmod(0o666)  # others may write it: not trusted
+    seen.clear()
+    assert SessionFile.open(copy).session == good and seen == ["mine.session.yaml"]
+
+
+def test_a_session_kept_by_other_code_is_parsed_again(copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    SessionFile.open(copy)
+    seen = session_parses(monkeypatch)
+    version = objectcache.code_version()
+    monkeypatch.setattr(session_module.objectcache, "code_version", lambda *m: version + "\nan edited module")
+    SessionFile.open(copy)
+    assert seen == ["mine.session.yaml"]
+
+
+def test_past_sessions_of_a_workspace_are_not_parsed_by_the_next_process(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "workspace"
+    shutil.copytree(examples_dir(), folder)
+    built = calibrate.history(folder, load_catalogue([]))
+    seen = session_parses(monkeypatch)
+    monkeypatch.setattr(calibrate, "_READ", {})  # what a new process remembers: only the cache
+    again = calibrate.history(folder, load_catalogue([]))
+    assert seen == [] and again == built and again.runs

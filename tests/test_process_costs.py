@@ -58,6 +58,16 @@ def test_plan_and_diagnose_import_no_view_server_or_app_module(command: list[str
     assert loaded == []
 
 
+@pytest.mark.parametrize("command", [["plan", str(EXAMPLE_EN)], ["diagnose", str(EXAMPLE_EN)]])
+def test_a_second_plan_or_diagnosis_of_an_unchanged_session_parses_no_yaml(
+    command: list[str], tmp_path: Path
+) -> None:
+    first = fresh(RUN, json.dumps(["yaml"]), *command, cache=tmp_path)
+    second = fresh(RUN, json.dumps(["yaml"]), *command, cache=tmp_path)
+    assert first == [0, first[1], ["yaml"]]  # nothing kept yet: the session and its past ones are parsed
+    assert second == [0, first[1], []]  # each kept as it was read: PyYAML is not even imported
+
+
 def test_import_playbook_alone_stays_small(tmp_path: Path) -> None:
     code = "import sys, json, playbook; print(json.dumps(sorted(m for m in sys.modules if m.startswith('playbook'))))"
     assert fresh(code, cache=tmp_path) == ["playbook", "playbook.classcode", "playbook.startup"]

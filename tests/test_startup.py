@@ -50,7 +50,7 @@ import io
 from playbook.cli import main
 with redirect_stdout(io.StringIO()):
     status = main(sys.argv[1:])
-print(json.dumps([status, loaded("nbformat", "nbconvert", "jsonschema", "matplotlib", "ipywidgets", "yaml")]))
+print(json.dumps([status, loaded("nbformat", "nbconvert", "jsonschema", "matplotlib", "ipywidgets")]))
 """
     )
     status, modules = fresh(code, *command)
@@ -61,7 +61,6 @@ print(json.dumps([status, loaded("nbformat", "nbconvert", "jsonschema", "matplot
         "jsonschema": False,
         "matplotlib": False,
         "ipywidgets": False,
-        "yaml": True,
     }
 
 
