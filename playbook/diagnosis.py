@@ -22,7 +22,7 @@ from .catalogue import STAGES
 from .errors import PlaybookError, Problem
 from .i18n import LANGUAGES, Text, t
 from .paths import assets_dir
-from .reading import BriefText, Evidence, Reading, confidence, lexicon, read_brief
+from .reading import BriefText, Evidence, Reading, confidence, groups, read_brief
 from .schema import FieldReader, join
 from .session import READING_VALUES, UNCLEAR, Diagnosis, Session
 from .yamlio import load_yaml_file
@@ -426,7 +426,7 @@ def default_bank() -> Bank:
 def intent_ids() -> tuple[str, ...]:
     """The intents a brief can speak, as the cue files name them (the same in every language)."""
     return tuple(
-        g.removeprefix("readings.intents.") for g in lexicon("en").groups if g.startswith("readings.intents.")
+        g.removeprefix("readings.intents.") for g in groups("en") if g.startswith("readings.intents.")
     )
 
 

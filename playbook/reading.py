@@ -19,10 +19,11 @@ and how much they weigh together. ``playbook.diagnosis`` turns the evidence into
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -512,6 +513,7 @@ def load_lexicon(language: str, folder: str | Path | None = None) -> Lexicon:
         found = _build_lexicon(language, path)
         objectcache.keep(name, key, found, stamps)
         objectcache.keep(f"function-words-{name}", key, found.function_words, stamps)
+        objectcache.keep(f"groups-{name}", key, found.groups, stamps)
     return found
 
 
@@ -653,18 +655,41 @@ def lexicon(language: str) -> Lexicon:
 def function_words(language: str) -> frozenset[str]:
     """The shipped function words of one language: all that telling a brief's language needs, kept on
     their own so that an English brief does not load the Dutch cues (and the other way round)."""
+    return _lexicon_part(
+        language,
+        "function-words",
+        lambda lex: lex.function_words,
+        lambda v: type(v) is frozenset and all(type(w) is str for w in v),
+    )
+
+
+@cache
+def groups(language: str) -> tuple[str, ...]:
+    """The readings the shipped cues of one language speak of, kept on their own: what a diagnosis
+    asks of a lexicon besides reading the brief (the intents it can hear)."""
+    return _lexicon_part(
+        language,
+        "groups",
+        lambda lex: lex.groups,
+        lambda v: type(v) is tuple and all(type(g) is str for g in v),
+    )
+
+
+def _lexicon_part(
+    language: str, part: str, take: Callable[[Lexicon], Any], check: Callable[[Any], bool]
+) -> Any:
+    """One small part of a shipped lexicon, from its own entry in the object cache (under the lexicon's
+    key, so it follows every change the lexicon does) or else from the lexicon itself."""
     if language not in LANGUAGES:
-        return lexicon(language).function_words  # which says there is no such language
+        return take(lexicon(language))  # which says there is no such language
     kept = _kept(language, assets_dir() / "diagnosis" / "cues" / f"{language}.yaml")
     if kept is None:
-        return lexicon(language).function_words
+        return take(lexicon(language))
     name, key, stamps = kept
-    found = objectcache.recall(
-        f"function-words-{name}", key, lambda v: type(v) is frozenset and all(type(w) is str for w in v)
-    )
+    found = objectcache.recall(f"{part}-{name}", key, check)
     if found is None:
-        found = lexicon(language).function_words
-        objectcache.keep(f"function-words-{name}", key, found, stamps)
+        found = take(lexicon(language))
+        objectcache.keep(f"{part}-{name}", key, found, stamps)
     return found
 
 
@@ -1420,16 +1445,37 @@ class BriefText:
 
 _READ: dict[tuple[tuple[tuple[str, str], ...], str], BriefText] = {}
 
+READING_SLOTS = 32
+"""How many briefs read are kept between processes: each brief has one slot, picked by its hash, so a
+brief being typed in a notebook (a new reading at every change) replaces, and never adds, entries."""
+
 
 def read_brief(parts: Mapping[str, str], default_language: str) -> BriefText:
     """Tokenise and match a brief once; the same words read again come from a small cache.
 
     Each part is read in its own language (a facilitator may paste an English e-mail into a Dutch
     session); a part too short to tell follows the brief as a whole, and that follows ``default_language``.
+    A brief read by an earlier process comes from the object cache while the cue files, the stemmer and
+    this code are as they were (``playbook.objectcache``), so a command need not load the cues at all.
     """
     key = (tuple(parts.items()), default_language)
     if (found := _READ.get(key)) is not None:
         return found
+    kept = _kept_reading(key)
+    if kept is None:
+        found = _read_brief(parts, default_language)
+    else:
+        name, kept_key, stamps = kept
+        if (found := objectcache.recall(name, kept_key, _is_brief_text)) is None:
+            found = _read_brief(parts, default_language)
+            objectcache.keep(name, kept_key, found, stamps)
+    if len(_READ) > 256:
+        _READ.clear()
+    _READ[key] = found
+    return found
+
+
+def _read_brief(parts: Mapping[str, str], default_language: str) -> BriefText:
     filled = {k: v for k, v in parts.items() if v and v.strip()}
     overall = detect_language(filled, default_language)
     docs, hits = [], []
@@ -1438,8 +1484,23 @@ def read_brief(parts: Mapping[str, str], default_language: str) -> BriefText:
         doc = tokenise({part: text}, lex.language, lex.breaks)
         docs.append(doc)
         hits += find(doc, lex)
-    text = BriefText(overall, tuple(docs), tuple(hits))
-    if len(_READ) > 256:
-        _READ.clear()
-    _READ[key] = text
-    return text
+    return BriefText(overall, tuple(docs), tuple(hits))
+
+
+def _kept_reading(key: tuple[Any, ...]) -> tuple[str, str, list[objectcache.Stamp]] | None:
+    """The object cache's name, key and inputs for a brief's reading: its words, and the shipped cues of
+    every language (any of them may be the one a part is read in), with their code and stemmer."""
+    cues = assets_dir() / "diagnosis" / "cues"
+    found = [_kept(language, cues / f"{language}.yaml") for language in LANGUAGES]
+    if any(k is None for k in found):
+        return None
+    digest = hashlib.sha256(repr(key).encode("utf-8")).hexdigest()
+    version = "\n".join(k[1] for k in found if k is not None)
+    stamps = [stamp for k in found if k is not None for stamp in k[2]]
+    slot = int(digest[:8], 16) % READING_SLOTS
+    name = f"reading-{objectcache.place_name(cues)}-{slot}"
+    return name, objectcache.content_key(version, digest), stamps
+
+
+def _is_brief_text(value: Any) -> bool:
+    return type(value) is BriefText

@@ -267,7 +267,16 @@ def test_a_brief_in_one_language_loads_only_that_language_s_cues(tmp_path: Path)
     second = run_fresh(ONE_LANGUAGE, str(EXAMPLE_EN), env=env)
     assert first[0] == second[0] == 0 and first[1] == second[1]
     assert first[2] == ["en", "nl"]  # the first builds both, and keeps the function words of each
-    assert second[2] == ["en"]  # the Dutch function words come on their own
+    assert second[2] == []  # the brief's reading itself is kept: no cues are loaded at all
+
+
+def test_a_dutch_brief_read_anew_loads_only_the_dutch_cues(tmp_path: Path) -> None:
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    run_fresh(ONE_LANGUAGE, str(EXAMPLE_EN), env=env)  # both lexicons built and kept
+    for entry in (tmp_path / "cache").rglob("reading-*.pickle"):
+        entry.unlink()  # ...but no reading of any brief
+    dutch = run_fresh(ONE_LANGUAGE, str(examples_dir() / "samen-een-servicedesk.session.yaml"), env=env)
+    assert dutch[0] == 0 and dutch[2] == ["nl"]  # the English function words and groups come on their own
 
 
 def test_the_kept_function_words_are_the_lexicon_s(cues: Path) -> None:
@@ -276,8 +285,77 @@ def test_the_kept_function_words_are_the_lexicon_s(cues: Path) -> None:
         for language in ("en", "nl"):
             built = reading.load_lexicon(language)
             assert reading.function_words(language) == built.function_words
+            assert reading.groups(language) == built.groups
     finally:
         reading.function_words.cache_clear()
+        reading.groups.cache_clear()
+
+
+def brief_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The briefs read from their words from here on (by their wish); nothing remembered in memory."""
+    seen: list[str] = []
+    real = reading._read_brief
+
+    def counting(parts: dict[str, str], default_language: str) -> object:
+        seen.append(parts.get("wish", ""))
+        return real(parts, default_language)
+
+    monkeypatch.setattr(reading, "_read_brief", counting)
+    monkeypatch.setattr(reading, "_READ", {})
+    return seen
+
+
+BRIEF = {"wish": "We want the team to agree on how we handle complaints", "context": "Trust is low."}
+
+
+def test_a_kept_reading_equals_the_one_read_and_follows_an_edited_cue_file(
+    cues: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = brief_reads(monkeypatch)
+    built = reading.read_brief(BRIEF, "en")
+    reading._READ.clear()
+    kept = reading.read_brief(BRIEF, "en")
+    assert seen == [BRIEF["wish"]]  # read once; the second came from the cache
+    assert kept == built and kept is not built
+    assert kept.evidence("readings.intents.agreement", {"wish": 1.0, "context": 1.0}) == built.evidence(
+        "readings.intents.agreement", {"wish": 1.0, "context": 1.0}
+    )
+
+    path = cues / "en.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  intents:\n", "  intents:\n    zebra:\n      strong: [complaints]\n", 1))
+    reading.lexicon.cache_clear()
+    reading._READ.clear()
+    edited = reading.read_brief(BRIEF, "en")
+    assert len(seen) == 2 and edited.evidence("readings.intents.zebra", {"wish": 1.0}).hits
+    reading.lexicon.cache_clear()
+
+
+def test_a_damaged_or_foreign_reading_entry_is_passed_over(
+    cues: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = brief_reads(monkeypatch)
+    built = reading.read_brief(BRIEF, "en")
+    (entry,) = objectcache.folder().glob("reading-*.pickle")
+    for damage in (b"", b"not a pickle", entry.read_bytes()[:300]):
+        entry.write_bytes(damage)
+        reading._READ.clear()
+        seen.clear()
+        assert reading.read_brief(BRIEF, "en") == built and len(seen) == 1
+    other = {"wish": "Een ander verzoek"}
+    name, _, _ = reading._kept_reading((tuple(BRIEF.items()), "en"))  # type: ignore[misc]
+    key = reading._kept_reading((tuple(other.items()), "en"))[1]  # type: ignore[index]
+    objectcache.keep(name, key, built, [])  # another brief's key in this brief's slot
+    reading._READ.clear()
+    seen.clear()
+    assert reading.read_brief(BRIEF, "en") == built and len(seen) == 1
+
+
+def test_briefs_read_fill_a_fixed_number_of_entries(cues: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    brief_reads(monkeypatch)
+    for n in range(3 * reading.READING_SLOTS):
+        reading.read_brief({"wish": f"Brief number {n}"}, "en")
+    assert len(list(objectcache.folder().glob("reading-*.pickle"))) <= reading.READING_SLOTS
 
 
 # -- session documents: kept by the hash of their bytes ----------------------------------------------------
