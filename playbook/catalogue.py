@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import pickle
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -516,12 +517,19 @@ def _check_scaling(
 class Catalogue(Sequence[Intervention]):
     """An ordered, validated set of interventions with lookup, filters and bilingual search."""
 
-    def __init__(self, interventions: Iterable[Intervention]) -> None:
-        self._items = sorted(interventions, key=lambda i: i.id)
-        self._by_id = {i.id: i for i in self._items}
+    def __init__(self, interventions: Iterable[Intervention | KeptForm]) -> None:
+        self._by_id: dict[str, Intervention | KeptForm] = {
+            i.id: i for i in sorted(interventions, key=lambda i: i.id)
+        }
+
+    @cached_property
+    def _items(self) -> list[Intervention]:
+        """Every work form, in order of id: a form kept in the object cache is unpickled here, or on
+        :meth:`get`, so a command that looks up a few forms unpickles only those."""
+        return [self.get(ident) for ident in self._by_id]
 
     def __len__(self) -> int:
-        return len(self._items)
+        return len(self._by_id)
 
     def __getitem__(self, index: int) -> Intervention:  # type: ignore[override]
         return self._items[index]
@@ -539,11 +547,14 @@ class Catalogue(Sequence[Intervention]):
     def get(self, ident: str) -> Intervention:
         """The intervention with this id, or an error that suggests the nearest ids."""
         try:
-            return self._by_id[ident]
+            item = self._by_id[ident]
         except KeyError:
             near = difflib.get_close_matches(ident, self._by_id, n=3)
             hint = f"; did you mean {', '.join(near)}?" if near else "; see `playbook catalogue list`"
             raise PlaybookError(f"unknown intervention '{ident}'{hint}") from None
+        if type(item) is KeptForm:
+            item = self._by_id[ident] = item.load()
+        return item  # type: ignore[return-value]
 
     def filter(
         self,
@@ -613,7 +624,7 @@ def user_folders() -> list[Path]:
     return [Path(p).expanduser() for p in env.split(os.pathsep) if p.strip()]
 
 
-_LOADED: dict[tuple[Path, str], tuple[tuple[int, int], Intervention]] = {}
+_LOADED: dict[tuple[Path, str], tuple[tuple[int, int], Intervention | KeptForm]] = {}
 """Each file of the last load, by modification time and size: a kernel that builds several views (each
 loading the catalogue) reads and checks every file once, and again only when it changed."""
 
@@ -662,8 +673,50 @@ def _read_folder(
         except OSError as exc:
             problems.append(Problem(str(path), "", f"cannot be read ({exc.strerror})"))
     if kept and len(problems) == before:
-        objectcache.keep(_entry_name(folder), _folder_key(stamps), found, stamps)
+        objectcache.keep(_entry_name(folder), _folder_key(stamps), [KeptForm.of(i) for i in found], stamps)
     return found
+
+
+class KeptForm:
+    """A shipped work form as the object cache keeps it: its id and references, which loading the
+    catalogue checks, and the form itself pickled on its own, unpickled the first time it is used.
+
+    Unpickling all 200 forms costs a command more than anything else it does with the catalogue, and
+    planning an agenda looks up only the forms in it. Should a form's own bytes fail to unpickle (an
+    entry damaged inside), it is read from its file as if nothing had been kept.
+    """
+
+    __slots__ = ("_form", "_path", "good_after", "good_before", "id", "pickled")
+    origin = SHIPPED
+
+    def __init__(
+        self, ident: str, good_before: tuple[str, ...], good_after: tuple[str, ...], pickled: bytes
+    ) -> None:
+        self.id, self.good_before, self.good_after, self.pickled = ident, good_before, good_after, pickled
+        self._form: Intervention | None = None
+        self._path: Path | None = None
+
+    @classmethod
+    def of(cls, item: Intervention | KeptForm) -> KeptForm:
+        if type(item) is KeptForm:
+            return item
+        return cls(item.id, item.good_before, item.good_after, pickle.dumps(item, pickle.HIGHEST_PROTOCOL))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (KeptForm, (self.id, self.good_before, self.good_after, self.pickled))
+
+    def load(self) -> Intervention:
+        """The work form (unpickled once, and shared by every catalogue of this process)."""
+        if self._form is None:
+            try:
+                form = pickle.loads(self.pickled)
+            except Exception:  # damaged inside: its file says what it is
+                form = None
+            if type(form) is not Intervention or form.id != self.id or form.origin != SHIPPED:
+                path = self._path or catalogue_dir() / f"{self.id}.yaml"
+                form = parse_intervention(load_yaml_file(path)[0], path, SHIPPED, thorough=False)
+            self._form = form
+        return self._form
 
 
 def _entry_name(folder: Path) -> str:
@@ -677,7 +730,7 @@ def _folder_key(stamps: list[objectcache.Stamp]) -> str:
 
 def _kept_folder(
     folder: Path, paths: list[Path], remember: set[tuple[Path, str]] | None
-) -> list[Intervention] | None:
+) -> list[Intervention | KeptForm] | None:
     """The shipped work forms without reading a file, if this process or the object cache has them all
     as they are on disk now; None otherwise (a file is new, changed, gone or unreadable)."""
     try:
@@ -695,6 +748,8 @@ def _kept_folder(
     items = objectcache.recall(_entry_name(folder), _folder_key(stamps), _work_forms_of(paths))
     if items is None:
         return None
+    for path, item in zip(paths, items, strict=True):
+        item._path = path
     if remember is not None:
         for path, info, item in zip(paths, infos, items, strict=True):
             _LOADED[path, SHIPPED] = ((info.st_mtime_ns, info.st_size), item)
@@ -711,7 +766,13 @@ def _work_forms_of(paths: list[Path]) -> Callable[[Any], bool]:
             type(value) is list
             and len(value) == len(ids)
             and all(
-                type(i) is Intervention and i.origin == SHIPPED and i.id == n
+                type(i) is KeptForm
+                and i.id == n
+                and type(i.pickled) is bytes
+                and all(
+                    type(refs) is tuple and all(type(r) is str for r in refs)
+                    for refs in (i.good_before, i.good_after)
+                )
                 for i, n in zip(value, ids, strict=True)
             )
         )

@@ -8,6 +8,7 @@ reported as ever and never kept, and that a damaged, foreign or stale entry is p
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import time
 from pathlib import Path
@@ -462,3 +463,52 @@ def test_past_sessions_of_a_workspace_are_not_parsed_by_the_next_process(
     monkeypatch.setattr(calibrate, "_READ", {})  # what a new process remembers: only the cache
     again = calibrate.history(folder, load_catalogue([]))
     assert seen == [] and again == built and again.runs
+
+
+# -- the kept catalogue: each work form unpickled when it is first used ------------------------------------
+
+
+def test_a_kept_catalogue_unpickles_only_the_forms_looked_up(shipped: Path) -> None:
+    built = load_catalogue([])
+    new_process()
+    kept = load_catalogue([])
+    forms = list(kept._by_id.values())
+    assert all(type(f) is catalogue.KeptForm for f in forms) and len(kept) == len(built)
+    assert "1-2-4-all" in kept and "no-such-form" not in kept  # asked without unpickling anything
+    assert not any(type(f) is catalogue.Intervention for f in kept._by_id.values())
+    assert kept.get("1-2-4-all") == built.get("1-2-4-all")
+    assert sum(type(f) is catalogue.Intervention for f in kept._by_id.values()) == 1
+    assert list(kept) == list(built)  # a whole pass unpickles the rest, equal field by field
+
+
+def test_a_form_damaged_inside_a_kept_entry_is_read_from_its_file(shipped: Path) -> None:
+    built = load_catalogue([])
+    (entry,) = objectcache.folder().glob("catalogue-*.pickle")
+    key, forms = pickle.loads(entry.read_bytes())
+    damaged = [
+        catalogue.KeptForm(
+            f.id, f.good_before, f.good_after, b"not a pickle" if f.id == "1-2-4-all" else f.pickled
+        )
+        for f in forms
+    ]
+    other = next(f for f in forms if f.id != "1-2-4-all")
+    damaged = [
+        catalogue.KeptForm(f.id, f.good_before, f.good_after, other.pickled) if f.id == "world-cafe" else f
+        for f in damaged
+    ]  # another form's bytes under this id
+    entry.write_bytes(pickle.dumps((key, damaged)))
+    new_process()
+    kept = load_catalogue([])
+    assert kept.get("1-2-4-all") == built.get("1-2-4-all")
+    assert kept.get("world-cafe") == built.get("world-cafe")
+
+
+def test_a_kept_catalogue_still_checks_every_form_s_references(shipped: Path) -> None:
+    path = shipped / "1-2-4-all.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "good_after:" in text
+    path.write_text(text.replace("good_after: [", "good_after: [no-such-form, ", 1), encoding="utf-8")
+    for _ in range(2):  # read from the files, then from the kept entry: reported both times
+        new_process()
+        with pytest.raises(PlaybookError, match="no-such-form"):
+            load_catalogue([])
