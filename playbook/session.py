@@ -11,6 +11,7 @@ way is reported instead of read with defaults filled in; hand-written files with
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from collections.abc import Callable
@@ -921,8 +922,15 @@ def dump_session(session: Session, file: str | Path = "<session>") -> str:
     agenda = data.get("agenda")
     if agenda:
         data["agenda"] = []
-    body = dump_yaml(data)
-    faithful = parse_yaml(body, file) == data
+    rest = replace(session, agenda=())
+    last = _WRITTEN[0]
+    if last is not None and last[0] == data and last[1] == rest:  # an edit of the agenda alone
+        body, faithful = last[2], True
+    else:
+        body = dump_yaml(data)
+        faithful = parse_yaml(body, file) == data and parse_session({**data, "agenda": []}, file) == rest
+        if faithful:
+            _WRITTEN[0] = (copy.deepcopy(data), rest, body)
     if agenda:  # the blocks, each written once, go where the empty list stands
         faithful = faithful and body.count(_AGENDA_SLOT) == 1 and _blocks_data(session.agenda) == agenda
         blocks = "".join(_block_text(b, i, file, session.language) for i, b in enumerate(session.agenda))
@@ -945,9 +953,15 @@ def dump_session(session: Session, file: str | Path = "<session>") -> str:
             lang,
         )
     # Read back as the loader will; the blocks were each read back once already (_cached_block_text).
-    if not faithful or parse_session({**data, "agenda": []}, file) != replace(session, agenda=()):
+    if not faithful:
         raise PlaybookError.at(file, "", _say("unfaithful", lang), lang)
     return text
+
+
+_WRITTEN: list[tuple[dict[str, Any], Session, str] | None] = [None]
+"""The last session written, without its agenda: its data, itself and its text, read back already. The
+next save of the same session with another agenda (every minute changed, every block moved) writes the
+blocks alone; anything else about it changed, and it is written and read back again."""
 
 
 _AGENDA_SLOT = "\nagenda: []\n"

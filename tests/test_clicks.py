@@ -345,6 +345,37 @@ def test_the_fast_emitter_writes_exactly_what_the_careful_one_writes(example: Pa
         assert parse_yaml(dump_yaml(data)) == data
 
 
+def test_an_agenda_edit_writes_the_rest_of_the_session_once_and_exactly_as_anew(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from playbook import session as session_module
+
+    session = _long(load_session(example))
+    calls = _spy(monkeypatch, session_module, "dump_yaml")
+
+    def dumped() -> list[dict[str, Any]]:  # the session's own data (a new block is written on its own)
+        return [c for c in calls if isinstance(c, dict)]
+
+    first = session_module.dump_session(session)
+    longer = _longer(session, 3, 4)
+    text = session_module.dump_session(longer)
+    assert len(dumped()) == 1, "the brief, diagnosis and run were written again for a minute change"
+    session_module._WRITTEN[0] = None  # nothing remembered: written whole
+    assert session_module.dump_session(longer) == text and len(dumped()) == 2
+    assert text != first and parse_session_text(text) == longer
+    renamed = longer.with_changes(title=longer.title + " (2)")
+    assert parse_session_text(session_module.dump_session(renamed)) == renamed and len(dumped()) == 3
+    brief = replace(renamed.brief, wish=renamed.brief.wish + " Soon.")
+    again = renamed.with_changes(brief=brief)
+    assert parse_session_text(session_module.dump_session(again)) == again and len(dumped()) == 4
+
+
+def parse_session_text(text: str) -> Session:
+    from playbook.session import parse_session
+
+    return parse_session(parse_yaml(text))
+
+
 def test_emoji_are_written_as_themselves(monkeypatch: pytest.MonkeyPatch) -> None:
     used: list[type] = []
     real = yaml.dump
@@ -464,6 +495,26 @@ def test_a_minute_changed_back_shows_the_arc_without_drawing(binding: SessionBin
     assert MEMO.drawn == drawn, "the arc of an agenda already drawn was drawn again"
     p = builder.plan
     assert p is not None and _same_svg(builder.arc.value, to_svg(arc_chart(p), alt=arc_node(p).alt))
+
+
+def test_a_minute_change_keeps_the_profile_and_a_brief_or_answer_change_diagnoses_again(
+    binding: SessionBinding, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from playbook.ui import binding as binding_module
+
+    builder = AgendaBuilder(binding)
+    diagnosed = _spy(monkeypatch, binding_module, "diagnose")
+    before = binding.profile()
+    builder.rows[2].minutes.value += 5
+    assert diagnosed == [] and binding.profile() is before, "an agenda edit diagnosed the group again"
+    binding.update(brief=replace(binding.session.brief, wish="We want to decide together on the new rota"))
+    assert binding.profile() == diagnose(binding.session) and len(diagnosed) == 1
+    question = next(iter(binding.session.diagnosis.answers))
+    answers = {**binding.session.diagnosis.answers, question: 6 - binding.session.diagnosis.answers[question]}
+    binding.update(diagnosis=replace(binding.session.diagnosis, answers=answers))
+    assert binding.profile() == diagnose(binding.session) and len(diagnosed) == 2
+    binding.update(language="en" if binding.session.language == "nl" else "nl")
+    assert binding.profile().language == binding.session.language and len(diagnosed) == 3
 
 
 def _numbers(figure: Any) -> list[Any]:

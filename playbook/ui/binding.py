@@ -26,7 +26,7 @@ class SessionBinding:
     def __init__(self, handle: SessionFile) -> None:
         self.handle = handle
         self._listeners: list[Callable[[Session], None]] = []
-        self._profile: tuple[Session, Profile] | None = None
+        self._profile: tuple[tuple[object, ...], Profile] | None = None
 
     @classmethod
     def open(cls, path: str | Path | None = None) -> SessionBinding:
@@ -42,10 +42,12 @@ class SessionBinding:
         return self.handle.path
 
     def profile(self) -> Profile:
-        """The diagnosis of the session as it is now, computed once per saved version for all views."""
+        """The diagnosis of the session as it is now, shared by all views and computed again only when
+        what it is read from changed: its language, brief and diagnosis (an agenda edit keeps it)."""
         session = self.session
-        if self._profile is None or self._profile[0] is not session:
-            self._profile = (session, diagnose(session))
+        read_from = (session.language, session.brief, session.diagnosis)
+        if self._profile is None or not _same(self._profile[0], read_from):
+            self._profile = (read_from, diagnose(session))
         return self._profile[1]
 
     def on_change(self, listener: Callable[[Session], None]) -> None:
@@ -79,3 +81,8 @@ class SessionBinding:
     def _announce(self) -> None:
         for listener in self._listeners:
             listener(self.session)
+
+
+def _same(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
+    """Equal field by field (the very same objects, as an edit elsewhere leaves them, at once)."""
+    return all(x is y or x == y for x, y in zip(a, b, strict=True))
