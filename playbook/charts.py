@@ -382,8 +382,9 @@ def _own_ids(svg: str) -> str:
         return f' id="{prefix}{ident}"' if ident in used else ""
 
     def fix(tag: re.Match[str]) -> str:
-        text = tag[0]
-        return _ID_OR_REFERENCE.sub(rename, text) if 'id="' in text or "#" in text else text
+        text = tag[0]  # most tags name a colour ('#') but neither an id nor a reference: left as they are
+        linked = ' id="' in text or ("#" in text and ('href="#' in text or "url(#" in text))
+        return _ID_OR_REFERENCE.sub(rename, text) if linked else text
 
     return _TAG.sub(fix, svg)
 
@@ -812,8 +813,8 @@ def _legend_lines(names: list[str], columns: int) -> int:
     return max(counts, default=0)
 
 
-def _time_axis(ax, origin: int, total: int) -> tuple[list[int], list[str]]:  # noqa: ANN001
-    """Ticks on the clock's round times, labelled; returns the ticks and their labels."""
+def _clock_ticks(origin: int, total: int) -> tuple[list[int], list[str]]:
+    """The clock's round times over a chart of ``total`` minutes from ``origin``, and their labels."""
     step = 15 if total <= 120 else 30 if total <= 300 else 60
     while total / step > 16:  # a session of days (a huge agenda): at most some 16 labels, on round hours
         step *= 2 if step < 240 else 3 if step < 1440 else 2
@@ -821,6 +822,12 @@ def _time_axis(ax, origin: int, total: int) -> tuple[list[int], list[str]]:  # n
     ticks = list(range(first, total + 1, step))
     days = [(origin + m) // (24 * 60) for m in ticks]  # past midnight: "+1" for the next day
     labels = [clock(origin + m) + (f" +{d}" if d else "") for m, d in zip(ticks, days, strict=True)]
+    return ticks, labels
+
+
+def _time_axis(ax, origin: int, total: int) -> tuple[list[int], list[str]]:  # noqa: ANN001
+    """Ticks on the clock's round times, labelled; returns the ticks and their labels."""
+    ticks, labels = _clock_ticks(origin, total)
     ax.set_xticks(ticks, labels, fontsize=LABEL)
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
@@ -956,6 +963,7 @@ class ArcFigure:
             _Still.text(label, label.get_text)
         self.marks = _mark_artists(ax) if facilitator else []
         self._ticks: set[Artist] = set()  # the clock's tick marks, each copied from its first picture
+        self._ticked: tuple[list[int], list[str]] | None = None  # the ticks and labels the axis has
         self.times: list[Text] = []  # the clock's times (see _clock)
         ax.tick_params(axis="x", labelbottom=False)
         ax.xaxis.set_label_coords(0.5, 0)  # no axis label to place: its place is not computed per drawing
@@ -1004,7 +1012,12 @@ class ArcFigure:
             at, depth = _corners(xs, WATERLINE - 0.85 * _per_minute(arc.depth, 0.0)[::every])
             self.depth.set_data(at, WATERLINE, depth)
         _place_marks(self.marks, plan, total)
-        self._clock(*_time_axis(ax, plan.start, total))
+        ticked = _clock_ticks(plan.start, total)
+        if ticked != self._ticked:  # a minute more or less seldom moves a tick: they are set when they do
+            self._clock(*_time_axis(ax, plan.start, total))
+            self._ticked = ticked
+        else:
+            self._clock(*ticked)
         key = "arc.title" if self.facilitator else "arc.title_participants"
         self.title.set_text(
             t(
