@@ -940,7 +940,7 @@ class ArcFigure:
                 "edgecolor": BLUE,
             }  # its own zone under the waterline: no hatch
             self.depth = ax.fill_between(xs, WATERLINE, WATERLINE, step="post", linewidth=0.8, **depth_style)
-            ax.axhline(WATERLINE, color=BLUE, linestyle="--", linewidth=1.2)
+            _Still(ax.axhline(WATERLINE, color=BLUE, linestyle="--", linewidth=1.2))  # where it always is
             ax.text(
                 1.0, WATERLINE + 0.02, t("diagnosis.waterline", lang), ha="right", va="bottom", fontsize=SMALL,
                 color=BLUE, transform=edge,
@@ -956,8 +956,8 @@ class ArcFigure:
         role_names = _role_names(self.audience, lang)
         handles += [_role_patch(r, role_names.get(r, r)) for r in roles]
         _legends(fig, handles, names, legend_in, height)
-        for still in (*fig.legends, *fig.texts):  # the key and the names: fixed while the blocks are
-            _Still(still)
+        for still in (*fig.legends, *fig.texts, fig.patch, ax.patch):  # the key, the names, the paper:
+            _Still(still)  # fixed while the blocks are
         self.title = fig.suptitle("", x=0.02, ha="left", fontsize=TITLE, fontweight="bold")
         for label in ax.texts[len(self.numbers) :]:  # the scales' names and numbers stand still
             _Still.text(label, label.get_text)
@@ -967,9 +967,15 @@ class ArcFigure:
         self.times: list[Text] = []  # the clock's times (see _clock)
         ax.tick_params(axis="x", labelbottom=False)
         ax.xaxis.set_label_coords(0.5, 0)  # no axis label to place: its place is not computed per drawing
-        for _, letter in self.marks:
+        ax.yaxis.set_visible(False)  # no ticks, label or line (the scales are texts of their own)
+        for line, letter in self.marks:
             _Still.text(
                 letter, lambda letter=letter: (letter.get_text(), letter.get_bbox_patch().get_edgecolor())
+            )
+            _Still(  # a dotted line of one colour and length, moved along the clock (clipped: drawn anew)
+                line,
+                lambda line=line: (line.get_color(), line.get_clip_on()),
+                lambda line=line: tuple(ax.transData.transform((line.get_xdata()[0], WATERLINE))),
             )
         self.figure = fig
         self.built += 1
@@ -1011,7 +1017,7 @@ class ArcFigure:
         if self.depth is not None:
             at, depth = _corners(xs, WATERLINE - 0.85 * _per_minute(arc.depth, 0.0)[::every])
             self.depth.set_data(at, WATERLINE, depth)
-        _place_marks(self.marks, plan, total)
+        _place_marks(self.marks, plan, total, EDGE_POINTS / points)
         ticked = _clock_ticks(plan.start, total)
         if ticked != self._ticked:  # a minute more or less seldom moves a tick: they are set when they do
             self._clock(*_time_axis(ax, plan.start, total))
@@ -1073,8 +1079,16 @@ def _mark_artists(ax) -> list[tuple[Line2D, Text]]:  # noqa: ANN001
     return marks
 
 
-def _place_marks(marks: list[tuple[Line2D, Text]], plan: Plan, total: int) -> None:
-    """Each finding with a minute on a mark where it applies, coloured by its level; the rest hidden."""
+EDGE_POINTS = 3
+"""How near the axes' left or right edge (in points) a finding's line must be clipped: further in, its
+whole width lies inside, the clip changes no pixel, and the line is drawn without it (see _place_marks)."""
+
+
+def _place_marks(marks: list[tuple[Line2D, Text]], plan: Plan, total: int, edge: float) -> None:
+    """Each finding with a minute on a mark where it applies, coloured by its level; the rest hidden.
+
+    A line ``edge`` minutes or more inside the axes is not clipped (it lies wholly inside them), so its
+    SVG is copied to wherever the next change moves it instead of being drawn again."""
     placed: list[float] = []
     marked = [f for f in plan.findings if f.minute is not None][:MARKED_FINDINGS]
     for n, (line, letter) in enumerate(marks):
@@ -1089,6 +1103,7 @@ def _place_marks(marks: list[tuple[Line2D, Text]], plan: Plan, total: int) -> No
         colour = VERMILLION if f.level == "error" else ORANGE if f.level == "warning" else SKY
         line.set_data([x, x], [WATERLINE, 1.04])
         line.set_color(colour)
+        line.set_clip_on(not edge <= x <= total - edge)
         letter.set_position((x + crowd * 0.025 * total, 1.05))
         letter.get_bbox_patch().set_edgecolor(colour)  # type: ignore[union-attr]
 

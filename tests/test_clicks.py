@@ -261,6 +261,30 @@ def test_a_minute_change_lays_out_only_what_changed(example: Path, catalogue: Ca
     assert '<g transform="translate(' in svg, "nothing was copied into place"
 
 
+def test_a_finding_s_line_is_copied_along_the_clock_and_clipped_only_at_an_edge(
+    example: Path, catalogue: Catalogue
+) -> None:
+    session = _long(load_session(example))
+    arc = ArcFigure()
+    to_svg(arc.update(plan(session, catalogue)))
+    lines = [_still(line) for line, _ in arc.marks]
+    first = sum(c.drawn for c in lines)
+    shown = 0
+    for n, by in enumerate((3, -1, 6, -2, 4)):
+        session = _longer(session, n, by)
+        p = plan(session, catalogue)
+        svg = to_svg(arc.update(p))
+        assert _same_svg(svg, to_svg(arc_chart(p))), "a line copied into place differs from one drawn"
+        edge = charts.EDGE_POINTS / (charts.A4_WIDTH * arc.ax.get_position().width * 72 / p.total_minutes)
+        visible = [line for line, _ in arc.marks if line.get_visible()]
+        shown += len(visible)
+        for line in visible:
+            x = line.get_xdata()[0]
+            assert line.get_clip_on() == (x < edge or x > p.total_minutes - edge)
+    assert shown > 10, "the example's findings should mark the arc"
+    assert sum(c.drawn for c in lines) - first < shown / 2, "the findings' lines were drawn anew, not copied"
+
+
 def test_step_corners_draw_the_same_steps_and_spans() -> None:
     """The arc's curves keep only their corners: every minute still shows its value, and every run of a
     phase (the groan zone's ``where``) still spans from its first to its last point."""
