@@ -370,28 +370,36 @@ def _own_ids(svg: str) -> str:
     """Give an inline SVG ids of its own: several charts share one page, and ids must be unique there.
 
     Ids nobody refers to are dropped; the referenced ones (clip paths, hatches, markers) get a prefix.
-    Only tags are rewritten: the chart's text (which may be a user's) is left exactly as it was.
+    Only tags are rewritten: the chart's text (which may be a user's) is left exactly as it was. A chart
+    has a few dozen ids and references among tens of thousands of characters, so they are found by
+    plain search, and each is taken only where it stands inside a tag (the SVG writer escapes every
+    ``<`` and ``>`` of a text, so the nearest one before it tells).
     """
-    used = {ident for tag in _TAG.findall(svg) if "#" in tag for ident in _REFERENCE.findall(tag)}
+    links: list[tuple[int, int, int, bool]] = []  # (start, name's start, name's end, is an id)
+    for needle, is_id in ((' id="', True), ('href="#', False), ("url(#", False)):
+        at = svg.find(needle)
+        while at >= 0:
+            name = at + len(needle)
+            if svg.rfind("<", 0, at) > svg.rfind(">", 0, at):  # in a tag, not in a chart's text
+                if is_id:
+                    stop = svg.find('"', name)
+                else:
+                    quote, bracket = svg.find('"', name), svg.find(")", name)
+                    stop = min(x for x in (quote, bracket, len(svg)) if x >= 0)
+                if stop > name:
+                    links.append((at, name, stop, is_id))
+            at = svg.find(needle, name)
+    used = {svg[name:stop] for _, name, stop, is_id in links if not is_id}
     prefix = f"c{next(_SVG_COUNT)}-"
-
-    def rename(match: re.Match[str]) -> str:
-        ident = match.group(1)
-        if ident is None:  # a reference
-            return f"{match.group(2)}{prefix}{match.group(3)}"
-        return f' id="{prefix}{ident}"' if ident in used else ""
-
-    def fix(tag: re.Match[str]) -> str:
-        text = tag[0]  # most tags name a colour ('#') but neither an id nor a reference: left as they are
-        linked = ' id="' in text or ("#" in text and ('href="#' in text or "url(#" in text))
-        return _ID_OR_REFERENCE.sub(rename, text) if linked else text
-
-    return _TAG.sub(fix, svg)
-
-
-_TAG = re.compile(r"<[^>]+>")
-_REFERENCE = re.compile(r'(?:href="#|url\(#)([^")]+)')
-_ID_OR_REFERENCE = re.compile(r' id="([^"]+)"|(href="#|url\(#)([^")]+)')
+    parts, done = [], 0
+    for at, name, stop, is_id in sorted(links):
+        if is_id and svg[name:stop] not in used:  # dropped, with its space and closing quote
+            parts += [svg[done:at]]
+            done = stop + 1
+        else:
+            parts += [svg[done:name], prefix]
+            done = name
+    return "".join([*parts, svg[done:]])
 
 
 def _margin(labels: list[str], fig_width: float, points: float = 9) -> float:

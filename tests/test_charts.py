@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+import html
 import itertools
+import re
 
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
+from playbook.agenda import plan
+from playbook.catalogue import Catalogue
 from playbook.charts import iceberg_chart, stage_chart, stance_chart, to_png, to_svg
 from playbook.diagnosis import diagnose
 from playbook.session import Brief, Diagnosis, Session, load_session
@@ -218,3 +223,41 @@ def test_svg_with_text_measured_once_is_what_savefig_writes(catalogue) -> None:
                 assert charts._svg_document(fig, plain) == expected
     file_meta = {"Creator": charts.GENERATOR, "Date": None}
     assert charts.svg_file(charts.arc_chart(p)) == _savefig_svg(charts.arc_chart(p), file_meta)
+
+
+def _own_ids_tag_by_tag(svg: str, prefix: str) -> str:
+    """The rule written plainly, tag by tag: what :func:`charts._own_ids` must give, character for character."""
+    tag = re.compile(r"<[^>]+>")
+    reference = re.compile(r'(?:href="#|url\(#)([^")]+)')
+    id_or_reference = re.compile(r' id="([^"]+)"|(href="#|url\(#)([^")]+)')
+    used = {ident for t in tag.findall(svg) if "#" in t for ident in reference.findall(t)}
+
+    def rename(match: re.Match[str]) -> str:
+        if match.group(1) is None:
+            return f"{match.group(2)}{prefix}{match.group(3)}"
+        return f' id="{prefix}{match.group(1)}"' if match.group(1) in used else ""
+
+    return tag.sub(lambda t: id_or_reference.sub(rename, t[0]), svg)
+
+
+def test_an_inline_svg_gets_ids_of_its_own_and_its_text_is_left_as_it_was(catalogue: Catalogue) -> None:
+    from playbook import charts
+
+    session = load_session(EXAMPLE_EN)
+    words = 'id="p1" url(#p1)'
+    first = dataclasses.replace(session.agenda[0], intervention=None, title=words, role="open")
+    hostile = session.with_changes(agenda=(first, *session.agenda[1:]))
+    svgs = [
+        charts._bare_svg(charts.arc_chart(plan(hostile, catalogue))),
+        charts._bare_svg(charts.iceberg_chart(diagnose(session))),
+        charts.svg_file(charts.arc_chart(plan(session, catalogue))),  # with matplotlib's own group ids
+        '<svg><text> id="a" href="#a" url(#a)</text><path id="a" d="M 0 0"/><use xlink:href="#a"/>'
+        '<g clip-path="url(#b)" style="fill: #fff"/><path id="b"/><g id="unused"/><path id=""/></svg>',
+    ]
+    for svg in svgs:
+        mine = charts._own_ids(svg)
+        prefix = re.search(r"c\d+-", mine)
+        assert prefix is not None
+        assert mine == _own_ids_tag_by_tag(svg, prefix[0])
+    assert words in html.unescape(charts._own_ids(svgs[0]))  # a block's name, in the key under the arc
+    assert '<text> id="a" href="#a" url(#a)</text>' in charts._own_ids(svgs[-1])

@@ -69,6 +69,7 @@ class AgendaBuilder(Snapshot, widgets.VBox):
         """The page of :data:`PAGE_ROWS` blocks the rows show (always 0 for a short agenda)."""
         self._quiet = False
         self._drawn: object = None
+        self._choices_for: tuple[str, ...] | None = None  # the shortlist the choices were listed for
         self._arc = ArcFigure()  # kept: a click moves the arc's artists, it does not draw a new figure
 
         self.rows: list[_Row] = []
@@ -350,6 +351,9 @@ class AgendaBuilder(Snapshot, widgets.VBox):
             self.next_page.disabled = self.page == pages - 1
 
     def _fill_choices(self, session: Session) -> None:
+        if session.shortlist == self._choices_for:  # the choices follow the shortlist alone
+            return
+        self._choices_for = session.shortlist
         listed = [
             (f"★ {self.catalogue.get(i).name(self.lang)}", i)
             for i in session.shortlist
