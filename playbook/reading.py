@@ -334,6 +334,9 @@ class Lexicon:
     phrase, so 'this isn't about a new reward scheme' negates 'reward'."""
     resolved: tuple[tuple[str, ...], ...] = ()
     """Words after a cue that say it is over ('resolved', 'uitgesproken'): the cue does not count."""
+    blanks: frozenset[str] = frozenset()
+    """What a form filler writes for nothing ('not stated', 'niet genoemd'): a part saying only that is not
+    read, for nobody keeps anything back or asks anything with it."""
     agency: Agency = field(default_factory=Agency)
     by_stem: dict[str, tuple[Cue, ...]] = field(repr=False, default_factory=dict)
     by_prefix: dict[str, tuple[Cue, ...]] = field(repr=False, default_factory=dict)
@@ -535,7 +538,7 @@ def _build_lexicon(language: str, path: Path) -> Lexicon:
             top.get("language"),
             "language",
             ("stemmer", "function_words"),
-            ("compounds", "closed_words", "skip_words", "generic_heads"),
+            ("compounds", "closed_words", "skip_words", "generic_heads", "blanks"),
         )
         or {}
     )
@@ -607,6 +610,7 @@ def _build_lexicon(language: str, path: Path) -> Lexicon:
             stem(fold(w), language) for w in _phrases(r, lang.get("generic_heads"), "language.generic_heads")
         ),
         resolved=sequences(neg.get("resolved"), "negation.resolved"),
+        blanks=frozenset(blank_key(w) for w in _phrases(r, lang.get("blanks"), "language.blanks")),
         diminishers=sequences(neg.get("diminishers"), "negation.diminishers"),
         through=words(neg.get("through"), "negation.through"),
         closing=sequences(neg.get("closing"), "negation.closing"),
@@ -1214,6 +1218,13 @@ def _in_progress(doc: Doc, first: int, at: int | None, lex: Lexicon) -> bool:
     return at is None or tokens[at].text in lex.agency.ourselves or tokens[at].text in lex.agency.client
 
 
+def _own_past_form(text: str, cue: Cue, agency: Agency) -> bool:
+    """'approved' found by the cue 'approve': the verb in its own past form, where the cue is not."""
+    return bool(agency.past_endings) and (
+        text.endswith(agency.past_endings) and not cue.steps[0].surface.endswith(agency.past_endings)
+    )
+
+
 def _with_doers(doc: Doc, lex: Lexicon, hits: list[Hit]) -> list[Hit]:
     """Verb cues of ``agency.verbs`` become evidence only with the doer and tense their class asks for;
     the evidence quotes the doer with the verb ('the team works out', 'het MT heeft besloten')."""
@@ -1249,6 +1260,8 @@ def _with_doers(doc: Doc, lex: Lexicon, hits: list[Hit]) -> list[Hit]:
 
         if (rule.tense == "now" and done) or (rule.tense == "done" and not done):
             continue
+        if rule.tense == "now" and named and _own_past_form(tokens[h.first].text, h.cue, agency):
+            continue  # 'the coordinators choose between the three approved programmes': a thing done
         if rule.stance_only and at is not None and at < h.first and _in_question(doc, at, lex):
             continue  # 'we think about how we learn': how they learn is the topic, not the work
         if rule.tense == "now" and _in_progress(doc, h.first, at, lex):
@@ -1343,6 +1356,12 @@ def _same_cue(cue: Cue) -> tuple[str, ...]:
     return tuple(f"{st.kind}:{st.value}" for st in cue.steps)
 
 
+def claimed_by(evidence: Iterable[Evidence]) -> frozenset[tuple[str, int]]:
+    """The words these readings' counted cues cover, part by part: "dat besluit is genomen" read as a
+    decision already taken is not also the group's decision."""
+    return frozenset(k for ev in evidence for h in ev.hits for k in _span(h))
+
+
 def _span(hit: Hit) -> set[tuple[str, int]]:
     return {(hit.part, k) for k in range(hit.first, hit.last + 1)}
 
@@ -1409,13 +1428,27 @@ class BriefText:
             index.setdefault(h.cue.group, []).append(h)
         object.__setattr__(self, "by_group", {k: tuple(v) for k, v in index.items()})
 
-    def evidence(self, group: str, part_weights: Mapping[str, float], fallback: bool = False) -> Evidence:
+    def evidence(
+        self,
+        group: str,
+        part_weights: Mapping[str, float],
+        fallback: bool = False,
+        claimed: frozenset[tuple[str, int]] = frozenset(),
+    ) -> Evidence:
         """The evidence for one reading; with ``fallback`` also the hints that count only where nothing
-        else does (``AgencyRule.hints``)."""
+        else does (``AgencyRule.hints``); without the cues wholly inside words a rival reading has
+        ``claimed`` (``claimed_by``)."""
         hits = self.by_group.get(group, ())
         if fallback and (extra := self.by_group.get(group + FALLBACK)):
             hits = (*hits, *(replace(h, cue=replace(h.cue, group=group)) for h in extra))
+        if claimed:
+            hits = tuple(h for h in hits if not _span(h) <= claimed)
         return weigh(hits, group, part_weights)
+
+
+def blank_key(text: str) -> str:
+    """A part's words, folded, for comparing it with a lexicon's ``blanks``."""
+    return " ".join(_WORD.findall(fold(text)))
 
 
 _READ: dict[tuple[tuple[tuple[str, str], ...], str], BriefText] = {}
@@ -1435,6 +1468,8 @@ def read_brief(parts: Mapping[str, str], default_language: str) -> BriefText:
     docs, hits = [], []
     for part, text in filled.items():
         lex = lexicon(detect_language({part: text}, overall))
+        if lex.blanks and blank_key(text) in lex.blanks:
+            continue
         doc = tokenise({part: text}, lex.language, lex.breaks)
         docs.append(doc)
         hits += find(doc, lex)
