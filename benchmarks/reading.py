@@ -28,9 +28,13 @@ PARTS = (
     ("dev", "-seventh-", "dev, seventh blind set"),
     ("dev", "-eighth-", "dev, eighth blind set"),
     ("dev", "-ninth-", "dev, ninth blind set"),
+    ("dev", "-tenth-", "dev, tenth blind set"),
+    ("dev", "-eleventh-", "dev, eleventh blind set"),
+    ("dev", "-twelfth-", "dev, twelfth blind set"),
+    ("dev", "-thirteenth-", "dev, thirteenth blind set"),
     ("held-out", None, "held-out"),
 )
-"""What is reported: the development briefs the cues were first written against, the nine sets an
+"""What is reported: the development briefs the cues were first written against, the thirteen sets an
 annotator wrote blind afterwards, and the held-out briefs."""
 
 

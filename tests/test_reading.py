@@ -1485,3 +1485,53 @@ def test_a_practice_named_is_not_practising() -> None:
     assert named.stance.value == "unclear"
     doing = read("We want the nurses to practise the new handover together.")
     assert doing.stance.value == "facilitating"
+
+
+@pytest.mark.parametrize(
+    ("lang", "other_sense", "colour_sense", "colour"),
+    [
+        (
+            "en",
+            "Thank you for your time on the phone. We had a bad experience with the last scheme.",
+            "We want to thank our volunteers with a yearly gift and a trophy for the best crew.",
+            "red",
+        ),
+        (
+            "en",
+            "We had a bad experience with the last consultant. Can you do something for our team day?",
+            "The team wants to learn from each other's experience with the new clients.",
+            "green",
+        ),
+        (
+            "nl",
+            "Het onderzoek lijkt te ontstaan uit toeval. Kun je iets doen op onze teamdag?",
+            "We geven de winkelmanagers de vrije hand en kijken wat er opborrelt.",
+            "white",
+        ),
+    ],
+)
+def test_a_colour_word_in_another_sense_does_not_colour_the_brief(
+    lang: str, other_sense: str, colour_sense: str, colour: str
+) -> None:
+    assert read(other_sense, lang).colour.scores[colour] == 0, other_sense
+    assert colour in read(colour_sense, lang).colour.colours, colour_sense
+
+
+@pytest.mark.parametrize(
+    ("lang", "tense", "calm"),
+    [
+        (
+            "en",
+            "At the last two partner meetings it got personal.",
+            "At the last two partner meetings it got practical.",
+        ),
+        (
+            "nl",
+            "Sinds het incident liggen de ploegen elkaar in de haren.",
+            "Sinds het incident werken de ploegen elkaar in de hand.",
+        ),
+    ],
+)
+def test_everyday_words_for_friction_speak_of_tension(lang: str, tense: str, calm: str) -> None:
+    assert intent(read(tense, lang), "tension") != "absent", tense
+    assert intent(read(calm, lang), "tension") == "absent", calm

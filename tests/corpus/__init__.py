@@ -81,6 +81,10 @@ BLIND = (
     "-seventh-",
     "-eighth-",
     "-ninth-",
+    "-tenth-",
+    "-eleventh-",
+    "-twelfth-",
+    "-thirteenth-",
 )
 """In the id of a development brief written blind by an annotator after a version of the reader (the first
 set, then each next one after the reader had been fitted to the one before): briefs whose wording the cues
