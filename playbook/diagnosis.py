@@ -1112,7 +1112,7 @@ def _stance(brief: BriefText, bank: Bank, verdict: str | None, lang: str, work: 
         enough = steering.score >= 2 * need
     # A decision to hold the session, with the client still looking for it ("het MT heeft afgesproken dat
     # we er iets mee gaan doen; wat precies weet nog niemand"), settles nothing the group would work on.
-    looking = undecided and settled == m_total
+    looking = undecided and settled == m_total and not work
     if m_asked >= need and not framed and not looking:
         read = Reading("managing", confidence(m_total, need, f_total), m_words)
     elif enough and (framed or outweighed) and (work or steering.score > 0):

@@ -1535,3 +1535,56 @@ def test_a_colour_word_in_another_sense_does_not_colour_the_brief(
 def test_everyday_words_for_friction_speak_of_tension(lang: str, tense: str, calm: str) -> None:
     assert intent(read(tense, lang), "tension") != "absent", tense
     assert intent(read(calm, lang), "tension") == "absent", calm
+
+
+@pytest.mark.parametrize(
+    ("lang", "fires", "near_miss"),
+    [
+        (
+            "en",
+            "We have a detailed plan. In the workshop we walk through the plan; attendance is compulsory.",
+            "In the workshop the coordinators draw up their own plan for the migration.",
+        ),
+        (
+            "en",
+            "The rating scale itself is settled. I'd like the team leads to stop questioning whether we need it.",
+            "The team leads want to find out together whether the rating scale helps them.",
+        ),
+        (
+            "nl",
+            "Deelname is verplicht. Ik wil dat ik het team even leer hoe het moet.",
+            "Het team wil samen uitzoeken hoe ze feedback geven.",
+        ),
+        (
+            "nl",
+            "Ik zoek begeleiding voor een dag waarop we de leidinggevenden meenemen in het plan.",
+            "Ik zoek begeleiding voor een dag waarop de leidinggevenden samen een plan maken.",
+        ),
+    ],
+)
+def test_instruction_in_a_fixed_plan_is_managing_however_it_is_put(
+    lang: str, fires: str, near_miss: str
+) -> None:
+    assert read(fires, lang).stance.value == "managing", fires
+    assert read(near_miss, lang).stance.value == "facilitating", near_miss
+
+
+def test_agreeing_to_take_part_is_no_decision_taken() -> None:
+    part = read(
+        "The director has agreed to take part as an equal party. Both sides want to negotiate the protocol."
+    )
+    assert part.stance.value == "facilitating"
+    taken = read("The director has agreed the protocol. The panel should sign it.")
+    assert taken.stance.value == "managing"
+
+
+def test_what_was_discussed_before_is_not_the_sessions_work() -> None:
+    said = read(
+        "As discussed, the new scale feeds into salary increments. Can you run a workshop for the team leads?"
+    )
+    assert (
+        all("discussed" not in w for w in said.stance.reading.evidence)
+        and said.stance.value != "facilitating"
+    )
+    asked = read("The team leads want to discuss how the new scale affects their people.")
+    assert asked.stance.value == "facilitating"
