@@ -32,9 +32,11 @@ PARTS = (
     ("dev", "-eleventh-", "dev, eleventh blind set"),
     ("dev", "-twelfth-", "dev, twelfth blind set"),
     ("dev", "-thirteenth-", "dev, thirteenth blind set"),
+    ("dev", "-fourteenth-", "dev, fourteenth blind set"),
+    ("dev", "-fifteenth-", "dev, fifteenth blind set"),
     ("held-out", None, "held-out"),
 )
-"""What is reported: the development briefs the cues were first written against, the thirteen sets an
+"""What is reported: the development briefs the cues were first written against, the fifteen sets an
 annotator wrote blind afterwards, and the held-out briefs."""
 
 
