@@ -197,11 +197,13 @@ class Cue:
     """Not evidence but a sense to set aside: 'conflict of interest' is not a conflict in the team."""
     group: str
     """The reading and label it is evidence for, e.g. 'colours.blue' or 'stance.managing.control'."""
-    words: tuple[tuple[str, str], ...] = field(init=False, repr=False, compare=False)
-    """Its word steps as (stem, surface): each must be heard in a sentence for the cue to match there."""
+    words: frozenset[str] = field(init=False, repr=False, compare=False)
+    """The stems of its word steps after the first: each must be heard in a sentence for the cue to match
+    there (a word written as a closed word has its own stem too). The first step is the word the cue is
+    looked up by, heard wherever it is tried."""
 
     def __post_init__(self) -> None:
-        words = tuple((st.value, st.surface) for st in self.steps if st.kind == "word")
+        words = frozenset(st.value for st in self.steps[1:] if st.kind == "word")
         object.__setattr__(self, "words", words)
 
 
@@ -991,7 +993,7 @@ def find(doc: Doc, lex: Lexicon) -> tuple[Hit, ...]:
         for cue in candidates:
             if (cue.group, cue.text, cue.inverse, i) in seen:
                 continue
-            if not all(w in here or surface in here for w, surface in cue.words):
+            if not here.issuperset(cue.words):
                 continue  # a word of the phrase is nowhere in the sentence: no need to walk it
             last = _match(doc, cue, i, lex, slots)
             if last is None:
