@@ -35,9 +35,11 @@ PARTS = (
     ("dev", "-fourteenth-", "dev, fourteenth blind set"),
     ("dev", "-fifteenth-", "dev, fifteenth blind set"),
     ("held-out", None, "held-out"),
+    ("unseen", None, "unseen: two sets written blind after the last round"),
 )
 """What is reported: the development briefs the cues were first written against, the fifteen sets an
-annotator wrote blind afterwards, and the held-out briefs."""
+annotator wrote blind afterwards, the held-out briefs, and the sets written after the reader's last round
+of work, which no one has read to improve it: the honest figure for a brief the reader has never seen."""
 
 
 def reading_rows() -> list[tuple[str, str, str]]:

@@ -667,7 +667,7 @@ def test_the_corpus_is_large_bilingual_and_labelled_with_known_ids() -> None:
     items = briefs()
     assert len(items) >= 60 and len({b.id for b in items}) == len(items)
     assert sum(b.lang == "nl" for b in items) == sum(b.lang == "en" for b in items)
-    assert {b.split for b in items} == {"dev", "held-out"}
+    assert {b.split for b in items} == {"dev", "held-out", "unseen"}
     colours = {c.id for c in default_bank().colours}
     intents = {i.id for i in read().intents}
     for b in items:

@@ -14,7 +14,7 @@ from playbook.session import Brief, Session
 from playbook.yamlio import load_yaml_file
 
 HERE = Path(__file__).resolve().parent
-SPLITS = ("dev", "held-out")
+SPLITS = ("dev", "held-out", "unseen")
 GOALS = {"stance": 0.90, "intents": 0.90, "colour": 0.80}
 
 
