@@ -428,12 +428,12 @@ def test_a_damaged_stale_or_foreign_session_entry_is_passed_over_and_written_ane
 ) -> None:
     good = SessionFile.open(copy).session
     (entry,) = objectcache.folder().glob("session-*.pickle")
-    other = tmp_path / "other.session.yaml"
-    shutil.copyfile(examples_dir() / "samen-een-servicedesk.session.yaml", other)
-    SessionFile.open(other)
-    (foreign,) = set(objectcache.folder().glob("session-*.pickle")) - {entry}
+    other = SessionFile.open(examples_dir() / "samen-een-servicedesk.session.yaml")
+    foreign = pickle.dumps(  # another file's session, under the key of its own bytes
+        (objectcache.content_key(objectcache.code_version(), other.fingerprint or ""), other.session)
+    )
     seen = session_parses(monkeypatch)
-    for damage in (b"", b"not a pickle at all", entry.read_bytes()[:200], foreign.read_bytes()):
+    for damage in (b"", b"not a pickle at all", entry.read_bytes()[:200], foreign):
         entry.write_bytes(damage)
         seen.clear()
         assert SessionFile.open(copy).session == good and seen == ["mine.session.yaml"]
@@ -512,3 +512,14 @@ def test_a_kept_catalogue_still_checks_every_form_s_references(shipped: Path) ->
         new_process()
         with pytest.raises(PlaybookError, match="no-such-form"):
             load_catalogue([])
+
+
+def test_sessions_read_fill_a_fixed_number_of_entries(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(session_module, "SESSION_SLOTS", 4)
+    for n in range(12):
+        target = tmp_path / f"copy-{n}.session.yaml"
+        shutil.copyfile(EXAMPLE_EN, target)
+        assert SessionFile.open(target).session.title
+    assert 1 <= len(list(objectcache.folder().glob("session-*.pickle"))) <= 4
