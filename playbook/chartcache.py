@@ -105,14 +105,32 @@ def svg(name: str, data: Any, alt: str, options: tuple[tuple[str, Any], ...], dr
     ident = key(name, data, alt, options)
     if ident is None:
         return draw()
-    entry = folder() / f"{ident}.svg"
-    try:
-        return entry.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        pass
+    found = _read(ident)
+    if found is not None:
+        return found
     drawn = draw()
-    _keep(entry, drawn)
+    _keep(folder() / f"{ident}.svg", drawn)
     return drawn
+
+
+def recall(name: str, data: Any) -> str | None:
+    """The SVG kept for ``data`` under ``name`` by :func:`keep` (in this process or another), or None."""
+    ident = key(name, data, "")
+    return None if ident is None else _read(ident)
+
+
+def keep(name: str, data: Any, text: str) -> None:
+    """Keep ``text`` as the SVG of ``data`` under ``name``, for :func:`recall` (an unnamable input is not)."""
+    ident = key(name, data, "")
+    if ident is not None:
+        _keep(folder() / f"{ident}.svg", text)
+
+
+def _read(ident: str) -> str | None:
+    try:
+        return (folder() / f"{ident}.svg").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _keep(entry: Path, text: str) -> None:
