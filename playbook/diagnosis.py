@@ -22,7 +22,7 @@ from .catalogue import STAGES
 from .errors import PlaybookError, Problem
 from .i18n import LANGUAGES, Text, t
 from .paths import assets_dir
-from .reading import BriefText, Evidence, Reading, confidence, lexicon, read_brief
+from .reading import BriefText, Evidence, Reading, claimed_by, confidence, lexicon, read_brief
 from .schema import FieldReader, join
 from .session import READING_VALUES, UNCLEAR, Diagnosis, Session
 from .yamlio import load_yaml_file
@@ -1086,7 +1086,10 @@ def _stance(brief: BriefText, bank: Bank, verdict: str | None, lang: str, work: 
     parts, need = bank.rules.parts["stance"], bank.rules.need["stance"]
     asks = {p: w for p, w in parts.items() if p != "context"}
     managing = {k: brief.evidence(f"readings.stance.managing.{k}", parts) for k in MANAGING}
-    facilitating = {k: brief.evidence(f"readings.stance.facilitating.{k}", parts) for k in CONTRASTS}
+    claimed = claimed_by(managing.values())
+    facilitating = {
+        k: brief.evidence(f"readings.stance.facilitating.{k}", parts, claimed=claimed) for k in CONTRASTS
+    }
     m_total = _distinct(managing.values(), parts)
     m_asked = _distinct((brief.evidence(f"readings.stance.managing.{k}", asks) for k in MANAGING), asks)
     f_total = _distinct(facilitating.values(), parts)
@@ -1107,7 +1110,10 @@ def _stance(brief: BriefText, bank: Bank, verdict: str | None, lang: str, work: 
     enough = f_total >= need or (work and f_total >= need / 2)
     if undecided:
         enough = steering.score >= 2 * need
-    if m_asked >= need and not framed:
+    # A decision to hold the session, with the client still looking for it ("het MT heeft afgesproken dat
+    # we er iets mee gaan doen; wat precies weet nog niemand"), settles nothing the group would work on.
+    looking = undecided and settled == m_total and not work
+    if m_asked >= need and not framed and not looking:
         read = Reading("managing", confidence(m_total, need, f_total), m_words)
     elif enough and (framed or outweighed) and (work or steering.score > 0):
         read = Reading("facilitating", confidence(f_total, need, m_total), f_words)
@@ -1206,7 +1212,10 @@ def diagnose(session: Session, bank: Bank | None = None, lang: str | None = None
         stage = _corrected_stage(stage, verdicts.stage, bank, lang)
     intents = _intents(brief, bank, verdicts.intents, lang)
     # The group's own work, as the brief asks for it: what the session is to produce, beside tension.
-    work = any(i.id != "tension" and (i.reading.read or i.reading.value) == "present" for i in intents)
+    work = any(
+        i.id not in ("tension", "connect") and (i.reading.read or i.reading.value) == "present"
+        for i in intents
+    )
     stance = _stance(brief, bank, verdicts.stance, lang, work)
     read, scores, colour_reasons = _colour(brief, bank, lang)
     colour = _colour_reading(

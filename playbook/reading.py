@@ -197,11 +197,13 @@ class Cue:
     """Not evidence but a sense to set aside: 'conflict of interest' is not a conflict in the team."""
     group: str
     """The reading and label it is evidence for, e.g. 'colours.blue' or 'stance.managing.control'."""
-    words: tuple[tuple[str, str], ...] = field(init=False, repr=False, compare=False)
-    """Its word steps as (stem, surface): each must be heard in a sentence for the cue to match there."""
+    words: frozenset[str] = field(init=False, repr=False, compare=False)
+    """The stems of its word steps after the first: each must be heard in a sentence for the cue to match
+    there (a word written as a closed word has its own stem too). The first step is the word the cue is
+    looked up by, heard wherever it is tried."""
 
     def __post_init__(self) -> None:
-        words = tuple((st.value, st.surface) for st in self.steps if st.kind == "word")
+        words = frozenset(st.value for st in self.steps[1:] if st.kind == "word")
         object.__setattr__(self, "words", words)
 
 
@@ -334,6 +336,9 @@ class Lexicon:
     phrase, so 'this isn't about a new reward scheme' negates 'reward'."""
     resolved: tuple[tuple[str, ...], ...] = ()
     """Words after a cue that say it is over ('resolved', 'uitgesproken'): the cue does not count."""
+    blanks: frozenset[str] = frozenset()
+    """What a form filler writes for nothing ('not stated', 'niet genoemd'): a part saying only that is not
+    read, for nobody keeps anything back or asks anything with it."""
     agency: Agency = field(default_factory=Agency)
     by_stem: dict[str, tuple[Cue, ...]] = field(repr=False, default_factory=dict)
     by_prefix: dict[str, tuple[Cue, ...]] = field(repr=False, default_factory=dict)
@@ -535,7 +540,7 @@ def _build_lexicon(language: str, path: Path) -> Lexicon:
             top.get("language"),
             "language",
             ("stemmer", "function_words"),
-            ("compounds", "closed_words", "skip_words", "generic_heads"),
+            ("compounds", "closed_words", "skip_words", "generic_heads", "blanks"),
         )
         or {}
     )
@@ -607,6 +612,7 @@ def _build_lexicon(language: str, path: Path) -> Lexicon:
             stem(fold(w), language) for w in _phrases(r, lang.get("generic_heads"), "language.generic_heads")
         ),
         resolved=sequences(neg.get("resolved"), "negation.resolved"),
+        blanks=frozenset(blank_key(w) for w in _phrases(r, lang.get("blanks"), "language.blanks")),
         diminishers=sequences(neg.get("diminishers"), "negation.diminishers"),
         through=words(neg.get("through"), "negation.through"),
         closing=sequences(neg.get("closing"), "negation.closing"),
@@ -821,6 +827,19 @@ def _who_end(doc: Doc, i: int, lex: Lexicon, names_only: bool = False) -> int | 
     return end
 
 
+def _may_start_people(doc: Doc, i: int, lex: Lexicon) -> bool:
+    """Whether people can be named from token ``i`` at all: a determiner, a pronoun, a name, a group
+    noun or those in charge; most words are none of these, and need no walk."""
+    tok, who = doc.tokens[i], lex.who
+    return (
+        tok.capital
+        or tok.text in who.determiners
+        or tok.text in who.pronouns
+        or _is_noun(tok.stem, lex)
+        or _is_boss(doc, i, lex)
+    )
+
+
 def _slot_at(
     doc: Doc, j: int, lex: Lexicon, kind: str, slots: dict[tuple[str, int], int | None]
 ) -> int | None:
@@ -980,14 +999,15 @@ def find(doc: Doc, lex: Lexicon) -> tuple[Hit, ...]:
                 candidates += lex.by_head.get(tok.stem[k:], ())
         if modifier := generic_modifier(tok, lex):  # 'beloning' in 'beloningssysteem'
             candidates += lex.by_stem.get(modifier, ())
-        for kind in ("who", "name", "boss"):  # a slot-first cue only where such people are named
-            if _slot_at(doc, i, lex, kind, slots) is not None:
-                candidates += lex.by_slot.get(kind, ())
+        if _may_start_people(doc, i, lex):
+            for kind in ("who", "name", "boss"):  # a slot-first cue only where such people are named
+                if kind in lex.by_slot and _slot_at(doc, i, lex, kind, slots) is not None:
+                    candidates += lex.by_slot[kind]
         here = heard[tok.sentence]
         for cue in candidates:
             if (cue.group, cue.text, cue.inverse, i) in seen:
                 continue
-            if not all(w in here or surface in here for w, surface in cue.words):
+            if not here.issuperset(cue.words):
                 continue  # a word of the phrase is nowhere in the sentence: no need to walk it
             last = _match(doc, cue, i, lex, slots)
             if last is None:
@@ -1214,6 +1234,13 @@ def _in_progress(doc: Doc, first: int, at: int | None, lex: Lexicon) -> bool:
     return at is None or tokens[at].text in lex.agency.ourselves or tokens[at].text in lex.agency.client
 
 
+def _own_past_form(text: str, cue: Cue, agency: Agency) -> bool:
+    """'approved' found by the cue 'approve': the verb in its own past form, where the cue is not."""
+    return bool(agency.past_endings) and (
+        text.endswith(agency.past_endings) and not cue.steps[0].surface.endswith(agency.past_endings)
+    )
+
+
 def _with_doers(doc: Doc, lex: Lexicon, hits: list[Hit]) -> list[Hit]:
     """Verb cues of ``agency.verbs`` become evidence only with the doer and tense their class asks for;
     the evidence quotes the doer with the verb ('the team works out', 'het MT heeft besloten')."""
@@ -1249,6 +1276,8 @@ def _with_doers(doc: Doc, lex: Lexicon, hits: list[Hit]) -> list[Hit]:
 
         if (rule.tense == "now" and done) or (rule.tense == "done" and not done):
             continue
+        if rule.tense == "now" and named and _own_past_form(tokens[h.first].text, h.cue, agency):
+            continue  # 'the coordinators choose between the three approved programmes': a thing done
         if rule.stance_only and at is not None and at < h.first and _in_question(doc, at, lex):
             continue  # 'we think about how we learn': how they learn is the topic, not the work
         if rule.tense == "now" and _in_progress(doc, h.first, at, lex):
@@ -1343,6 +1372,12 @@ def _same_cue(cue: Cue) -> tuple[str, ...]:
     return tuple(f"{st.kind}:{st.value}" for st in cue.steps)
 
 
+def claimed_by(evidence: Iterable[Evidence]) -> frozenset[tuple[str, int]]:
+    """The words these readings' counted cues cover, part by part: "dat besluit is genomen" read as a
+    decision already taken is not also the group's decision."""
+    return frozenset(k for ev in evidence for h in ev.hits for k in _span(h))
+
+
 def _span(hit: Hit) -> set[tuple[str, int]]:
     return {(hit.part, k) for k in range(hit.first, hit.last + 1)}
 
@@ -1409,13 +1444,27 @@ class BriefText:
             index.setdefault(h.cue.group, []).append(h)
         object.__setattr__(self, "by_group", {k: tuple(v) for k, v in index.items()})
 
-    def evidence(self, group: str, part_weights: Mapping[str, float], fallback: bool = False) -> Evidence:
+    def evidence(
+        self,
+        group: str,
+        part_weights: Mapping[str, float],
+        fallback: bool = False,
+        claimed: frozenset[tuple[str, int]] = frozenset(),
+    ) -> Evidence:
         """The evidence for one reading; with ``fallback`` also the hints that count only where nothing
-        else does (``AgencyRule.hints``)."""
+        else does (``AgencyRule.hints``); without the cues wholly inside words a rival reading has
+        ``claimed`` (``claimed_by``)."""
         hits = self.by_group.get(group, ())
         if fallback and (extra := self.by_group.get(group + FALLBACK)):
             hits = (*hits, *(replace(h, cue=replace(h.cue, group=group)) for h in extra))
+        if claimed:
+            hits = tuple(h for h in hits if not _span(h) <= claimed)
         return weigh(hits, group, part_weights)
+
+
+def blank_key(text: str) -> str:
+    """A part's words, folded, for comparing it with a lexicon's ``blanks``."""
+    return " ".join(_WORD.findall(fold(text)))
 
 
 _READ: dict[tuple[tuple[tuple[str, str], ...], str], BriefText] = {}
@@ -1435,6 +1484,8 @@ def read_brief(parts: Mapping[str, str], default_language: str) -> BriefText:
     docs, hits = [], []
     for part, text in filled.items():
         lex = lexicon(detect_language({part: text}, overall))
+        if lex.blanks and blank_key(text) in lex.blanks:
+            continue
         doc = tokenise({part: text}, lex.language, lex.breaks)
         docs.append(doc)
         hits += find(doc, lex)

@@ -14,7 +14,7 @@ from playbook.session import Brief, Session
 from playbook.yamlio import load_yaml_file
 
 HERE = Path(__file__).resolve().parent
-SPLITS = ("dev", "held-out")
+SPLITS = ("dev", "held-out", "unseen")
 GOALS = {"stance": 0.90, "intents": 0.90, "colour": 0.80}
 
 
@@ -81,6 +81,12 @@ BLIND = (
     "-seventh-",
     "-eighth-",
     "-ninth-",
+    "-tenth-",
+    "-eleventh-",
+    "-twelfth-",
+    "-thirteenth-",
+    "-fourteenth-",
+    "-fifteenth-",
 )
 """In the id of a development brief written blind by an annotator after a version of the reader (the first
 set, then each next one after the reader had been fitted to the one before): briefs whose wording the cues
