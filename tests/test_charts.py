@@ -226,7 +226,7 @@ def test_svg_with_text_measured_once_is_what_savefig_writes(catalogue) -> None:
 
 
 def _own_ids_tag_by_tag(svg: str, prefix: str) -> str:
-    """The rule written plainly, tag by tag: what :func:`charts._own_ids` must give, character for character."""
+    """The rule written plainly, tag by tag: what :func:`chartmemo.own_ids` must give, character for character."""
     tag = re.compile(r"<[^>]+>")
     reference = re.compile(r'(?:href="#|url\(#)([^")]+)')
     id_or_reference = re.compile(r' id="([^"]+)"|(href="#|url\(#)([^")]+)')
@@ -241,23 +241,23 @@ def _own_ids_tag_by_tag(svg: str, prefix: str) -> str:
 
 
 def test_an_inline_svg_gets_ids_of_its_own_and_its_text_is_left_as_it_was(catalogue: Catalogue) -> None:
-    from playbook import charts
+    from playbook import chartmemo, charts
 
     session = load_session(EXAMPLE_EN)
     words = 'id="p1" url(#p1)'
     first = dataclasses.replace(session.agenda[0], intervention=None, title=words, role="open")
     hostile = session.with_changes(agenda=(first, *session.agenda[1:]))
     svgs = [
-        charts._bare_svg(charts.arc_chart(plan(hostile, catalogue))),
-        charts._bare_svg(charts.iceberg_chart(diagnose(session))),
+        charts.bare_svg(charts.arc_chart(plan(hostile, catalogue))),
+        charts.bare_svg(charts.iceberg_chart(diagnose(session))),
         charts.svg_file(charts.arc_chart(plan(session, catalogue))),  # with matplotlib's own group ids
         '<svg><text> id="a" href="#a" url(#a)</text><path id="a" d="M 0 0"/><use xlink:href="#a"/>'
         '<g clip-path="url(#b)" style="fill: #fff"/><path id="b"/><g id="unused"/><path id=""/></svg>',
     ]
     for svg in svgs:
-        mine = charts._own_ids(svg)
+        mine = chartmemo.own_ids(svg)
         prefix = re.search(r"c\d+-", mine)
         assert prefix is not None
         assert mine == _own_ids_tag_by_tag(svg, prefix[0])
-    assert words in html.unescape(charts._own_ids(svgs[0]))  # a block's name, in the key under the arc
-    assert '<text> id="a" href="#a" url(#a)</text>' in charts._own_ids(svgs[-1])
+    assert words in html.unescape(chartmemo.own_ids(svgs[0]))  # a block's name, in the key under the arc
+    assert '<text> id="a" href="#a" url(#a)</text>' in chartmemo.own_ids(svgs[-1])
