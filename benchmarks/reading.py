@@ -1,7 +1,8 @@
 """Reading the brief (part of `make bench`): agreement with the labelled corpus, and diagnose() time.
 
-Agreement is printed per label for the development part and the held-out part of tests/corpus: the
-held-out briefs were never looked at while the reader was improved. diagnose() is timed twice: with the
+Agreement is printed per label for the development part, the held-out part and the unseen part of
+tests/corpus: the held-out and unseen briefs were never looked at while the reader was improved. For the
+unseen briefs also how often a reading the playbook is sure of (confidence ≥ 90) agrees. diagnose() is timed twice: with the
 brief already read (a widget redraw) and with the brief read afresh (the facilitator just typed it).
 """
 
@@ -62,8 +63,36 @@ def reading_rows() -> list[tuple[str, str, str]]:
                 "every intent right",
             )
         )
+    rows += _sure_rows()
     rows += _timing_rows()
     return rows
+
+
+SURE = 90
+"""The confidence from which a reading says it is sure: how often it is then right on unseen briefs is
+what a facilitator can take from the number beside it."""
+
+
+def _sure_rows() -> list[tuple[str, str, str]]:
+    from playbook.diagnosis import diagnose
+    from tests.corpus import briefs
+
+    right: dict[str, list[bool]] = {"stance": [], "colour": []}
+    unseen = [b for b in briefs() if b.split == "unseen"]
+    for b in unseen:
+        p = diagnose(b.session)
+        if p.stance.reading.confidence >= SURE:
+            right["stance"].append(p.stance.value == b.stance)
+        if p.colour.reading.confidence >= SURE:
+            right["colour"].append(frozenset(p.colour.colours) == b.colour)
+    return [
+        (
+            f"reading agreement, {label} read with confidence ≥ {SURE} (unseen)",
+            f"{100 * sum(r) / len(r):.0f} %" if r else "none",
+            f"{len(r)} of {len(unseen)} briefs read this sure",
+        )
+        for label, r in right.items()
+    ]
 
 
 def _timing_rows() -> list[tuple[str, str, str]]:

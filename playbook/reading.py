@@ -827,6 +827,19 @@ def _who_end(doc: Doc, i: int, lex: Lexicon, names_only: bool = False) -> int | 
     return end
 
 
+def _may_start_people(doc: Doc, i: int, lex: Lexicon) -> bool:
+    """Whether people can be named from token ``i`` at all: a determiner, a pronoun, a name, a group
+    noun or those in charge; most words are none of these, and need no walk."""
+    tok, who = doc.tokens[i], lex.who
+    return (
+        tok.capital
+        or tok.text in who.determiners
+        or tok.text in who.pronouns
+        or _is_noun(tok.stem, lex)
+        or _is_boss(doc, i, lex)
+    )
+
+
 def _slot_at(
     doc: Doc, j: int, lex: Lexicon, kind: str, slots: dict[tuple[str, int], int | None]
 ) -> int | None:
@@ -986,9 +999,10 @@ def find(doc: Doc, lex: Lexicon) -> tuple[Hit, ...]:
                 candidates += lex.by_head.get(tok.stem[k:], ())
         if modifier := generic_modifier(tok, lex):  # 'beloning' in 'beloningssysteem'
             candidates += lex.by_stem.get(modifier, ())
-        for kind in ("who", "name", "boss"):  # a slot-first cue only where such people are named
-            if _slot_at(doc, i, lex, kind, slots) is not None:
-                candidates += lex.by_slot.get(kind, ())
+        if _may_start_people(doc, i, lex):
+            for kind in ("who", "name", "boss"):  # a slot-first cue only where such people are named
+                if kind in lex.by_slot and _slot_at(doc, i, lex, kind, slots) is not None:
+                    candidates += lex.by_slot[kind]
         here = heard[tok.sentence]
         for cue in candidates:
             if (cue.group, cue.text, cue.inverse, i) in seen:
