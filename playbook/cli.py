@@ -42,8 +42,9 @@ if TYPE_CHECKING:
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, speaking the command line's language (``--lang``, else ``PLAYBOOK_LANG``): its help,
-    usage and errors are translated by :mod:`playbook.clitext`, imported only when one is shown."""
+    """argparse, speaking the command line's language (``--lang``, else the session named, else
+    ``PLAYBOOK_LANG``): its help, usage and errors are translated by :mod:`playbook.clitext`, imported
+    only when one is shown."""
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, t("cli.see_help", _parse_language(), prog=self.prog, message=message) + "\n")
@@ -464,12 +465,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 fine, 2 user error)."""
     argv = sys.argv[1:] if argv is None else list(argv)
     _ARGV[:] = argv
-    with speaking(_argv_lang(argv)):
-        args = _parser(_wanted(argv)).parse_args(argv)
-        if args.area == "app":  # a server's own log (coloured on a terminal) prints no file's text
-            return _run(args)
-        with _safe_terminal():
-            return _run(args)
+    try:
+        with speaking(_argv_lang(argv)):
+            args = _parser(_wanted(argv)).parse_args(argv)
+            if args.area == "app":  # a server's own log (coloured on a terminal) prints no file's text
+                return _run(args)
+            with _safe_terminal():
+                return _run(args)
+    finally:
+        _ARGV.clear()  # the next command line (in the same process) brings its own
 
 
 def _run(args: argparse.Namespace) -> int:
