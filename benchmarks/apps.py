@@ -95,4 +95,14 @@ def test_rows() -> list[tuple[str, str, str]]:
                 "CPU seconds of server + kernel; " + ", ".join(f"{u} {c}" for u, c in cpu.items()),
             )
         )
+        for part, name in (("server", "JupyterLab server"), ("kernels", "kernel")):
+            figures = [split[part] for split in measured.get("split_per_user", {}).values()]
+            if figures:
+                rows.append(
+                    (
+                        f"  of which the {name}",
+                        f"{max(f['pss_mib'] for f in figures)} MiB, {max(f['cpu_seconds'] for f in figures):.1f} s",
+                        "PSS and CPU seconds, the most of the three participants",
+                    )
+                )
     return rows

@@ -16,7 +16,8 @@ made of:
 An entry is never stale, because a different input is a different key; it is only a shortcut. An input
 whose ``repr`` names a memory address (an object without a data ``repr``) is never kept: it could never be
 found again. A cache that cannot be read or written costs time, never a result. At most
-:data:`KEEP` entries are kept; the oldest go first.
+:data:`KEEP` entries are kept; the oldest go first. The views' memo (:mod:`playbook.chartmemo`) keeps its
+pictures here too, so a new kernel shows a chart drawn before without matplotlib.
 """
 
 from __future__ import annotations
@@ -105,23 +106,47 @@ def svg(name: str, data: Any, alt: str, options: tuple[tuple[str, Any], ...], dr
     ident = key(name, data, alt, options)
     if ident is None:
         return draw()
-    entry = folder() / f"{ident}.svg"
-    try:
-        return entry.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        pass
+    found = _read(ident)
+    if found is not None:
+        return found
     drawn = draw()
-    _keep(entry, drawn)
+    _keep(folder() / f"{ident}.svg", drawn)
     return drawn
 
 
+def recall(name: str, data: Any) -> str | None:
+    """The SVG kept for ``data`` under ``name`` by :func:`keep` (in this process or another), or None."""
+    ident = key(name, data, "")
+    return None if ident is None else _read(ident)
+
+
+def keep(name: str, data: Any, text: str) -> None:
+    """Keep ``text`` as the SVG of ``data`` under ``name``, for :func:`recall` (an unnamable input is not)."""
+    ident = key(name, data, "")
+    if ident is not None:
+        _keep(folder() / f"{ident}.svg", text)
+
+
+def _read(ident: str) -> str | None:
+    try:
+        return (folder() / f"{ident}.svg").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
 def _keep(entry: Path, text: str) -> None:
-    """Keep the entry (see :func:`yamlio.keep_cache_entry`), then trim the oldest beyond KEEP."""
+    """Keep the entry (see :func:`yamlio.keep_cache_entry`); beyond KEEP entries, let the oldest go down
+    to nine tenths of KEEP, so that most keeps list the folder's names without looking at every entry's
+    age (some 8 ms for 400 entries, too much for every click that draws a new picture)."""
     if not keep_cache_entry(entry, text.encode("utf-8")):
         return
     try:
-        kept = sorted(entry.parent.glob("*.svg"), key=lambda p: p.stat().st_mtime_ns)
-        for old in kept[: max(0, len(kept) - KEEP)]:
-            old.unlink(missing_ok=True)
+        with os.scandir(entry.parent) as listing:
+            kept = [found for found in listing if found.name.endswith(".svg")]
+        if len(kept) <= KEEP:
+            return
+        kept.sort(key=lambda found: found.stat().st_mtime_ns)
+        for old in kept[: len(kept) - (KEEP - KEEP // 10)]:
+            Path(old.path).unlink(missing_ok=True)
     except OSError:
         return

@@ -9,7 +9,6 @@ of global state, rendered with the Agg backend.
 from __future__ import annotations
 
 import io
-import itertools
 import re
 import textwrap
 import warnings
@@ -18,7 +17,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
-from xml.sax.saxutils import escape as xml_escape
 
 import matplotlib
 import numpy as np
@@ -36,6 +34,7 @@ from matplotlib.textpath import TextToPath
 from .agenda import Plan, clock
 from .chartkeys import arc_key, iceberg_key, stage_key, stance_key  # noqa: F401  (the views' import)
 from .chartkeys import stage_weights as _stage_weights
+from .chartmemo import MEMO, SvgMemo, inline  # noqa: F401  (the views' import)
 from .diagnosis import HIGH, LOW, DimensionScore, Profile
 from .i18n import t
 from .outputs import GENERATOR
@@ -125,10 +124,10 @@ def to_svg(fig: Figure, alt: str | None = None) -> str:
     Without matplotlib's metadata (RDF that is not valid inside an HTML page) and, given ``alt``, with a
     text alternative (``role="img"`` and a ``<title>``) for screen readers in a page that inlines it.
     """
-    return _inline(_bare_svg(fig), alt)
+    return inline(bare_svg(fig), alt)
 
 
-def _bare_svg(fig: Figure) -> str:
+def bare_svg(fig: Figure) -> str:
     """The ``<svg>`` element alone, ids as matplotlib wrote them: what :class:`SvgMemo` remembers."""
     with _drawing({**RC, "svg.fonttype": "none"}):
         plain = {"Date": None, "Creator": None, "Format": None, "Type": None}
@@ -137,15 +136,6 @@ def _bare_svg(fig: Figure) -> str:
     while (start := svg.find("<metadata>")) >= 0:  # RDF, which is not valid inside an HTML page
         end = svg.index("</metadata>", start) + len("</metadata>")
         svg = svg[:start].rstrip() + svg[end:]
-    return svg
-
-
-def _inline(svg: str, alt: str | None) -> str:
-    svg = _own_ids(svg)
-    if alt is not None:
-        head_end = svg.index(">") + 1  # user text goes in by position, never into a regex template
-        label = xml_escape(alt, {'"': "&quot;"})
-        svg = f'<svg role="img" aria-label="{label}" {svg[5:head_end]}<title>{xml_escape(alt)}</title>{svg[head_end:]}'
     return svg
 
 
@@ -325,72 +315,6 @@ def _svg_document(fig: Figure, metadata: dict[str, object], *, replay: bool = Fa
     finally:
         fig.dpi = dpi
     return buffer.getvalue()
-
-
-class SvgMemo:
-    """Inline SVGs remembered by the data they are drawn from: drawing the same again costs nothing.
-
-    A key names everything a chart shows (see :func:`arc_key`, :func:`iceberg_key`, ...), so equal keys
-    mean equal pictures; each use still gets ids of its own (:func:`to_svg`). ``drawn`` counts the
-    figures really drawn, for the views' tests.
-    """
-
-    def __init__(self, size: int = 48) -> None:
-        self.size = size
-        self.drawn = 0
-        self._svgs: OrderedDict[object, str] = OrderedDict()
-
-    def clear(self) -> None:
-        """Forget every picture and start counting afresh."""
-        self._svgs.clear()
-        self.drawn = 0
-
-    def svg(self, key: object, figure: Callable[[], Figure], alt: str | None = None) -> str:
-        """The chart for ``key`` as an inline SVG; ``figure`` draws it only when it is not known yet."""
-        bare = self._svgs.get(key)
-        if bare is None:
-            bare = _bare_svg(figure())
-            self.drawn += 1
-            self._svgs[key] = bare
-            if len(self._svgs) > self.size:
-                self._svgs.popitem(last=False)
-        else:
-            self._svgs.move_to_end(key)
-        return _inline(bare, alt)
-
-
-MEMO = SvgMemo()
-"""The process's memo: every view and page that draws a chart by its key shares it."""
-
-
-_SVG_COUNT = itertools.count(1)
-
-
-def _own_ids(svg: str) -> str:
-    """Give an inline SVG ids of its own: several charts share one page, and ids must be unique there.
-
-    Ids nobody refers to are dropped; the referenced ones (clip paths, hatches, markers) get a prefix.
-    Only tags are rewritten: the chart's text (which may be a user's) is left exactly as it was.
-    """
-    used = {ident for tag in _TAG.findall(svg) if "#" in tag for ident in _REFERENCE.findall(tag)}
-    prefix = f"c{next(_SVG_COUNT)}-"
-
-    def rename(match: re.Match[str]) -> str:
-        ident = match.group(1)
-        if ident is None:  # a reference
-            return f"{match.group(2)}{prefix}{match.group(3)}"
-        return f' id="{prefix}{ident}"' if ident in used else ""
-
-    def fix(tag: re.Match[str]) -> str:
-        text = tag[0]
-        return _ID_OR_REFERENCE.sub(rename, text) if 'id="' in text or "#" in text else text
-
-    return _TAG.sub(fix, svg)
-
-
-_TAG = re.compile(r"<[^>]+>")
-_REFERENCE = re.compile(r'(?:href="#|url\(#)([^")]+)')
-_ID_OR_REFERENCE = re.compile(r' id="([^"]+)"|(href="#|url\(#)([^")]+)')
 
 
 def _margin(labels: list[str], fig_width: float, points: float = 9) -> float:

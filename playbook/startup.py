@@ -131,3 +131,10 @@ def defer() -> None:
 def is_deferred(name: str) -> bool:
     """True while ``name`` is the stand-in: imported by someone, but not yet used."""
     return bool(getattr(sys.modules.get(name), "__deferred__", False))
+
+
+def defer_also(modules: dict[str, tuple[str, ...]]) -> None:
+    """Defer ``modules`` as well, in this process only (given as :data:`DEFERRED` is): for a program the
+    process runs that imports them without using them, such as a hub participant's server
+    (:mod:`playbook.participant`). Each is imported, in full, the first time anything uses it."""
+    sys.meta_path.insert(0, _Deferrer(modules))

@@ -192,6 +192,37 @@ def process_tree_cpu_seconds(pid: int) -> float:
     return total / ticks
 
 
+def process_split(pid: int) -> dict[str, dict[str, float]]:
+    """PSS (MiB) and CPU seconds of the server ``pid`` itself and of everything it started (its kernels),
+    apart: where a participant's figures go."""
+    server_pss, server_cpu = process_tree_memory(pid), process_tree_cpu_seconds(pid)
+    own_pss, own_cpu = _own_memory(pid), _own_cpu_seconds(pid)
+    return {
+        "server": {"pss_mib": round(own_pss / 2**20), "cpu_seconds": round(own_cpu, 1)},
+        "kernels": {
+            "pss_mib": round((server_pss - own_pss) / 2**20),
+            "cpu_seconds": round(server_cpu - own_cpu, 1),
+        },
+    }
+
+
+def _own_memory(pid: int) -> int:
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0
+    return sum(int(line.split()[1]) * 1024 for line in rollup.splitlines() if line.startswith("Pss:"))
+
+
+def _own_cpu_seconds(pid: int) -> float:
+    """The process's own user and system time (its finished children's not counted)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 HUB_CONFIG = ROOT / "deploy" / "jupyterhub" / "jupyterhub_config.py"
 
 

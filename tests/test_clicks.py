@@ -48,6 +48,13 @@ from playbook.workspace import open_current
 from playbook.yamlio import dump_yaml, load_yaml_file, parse_yaml
 
 
+@pytest.fixture(autouse=True)
+def _drawn_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests count what one process draws: a picture an earlier run kept in the chart cache would
+    hide a drawing (the memo's use of that cache is tested in ``test_chartmemo.py``)."""
+    monkeypatch.setattr(MEMO, "keep", False)
+
+
 @pytest.fixture
 def binding(example: Path) -> SessionBinding:
     return SessionBinding.open(example)

@@ -36,13 +36,14 @@ def test_three_participants_each_run_notebook_01_in_their_own_playbook(browser: 
     shots = ARTIFACTS.parent / "hub"
     shots.mkdir(parents=True, exist_ok=True)
     contexts = []
+    page_of: dict[str, Any] = {}
     with servers.hub(state, tmp_path / "hub.log", password) as hub:
         hub.wait("/hub/health")
         try:
             for user in USERS:
                 context = browser.new_context(viewport={"width": 1300, "height": 900})
                 contexts.append(context)
-                page = context.new_page()
+                page = page_of[user] = context.new_page()
                 servers.hub_login(page, hub, user, password)
                 servers.open_in_lab(
                     page, f"{hub.base}/user/{user}/lab/workspaces/w/tree/01_brief_and_diagnosis.ipynb?reset"
@@ -76,13 +77,23 @@ def test_three_participants_each_run_notebook_01_in_their_own_playbook(browser: 
                 )
                 pointer = (home / "sessions" / ".current-session").read_text().strip()
                 assert Path(pointer) == path, f"{user} works on someone else's file: {pointer}"
-            # Recorded for the README's sizing advice (make bench reports them), not asserted as speed.
+            # Recorded for the README's sizing advice (make bench reports them), not asserted as speed:
+            # each participant's server with its kernel, and the two apart.
             memory = {u: servers.process_tree_memory(running[u]) // 2**20 for u in USERS}
             cpu = {u: round(servers.process_tree_cpu_seconds(running[u]), 1) for u in USERS}
+            split = {u: servers.process_split(running[u]) for u in USERS}
             (shots / "memory.json").write_text(
-                json.dumps({"pss_mib_per_user": memory, "cpu_seconds_per_user": cpu}, indent=2)
+                json.dumps(
+                    {"pss_mib_per_user": memory, "cpu_seconds_per_user": cpu, "split_per_user": split},
+                    indent=2,
+                )
             )
             assert all(m > 0 for m in memory.values()) and all(c > 0 for c in cpu.values())
+            assert all(s["kernels"]["pss_mib"] > 0 for s in split.values()), "no kernel ran notebook 01"
+
+            # The participant's server still offers every export format (its list is made more cheaply).
+            formats = page_of["anna"].request.get(f"{hub.base}/user/anna/api/nbconvert")
+            assert formats.ok and {"html", "notebook", "markdown", "script"} <= set(formats.json())
         finally:
             for context in contexts:
                 context.close()

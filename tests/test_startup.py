@@ -15,8 +15,14 @@ from pathlib import Path
 import pytest
 from traitlets.config import Config
 
+from playbook import chartcache
+from playbook.chartkeys import iceberg_key, stage_key, stance_key
+from playbook.chartmemo import KEPT_AS
+from playbook.diagnosis import diagnose
+from playbook.session import load_session
 from playbook.startup import _Deferrer
 from playbook.ui import VIEWS
+from playbook.workspace import DEFAULT_EXAMPLE, examples
 from playbook.yamlio import CACHE_FORMAT, fingerprint
 
 from .conftest import EXAMPLE_EN, ROOT, fresh
@@ -220,6 +226,12 @@ def test_the_hub_starts_each_participant_s_server_through_the_launcher_with_a_wa
     shipped = {fingerprint(p.read_bytes()) for p in (ROOT / "assets" / "catalogue").glob("*.yaml")}
     kept = {p.stem for p in (cache / "playbook" / f"yaml-{CACHE_FORMAT}").glob("*.json")}
     assert shipped <= kept, "the warm-up did not read the shipped catalogue into the shared cache"
+    # and the example's charts as notebook 01 shows them, so a participant's kernel needs no matplotlib
+    profile = diagnose(load_session(examples()[DEFAULT_EXAMPLE]))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(cache))
+        for key in (iceberg_key(profile), stage_key(profile), stance_key(profile)):
+            assert (chartcache.recall(KEPT_AS, key) or "").startswith("<svg"), f"{key[0]} chart not kept"
 
 
 def test_a_preheated_kernel_imports_every_view_then_waits_before_any_session_is_read(tmp_path: Path) -> None:

@@ -142,8 +142,16 @@ c.Spawner.cmd = [sys.executable, "-m", "playbook.participant", "jupyterhub.singl
 # One cache folder for everyone (they run as the hub's user anyway): matplotlib's font list and the
 # playbook's shipped assets read as JSON (playbook/yamlio.py) are built once for the hub, not once per
 # participant. A warm-up fills it while the hub starts, so even the first participant finds it ready.
+# The cache also holds the example's charts as notebook 01 shows them (playbook/chartmemo.py), so a
+# participant's kernel shows them without importing matplotlib until an answer changes a chart.
 CACHE = STATE / "cache"
-c.Spawner.environment = {"XDG_CACHE_HOME": str(CACHE)}
+c.Spawner.environment = {
+    "XDG_CACHE_HOME": str(CACHE),
+    # JupyterLab's page asks its server which formats "Save and Export Notebook As" offers; nbconvert then
+    # builds every exporter once only to ask whether configuration disabled it (a third of a CPU-second).
+    # Nobody here disables an exporter, so the list is the same without that step (nbconvert's own switch).
+    "NBCONVERT_DISABLE_CONFIG_EXPORTERS": "1",
+}
 warm_up = subprocess.Popen(
     [sys.executable, "-c", "from playbook.ui.preheat import warm_up; warm_up()"],
     env={**os.environ, "XDG_CACHE_HOME": str(CACHE)},

@@ -197,15 +197,20 @@ def _key(name: str) -> Callable[[Chart], object] | None:
 
 
 def _charts() -> dict[str, tuple[Callable[[Chart], Any], Callable[[Chart], object] | None]]:
-    """Per chart name: how to draw its figure, and the key of what it shows (None: not remembered)."""
-    from .. import charts
+    """Per chart name: how to draw its figure, and the key of what it shows (None: not remembered).
+    Matplotlib is imported only when a figure is really drawn, not to find a picture drawn before."""
+
+    def charts() -> Any:
+        from .. import charts
+
+        return charts
 
     return {
-        "arc": (lambda n: charts.arc_chart(n.data, _audience(n)), _key("arc")),
-        "iceberg": (lambda n: charts.iceberg_chart(n.data), _key("iceberg")),
-        "stage": (lambda n: charts.stage_chart(n.data), _key("stage")),
-        "stance": (lambda n: charts.stance_chart(n.data), _key("stance")),
-        "plan_vs_actual": (lambda n: charts.plan_vs_actual_chart(n.data), None),
+        "arc": (lambda n: charts().arc_chart(n.data, _audience(n)), _key("arc")),
+        "iceberg": (lambda n: charts().iceberg_chart(n.data), _key("iceberg")),
+        "stage": (lambda n: charts().stage_chart(n.data), _key("stage")),
+        "stance": (lambda n: charts().stance_chart(n.data), _key("stance")),
+        "plan_vs_actual": (lambda n: charts().plan_vs_actual_chart(n.data), None),
     }
 
 
@@ -227,9 +232,11 @@ def inline_svg(node: Chart) -> str:
 
     A chart with a key is drawn once per picture: the same data again (an answer changed back, the
     same profile in the notebook and the handout) reuses the SVG without drawing."""
-    from ..charts import MEMO, to_svg
+    from ..chartmemo import MEMO
 
     drawer, key = _chart(node)
     if key is None:
+        from ..charts import to_svg
+
         return to_svg(drawer(node), alt=node.alt)
     return MEMO.svg(key(node), lambda: drawer(node), alt=node.alt)

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 
+from ..chartkeys import iceberg_key, stage_key, stance_key
+from ..chartmemo import MEMO
 from ..diagnosis import Bank, Profile, default_bank, diagnose, reading_choices, reading_label, with_reading
 from ..flavours.html import inline_svg
 from ..flavours.widget import heading, line, message, show, style
@@ -149,12 +151,9 @@ class DiagnosisPanel(Snapshot, widgets.VBox):
         new = self.binding.profile() if self.bank is default_bank() else diagnose(session, self.bank)
         self.profile = new
         self.summary.value = profile_html(new)
-        from ..charts import MEMO, IcebergFigure, iceberg_key, stage_key, stance_key  # with matplotlib
-
         if old is None or iceberg_key(old) != iceberg_key(new):  # kept: an answer moves its bars
-            self._iceberg = self._iceberg or IcebergFigure()
             self.iceberg.value = MEMO.svg(
-                iceberg_key(new), lambda: self._iceberg.update(new), iceberg(new).alt
+                iceberg_key(new), lambda: self._iceberg_figure().update(new), iceberg(new).alt
             )
         for chart, node, key in (
             (self.stage, stage_chart, stage_key),
@@ -165,6 +164,15 @@ class DiagnosisPanel(Snapshot, widgets.VBox):
         for i, dim in enumerate(new.dimensions):
             score = "–" if dim.score is None else str(dim.score)
             self.statements.set_title(i, f"{t(f'layers.{dim.layer}', self.lang)} · {dim.name} · {score}")
+
+    def _iceberg_figure(self) -> IcebergFigure:
+        """The iceberg's figure, made when its first picture is drawn: a picture drawn before (by this
+        process or, through the chart cache, another) is shown without importing matplotlib."""
+        if self._iceberg is None:
+            from ..charts import IcebergFigure
+
+            self._iceberg = IcebergFigure()
+        return self._iceberg
 
     def _show(self, session: Session) -> None:
         """Keep the inputs in step with the file (after a reload); equal values trigger nothing."""

@@ -11,7 +11,9 @@ for. The rest of the cell opens the session after that, so the page shows it as 
 
 Outside a preheated kernel (JupyterLab, nbclient, a cold Voilà kernel) none of this happens.
 The workshop hub runs :func:`warm_up` once in a process of its own when it starts,
-so the cache folder its participants share (matplotlib's fonts, the shipped assets) is filled once.
+so the cache folder its participants share (matplotlib's fonts, the shipped assets, the example's charts
+as the views show them) is filled once: a participant's notebook 01 shows the example's charts without
+importing matplotlib (:mod:`playbook.chartmemo`).
 """
 
 from __future__ import annotations
@@ -39,7 +41,10 @@ def warm_up(modules: Iterable[str] = ()) -> None:
     from ..catalogue import load_catalogue
     from ..charts import arc_chart, iceberg_chart, to_svg
     from ..diagnosis import diagnose
+    from ..flavours.html import inline_svg
     from ..session import load_session
+    from ..structure import arc as arc_node
+    from ..structure import iceberg, stage_chart, stance_chart
     from ..workspace import examples
 
     try:
@@ -49,8 +54,11 @@ def warm_up(modules: Iterable[str] = ()) -> None:
     for path in examples().values():
         example = load_session(path)
         profile = diagnose(example)
-        to_svg(iceberg_chart(profile))
-        to_svg(arc_chart(plan(example, catalogue, profile)))
+        arc = plan(example, catalogue, profile)
+        to_svg(iceberg_chart(profile))  # matplotlib's fonts and caches, whatever the memo already holds
+        to_svg(arc_chart(arc))
+        for node in (iceberg(profile), stage_chart(profile), stance_chart(profile), arc_node(arc)):
+            inline_svg(node)  # the views' pictures of the example, kept in the chart cache for every kernel
 
 
 def warm_up_then_wait(modules: Iterable[str]) -> None:
