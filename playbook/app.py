@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from .errors import PlaybookError
+from .i18n import message
 from .paths import APP_PORT, assets_dir, notebooks_dir, playbook_folder
 
 if TYPE_CHECKING:
@@ -155,27 +156,27 @@ def plan(
     """Check the folder and port and decide what to hide; raises ``PlaybookError`` for a user mistake."""
     root = Path(folder).expanduser().resolve() if folder else _default_folder()
     if not root.is_dir():
-        raise PlaybookError.at(root, "", "no such folder; make one with 'playbook init FOLDER'")
+        raise PlaybookError.at(root, "", message("errors.no_such_folder"))
     missing = [name for name in PATH if not (root / name).is_file()]
     if missing:
         raise PlaybookError.at(
             root,
             "",
-            f"not a playbook folder ({', '.join(missing)} missing); make one with 'playbook init FOLDER'",
+            message("errors.not_a_playbook_folder", missing=", ".join(missing)),
         )
     if port is not None and not 0 < port < 65536:
-        raise PlaybookError(f"--port {port} is not a port number (1–65535)")
+        raise PlaybookError(message("errors.bad_port", port=port))
     try:
         ipaddress.ip_address(ip)
     except ValueError:
-        raise PlaybookError(f"--ip {ip} is not an IP address (for example 127.0.0.1 or 0.0.0.0)") from None
+        raise PlaybookError(message("errors.bad_ip", ip=ip)) from None
     chosen = port if port is not None else DEFAULT_PORT
     with socket.socket(socket.AF_INET6 if ":" in ip else socket.AF_INET) as s:
         try:
             s.bind((ip, chosen))
         except OSError:
             if port is not None:
-                raise PlaybookError(f"port {port} is in use; choose another with --port") from None
+                raise PlaybookError(message("errors.port_in_use", port=port)) from None
             chosen = free_port(ip)
     hidden = (*sorted(p.name for p in root.iterdir() if p.name not in PATH), "*.bak")
     gate = make_gate(ip, chosen)
@@ -215,12 +216,9 @@ def serve(app: AppPlan) -> None:
         "--Voila.port_retries=0",
         f"--Voila.open_browser={app.open_browser}",
     ]
-    print(f"playbook app: {app.url} serves {app.folder} (Ctrl-C stops it)", flush=True)
+    print(message("cli.app_serves", url=app.url, folder=app.folder), flush=True)
     if app.gate is not None and app.gate.token:
-        print(
-            "playbook app: it answers other machines too; they need the address above, with its token",
-            flush=True,
-        )
+        print(message("cli.app_others"), flush=True)
     gated_voila(app.gate or make_gate(app.ip, app.port)).launch_instance(args, config=config)
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from .durations import half_up
 from .errors import PlaybookError, Problem
-from .i18n import t
+from .i18n import message, t
 from .session import Block, Session, SessionFile
 from .vocabulary import SESSION_SUFFIX
 
@@ -268,7 +268,7 @@ def history(folder: str | Path, catalogue: Catalogue, known: Mapping[Path, Sessi
     a notebook is editing): taken as they are, not read again after every save."""
     root = Path(folder).expanduser()
     if not root.is_dir():
-        raise PlaybookError.at(root, "", "is not a folder of session documents (a workspace)")
+        raise PlaybookError.at(root, "", message("errors.not_a_workspace"))
     held = {Path(p).resolve(): s for p, s in (known or {}).items()}
     sessions, skipped = [], []
     for path in session_files(root):

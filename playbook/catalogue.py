@@ -21,6 +21,7 @@ from . import durations, objectcache
 from .durations import PLACEHOLDER, GroupsText, Minutes, SizedStep, Step
 from .errors import PlaybookError, Problem
 from .i18n import LANGUAGES, Text, fold
+from .i18n import message as said
 from .paths import catalogue_dir
 from .schema import FieldReader, join
 from .vocabulary import (
@@ -544,14 +545,18 @@ class Catalogue(Sequence[Intervention]):
     def ids(self) -> list[str]:
         return list(self._by_id)
 
-    def get(self, ident: str) -> Intervention:
-        """The intervention with this id, or an error that suggests the nearest ids."""
+    def get(self, ident: str, lang: str | None = None) -> Intervention:
+        """The intervention with this id, or an error (in ``lang``) that suggests the nearest ids."""
         try:
             item = self._by_id[ident]
         except KeyError:
             near = difflib.get_close_matches(ident, self._by_id, n=3)
-            hint = f"; did you mean {', '.join(near)}?" if near else "; see `playbook catalogue list`"
-            raise PlaybookError(f"unknown intervention '{ident}'{hint}") from None
+            hint = (
+                said("errors.did_you_mean_ids", lang, near=", ".join(near))
+                if near
+                else said("errors.see_catalogue", lang)
+            )
+            raise PlaybookError(said("errors.unknown_intervention", lang, id=ident, hint=hint)) from None
         if type(item) is KeptForm:
             item = self._by_id[ident] = item.load()
         return item  # type: ignore[return-value]
@@ -641,7 +646,7 @@ def _read_folder(
     from the last load. The shipped folder, read without the thorough checks, comes whole from the
     object cache while no file in it changed (see ``playbook.objectcache``)."""
     if not folder.is_dir():
-        problems.append(Problem(str(folder), "", "catalogue folder not found"))
+        problems.append(Problem(str(folder), "", said("errors.catalogue_folder")))
         return []
     paths = [
         path
@@ -671,7 +676,7 @@ def _read_folder(
         except PlaybookError as exc:
             problems.extend(exc.problems)
         except OSError as exc:
-            problems.append(Problem(str(path), "", f"cannot be read ({exc.strerror})"))
+            problems.append(Problem(str(path), "", said("errors.cannot_read", reason=exc.strerror)))
     if kept and len(problems) == before:
         objectcache.keep(_entry_name(folder), _folder_key(stamps), [KeptForm.of(i) for i in found], stamps)
     return found
@@ -797,12 +802,12 @@ def collect(
         for item in _read_folder(folder, origin, problems, thorough=deep, remember=read):
             if item.id in seen:
                 first = seen[item.id]
-                where = "the shipped catalogue" if first.origin == SHIPPED else first.origin
+                where = said("errors.shipped_catalogue") if first.origin == SHIPPED else first.origin
                 problems.append(
                     Problem(
                         str(folder / f"{item.id}.yaml"),
                         "id",
-                        f"'{item.id}' is already in {where}; give your file its own name",
+                        said("errors.id_taken", id=item.id, where=where),
                     )
                 )
                 continue
@@ -814,12 +819,12 @@ def collect(
                 if ref not in seen:
                     base = Path(item.origin if item.origin != SHIPPED else catalogue_dir())
                     near = difflib.get_close_matches(ref, seen, n=1)
-                    hint = f"; did you mean '{near[0]}'?" if near else ""
+                    hint = said("edit.did_you_mean", hint=near[0]) if near else ""
                     problems.append(
                         Problem(
                             str(base / f"{item.id}.yaml"),
                             join(key, i),
-                            f"unknown intervention '{ref}'{hint}",
+                            said("errors.unknown_intervention", id=ref, hint=hint),
                         )
                     )
     if read is not None:  # keep only what this load read: folders no longer used are let go

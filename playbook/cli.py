@@ -30,7 +30,7 @@ from .catalogue import (
     validate,
 )
 from .errors import PlaybookError
-from .i18n import LANGUAGES, capitalised, default_language, t
+from .i18n import LANGUAGES, capitalised, default_language, speak, speaking, t
 from .paths import APP_PORT
 from .session import SETTINGS as SESSION_SETTINGS
 from .session import Session, SessionFile, check_references, new_session, session_to_data
@@ -42,8 +42,94 @@ if TYPE_CHECKING:
 
 
 class _Parser(argparse.ArgumentParser):
+    """argparse, speaking the command line's language (``--lang``, else the session named, else
+    ``PLAYBOOK_LANG``): its help, usage and errors are translated by :mod:`playbook.clitext`, imported
+    only when one is shown."""
+
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+        self.exit(2, t("cli.see_help", _parse_language(), prog=self.prog, message=message) + "\n")
+
+    def parse_args(self, args: Any = None, namespace: Any = None) -> Any:
+        with _argparse_speaking():
+            return super().parse_args(args, namespace)
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        with _argparse_speaking():
+            return super().parse_known_args(args, namespace)
+
+    def format_help(self) -> str:
+        self._speaking_formatter()
+        return super().format_help()
+
+    def format_usage(self) -> str:
+        self._speaking_formatter()
+        return super().format_usage()
+
+    def _speaking_formatter(self) -> None:
+        lang = _parse_language()
+        if lang != "en":
+            from .clitext import Formatter
+
+            self.formatter_class = lambda prog: Formatter(prog, lang)  # type: ignore[assignment]
+
+
+@contextmanager
+def _argparse_speaking() -> Iterator[None]:
+    """argparse's ``_()`` (its usage and error strings) in the parser's language while it parses; the
+    English path costs one lookup of ``--lang``, and a translation is looked up only when shown."""
+    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+    argparse._, argparse.ngettext = _argparse_gettext, _argparse_ngettext  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+
+
+def _argparse_gettext(message: str) -> str:
+    lang = _parse_language()
+    if lang == "en":
+        return message
+    from .clitext import translate
+
+    return translate(message, lang)
+
+
+def _argparse_ngettext(singular: str, plural: str, n: int) -> str:
+    return _argparse_gettext(singular if n == 1 else plural)
+
+
+_ARGV: list[str] = []  # the command line being parsed, for the language of the parser's own words
+
+
+def _parse_language() -> str:
+    """The language of help, usage and parse errors, as of the command itself: ``--lang``, else the
+    session named on the command line, else ``PLAYBOOK_LANG``. Asked only when one is shown."""
+    lang = _argv_lang(_ARGV)
+    if lang in LANGUAGES:
+        return lang  # type: ignore[return-value]
+    return _session_language(tuple(_ARGV)) or default_language()
+
+
+def _session_language(argv: tuple[str, ...]) -> str | None:
+    for arg in argv:
+        if arg.endswith((".yaml", ".yml")) and Path(arg).is_file():
+            try:
+                return SessionFile.open(arg).session.language
+            except (PlaybookError, OSError):
+                continue
+    return None
+
+
+def _argv_lang(argv: Sequence[str]) -> str | None:
+    """The ``--lang`` of a command line, read before parsing so the parser's own words speak it."""
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
 
 
 class _Unused:
@@ -378,18 +464,23 @@ def _safe_terminal() -> Iterator[None]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 fine, 2 user error)."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    args = _parser(_wanted(argv)).parse_args(argv)
-    if args.area == "app":  # a server's own log (coloured on a terminal) prints no file's text
-        return _run(args)
-    with _safe_terminal():
-        return _run(args)
+    _ARGV[:] = argv
+    try:
+        with speaking(_argv_lang(argv)):
+            args = _parser(_wanted(argv)).parse_args(argv)
+            if args.area == "app":  # a server's own log (coloured on a terminal) prints no file's text
+                return _run(args)
+            with _safe_terminal():
+                return _run(args)
+    finally:
+        _ARGV.clear()  # the next command line (in the same process) brings its own
 
 
 def _run(args: argparse.Namespace) -> int:
     try:
         _COMMANDS[(args.area, args.command)](args)
     except PlaybookError as exc:
-        _error(str(exc))
+        _error(str(exc), exc.lang)
         return 2
     except KeyboardInterrupt:
         return 130
@@ -402,17 +493,20 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _error(message: str) -> None:
+def _error(message: str, lang: str | None = None) -> None:
+    """``playbook: error: ...`` with "error" in the message's language: the command's ``--lang``, the
+    error's own, or that of the session named on the command line (read again only now)."""
     first, *rest = message.splitlines() or [""]
-    print(f"playbook: error: {first}", file=sys.stderr)
+    lang = _argv_lang(_ARGV) or lang or _session_language(tuple(_ARGV)) or default_language()
+    print(f"playbook: {t('cli.error', lang)}: {first}", file=sys.stderr)
     for line in rest:
         print(line, file=sys.stderr)
 
 
 def _lang(args: argparse.Namespace, session: Session | None = None) -> str:
-    if getattr(args, "lang", None):
-        return args.lang
-    return session.language if session else default_language()
+    lang = getattr(args, "lang", None) or (session.language if session else default_language())
+    speak(lang)  # what the core says from here on (an unknown id, a file it cannot write) speaks it too
+    return lang
 
 
 def _print_json(data: Any) -> None:
@@ -473,15 +567,15 @@ def _group_size(text: str) -> int:
     try:
         size = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number of people, found {text!r}") from None
+        raise argparse.ArgumentTypeError(t("cli.people_whole", _parse_language(), value=repr(text))) from None
     if not 1 <= size <= 10_000:
-        raise argparse.ArgumentTypeError(f"must be between 1 and 10000 people, found {size}")
+        raise argparse.ArgumentTypeError(t("cli.people_range", _parse_language(), value=size))
     return size
 
 
 def _catalogue_show(args: argparse.Namespace) -> None:
     catalogue = load_catalogue()
-    item = catalogue.get(args.id)
+    item = catalogue.get(args.id, _lang(args))
     if args.json:
         data = item.to_data() if args.size is None else item.sized_data(args.size)
         _print_json({"origin": item.origin, **data})
@@ -506,39 +600,37 @@ def _catalogue_validate(args: argparse.Namespace) -> None:
         raise PlaybookError(problems)
     folders = [args.dir] if args.dir else None
     catalogue = load_catalogue(folders)
+    lang = _lang(args)
     if args.report:
-        print(f"{'':12}{'':18}{'count':>6}  goal")
+        print(f"{'':12}{'':18}{t('cli.count', lang):>6}  {t('cli.goal', lang)}")
         for group, label, count, goal in coverage(catalogue):
-            mark = (
-                ""
-                if goal is None
-                else f"  {goal:>3} {'✓' if count >= goal else '✗ short by ' + str(goal - count)}"
-            )
+            short = t("cli.short_by", lang, n=goal - count) if goal is not None else ""
+            mark = "" if goal is None else f"  {goal:>3} {'✓' if count >= goal else short}"
             print(f"{group:<12}{label:<18}{count:>6}{mark}")
         print()
-        _print_sources(catalogue)
-        _print_house_style()
-    print(t("catalogue.valid", _lang(args), count=len(catalogue)))
+        _print_sources(catalogue, lang)
+        _print_house_style(lang)
+    print(t("catalogue.valid", lang, count=len(catalogue)))
 
 
-def _print_sources(catalogue: Catalogue) -> None:
+def _print_sources(catalogue: Catalogue, lang: str) -> None:
     """How the catalogue is sourced: every work cited, most cited first."""
     from .sources import works
 
     cited = works(i.source for i in catalogue)
-    print(f"sources: {len(cited)} works cited by {len(catalogue)} interventions; most cited:")
+    print(t("cli.sources", lang, works=len(cited), count=len(catalogue)))
     for work, count in cited.most_common(8):
         print(f"  {count:>4}  {work}")
     print()
 
 
-def _print_house_style() -> None:
+def _print_house_style(lang: str) -> None:
     """The words the shipped content uses, so a writer sees them beside the counts."""
     from .style import load_style
 
-    print("house style (assets/style.yaml): write the first, not the others")
+    print(t("cli.house_style", lang))
     for rule in load_style():
-        print(f"  {rule.kind:<8}{rule.lang:<4}{rule.use:<36}not: {', '.join(rule.replaces)}")
+        print(f"  {rule.kind:<8}{rule.lang:<4}{rule.use:<36}{t('cli.not', lang)}: {', '.join(rule.replaces)}")
     print()
 
 
@@ -695,9 +787,9 @@ def _arc(args: argparse.Namespace) -> None:
     from .agenda import plan
 
     suffix = args.output.suffix.lower()
-    if suffix not in (".png", ".svg"):
-        raise PlaybookError.at(args.output, "", t("edit.image_suffix", _lang(args)))
     session = SessionFile.open(args.file).session
+    if suffix not in (".png", ".svg"):
+        raise PlaybookError.at(args.output, "", t("edit.image_suffix", _lang(args, session)))
     if not args.output.parent.is_dir():
         raise PlaybookError.at(
             args.output, "", t("edit.no_folder", _lang(args, session), folder=args.output.parent)
@@ -721,7 +813,8 @@ def _handout(args: argparse.Namespace) -> None:
     from .handout import write_handouts
 
     def warn(path: Path, warning: Any) -> None:
-        print(f"playbook: warning: {path}: [{warning.code}] {warning.message}", file=sys.stderr)
+        said = t("cli.warning", _lang(args))
+        print(f"playbook: {said}: {path}: [{warning.code}] {warning.message}", file=sys.stderr)
 
     for path in write_handouts(
         args.files,
@@ -740,7 +833,7 @@ def _export(args: argparse.Namespace) -> None:
     from .site import export_site
 
     pages = export_site(args.notebooks, args.output, lang=_lang(args))
-    print(f"{pages[0]} ({len(pages)} files)")
+    print(t("cli.files", _lang(args), first=pages[0], count=len(pages)))
 
 
 def _report(args: argparse.Namespace) -> None:
@@ -944,7 +1037,7 @@ def _design_parser(top: Any, lang: argparse.ArgumentParser, data: argparse.Argum
 
 def _alternatives_count(text: str) -> int:
     if not text.isdigit() or not 0 <= int(text) <= 10:
-        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to 10, found {text!r}")
+        raise argparse.ArgumentTypeError(t("cli.alternatives_count", _parse_language(), value=repr(text)))
     return int(text)
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from .catalogue import STAGES
 from .errors import PlaybookError, Problem
-from .i18n import LANGUAGES, Text, t
+from .i18n import LANGUAGES, Text, message, t
 from .paths import assets_dir
 from .reading import BriefText, Evidence, Reading, claimed_by, confidence, groups, read_brief
 from .schema import FieldReader, join
@@ -1271,7 +1271,7 @@ def reading_choices(kind: str, bank: Bank | None = None) -> tuple[str | tuple[st
         return STANCES
     if kind == "intent":
         return INTENT_VALUES
-    raise PlaybookError(f"unknown reading '{kind}'; choose one of {', '.join(READING_KINDS)}")
+    raise PlaybookError(message("errors.unknown_reading", kind=kind, choices=", ".join(READING_KINDS)))
 
 
 def with_reading(
@@ -1281,7 +1281,7 @@ def with_reading(
     readings = diagnosis.readings
     if kind == "intent":
         if intent is None:
-            raise PlaybookError("say which intent the reading is about")
+            raise PlaybookError(message("errors.which_intent"))
         intents = {k: v for k, v in readings.intents.items() if k != intent}
         if value is not None:
             intents[intent] = value  # type: ignore[assignment]
@@ -1289,7 +1289,7 @@ def with_reading(
     elif kind in ("colour", "stance", "stage"):
         readings = replace(readings, **{kind: value})
     else:
-        raise PlaybookError(f"unknown reading '{kind}'; choose one of {', '.join(READING_KINDS)}")
+        raise PlaybookError(message("errors.unknown_reading", kind=kind, choices=", ".join(READING_KINDS)))
     return replace(diagnosis, readings=readings)
 
 

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 
 from .errors import PlaybookError
+from .i18n import message
 
 Pair = tuple[str, str]
 
@@ -50,9 +51,9 @@ def make_groups(
 ) -> list[list[str]]:
     """Groups of ``size`` (sizes differ by one at most), teams spread, repeated pairs as few as possible."""
     if size < 1:
-        raise PlaybookError("a group has at least one person")
+        raise PlaybookError(message("errors.group_size"))
     if not people:
-        raise PlaybookError("there is nobody to put in groups")
+        raise PlaybookError(message("errors.nobody"))
     teams = teams or {}
     seen = {tuple(sorted(p)) for p in history}
     rng = random.Random(seed)

@@ -25,7 +25,7 @@ from .catalogue import Catalogue
 from .diagnosis import diagnose
 from .errors import PlaybookError
 from .flavours import html as flavour
-from .i18n import LANGUAGES, default_language, t
+from .i18n import LANGUAGES, default_language, message, t
 from .outputs import check_outputs
 from .participants import ExportWarning, warnings
 from .paths import assets_dir
@@ -164,7 +164,9 @@ def handout(
 ) -> Handout:
     """Build the handout for ``audience`` once and render it."""
     if audience not in AUDIENCES:
-        raise PlaybookError(f"unknown audience '{audience}'; choose {' or '.join(AUDIENCES)}")
+        said = lang or session.language
+        choices = f" {message('errors.or', said)} ".join(AUDIENCES)
+        raise PlaybookError(message("errors.unknown_audience", said, audience=audience, choices=choices))
     with collector_paused():
         profile = diagnose(session, lang=lang)
         p = plan(session, catalogue, profile)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
@@ -45,10 +47,35 @@ def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+_speaking: list[str] = []  # the language chosen for this command, innermost last (see speaking())
+
+
 def default_language() -> Language:
-    """``PLAYBOOK_LANG`` if it names a supported language, else English."""
-    lang = os.environ.get("PLAYBOOK_LANG", "en")
+    """The language chosen with :func:`speak` (the command's ``--lang`` or session), else ``PLAYBOOK_LANG``
+    if it names a supported language, else English."""
+    lang = (_speaking[-1] if _speaking else "") or os.environ.get("PLAYBOOK_LANG", "en")
     return lang if lang in LANGUAGES else "en"  # type: ignore[return-value]
+
+
+def speak(lang: str | None) -> None:
+    """Make ``lang`` the language of messages that name no language of their own, for this command.
+
+    The command line calls it with ``--lang`` and again once it has read the session, so a message from
+    deep in the core (an unknown id, an unreadable file) speaks the session's language too.
+    """
+    if lang in LANGUAGES and _speaking:
+        _speaking[-1] = lang
+
+
+@contextmanager
+def speaking(lang: str | None) -> Iterator[None]:
+    """Within the block, messages speak ``lang`` (None: ``PLAYBOOK_LANG``) unless :func:`speak` changes
+    it; afterwards the language is what it was, so one command's choice never leaks into the next."""
+    _speaking.append(lang if lang in LANGUAGES else "")  # type: ignore[arg-type]
+    try:
+        yield
+    finally:
+        _speaking.pop()
 
 
 @cache
@@ -79,3 +106,9 @@ def t(key: str, lang: str = "en", **values: Any) -> str:
     """
     text = strings(lang if lang in LANGUAGES else "en").get(key) or strings("en").get(key, key)
     return text.format(**values) if values else text
+
+
+def message(key: str, lang: str | None = None, **values: Any) -> str:
+    """An error's or notice's words: ``t(key)`` in ``lang``, else in the language of the command or
+    session at hand (:func:`default_language`)."""
+    return t(key, lang or default_language(), **values)

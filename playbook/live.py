@@ -281,7 +281,14 @@ class Live:
 
     def observe(self, kind: str, note: str = "") -> Observation:
         if kind not in OBSERVATIONS:
-            raise PlaybookError(f"unknown observation '{kind}'; choose one of {', '.join(OBSERVATIONS)}")
+            raise PlaybookError(
+                t(
+                    "errors.unknown_observation",
+                    self.session.language,
+                    kind=kind,
+                    choices=", ".join(OBSERVATIONS),
+                )
+            )
         if kind == "note" and not note.strip():
             raise PlaybookError(t("live.empty_note", self.session.language))
         seen = Observation(self.clock(), kind, note.strip())

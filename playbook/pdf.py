@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 from .errors import PlaybookError
+from .i18n import message
 from .outputs import mark_pdf
 
 ARGS = [
@@ -28,9 +29,7 @@ def chromium() -> Path:
     found = shutil.which("chromium") or shutil.which("chromium-browser")
     path = Path(found) if found else Path("/usr/bin/chromium")
     if not path.exists():
-        raise PlaybookError(
-            "writing a PDF needs Chromium: install it with 'sudo apt-get install chromium' (or write .html)"
-        )
+        raise PlaybookError(message("errors.needs_chromium"))
     return path
 
 

@@ -33,7 +33,7 @@ import snowballstemmer
 
 from . import objectcache
 from .errors import PlaybookError
-from .i18n import LANGUAGES, fold
+from .i18n import LANGUAGES, fold, message
 from .paths import assets_dir
 from .schema import FieldReader, join
 from .yamlio import load_yaml_file
@@ -653,7 +653,7 @@ def _build_lexicon(language: str, path: Path) -> Lexicon:
 def lexicon(language: str) -> Lexicon:
     """The shipped cues of one language, read once per process."""
     if language not in LANGUAGES:
-        raise PlaybookError(f"no cues for language {language!r}; choose one of {', '.join(LANGUAGES)}")
+        raise PlaybookError(message("errors.no_cues", language=repr(language), choices=", ".join(LANGUAGES)))
     return load_lexicon(language)
 
 

@@ -295,7 +295,9 @@ def rank(
     ``include_unfit`` asks to see them: then they come last, each with the limit it breaks as a warning.
     """
     if role is not None and role not in ROLES:
-        raise PlaybookError(f"unknown arc role '{role}'; choose one of {', '.join(ROLES)}")
+        raise PlaybookError(
+            t("errors.unknown_role", lang or session.language, role=role, choices=", ".join(ROLES))
+        )
     profile = profile or diagnose(session, lang=lang)
     ctx = _context(session, profile, default_intents())
     scored = []

@@ -81,14 +81,14 @@ def export_site(
     source, out = Path(notebooks), Path(out)
     paths = notebook_files(source)
     if not paths:
-        raise PlaybookError.at(source, "", "no notebooks found to export")
+        raise PlaybookError.at(source, "", t("errors.no_notebooks", lang))
     pages = [(p.relative_to(source).with_suffix(".html").as_posix().replace("/", "-"), p) for p in paths]
     if out.exists() and not out.is_dir():
-        raise PlaybookError.at(out, "", "is a file; the site is written into a folder")
+        raise PlaybookError.at(out, "", t("errors.site_is_file", lang))
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise PlaybookError.at(out, "", f"the site's folder cannot be created ({exc.strerror})") from None
+        raise PlaybookError.at(out, "", t("errors.site_folder", lang, reason=exc.strerror)) from None
     # Every page the site will write, checked before the first notebook runs (the handouts check theirs).
     check_outputs([out / "index.html", *(out / href for href, _ in pages)], paths, lang=lang)
     catalogue = catalogue if catalogue is not None else load_catalogue()
@@ -108,7 +108,11 @@ def export_site(
                 raise PlaybookError.at(
                     path,
                     "",
-                    f"could not be executed: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}",
+                    t(
+                        "errors.not_executed",
+                        lang,
+                        reason=str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
+                    ),
                 ) from None
             executed.append((href, _title(nb, path.stem), nb))
 

@@ -15,7 +15,7 @@ from typing import Any
 from .agenda import Finding, plan
 from .catalogue import Catalogue
 from .errors import PlaybookError
-from .i18n import Text, t
+from .i18n import Text, message, t
 from .paths import assets_dir
 from .schema import FieldReader, join
 from .session import Session, SessionFile, load_session
@@ -107,7 +107,7 @@ def exercises() -> dict[str, Exercise]:
 def exercise(ident: str) -> Exercise:
     found = exercises()
     if ident not in found:
-        raise PlaybookError(f"unknown exercise '{ident}'; choose one of {', '.join(found)}")
+        raise PlaybookError(message("errors.unknown_exercise", id=ident, choices=", ".join(found)))
     return found[ident]
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import PlaybookError
+from .i18n import message
 from .outputs import check_outputs
 from .paths import MARKER, examples_dir, notebook_files, notebooks_dir, workspace
 from .session import SUFFIX, SessionFile, new_session
@@ -72,9 +73,7 @@ def _ensure(folder: Path) -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise PlaybookError.at(
-            folder, "", f"the workspace folder cannot be created ({exc.strerror})"
-        ) from None
+        raise PlaybookError.at(folder, "", message("errors.workspace_folder", reason=exc.strerror)) from None
     return folder
 
 
@@ -106,7 +105,7 @@ def copy_example(name: str = DEFAULT_EXAMPLE) -> Path:
     """The workspace copy of a shipped example, made on first use; the original is never edited."""
     found = examples()
     if name not in found:
-        raise PlaybookError(f"unknown example '{name}'; choose one of {', '.join(found)}")
+        raise PlaybookError(message("errors.unknown_example", name=name, choices=", ".join(found)))
     target = _ensure(workspace()) / found[name].name
     if not target.exists():
         shutil.copyfile(found[name], target)

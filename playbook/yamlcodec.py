@@ -18,6 +18,7 @@ from yaml.nodes import MappingNode, Node, SequenceNode
 from yaml.resolver import BaseResolver
 
 from .errors import PlaybookError
+from .i18n import message
 
 try:  # the C parser makes loading a large catalogue over ten times faster
     from yaml.cyaml import CParser as _Parser
@@ -77,7 +78,7 @@ class _Loader(_Parser, SafeConstructor, _Resolver):
         digits = len(str(node.value).lstrip("+-"))
         if digits > MAX_DIGITS:
             raise _NumberTooLarge(
-                problem=f"a number with {digits:,} digits; playbook files hold numbers of at most {MAX_DIGITS}",
+                problem=message("errors.number_digits", digits=f"{digits:,}", limit=MAX_DIGITS),
                 problem_mark=node.start_mark,
             )
         return super().construct_yaml_int(node)
@@ -85,7 +86,7 @@ class _Loader(_Parser, SafeConstructor, _Resolver):
     def construct_yaml_float(self, node: yaml.ScalarNode) -> float:
         value = super().construct_yaml_float(node)
         if not math.isfinite(value):
-            raise _NumberTooLarge(problem="a number too large to hold", problem_mark=node.start_mark)
+            raise _NumberTooLarge(problem=message("errors.number_too_large"), problem_mark=node.start_mark)
         return value
 
 
@@ -184,7 +185,7 @@ def parse(text: str, file: str | Path = "<text>") -> Any:
             raise PlaybookError.at(
                 file,
                 "",
-                f"too many values after expanding aliases (over {MAX_NODES:,}); this is not a playbook file",
+                message("errors.yaml_aliases", limit=f"{MAX_NODES:,}"),
             )
         return loader.construct_document(node)
     except _NumberTooLarge as exc:
@@ -195,14 +196,14 @@ def parse(text: str, file: str | Path = "<text>") -> Any:
         raise PlaybookError.at(
             file,
             _where(exc),
-            f"unsupported YAML tag {detail or tag}; playbook files hold plain text, numbers and lists only",
+            message("errors.yaml_tag", tag=detail or tag),
         ) from None
     except yaml.MarkedYAMLError as exc:
         raise PlaybookError.at(
-            file, _where(exc), f"not valid YAML ({exc.problem}); is the file complete?"
+            file, _where(exc), message("errors.yaml_invalid", problem=exc.problem)
         ) from None
     except yaml.YAMLError as exc:
-        raise PlaybookError.at(file, "", f"not valid YAML ({exc})") from None
+        raise PlaybookError.at(file, "", message("errors.yaml_broken", problem=exc)) from None
     finally:
         loader.dispose()
 

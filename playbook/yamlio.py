@@ -43,7 +43,7 @@ except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
 from .errors import ConflictError, PlaybookError
-from .i18n import default_language, t
+from .i18n import default_language, message, t
 from .paths import assets_dir, cache_dir, keep_cache_entry
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -69,19 +69,20 @@ def _open_regular(path: Path, what: str = "file") -> int:
     try:
         fd = os.open(path, flags)
     except FileNotFoundError:
-        raise PlaybookError.at(path, "", f"{what} not found") from None
+        said = message("errors.session_not_found" if what == "session file" else "errors.not_found")
+        raise PlaybookError.at(
+            path, "", said if what in ("file", "session file") else f"{what} {said}"
+        ) from None
     except IsADirectoryError:
-        raise PlaybookError.at(path, "", "is a folder, not a file") from None
+        raise PlaybookError.at(path, "", message("errors.is_folder")) from None
     except OSError as exc:
-        raise PlaybookError.at(path, "", f"cannot be read ({exc.strerror})") from None
+        raise PlaybookError.at(path, "", message("errors.cannot_read", reason=exc.strerror)) from None
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         os.close(fd)
         if stat.S_ISDIR(mode):
-            raise PlaybookError.at(path, "", "is a folder, not a file")
-        raise PlaybookError.at(
-            path, "", "is not a regular file (a pipe, socket or device); the playbook reads files only"
-        )
+            raise PlaybookError.at(path, "", message("errors.is_folder"))
+        raise PlaybookError.at(path, "", message("errors.not_regular_read"))
     return fd
 
 
@@ -93,9 +94,9 @@ def read_bytes(path: str | Path, max_bytes: int = MAX_BYTES, what: str = "file")
         with os.fdopen(fd, "rb") as fh:
             data = fh.read(max_bytes + 1)
     except OSError as exc:
-        raise PlaybookError.at(path, "", f"cannot be read ({exc.strerror})") from None
+        raise PlaybookError.at(path, "", message("errors.cannot_read", reason=exc.strerror)) from None
     if len(data) > max_bytes:
-        raise PlaybookError.at(path, "", f"is larger than {_size(max_bytes)}; not a playbook file")
+        raise PlaybookError.at(path, "", message("errors.too_big", size=_size(max_bytes)))
     return data
 
 
@@ -108,9 +109,7 @@ def decode(data: bytes, path: str | Path) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise PlaybookError.at(
-            path, "", f"not UTF-8 text (byte {exc.start}); save it as UTF-8 and try again"
-        ) from None
+        raise PlaybookError.at(path, "", message("errors.not_utf8", byte=exc.start)) from None
 
 
 def fingerprint(data: bytes) -> str:

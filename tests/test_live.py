@@ -110,7 +110,7 @@ def test_mistakes_are_messages_and_nothing_changes(live: Live, example: Path) ->
         live.swap_to_plan_b(0)
     with pytest.raises(PlaybookError, match="geen blok 99"):
         live.resize(98, 10)
-    with pytest.raises(PlaybookError, match="unknown observation"):
+    with pytest.raises(PlaybookError, match="onbekende waarneming"):
         live.observe("boredom")
     with pytest.raises(PlaybookError, match="notitie"):
         live.observe("note", "  ")

@@ -48,6 +48,7 @@ SAID = {
         "moment": "must be a local time without a time zone",
     },
 }
+ERROR = {"nl": "playbook: fout: ", "en": "playbook: error: "}
 EXAMPLES = [pytest.param(EXAMPLE_NL, "nl", id="nl"), pytest.param(EXAMPLE_EN, "en", id="en")]
 
 
@@ -118,7 +119,7 @@ def test_a_report_over_its_own_session_is_refused_in_the_sessions_language(
     before = copy.read_bytes()
     code, out, err = run(capsys, "report", str(copy), "-o", str(copy))
     assert code == 2 and out == ""
-    assert one_error_line(err) == f"playbook: error: {copy}: {SAID[lang]['input']}, " + (
+    assert one_error_line(err) == f"{ERROR[lang]}{copy}: {SAID[lang]['input']}, " + (
         "dus kies een andere naam\n" if lang == "nl" else "so choose another name\n"
     )
     assert copy.read_bytes() == before and not copy.with_name(copy.name + ".bak").exists()
@@ -144,7 +145,7 @@ def test_a_read_only_folder_is_one_line_in_the_sessions_language(
     with unwritable(copy.parent, errno.EROFS):
         code, out, err = run(capsys, "brief", str(copy), "--client", "Someone else")
     assert code == 2 and out == "" and len(err.splitlines()) == 1
-    assert one_error_line(err) == f"playbook: error: {copy}: {SAID[lang]['unwritable']}\n"
+    assert one_error_line(err) == f"{ERROR[lang]}{copy}: {SAID[lang]['unwritable']}\n"
     assert copy.read_bytes() == before
 
 
@@ -179,9 +180,7 @@ def test_photos_and_moments_the_file_cannot_hold_are_told_in_the_sessions_langua
         encoding="utf-8",
     )
     code, _, err = run(capsys, "session", "check", str(copy))
-    assert code == 2 and err.startswith(
-        "playbook: error: " + ("2 problemen:" if lang == "nl" else "2 problems:")
-    )
+    assert code == 2 and err.startswith(ERROR[lang] + ("2 problemen:" if lang == "nl" else "2 problems:"))
     assert (
         f"run.photos[0]: {SAID[lang]['photo']}" in err and f"run.events[0].at: {SAID[lang]['moment']}" in err
     )

@@ -63,7 +63,8 @@ def saved(example: Path) -> Path:
 
 
 def one_error_line(err: str) -> str:
-    assert "Traceback" not in err and err.startswith("playbook: error: "), err
+    """The error as printed, checked to be a sentence and no traceback (``fout`` in a Dutch session)."""
+    assert "Traceback" not in err and err.startswith(("playbook: error: ", "playbook: fout: ")), err
     return err
 
 

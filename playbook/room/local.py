@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import PlaybookError
-from ..i18n import t
+from ..i18n import message, t
 from ..session import SessionFile
 from .store import check_store_file, store_path
 
@@ -65,7 +65,7 @@ def plan(file: str | Path, host: str = "127.0.0.1", port: int | None = None) -> 
         except OSError as exc:
             if port is not None or exc.errno not in (98, 48):  # EADDRINUSE on Linux, macOS
                 raise PlaybookError(
-                    f"cannot listen on {host}:{chosen} ({exc.strerror}); try another --host or --port"
+                    message("errors.cannot_listen", host=host, port=chosen, reason=exc.strerror)
                 ) from None
             s.bind((host, 0))
             chosen = int(s.getsockname()[1])

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import PlaybookError
-from ..i18n import t
+from ..i18n import message, t
 from ..participation import (
     ENTRIES_MAX,
     ENTRY_KINDS,
@@ -89,12 +89,6 @@ def store_path(session_path: str | Path) -> Path:
     return path.with_name(path.name.removesuffix(SUFFIX) + ROOM_SUFFIX)
 
 
-_FOREIGN = (
-    "already exists and is not a room of the playbook; the room keeps its results in a file of this "
-    "name beside the session, so move that file away first"
-)
-
-
 def check_store_file(path: Path) -> None:
     """The store's name must be free or hold a room: never a link, folder, pipe or someone's own file."""
     try:
@@ -102,19 +96,17 @@ def check_store_file(path: Path) -> None:
     except FileNotFoundError:
         return
     except OSError as exc:
-        raise PlaybookError.at(path, "", f"cannot be checked ({exc.strerror})") from None
+        raise PlaybookError.at(path, "", message("errors.cannot_check", reason=exc.strerror)) from None
     if not stat.S_ISREG(st.st_mode):
-        raise PlaybookError.at(
-            path, "", _FOREIGN.replace("already exists and is not", "is a link, folder, pipe or device, not")
-        )
+        raise PlaybookError.at(path, "", message("errors.room_not_file"))
     if st.st_size:
         try:
             with open(path, "rb") as fh:
                 head = fh.read(16)
         except OSError as exc:
-            raise PlaybookError.at(path, "", f"cannot be read ({exc.strerror})") from None
+            raise PlaybookError.at(path, "", message("errors.cannot_read", reason=exc.strerror)) from None
         if head != b"SQLite format 3\x00":
-            raise PlaybookError.at(path, "", _FOREIGN)
+            raise PlaybookError.at(path, "", message("errors.room_foreign"))
 
 
 def new_code() -> str:
@@ -193,18 +185,14 @@ class RoomStore:
             tables = {row[0] for row in db.execute("select name from sqlite_master where type = 'table'")}
             if tables and "meta" not in tables:
                 db.close()
-                raise PlaybookError.at(path, "", _FOREIGN)
+                raise PlaybookError.at(path, "", message("errors.room_foreign"))
             mode = db.execute("pragma journal_mode = wal").fetchone()[0]
             if mode != "wal":  # pragma: no cover - a file system without shared memory
-                raise PlaybookError.at(
-                    path, "", "the room needs SQLite's WAL mode, which this folder cannot hold"
-                )
+                raise PlaybookError.at(path, "", message("errors.room_wal"))
             db.execute("pragma synchronous = full")
             db.executescript(_SCHEMA)
         except sqlite3.Error as exc:  # not a database, a folder that refuses files, a full disk
-            raise PlaybookError.at(
-                path, "", f"the room cannot use this file ({exc}); nothing was changed"
-            ) from None
+            raise PlaybookError.at(path, "", message("errors.room_unusable", reason=exc)) from None
         return db
 
     @classmethod
@@ -214,14 +202,14 @@ class RoomStore:
         """The room of a session, made on first use (its code and token stay for later starts)."""
         path = store_path(session_path)
         if not path.parent.is_dir():
-            raise PlaybookError.at(path, "", f"folder {path.parent} does not exist")
+            raise PlaybookError.at(path, "", message("errors.room_no_folder", folder=path.parent))
         check_store_file(path)
         try:  # only the facilitator may read the room: it holds the token
             os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600))
         except FileExistsError:
             pass  # the room of an earlier start: its code and token stay
         except OSError as exc:
-            raise PlaybookError.at(path, "", f"the room cannot be kept here ({exc.strerror})") from None
+            raise PlaybookError.at(path, "", message("errors.room_not_here", reason=exc.strerror)) from None
         db = cls._connect(path)
         fresh = {
             "room": secrets.token_hex(8),
@@ -249,7 +237,7 @@ class RoomStore:
         path = path if path.name.endswith(ROOM_SUFFIX) else store_path(path)
         check_store_file(path)
         if not path.is_file():
-            raise PlaybookError.at(path, "", "no room yet for this session; start one with 'playbook room'")
+            raise PlaybookError.at(path, "", message("errors.no_room"))
         return cls(path, cls._connect(path), clock)
 
     @property
@@ -539,7 +527,7 @@ class RoomStore:
     def set_entry(self, entry: int, state: str) -> None:
         """Reveal ('shown'), hide ('hidden') or remove ('removed') one card."""
         if state not in ("hidden", "shown", "removed"):
-            raise PlaybookError(f"unknown card state {state!r}")
+            raise PlaybookError(message("errors.unknown_card_state", self.lang, state=state))
         with self._write(public=True) as db:
             self._entry(db, entry)
             db.execute("update entries set state = ? where id = ?", (state, entry))

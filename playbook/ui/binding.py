@@ -8,6 +8,7 @@ from typing import Any
 
 from ..diagnosis import Profile, diagnose
 from ..errors import PlaybookError
+from ..i18n import speaking
 from ..session import Session, SessionFile
 from ..workspace import open_current
 from ..yamlio import file_message
@@ -69,7 +70,10 @@ class SessionBinding:
 
     def _attempt(self, action: Callable[[], object]) -> str | None:
         try:
-            action()
+            with speaking(
+                self.session.language
+            ):  # what the core says without a language speaks the session's
+                action()
         except PlaybookError as exc:
             return str(exc)
         except OSError as exc:  # the last net: the core raises PlaybookError, a view never shows a traceback

@@ -154,7 +154,7 @@ class RoomPanel(Snapshot, widgets.VBox):
                 if store.running() and store.meta.get("join_url"):
                     return
             time.sleep(0.2)
-        raise PlaybookError.at(log, "", "the room did not start; its log says why")
+        raise PlaybookError.at(log, "", t("errors.room_did_not_start", self.lang))
 
     def stop(self) -> None:
         store = self.connect()
