@@ -1211,7 +1211,8 @@ def diagnose(session: Session, bank: Bank | None = None, lang: str | None = None
     if verdicts.stage is not None:
         stage = _corrected_stage(stage, verdicts.stage, bank, lang)
     intents = _intents(brief, bank, verdicts.intents, lang)
-    # The group's own work, as the brief asks for it: what the session is to produce, beside tension.
+    # The group's own work, as the brief asks for it: what the session is to produce, beside tension and
+    # beside people meeting each other (what a session does to people, not yet work the group does).
     work = any(
         i.id not in ("tension", "connect") and (i.reading.read or i.reading.value) == "present"
         for i in intents
