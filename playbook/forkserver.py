@@ -1,26 +1,28 @@
-"""``python -m playbook.forkserver SOCKET``: hub participants' servers forked from one warm process.
+"""``python -m playbook.forkserver SOCKET``: hub participants' servers and kernels forked from one warm process.
 
 Every participant's JupyterLab server imports the same few hundred modules (Jupyter Server, JupyterLab's
 server, nbconvert, Tornado, Jinja, jsonschema and the hub's single-user extension): some 2.5 CPU-seconds
-and tens of MiB, paid again by each participant who logs in, all at once when a workshop starts. This
+and tens of MiB, paid again by each participant who logs in, all at once when a workshop starts; and each
+of their kernels imports IPython, ipykernel, ZeroMQ's bindings and the widgets, 0.7 CPU-seconds more. This
 process pays it once, when the hub starts: it imports those modules (:data:`WARM`) and then waits on a
-Unix socket. For each participant the hub's spawner sends the command line it would have run, with its
-environment and working folder; the fork server forks, and the child becomes that command, as
-``python -m playbook.participant ...`` would have (a session of its own, its own environment, folder and
-``sys.argv``). The modules are already there, and their pages are shared with the fork server
-copy-on-write until written, so a participant costs less CPU and less memory. Python's ``multiprocessing``
-has the same idea as its ``forkserver`` start method; gunicorn's ``--preload`` is another.
+Unix socket. The hub's spawner sends the command line it would have run for a participant's server, with
+its environment and working folder, and so does the kernel provisioner of :mod:`playbook.forkkernel` for
+a kernel; the fork server forks, and the child becomes that command as a new process would have (a
+session of its own, its own environment, folder and ``sys.argv``, its name in ``ps``). The modules are
+already there, and their pages are shared with the fork server copy-on-write until written, so a
+participant costs less CPU and less memory. Python's ``multiprocessing`` has the same idea as its
+``forkserver`` start method; gunicorn's ``--preload`` is another.
 
 What is warmed imports no participant's settings: modules that read the environment when imported, as
 ``jupyterhub.singleuser`` does (it chooses its application class from it), are imported by the child, with
-the participant's environment. Nothing runs before the fork but imports, in one thread, so the child
-inherits no event loop, no open connection and no lock held by another thread; Python reseeds ``random``
-in a child itself.
+the participant's environment; the hub starts the fork server with the environment it gives participants.
+Nothing runs before the fork but imports, in one thread, so the child inherits no event loop, no open
+connection and no lock held by another thread; Python reseeds ``random`` in a child itself.
 
 The socket lives in the hub's state folder with mode 0600: only the hub's own user can ask for a fork,
 which is the user every participant's server runs as on this trial hub anyway. A request for anything
-but a participant's server is refused, and so is every request when the warm-up started a thread. The
-spawner then starts the server as a process of its own, as it always did (see ``deploy/jupyterhub``).
+but a participant's server or kernel is refused, and so is every request when the warm-up started a
+thread. The spawner or provisioner then starts the process itself, as it always did.
 """
 
 from __future__ import annotations
@@ -40,9 +42,12 @@ import traceback
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-SERVES = ("-m", "playbook.participant")
-"""The command a fork can stand in for: ``python -m playbook.participant MODULE [ARGS...]``, with this
-fork server's own Python."""
+PARTICIPANT = ("-m", "playbook.participant")
+"""A participant's server: ``python -m playbook.participant MODULE [ARGS...]``, with this Python."""
+
+KERNEL = ("-m", "ipykernel_launcher", "-f")
+"""A participant's kernel: ``python -m ipykernel_launcher -f CONNECTION_FILE``, with this Python, asked for
+by the kernel provisioner in :mod:`playbook.forkkernel`."""
 
 WARM: tuple[str, ...] = (
     "jupyter_server.serverapp",
@@ -64,9 +69,15 @@ WARM: tuple[str, ...] = (
     "jinja2.ext",
     "psutil",
     "ipykernel.kernelspec",
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "ipykernel.zmqshell",
+    "ipywidgets",
+    "playbook.ui",
 )
-"""Imported before any fork: what a participant's server imports whatever its settings. A module that is
-not installed is skipped, so a smaller environment still works."""
+"""Imported before any fork: what a participant's server imports whatever its settings, and what their
+kernel imports to start and to show the playbook's widgets. A module that is not installed is skipped, so a
+smaller environment still works."""
 
 LOOKED_UP = ("nbconvert.exporters", "jupyter_client.kernel_provisioners", "jupyterlab.languagepack")
 """Entry-point groups a participant's server looks up (its export formats, kernel provisioners, language
@@ -116,9 +127,42 @@ def _valid(request: object) -> tuple[list[str], dict[str, str], str] | str:
         return "env is not a mapping of strings"
     if not isinstance(cwd, str) or not os.path.isabs(cwd):
         return "cwd is not an absolute path"
-    if argv[: 1 + len(SERVES)] != [sys.executable, *SERVES] or len(argv) < 2 + len(SERVES):
-        return f"only {sys.executable} {' '.join(SERVES)} MODULE ... is served"
+    served = argv[:1] == [sys.executable] and (
+        (tuple(argv[1:3]) == PARTICIPANT and len(argv) > 3) or (tuple(argv[1:4]) == KERNEL and len(argv) == 5)
+    )
+    if not served:
+        return (
+            f"only {sys.executable} {' '.join(PARTICIPANT)} MODULE ... and "
+            f"{sys.executable} {' '.join(KERNEL)} CONNECTION_FILE are served"
+        )
     return argv, env, cwd
+
+
+COMMS = {True: "jupyter-server", False: "ipykernel"}
+"""The name a child shows in ``ps`` and ``top`` (its command line stays the fork server's): a participant's
+server, or a kernel."""
+
+
+def _name(comm: str) -> None:
+    with contextlib.suppress(OSError):
+        Path("/proc/self/comm").write_text(comm[:15])
+
+
+def _end_with(parent: int) -> None:
+    """In a kernel: end when the server that asked for it is gone, as a kernel it started itself would
+    (ipykernel watches its parent, which here is the fork server)."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:
+                pass
+
+    threading.Thread(target=watch, name="playbook-parent-watch", daemon=True).start()
 
 
 def _become(argv: list[str], env: dict[str, str], cwd: str, listener: socket.socket) -> None:
@@ -139,9 +183,17 @@ def _become(argv: list[str], env: dict[str, str], cwd: str, listener: socket.soc
             sys.path[0] = os.getcwd()
         os.environ.clear()
         os.environ.update(env)
-        from .participant import main
+        _name(COMMS[tuple(argv[1:3]) == PARTICIPANT])
+        if tuple(argv[1:3]) == PARTICIPANT:
+            from .participant import main
 
-        main(argv[1 + len(SERVES) :])
+            main(argv[3:])
+        else:
+            from .launch import main as launch
+
+            if env.get("JPY_PARENT_PID", "").isdigit():
+                _end_with(int(env["JPY_PARENT_PID"]))
+            launch(argv[2:])
         code = 0
     except SystemExit as stop:
         code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)

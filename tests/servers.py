@@ -167,10 +167,44 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
+def family(pid: int) -> list[int]:
+    """``pid`` and its descendants; for a server forked by the hub's fork server, also the kernels forked
+    for it (the fork server's children working in the server's home, and their descendants)."""
+    found = _descendants(pid)
+    try:
+        parent = parent_of(pid)
+        if not is_fork_server(parent):
+            return found
+        home = Path(os.readlink(f"/proc/{pid}/cwd"))
+    except OSError:
+        return found
+    for child in _descendants(parent):
+        if (
+            child in found
+            or parent_of_or_none(child) != parent
+            or _comm(Path(f"/proc/{child}")) != "ipykernel"
+        ):
+            continue
+        try:
+            if Path(os.readlink(f"/proc/{child}/cwd")).is_relative_to(home):
+                found += _descendants(child)
+        except OSError:
+            continue
+    return found
+
+
+def parent_of_or_none(pid: int) -> int | None:
+    try:
+        return parent_of(pid)
+    except OSError:
+        return None
+
+
 def process_tree_memory(pid: int) -> int:
-    """Proportional set size (bytes) of ``pid`` and all its descendants: shared pages counted fairly."""
+    """Proportional set size (bytes) of ``pid`` and all its descendants (see :func:`family`): shared pages
+    counted fairly."""
     total = 0
-    for current in _descendants(pid):
+    for current in family(pid):
         try:
             rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
         except OSError:
@@ -180,10 +214,11 @@ def process_tree_memory(pid: int) -> int:
 
 
 def process_tree_cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) that ``pid`` and its descendants have used so far, finished children included."""
+    """CPU time (user + system) that ``pid`` and its descendants (see :func:`family`) have used so far,
+    finished children included."""
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0
-    for current in _descendants(pid):
+    for current in family(pid):
         try:
             fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
@@ -297,7 +332,7 @@ def hub_servers(homes: Path | None = None) -> dict[str, int]:
                 )
                 user = env.get(b"JUPYTERHUB_USER", b"").decode()
                 home = Path(env.get(b"HOME", b"/").decode(errors="replace"))
-            elif b"playbook.forkserver" in cmdline and _forked(proc):
+            elif b"playbook.forkserver" in cmdline and _forked(proc) and _comm(proc) == "jupyter-server":
                 home = Path(os.readlink(proc / "cwd"))
                 user = home.name
             else:
@@ -323,3 +358,11 @@ def is_fork_server(pid: int) -> bool:
 def _forked(proc: Path) -> bool:
     """Whether the fork-server process ``proc`` is one of its children (its parent is a fork server too)."""
     return is_fork_server(parent_of(int(proc.name)))
+
+
+def _comm(proc: Path) -> str:
+    """The process's name (a forked server shows ``jupyter-server``, a forked kernel ``ipykernel``)."""
+    try:
+        return (proc / "comm").read_text().strip()
+    except OSError:
+        return ""

@@ -168,3 +168,85 @@ def test_entry_points_are_remembered_until_a_folder_on_the_path_changes(
     os.utime(tmp_path, ns=(time.time_ns(), time.time_ns() + 10**9))  # as installing a package changes it
     importlib.metadata.entry_points(group="console_scripts")
     assert len(calls) == 2, "an installed package went unseen"
+
+
+def _kernel_manager(tmp_path: Path, socket_path: Path) -> object:
+    """A kernel manager for the kernel spec the workshop hub gives participants (deploy/jupyterhub)."""
+    from ipykernel.kernelspec import get_kernel_dict
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import AsyncKernelManager
+
+    spec = get_kernel_dict()
+    spec["metadata"] = {
+        "kernel_provisioner": {"provisioner_name": "playbook-forked", "config": {"socket": str(socket_path)}}
+    }
+    folder = tmp_path / "kernels" / "forked"
+    folder.mkdir(parents=True)
+    (folder / "kernel.json").write_text(json.dumps(spec))
+    specs = KernelSpecManager(kernel_dirs=[str(tmp_path / "kernels")], ensure_native_kernel=False)
+    return AsyncKernelManager(
+        kernel_name="forked", kernel_spec_manager=specs, connection_file=str(tmp_path / "k.json")
+    )
+
+
+async def _run(client: object, code: str) -> dict:
+    msg_id = client.execute(code)  # type: ignore[attr-defined]
+    while True:
+        reply = await client.get_shell_msg(timeout=60)  # type: ignore[attr-defined]
+        if reply["parent_header"].get("msg_id") == msg_id:
+            return reply["content"]
+
+
+def test_a_kernel_forked_for_a_server_runs_is_interrupted_restarted_and_shut_down(
+    server: Path, tmp_path: Path
+) -> None:
+    import asyncio
+
+    async def scenario() -> None:
+        km = _kernel_manager(tmp_path, server)
+        await km.start_kernel(cwd=str(tmp_path))
+        pid = km.provisioner.pid
+        assert servers_parent(pid) != os.getpid(), "the kernel was started directly, not forked"
+        assert Path(f"/proc/{pid}/comm").read_text().strip() == "ipykernel"
+        client = km.client()
+        client.start_channels()
+        await client.wait_for_ready(timeout=60)
+        reply = await _run(client, "import os, sys; x = os.getcwd(); assert 'ipywidgets' in sys.modules")
+        assert reply["status"] == "ok", reply
+        # Interrupt: a long cell ends with KeyboardInterrupt, the kernel lives on.
+        msg_id = client.execute("import time; time.sleep(60)")
+        await asyncio.sleep(1.0)
+        await km.interrupt_kernel()
+        while True:
+            reply = await client.get_shell_msg(timeout=30)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+        assert reply["content"]["status"] == "error" and reply["content"]["ename"] == "KeyboardInterrupt"
+        await km.restart_kernel(now=True)
+        assert km.provisioner.pid != pid and _gone(pid), "restarting left the old kernel running"
+        await client.wait_for_ready(timeout=60)
+        assert (await _run(client, "y = 1"))["status"] == "ok"
+        client.stop_channels()
+        last = km.provisioner.pid
+        await km.shutdown_kernel()
+        assert _gone(last), "the kernel outlived its shutdown"
+
+    asyncio.run(scenario())
+
+
+def test_without_a_fork_server_the_kernel_starts_as_usual(tmp_path: Path) -> None:
+    import asyncio
+
+    async def scenario() -> None:
+        km = _kernel_manager(tmp_path, tmp_path / "none.sock")
+        await km.start_kernel(cwd=str(tmp_path))
+        try:
+            assert servers_parent(km.provisioner.pid) == os.getpid()
+        finally:
+            await km.shutdown_kernel(now=True)
+
+    asyncio.run(scenario())
+
+
+def servers_parent(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])

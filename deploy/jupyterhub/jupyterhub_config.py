@@ -32,6 +32,7 @@ Settings come from the environment so that tests can run several hubs side by si
 import asyncio
 import atexit
 import importlib.util
+import json
 import os
 import pwd
 import secrets
@@ -40,6 +41,7 @@ import sys
 import time
 from pathlib import Path
 
+from ipykernel.kernelspec import get_kernel_dict
 from jupyterhub.authenticators.shared import SharedPasswordAuthenticator
 from jupyterhub.spawner import SimpleLocalProcessSpawner
 from jupyterhub.utils import random_port
@@ -137,12 +139,9 @@ print(
 )
 
 # Each participant: a home of their own under the state folder, JupyterLab on the start notebook, its server
-# forked from a warm process (playbook/forkserver.py) that imported JupyterLab's server once for everyone.
+# and kernels forked from a warm process (playbook/forkserver.py, started below) that imported JupyterLab's
+# server, ipykernel and the widgets once for everyone.
 FORK_SOCKET = STATE / "forkserver.sock"
-fork_server = subprocess.Popen(
-    [sys.executable, "-m", "playbook.forkserver", str(FORK_SOCKET), "--parent", str(os.getpid())]
-)
-atexit.register(fork_server.terminate)
 
 
 class WorkshopSpawner(SimpleLocalProcessSpawner):
@@ -161,10 +160,7 @@ class WorkshopSpawner(SimpleLocalProcessSpawner):
             self.pid = await asyncio.to_thread(
                 forkserver.request, FORK_SOCKET, argv, self.get_env(), self.home_dir
             )
-        except (
-            OSError,
-            RuntimeError,
-        ) as why:  # no fork server, or it refused: a process of its own, as always
+        except (OSError, RuntimeError) as why:  # no fork server, or it refused: a process of its own
             self.log.warning(
                 "Fork server did not start %s's server (%s): starting it directly", self.user.name, why
             )
@@ -193,7 +189,26 @@ c.Spawner.environment = {
     # builds every exporter once only to ask whether configuration disabled it (a third of a CPU-second).
     # Nobody here disables an exporter, so the list is the same without that step (nbconvert's own switch).
     "NBCONVERT_DISABLE_CONFIG_EXPORTERS": "1",
+    # The kernel spec below comes first: participants' kernels are forked too.
+    "JUPYTER_PATH": str(STATE / "jupyter"),
 }
+# "Python 3 (ipykernel)" as ipykernel describes it, with the provisioner that asks the fork server for the
+# kernel (playbook/forkkernel.py); a kernel it cannot fork starts as usual.
+KERNEL_SPEC = STATE / "jupyter" / "kernels" / "python3" / "kernel.json"
+KERNEL_SPEC.parent.mkdir(parents=True, exist_ok=True)
+spec = get_kernel_dict()
+spec["metadata"] = {
+    **spec.get("metadata", {}),
+    "kernel_provisioner": {"provisioner_name": "playbook-forked", "config": {"socket": str(FORK_SOCKET)}},
+}
+written = KERNEL_SPEC.with_suffix(".json.tmp")
+written.write_text(json.dumps(spec, indent=1), encoding="utf-8")
+written.replace(KERNEL_SPEC)
+fork_server = subprocess.Popen(  # with the participants' environment: what it imports sees their settings
+    [sys.executable, "-m", "playbook.forkserver", str(FORK_SOCKET), "--parent", str(os.getpid())],
+    env={**os.environ, **c.Spawner.environment},
+)
+atexit.register(fork_server.terminate)
 warm_up = subprocess.Popen(
     [sys.executable, "-c", "from playbook.ui.preheat import warm_up; warm_up()"],
     env={**os.environ, "XDG_CACHE_HOME": str(CACHE)},
