@@ -6,6 +6,7 @@ The hub test (tests/test_hub.py) runs it end to end: three participants' Jupyter
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import importlib.metadata
 import json
@@ -16,8 +17,10 @@ import stat
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -200,8 +203,6 @@ async def _run(client: object, code: str) -> dict:
 def test_a_kernel_forked_for_a_server_runs_is_interrupted_restarted_and_shut_down(
     server: Path, tmp_path: Path
 ) -> None:
-    import asyncio
-
     async def scenario() -> None:
         km = _kernel_manager(tmp_path, server)
         await km.start_kernel(cwd=str(tmp_path))
@@ -231,12 +232,10 @@ def test_a_kernel_forked_for_a_server_runs_is_interrupted_restarted_and_shut_dow
         await km.shutdown_kernel()
         assert _gone(last), "the kernel outlived its shutdown"
 
-    asyncio.run(scenario())
+    _in_a_thread(scenario)
 
 
 def test_without_a_fork_server_the_kernel_starts_as_usual(tmp_path: Path) -> None:
-    import asyncio
-
     async def scenario() -> None:
         km = _kernel_manager(tmp_path, tmp_path / "none.sock")
         await km.start_kernel(cwd=str(tmp_path))
@@ -245,7 +244,14 @@ def test_without_a_fork_server_the_kernel_starts_as_usual(tmp_path: Path) -> Non
         finally:
             await km.shutdown_kernel(now=True)
 
-    asyncio.run(scenario())
+    _in_a_thread(scenario)
+
+
+def _in_a_thread(scenario: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    """Run the coroutine in a thread of its own: a browser test earlier in the run may keep an event loop
+    running in this one (Playwright's sync API)."""
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(lambda: asyncio.run(scenario())).result()
 
 
 def servers_parent(pid: int) -> int:
