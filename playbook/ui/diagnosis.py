@@ -23,6 +23,7 @@ from ..structure import iceberg, profile_section, stage_chart, stance_chart
 from ..structure.method import intents_section, reading_node
 from ..structure.nodes import para, section, strong
 from .binding import SessionBinding
+from .fixed import fixed_html, fixed_layout, fixed_look
 from .static import Snapshot
 
 if TYPE_CHECKING:
@@ -54,28 +55,31 @@ class DiagnosisPanel(Snapshot, widgets.VBox):
         answers = [("–", None)] + [(str(n), n) for n in range(1, 6)]
         tips = [t("diagnosis.not_answered", lang)] + [t(f"diagnosis.answer_{n}", lang) for n in range(1, 6)]
 
-        self.history = widgets.Dropdown(
+        self.history = fixed_look(
+            widgets.Dropdown,
             options=[("–", None)] + [(text(lang), oid) for oid, text in self.bank.history_options.items()],
             value=s.diagnosis.history,
-            layout=widgets.Layout(width="30em"),
+            layout={"width": "30em"},
         )
         self.questions: dict[str, widgets.ToggleButtons] = {}
         sections = []
         for dim in self.bank.dimensions:
-            rows = []
+            rows = []  # each statement, then its answer buttons below it
             for q in dim.questions:
-                toggle = widgets.ToggleButtons(
+                toggle = fixed_look(
+                    widgets.ToggleButtons,
                     options=answers,
                     value=s.diagnosis.answers.get(q.id),
                     tooltips=tips,
                     style={"button_width": "2.6em"},
                 )
                 self.questions[q.id] = toggle
-                rows.append(widgets.VBox([widgets.HTML(line(q.text(lang))), toggle]))
-            sections.append(widgets.VBox(rows))
-        self.statements = widgets.Accordion(children=sections)
+                rows += [fixed_html(line(q.text(lang))), toggle]
+            sections.append(fixed_look(widgets.VBox, rows))
+        self.statements = fixed_look(widgets.Accordion, children=sections)
         self.signals = {
-            sg.id: widgets.Checkbox(
+            sg.id: fixed_look(
+                widgets.Checkbox,
                 value=sg.id in s.diagnosis.signals,
                 description=sg.name(lang),
                 indent=False,
@@ -83,16 +87,17 @@ class DiagnosisPanel(Snapshot, widgets.VBox):
             )
             for sg in self.bank.signals
         }
-        self.notes = widgets.Textarea(
+        self.notes = fixed_look(
+            widgets.Textarea,
             value=s.diagnosis.notes,
-            layout=widgets.Layout(width="46em", height="5em"),
+            layout={"width": "46em", "height": "5em"},
             continuous_update=False,
         )
-        self.status = widgets.HTML()
-        self.summary = widgets.HTML()
-        self.iceberg = widgets.HTML()
-        self.stage = widgets.HTML()
-        self.stance = widgets.HTML()
+        self.status = fixed_html()
+        self.summary = fixed_html()
+        self.iceberg = fixed_html()
+        self.stage = fixed_html()
+        self.stance = fixed_html()
         self.profile: Profile | None = None
         self._iceberg: IcebergFigure | None = None  # made with the first chart (matplotlib)
 
@@ -107,12 +112,13 @@ class DiagnosisPanel(Snapshot, widgets.VBox):
         self.notes.observe(lambda c: self._change(notes=c["new"]), names="value")
         binding.on_change(self.refresh)
 
-        signal_grid = widgets.GridBox(
-            list(self.signals.values()), layout=widgets.Layout(grid_template_columns="repeat(2, 24em)")
+        signal_grid = fixed_look(
+            widgets.GridBox, list(self.signals.values()), layout={"grid_template_columns": "repeat(2, 24em)"}
         )
-        inputs = widgets.VBox(
+        inputs = fixed_look(
+            widgets.VBox,
             [
-                widgets.HTML(line(strong(self.bank.history_question(lang)))),
+                fixed_html(line(strong(self.bank.history_question(lang)))),
                 self.history,
                 heading(t("diagnosis.heading_statements", lang), 4),
                 self.statements,
@@ -121,10 +127,13 @@ class DiagnosisPanel(Snapshot, widgets.VBox):
                 heading(t("session.notes", lang), 4),
                 self.notes,
                 self.status,
-            ]
+            ],
         )
         title = heading(t("diagnosis.heading_profile", lang))
-        super().__init__([style(), inputs, title, self.iceberg, self.summary, self.stage, self.stance])
+        super().__init__(
+            [style(), inputs, title, self.iceberg, self.summary, self.stage, self.stance],
+            layout=fixed_layout(),
+        )
         self.refresh(s)
 
     def snapshot_html(self) -> str:
@@ -190,17 +199,19 @@ class ReadingRow(widgets.VBox):
 
     def __init__(self, kind: str, lang: str, heading: str, on_choice, intent: str | None = None) -> None:  # noqa: ANN001
         self.kind, self.intent, self.lang, self.heading = kind, intent, lang, heading
-        self.text = widgets.HTML()
-        self.choice = widgets.Dropdown(
-            options=[("–", None)], value=None, description=t("diagnosis.your_reading", lang),
-            style={"description_width": "10em"}, layout=widgets.Layout(width="34em"),
+        self.text = fixed_html()
+        self.choice = fixed_look(
+            widgets.Dropdown, options=[("–", None)], value=None, description=t("diagnosis.your_reading", lang),
+            style={"description_width": "10em"}, layout={"width": "34em"},
         )  # fmt: skip
-        self.confirm = widgets.Button(description=t("diagnosis.confirm", lang), icon="check")
+        self.confirm = fixed_look(widgets.Button, description=t("diagnosis.confirm", lang), icon="check")
         self._quiet = False
         self.choice.observe(lambda c: None if self._quiet else on_choice(self, c["new"]), names="value")
         self.confirm.on_click(lambda _: on_choice(self, self.read_value))
         self.read_value: object = None
-        super().__init__([self.text, widgets.HBox([self.choice, self.confirm])])
+        super().__init__(
+            [self.text, fixed_look(widgets.HBox, [self.choice, self.confirm])], layout=fixed_layout()
+        )
         self.add_class(f"pb-reading-row-{kind}" + (f"-{intent}" if intent else ""))
 
     def show(self, reading: Reading) -> None:
@@ -226,7 +237,7 @@ class ReadingsPanel(Snapshot, widgets.VBox):
     def __init__(self, binding: SessionBinding) -> None:
         self.binding = binding
         lang = self.lang = binding.session.language
-        self.status = widgets.HTML()
+        self.status = fixed_html()
         self.rows: dict[str, ReadingRow] = {
             "colour": ReadingRow("colour", lang, t("diagnosis.reading_colour", lang), self._choose),
             "stance": ReadingRow("stance", lang, t("diagnosis.reading_stance", lang), self._choose),
@@ -237,10 +248,10 @@ class ReadingsPanel(Snapshot, widgets.VBox):
             heading = t("diagnosis.reading_intent", lang, intent=t(f"intents.{i.id}", lang))
             self.rows[f"intent:{i.id}"] = ReadingRow("intent", lang, heading, self._choose, i.id)
         binding.on_change(lambda _: self.refresh())
-        head = widgets.HTML(
+        head = fixed_html(
             show(section(t("diagnosis.heading_readings", lang), para(t("diagnosis.readings_intro", lang))))
         )
-        super().__init__([style(), head, *self.rows.values(), self.status])
+        super().__init__([style(), head, *self.rows.values(), self.status], layout=fixed_layout())
         self.refresh()
 
     def row(self, kind: str, intent: str | None = None) -> ReadingRow:
