@@ -56,22 +56,26 @@ class BriefForm(Snapshot, widgets.VBox):
         lang = s.language
         self.lang = lang
 
-        def text(key: str, value: str, area: bool = False, layout: dict[str, str] = WIDE) -> widgets.Widget:
-            w = fixed_look(
+        def text(
+            key: str, value: str, area: bool = False, layout: dict[str, str] = WIDE, **more: str
+        ) -> widgets.Widget:
+            return fixed_look(
                 widgets.Textarea if area else widgets.Text,
                 value=value,
                 description=t(f"brief.{key}", lang),
                 style=LABEL,
                 layout=TALL if area else layout,
                 continuous_update=False,
+                _dom_classes=(f"pb-brief-{key}",),  # a stable name for tests and custom CSS
+                **more,
             )
-            return w.add_class(f"pb-brief-{key}")  # a stable name for tests and custom CSS
 
         self.client = text("client", s.brief.client)
         self.wish = text("wish", s.brief.wish, area=True)
         self.visible_result = text("visible_result", s.brief.visible_result, area=True)
-        self.purpose = text("purpose", s.brief.purpose, area=True)
-        self.purpose.placeholder = t("brief.purpose_placeholder", lang)
+        self.purpose = text(
+            "purpose", s.brief.purpose, area=True, placeholder=t("brief.purpose_placeholder", lang)
+        )
         self.decision_rule = text("decision_rule", s.brief.decision_rule, area=True)
         self.context = text("context", s.brief.context, area=True)
         self.place = text("place", s.brief.place)

@@ -170,9 +170,10 @@ class DiagnosisPanel(Snapshot, widgets.VBox):
         ):
             if old is None or key(old) != key(new):  # what the chart shows changed: only then draw it
                 chart.value = inline_svg(node(new))
-        for i, dim in enumerate(new.dimensions):
-            score = "–" if dim.score is None else str(dim.score)
-            self.statements.set_title(i, f"{t(f'layers.{dim.layer}', self.lang)} · {dim.name} · {score}")
+        self.statements.titles = tuple(  # at once: one message to the browser, not one per title
+            f"{t(f'layers.{dim.layer}', self.lang)} · {dim.name} · {'–' if dim.score is None else dim.score}"
+            for dim in new.dimensions
+        )
 
     def _iceberg_figure(self) -> IcebergFigure:
         """The iceberg's figure, made when its first picture is drawn: a picture drawn before (by this
@@ -197,34 +198,53 @@ class DiagnosisPanel(Snapshot, widgets.VBox):
 class ReadingRow(widgets.VBox):
     """One reading: what the brief says (value, confidence, words) and the facilitator's choice."""
 
-    def __init__(self, kind: str, lang: str, heading: str, on_choice, intent: str | None = None) -> None:  # noqa: ANN001
+    def __init__(
+        self,
+        kind: str,
+        lang: str,
+        heading: str,
+        on_choice,  # noqa: ANN001
+        intent: str | None = None,
+        reading: Reading | None = None,
+    ) -> None:
+        """Made showing ``reading`` when it is given, so the browser gets the row whole in one message."""
         self.kind, self.intent, self.lang, self.heading = kind, intent, lang, heading
-        self.text = fixed_html()
+        self.read_value: object = None
+        options, value = self._choices(reading) if reading else ([("–", None)], None)
+        self.text = fixed_html(reading_html(kind, reading, lang, heading) if reading else "")
         self.choice = fixed_look(
-            widgets.Dropdown, options=[("–", None)], value=None, description=t("diagnosis.your_reading", lang),
+            widgets.Dropdown, options=options, value=value, description=t("diagnosis.your_reading", lang),
             style={"description_width": "10em"}, layout={"width": "34em"},
         )  # fmt: skip
         self.confirm = fixed_look(widgets.Button, description=t("diagnosis.confirm", lang), icon="check")
         self._quiet = False
         self.choice.observe(lambda c: None if self._quiet else on_choice(self, c["new"]), names="value")
         self.confirm.on_click(lambda _: on_choice(self, self.read_value))
-        self.read_value: object = None
         super().__init__(
-            [self.text, fixed_look(widgets.HBox, [self.choice, self.confirm])], layout=fixed_layout()
+            [self.text, fixed_look(widgets.HBox, [self.choice, self.confirm])],
+            layout=fixed_layout(),
+            _dom_classes=(f"pb-reading-row-{kind}" + (f"-{intent}" if intent else ""),),
         )
-        self.add_class(f"pb-reading-row-{kind}" + (f"-{intent}" if intent else ""))
 
-    def show(self, reading: Reading) -> None:
-        """Show the reading; the dropdown holds the facilitator's choice, or 'as read' when there is none."""
+    def _choices(self, reading: Reading) -> tuple[list[tuple[str, object]], object]:
+        """The dropdown's options ('as read' first, its label following the brief) and its choice."""
         read = reading.read if reading.read is not None else reading.value
         self.read_value = read
         options = [(t("diagnosis.as_read", self.lang, value=reading_label(self.kind, read, self.lang)), None)]
         options += [(reading_label(self.kind, v, self.lang), v) for v in reading_choices(self.kind)]
+        return options, reading.value if reading.read is not None else None
+
+    def show(self, reading: Reading) -> None:
+        """Show the reading; the dropdown holds the facilitator's choice, or 'as read' when there is none."""
+        options, value = self._choices(reading)
         self._quiet = True
         try:
             if list(self.choice.options) != options:  # the 'as read' label follows the brief
-                self.choice.options = options
-            self.choice.value = reading.value if reading.read is not None else None
+                with self.choice.hold_sync():  # options and choice reach the browser in one message
+                    self.choice.options = options
+                    self.choice.value = value
+            else:
+                self.choice.value = value
         finally:
             self._quiet = False
         self.text.value = reading_html(self.kind, reading, self.lang, self.heading)
@@ -238,15 +258,20 @@ class ReadingsPanel(Snapshot, widgets.VBox):
         self.binding = binding
         lang = self.lang = binding.session.language
         self.status = fixed_html()
-        self.rows: dict[str, ReadingRow] = {
-            "colour": ReadingRow("colour", lang, t("diagnosis.reading_colour", lang), self._choose),
-            "stance": ReadingRow("stance", lang, t("diagnosis.reading_stance", lang), self._choose),
-            "stage": ReadingRow("stage", lang, t("diagnosis.reading_stage", lang), self._choose),
-        }
         profile = binding.profile()
+        readings = profile.readings
+        self.rows: dict[str, ReadingRow] = {
+            kind: ReadingRow(kind, lang, t(f"diagnosis.reading_{kind}", lang), self._choose, None, reading)
+            for kind, reading in (
+                ("colour", readings.colour),
+                ("stance", readings.stance),
+                ("stage", readings.stage),
+            )
+        }
         for i in profile.intents:
             heading = t("diagnosis.reading_intent", lang, intent=t(f"intents.{i.id}", lang))
-            self.rows[f"intent:{i.id}"] = ReadingRow("intent", lang, heading, self._choose, i.id)
+            reading = readings.intents.get(i.id)
+            self.rows[f"intent:{i.id}"] = ReadingRow("intent", lang, heading, self._choose, i.id, reading)
         binding.on_change(lambda _: self.refresh())
         head = fixed_html(
             show(section(t("diagnosis.heading_readings", lang), para(t("diagnosis.readings_intro", lang))))
