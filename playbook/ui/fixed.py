@@ -84,6 +84,8 @@ def fixed_look(
 ) -> W:
     """A ``cls`` widget with the shared layout and style for these values: for a widget whose value may
     change but whose look does not (a heading, a status line, an answer's buttons)."""
+    if isinstance(layout, widgets.Widget) or isinstance(style, widgets.Widget):
+        raise TypeError("fixed_look takes a look's values (layout={'width': '25em'}), not a model")
     kwargs["layout"] = fixed_layout(**(layout or {}))
     if "style" in cls.class_traits():
         kwargs["style"] = fixed_style(cls, **(style or {}))
