@@ -95,6 +95,15 @@ def test_rows() -> list[tuple[str, str, str]]:
                 "CPU seconds of server + kernel; " + ", ".join(f"{u} {c}" for u, c in cpu.items()),
             )
         )
+        once = measured.get("fork_server_once")
+        if once:
+            rows.append(
+                (
+                    "hub: the fork server, once for all participants",
+                    f"{once['pss_mib']} MiB, {once['cpu_seconds']:.1f} s",
+                    "PSS and CPU seconds of the warm process the servers are forked from",
+                )
+            )
         for part, name in (("server", "JupyterLab server"), ("kernels", "kernel")):
             figures = [split[part] for split in measured.get("split_per_user", {}).values()]
             if figures:

@@ -9,13 +9,16 @@ moment, twice per participant, on a machine shared by a whole workshop. A partic
 ``make lab`` (the facilitator's own JupyterLab) asks as usual.
 
 And it defers what ``jupyterhub.singleuser`` imports only because it shares modules with the hub itself
-(:data:`HUB_ONLY`): a participant's server never opens the hub's database.
+(:data:`HUB_ONLY`): a participant's server never opens the hub's database. And it remembers the installed
+packages' entry points (:func:`remember_entry_points`) instead of reading them all again for each lookup.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from .launch import main as launch
 from .startup import defer_also
@@ -41,8 +44,57 @@ def no_registry_lookup() -> bool:
     return True
 
 
+def _installed_stamp() -> tuple[tuple[str, int], ...]:
+    """When each folder on ``sys.path`` last changed: installing or removing a package changes its folder."""
+    stamps = []
+    for folder in sys.path:
+        try:
+            stamps.append((folder, os.stat(folder or ".").st_mtime_ns))
+        except OSError:
+            stamps.append((folder, -1))
+    return tuple(stamps)
+
+
+def remember_entry_points() -> None:
+    """Keep what ``importlib.metadata.entry_points`` found, until a folder on ``sys.path`` changes.
+
+    Each lookup reads and parses the ``entry_points.txt`` of every installed distribution, hundreds of
+    files, and a JupyterLab server looks up the same groups again and again: the page's list of export
+    formats alone asks nbconvert for every exporter by name, and each asking is a full lookup, a second of
+    CPU per page load on a busy machine. The folders' times are what the standard library's own finder
+    cache trusts (``importlib.metadata.FastPath``). Must run before the modules that import the function by
+    name (``from importlib.metadata import entry_points``), as it does in :func:`main` and the fork server.
+    """
+    import importlib.metadata as metadata
+
+    original = metadata.entry_points
+    if getattr(original, "__remembered__", False):
+        return
+    kept: dict[tuple[Any, ...], Any] = {}
+
+    def entry_points(**params: Any) -> Any:
+        key = (tuple(sorted(params.items())), _installed_stamp())
+        found = kept.get(key)
+        if found is None:
+            if len(kept) >= 64:
+                kept.clear()
+            found = kept[key] = original(**params)
+        # A copy where the result can be changed (Python 3.11's are a list and a dict; 3.12's a tuple), made
+        # through the base type's own methods, which the deprecated interfaces do not warn about.
+        if isinstance(found, dict):
+            return type(found)(dict.items(found))
+        if isinstance(found, list):
+            return type(found)(list.__iter__(found))
+        return found
+
+    entry_points.__doc__ = original.__doc__
+    entry_points.__remembered__ = True  # type: ignore[attr-defined]
+    metadata.entry_points = entry_points
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
+    remember_entry_points()
     no_registry_lookup()
     defer_also(HUB_ONLY)
     launch(args)

@@ -196,7 +196,7 @@ def process_split(pid: int) -> dict[str, dict[str, float]]:
     """PSS (MiB) and CPU seconds of the server ``pid`` itself and of everything it started (its kernels),
     apart: where a participant's figures go."""
     server_pss, server_cpu = process_tree_memory(pid), process_tree_cpu_seconds(pid)
-    own_pss, own_cpu = _own_memory(pid), _own_cpu_seconds(pid)
+    own_pss, own_cpu = own_memory(pid), own_cpu_seconds(pid)
     return {
         "server": {"pss_mib": round(own_pss / 2**20), "cpu_seconds": round(own_cpu, 1)},
         "kernels": {
@@ -206,7 +206,7 @@ def process_split(pid: int) -> dict[str, dict[str, float]]:
     }
 
 
-def _own_memory(pid: int) -> int:
+def own_memory(pid: int) -> int:
     try:
         rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
     except OSError:
@@ -214,7 +214,7 @@ def _own_memory(pid: int) -> int:
     return sum(int(line.split()[1]) * 1024 for line in rollup.splitlines() if line.startswith("Pss:"))
 
 
-def _own_cpu_seconds(pid: int) -> float:
+def own_cpu_seconds(pid: int) -> float:
     """The process's own user and system time (its finished children's not counted)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -277,6 +277,11 @@ def stop_processes(pids: Sequence[int]) -> None:
 def hub_servers(homes: Path | None = None) -> dict[str, int]:
     """The running single-user servers on this machine, by user name: their process ids.
 
+    A server the hub started as a process of its own says whose it is in its environment. One forked from
+    the hub's fork server (playbook/forkserver.py) still shows the fork server's command line and start-up
+    environment in /proc, so its user is the home it works in (its folder's name), and it is told from the
+    fork server itself by its parent, the fork server.
+
     With ``homes``, only the servers whose home lies there: those of one hub, not of another hub that
     runs the same test at the same time on a shared machine.
     """
@@ -284,15 +289,37 @@ def hub_servers(homes: Path | None = None) -> dict[str, int]:
     for proc in Path("/proc").glob("[0-9]*"):
         try:
             cmdline = (proc / "cmdline").read_bytes().split(b"\0")
-            if b"jupyterhub.singleuser" not in cmdline:
+            if b"jupyterhub.singleuser" in cmdline:
+                env = dict(
+                    item.split(b"=", 1)
+                    for item in (proc / "environ").read_bytes().split(b"\0")
+                    if b"=" in item
+                )
+                user = env.get(b"JUPYTERHUB_USER", b"").decode()
+                home = Path(env.get(b"HOME", b"/").decode(errors="replace"))
+            elif b"playbook.forkserver" in cmdline and _forked(proc):
+                home = Path(os.readlink(proc / "cwd"))
+                user = home.name
+            else:
                 continue
-            env = dict(
-                item.split(b"=", 1) for item in (proc / "environ").read_bytes().split(b"\0") if b"=" in item
-            )
         except OSError:
             continue
-        user = env.get(b"JUPYTERHUB_USER")
-        home = Path(env.get(b"HOME", b"/").decode(errors="replace"))
         if user and (homes is None or home.is_relative_to(homes.resolve())):
-            found[user.decode()] = int(proc.name)
+            found[user] = int(proc.name)
     return found
+
+
+def parent_of(pid: int) -> int:
+    """The parent process of ``pid``."""
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+def is_fork_server(pid: int) -> bool:
+    """Whether ``pid`` runs ``python -m playbook.forkserver`` (the fork server, or a child not yet become
+    its command)."""
+    return b"playbook.forkserver" in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+
+
+def _forked(proc: Path) -> bool:
+    """Whether the fork-server process ``proc`` is one of its children (its parent is a fork server too)."""
+    return is_fork_server(parent_of(int(proc.name)))

@@ -29,6 +29,7 @@ Settings come from the environment so that tests can run several hubs side by si
     PLAYBOOK_PROXY_API_PORT        the proxy's internal port (default: 8001)
 """
 
+import asyncio
 import atexit
 import importlib.util
 import os
@@ -36,11 +37,15 @@ import pwd
 import secrets
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from jupyterhub.authenticators.shared import SharedPasswordAuthenticator
-from traitlets import Bool, Unicode
+from jupyterhub.spawner import SimpleLocalProcessSpawner
+from jupyterhub.utils import random_port
+from traitlets import Bool, Float, Unicode
 
+from playbook import forkserver
 from playbook.workspace import init_folder
 
 c = get_config()  # noqa: F821  (provided by JupyterHub when it reads this file)
@@ -131,9 +136,46 @@ print(
     flush=True,
 )
 
-# Each participant: a home of their own under the state folder, JupyterLab on the start notebook.
-c.JupyterHub.spawner_class = "simple"
-c.SimpleLocalProcessSpawner.home_dir_template = str(STATE / "homes" / "{username}")
+# Each participant: a home of their own under the state folder, JupyterLab on the start notebook, its server
+# forked from a warm process (playbook/forkserver.py) that imported JupyterLab's server once for everyone.
+FORK_SOCKET = STATE / "forkserver.sock"
+fork_server = subprocess.Popen(
+    [sys.executable, "-m", "playbook.forkserver", str(FORK_SOCKET), "--parent", str(os.getpid())]
+)
+atexit.register(fork_server.terminate)
+
+
+class WorkshopSpawner(SimpleLocalProcessSpawner):
+    """The simple local spawner, whose server comes from the fork server when it answers."""
+
+    fork_wait = Float(30.0, config=True, help="Seconds to wait for a fork server that is still warming up.")
+
+    async def start(self) -> tuple[str, int]:
+        if self.port == 0:
+            self.port = random_port()
+        argv = [*self.cmd, *self.get_args()]
+        deadline = time.monotonic() + self.fork_wait
+        while fork_server.poll() is None and not FORK_SOCKET.exists() and time.monotonic() < deadline:
+            await asyncio.sleep(0.2)  # the hub just started: the fork server is importing
+        try:
+            self.pid = await asyncio.to_thread(
+                forkserver.request, FORK_SOCKET, argv, self.get_env(), self.home_dir
+            )
+        except (
+            OSError,
+            RuntimeError,
+        ) as why:  # no fork server, or it refused: a process of its own, as always
+            self.log.warning(
+                "Fork server did not start %s's server (%s): starting it directly", self.user.name, why
+            )
+            return await super().start()
+        self.proc = None
+        self.log.info("Forked %s's server as process %d", self.user.name, self.pid)
+        return (self.ip or "127.0.0.1", self.port)
+
+
+c.JupyterHub.spawner_class = WorkshopSpawner
+c.WorkshopSpawner.home_dir_template = str(STATE / "homes" / "{username}")
 # The hub's own Python and playbook; playbook.participant leaves out what JupyterLab's server imports and
 # never uses (the IRI grammars jsonschema compiles at import, see playbook/startup.py) and the two Node
 # processes JupyterLab starts to look up an npm registry a participant never installs from: some three
@@ -174,6 +216,9 @@ c.Spawner.args = [
     *(f"--ServerApp.jpserver_extensions={name}=False" for name in UNUSED_EXTENSIONS),
     "--ServerApp.terminals_enabled=False",
     "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",  # the workshop machine may be offline
+    # A participant installs no extensions (their server is the trainer's environment): the extension panel
+    # lists what is installed without a PyPI client (whose TLS set-up alone costs a quarter CPU-second).
+    "--LabApp.extension_manager=readonly",
 ]
 if os.geteuid() == 0:  # containers and CI machines often run as root
     c.Spawner.args.append("--allow-root")
