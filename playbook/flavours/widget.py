@@ -15,6 +15,7 @@ import ipywidgets as widgets
 
 from ..paths import assets_dir
 from ..structure.nodes import Chart, Inline, Node, Note, Section, para
+from ..ui.fixed import fixed_html
 from . import html
 
 
@@ -34,7 +35,7 @@ def line(*parts: Inline, style: str = "") -> str:
 
 
 def heading(text: str, level: int = 3) -> widgets.HTML:
-    return widgets.HTML(html.render(Section(text, ()), level))
+    return fixed_html(html.render(Section(text, ()), level))
 
 
 @cache
@@ -44,7 +45,7 @@ def _css() -> str:
 
 def style() -> widgets.HTML:
     """The views' small style sheet (findings, notices, tables) as a widget to put first in a view."""
-    return widgets.HTML(f"<style>{_css()}</style>", layout=widgets.Layout(display="none"))
+    return fixed_html(f"<style>{_css()}</style>", layout={"display": "none"})
 
 
 def to_widget(node: Node, level: int = 3) -> Any:

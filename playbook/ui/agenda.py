@@ -26,6 +26,7 @@ from ..structure import arc, findings_nodes, timeline_table
 from ..structure.method import plan_summary, role_label
 from ..structure.nodes import muted, para, strong
 from .binding import SessionBinding
+from .fixed import fixed_html, fixed_layout, fixed_look
 from .static import Snapshot
 
 PAGE_ROWS = 50
@@ -73,64 +74,69 @@ class AgendaBuilder(Snapshot, widgets.VBox):
         self._arc = ArcFigure()  # kept: a click moves the arc's artists, it does not draw a new figure
 
         self.rows: list[_Row] = []
-        self.row_box = widgets.VBox()
-        self.status = widgets.HTML()
-        self.timeline = widgets.HTML()
-        self.findings = widgets.HTML()
-        self.arc = widgets.HTML().add_class("pb-arc")
+        self.row_box = fixed_look(widgets.VBox)
+        self.status = fixed_html()
+        self.timeline = fixed_html()
+        self.findings = fixed_html()
+        self.arc = fixed_html().add_class("pb-arc")
         self.timeline.add_class("pb-timeline")
 
-        self.choice = widgets.Dropdown(
+        self.choice = fixed_look(
+            widgets.Dropdown,
             description=t("agenda.work_form", lang),
-            layout=widgets.Layout(width="34em"),
+            layout={"width": "34em"},
             style={"description_width": "9em"},
         )
-        self.add_button = widgets.Button(
-            description=t("agenda.add", lang), icon="plus", button_style="primary"
+        self.add_button = fixed_look(
+            widgets.Button, description=t("agenda.add", lang), icon="plus", button_style="primary"
         )
-        self.custom_title = widgets.Text(
+        self.custom_title = fixed_look(
+            widgets.Text,
             description=t("agenda.own_block", lang),
             placeholder=t("agenda.own_placeholder", lang),
-            layout=widgets.Layout(width="34em"),
+            layout={"width": "34em"},
             style={"description_width": "9em"},
         )
-        self.custom_role = widgets.Dropdown(
-            options=[(t(f"roles.{r}", lang), r) for r in ROLES], layout=widgets.Layout(width="11em")
+        self.custom_role = fixed_look(
+            widgets.Dropdown, options=[(t(f"roles.{r}", lang), r) for r in ROLES], layout={"width": "11em"}
         )
-        self.custom_minutes = widgets.BoundedIntText(
-            value=15, min=1, max=DAY_MINUTES, layout=widgets.Layout(width="6em")
+        self.custom_minutes = fixed_look(
+            widgets.BoundedIntText, value=15, min=1, max=DAY_MINUTES, layout={"width": "6em"}
         )
-        self.custom_button = widgets.Button(description=t("agenda.add", lang), icon="plus")
-        self.break_label = widgets.Text(
+        self.custom_button = fixed_look(widgets.Button, description=t("agenda.add", lang), icon="plus")
+        self.break_label = fixed_look(
+            widgets.Text,
             value=t("session.break", lang),
             description=t("session.break", lang),
-            layout=widgets.Layout(width="34em"),
+            layout={"width": "34em"},
             style={"description_width": "9em"},
         )
-        self.break_minutes = widgets.BoundedIntText(
-            value=15, min=1, max=DAY_MINUTES, layout=widgets.Layout(width="6em")
+        self.break_minutes = fixed_look(
+            widgets.BoundedIntText, value=15, min=1, max=DAY_MINUTES, layout={"width": "6em"}
         )
-        self.break_button = widgets.Button(description=t("agenda.add", lang), icon="coffee")
-        self.notes = widgets.Textarea(
+        self.break_button = fixed_look(widgets.Button, description=t("agenda.add", lang), icon="coffee")
+        self.notes = fixed_look(
+            widgets.Textarea,
             description=t("session.notes", lang),
-            layout=widgets.Layout(width="46em", height="4.5em"),
+            layout={"width": "46em", "height": "4.5em"},
             continuous_update=False,
             style={"description_width": "9em"},
         )
-        self.backup = widgets.Dropdown(
+        self.backup = fixed_look(
+            widgets.Dropdown,
             description=t("session.plan_b", lang),
-            layout=widgets.Layout(width="46em"),
+            layout={"width": "46em"},
             style={"description_width": "9em"},
         )
-        self.previous_page = widgets.Button(icon="chevron-left", layout=widgets.Layout(width="3em"))
-        self.next_page = widgets.Button(icon="chevron-right", layout=widgets.Layout(width="3em"))
-        self.page_label = widgets.HTML()
+        self.previous_page = fixed_look(widgets.Button, icon="chevron-left", layout={"width": "3em"})
+        self.next_page = fixed_look(widgets.Button, icon="chevron-right", layout={"width": "3em"})
+        self.page_label = fixed_html()
         self.pager = widgets.HBox(
             [self.previous_page, self.page_label, self.next_page], layout=widgets.Layout(display="none")
         )
         self.previous_page.on_click(lambda _: self.show_page(self.page - 1))
         self.next_page.on_click(lambda _: self.show_page(self.page + 1))
-        self.editor_title = widgets.HTML()
+        self.editor_title = fixed_html()
         self.editor = widgets.VBox(
             [self.editor_title, self.notes, self.backup],
             layout=widgets.Layout(display="none", border="1px solid #bbb", padding="0.4em"),
@@ -149,14 +155,19 @@ class AgendaBuilder(Snapshot, widgets.VBox):
         )
         binding.on_change(lambda _: self.refresh())
 
-        adders = widgets.VBox(
+        adders = fixed_look(
+            widgets.VBox,
             [
-                widgets.HBox([self.choice, self.add_button]),
-                widgets.HBox([self.custom_title, self.custom_role, self.custom_minutes, self.custom_button]),
-                widgets.HBox([self.break_label, self.break_minutes, self.break_button]),
-            ]
+                fixed_look(widgets.HBox, [self.choice, self.add_button]),
+                fixed_look(
+                    widgets.HBox,
+                    [self.custom_title, self.custom_role, self.custom_minutes, self.custom_button],
+                ),
+                fixed_look(widgets.HBox, [self.break_label, self.break_minutes, self.break_button]),
+            ],
         )
-        left = widgets.VBox(
+        left = fixed_look(
+            widgets.VBox,
             [
                 heading(t("agenda.heading", lang)),
                 self.pager,
@@ -164,18 +175,19 @@ class AgendaBuilder(Snapshot, widgets.VBox):
                 self.status,
                 self.editor,
                 adders,
-            ]
+            ],
         )
-        right = widgets.VBox(
+        right = fixed_look(
+            widgets.VBox,
             [
                 heading(t("agenda.findings", lang), 4),
                 self.findings,
                 heading(t("agenda.timeline", lang), 4),
                 self.timeline,
             ],
-            layout=widgets.Layout(width="40%", padding="0 0 0 1em"),
+            layout={"width": "40%", "padding": "0 0 0 1em"},
         )
-        super().__init__([style(), widgets.HBox([left, right]), self.arc])
+        super().__init__([style(), fixed_look(widgets.HBox, [left, right]), self.arc], layout=fixed_layout())
         self.refresh()
 
     def snapshot_html(self) -> str:
@@ -192,21 +204,22 @@ class AgendaBuilder(Snapshot, widgets.VBox):
 
     def _row(self) -> _Row:
         n = len(self.rows)
-        small = widgets.Layout(width="2.6em")
+        small = {"width": "2.6em"}
         row = _Row(
-            widgets.HBox(),
-            widgets.HTML(layout=widgets.Layout(width="7.5em")),
-            widgets.HTML(layout=widgets.Layout(width="22em")),
-            widgets.BoundedIntText(
+            fixed_look(widgets.HBox),
+            fixed_html(layout={"width": "7.5em"}),
+            fixed_html(layout={"width": "22em"}),
+            fixed_look(
+                widgets.BoundedIntText,
                 min=1,
                 max=DAY_MINUTES,
-                layout=widgets.Layout(width="5.5em"),
+                layout={"width": "5.5em"},
                 tooltip=t("agenda.minutes", self.lang),
             ),
-            widgets.Button(icon="arrow-up", layout=small, tooltip=t("agenda.up", self.lang)),
-            widgets.Button(icon="arrow-down", layout=small, tooltip=t("agenda.down", self.lang)),
-            widgets.Button(icon="trash", layout=small, tooltip=t("agenda.remove", self.lang)),
-            widgets.Button(icon="pencil", layout=small, tooltip=t("agenda.edit", self.lang)),
+            fixed_look(widgets.Button, icon="arrow-up", layout=small, tooltip=t("agenda.up", self.lang)),
+            fixed_look(widgets.Button, icon="arrow-down", layout=small, tooltip=t("agenda.down", self.lang)),
+            fixed_look(widgets.Button, icon="trash", layout=small, tooltip=t("agenda.remove", self.lang)),
+            fixed_look(widgets.Button, icon="pencil", layout=small, tooltip=t("agenda.edit", self.lang)),
         )
         row.box.children = [row.time, row.title, row.minutes, row.up, row.down, row.edit, row.remove]
         # Stable class names: the end-to-end tests (and a user's own CSS) find the parts by them.

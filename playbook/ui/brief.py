@@ -15,6 +15,7 @@ from ..structure.nodes import Facts, Section
 from ..vocabulary import clock as _clock
 from ..vocabulary import minutes_of_day as _minutes
 from .binding import SessionBinding
+from .fixed import fixed_html, fixed_layout, fixed_look, fixed_style
 from .static import Snapshot
 
 TEXTS = (
@@ -35,7 +36,9 @@ facts of the participants' programme, which also shows the purpose."""
 FIELDS = (*TEXTS[:6], "date", "start", "end", "budget", "size", "setting", *TEXTS[6:])
 """The form's fields, top to bottom; each has a widget attribute of this name and a message beside it."""
 _TIME = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$")
-WIDE = widgets.Layout(width="50em")
+LABEL = {"description_width": "15em"}
+WIDE, TALL, NARROW = {"width": "50em"}, {"width": "50em", "height": "6em"}, {"width": "25em"}
+"""The fields' looks, each shared by all the fields that have it (playbook.ui.fixed)."""
 
 
 def parse_time(text: str) -> dt.time | None:
@@ -52,26 +55,27 @@ class BriefForm(Snapshot, widgets.VBox):
         s = binding.session
         lang = s.language
         self.lang = lang
-        label_style = {"description_width": "15em"}
 
-        def text(key: str, value: str, area: bool = False) -> widgets.Widget:
-            cls = widgets.Textarea if area else widgets.Text
-            w = cls(
+        def text(
+            key: str, value: str, area: bool = False, layout: dict[str, str] = WIDE, **more: str
+        ) -> widgets.Widget:
+            return fixed_look(
+                widgets.Textarea if area else widgets.Text,
                 value=value,
                 description=t(f"brief.{key}", lang),
-                style=label_style,
-                layout=WIDE,
+                style=LABEL,
+                layout=TALL if area else layout,
                 continuous_update=False,
+                _dom_classes=(f"pb-brief-{key}",),  # a stable name for tests and custom CSS
+                **more,
             )
-            if area:
-                w.layout = widgets.Layout(width="50em", height="6em")
-            return w.add_class(f"pb-brief-{key}")  # a stable name for tests and custom CSS
 
         self.client = text("client", s.brief.client)
         self.wish = text("wish", s.brief.wish, area=True)
         self.visible_result = text("visible_result", s.brief.visible_result, area=True)
-        self.purpose = text("purpose", s.brief.purpose, area=True)
-        self.purpose.placeholder = t("brief.purpose_placeholder", lang)
+        self.purpose = text(
+            "purpose", s.brief.purpose, area=True, placeholder=t("brief.purpose_placeholder", lang)
+        )
         self.decision_rule = text("decision_rule", s.brief.decision_rule, area=True)
         self.context = text("context", s.brief.context, area=True)
         self.place = text("place", s.brief.place)
@@ -79,25 +83,36 @@ class BriefForm(Snapshot, widgets.VBox):
         self.host = text("host", s.brief.host)
         self.contact = text("contact", s.brief.contact)
         self.bring = text("bring", s.brief.bring, area=True)
-        self.date = widgets.DatePicker(value=s.date, description=t("brief.date", lang), style=label_style)
-        self.start = text("start", s.start.strftime("%H:%M"))
-        self.end = text("end", _clock(_minutes(s.start) + s.budget_minutes))
-        self.budget = widgets.IntText(
-            value=s.budget_minutes, description=t("brief.budget", lang), style=label_style
+        self.date = fixed_look(
+            widgets.DatePicker, value=s.date, description=t("brief.date", lang), style=LABEL, layout=NARROW
         )
-        self.size = widgets.IntText(value=s.group.size, description=t("brief.size", lang), style=label_style)
-        self.setting = widgets.Dropdown(
+        self.start = text("start", s.start.strftime("%H:%M"), layout=NARROW)
+        self.end = text("end", _clock(_minutes(s.start) + s.budget_minutes), layout=NARROW)
+        self.budget = fixed_look(
+            widgets.IntText,
+            value=s.budget_minutes,
+            description=t("brief.budget", lang),
+            style=LABEL,
+            layout=NARROW,
+        )
+        self.size = fixed_look(
+            widgets.IntText, value=s.group.size, description=t("brief.size", lang), style=LABEL, layout=NARROW
+        )
+        self.setting = fixed_look(
+            widgets.Dropdown,
             options=[(t(f"settings.{x}", lang), x) for x in SETTINGS],
             value=s.group.setting,
             description=t("brief.setting", lang),
-            style=label_style,
+            style=LABEL,
+            layout=NARROW,
         )
-        for w in (self.start, self.end, self.budget, self.size, self.setting, self.date):
-            w.layout = widgets.Layout(width="25em")
-        self.errors = {name: widgets.HTML() for name in FIELDS}
-        self.status = widgets.HTML()
-        self.reload_button = widgets.Button(
-            description=t("brief.reload", lang), icon="refresh", layout=widgets.Layout(display="none")
+        self.errors = {name: fixed_html() for name in FIELDS}
+        self.status = fixed_html()
+        self.reload_button = widgets.Button(  # its own layout: shown when a save failed
+            description=t("brief.reload", lang),
+            icon="refresh",
+            layout=widgets.Layout(display="none"),
+            style=fixed_style(widgets.Button),
         )
         self.reload_button.on_click(lambda _: self._reload())
 
@@ -119,8 +134,9 @@ class BriefForm(Snapshot, widgets.VBox):
 
         rows = [style(), heading(t("brief.heading", lang))]
         for name in FIELDS:
-            rows.append(widgets.HBox([getattr(self, name), self.errors[name]]))
-        super().__init__([*rows, widgets.HBox([self.status, self.reload_button])])
+            rows.append(fixed_look(widgets.HBox, [getattr(self, name), self.errors[name]]))
+        rows.append(fixed_look(widgets.HBox, [self.status, self.reload_button]))
+        super().__init__(rows, layout=fixed_layout())
 
     def snapshot_html(self) -> str:
         """The brief as label and value pairs: what the form shows, without the inputs."""

@@ -9,6 +9,7 @@ from ..flavours.widget import heading, line, show, style
 from ..i18n import LANGUAGE_NAMES, LANGUAGES, capitalised, default_language, t
 from ..structure import intervention_card
 from ..structure.nodes import strong
+from .fixed import fixed_html, fixed_look
 from .static import Snapshot
 
 
@@ -24,29 +25,31 @@ class CatalogueBrowser(Snapshot, widgets.VBox):
     def __init__(self, catalogue: Catalogue | None = None, lang: str | None = None) -> None:
         self.catalogue = catalogue if catalogue is not None else load_catalogue()
         lang = lang or default_language()
-        self.query = widgets.Text(
-            placeholder="check-in, stemmen, conflict …", description=t("catalogue.search", lang)
+        self.query = fixed_look(
+            widgets.Text, placeholder="check-in, stemmen, conflict …", description=t("catalogue.search", lang)
         )
-        self.role = widgets.Dropdown(
-            options=[("—", None)], description=capitalised(t("catalogue.role", lang))
+        self.role = fixed_look(
+            widgets.Dropdown, options=[("—", None)], description=capitalised(t("catalogue.role", lang))
         )
-        self.layer = widgets.Dropdown(
-            options=[("—", None)], description=capitalised(t("catalogue.layer", lang))
+        self.layer = fixed_look(
+            widgets.Dropdown, options=[("—", None)], description=capitalised(t("catalogue.layer", lang))
         )
-        self.setting = widgets.Dropdown(
-            options=[("—", None)], description=capitalised(t("catalogue.settings", lang))
+        self.setting = fixed_look(
+            widgets.Dropdown, options=[("—", None)], description=capitalised(t("catalogue.settings", lang))
         )
-        self.language = widgets.ToggleButtons(options=[(LANGUAGE_NAMES[x], x) for x in LANGUAGES], value=lang)
-        self.count = widgets.HTML()
-        self.cards = widgets.HTML()
+        self.language = fixed_look(
+            widgets.ToggleButtons, options=[(LANGUAGE_NAMES[x], x) for x in LANGUAGES], value=lang
+        )
+        self.count = fixed_html()
+        self.cards = fixed_html()
         self.results: list[Intervention] = []
         self._relabel()
         for widget in (self.query, self.role, self.layer, self.setting):
             widget.observe(lambda _: self.refresh(), names="value")
         self.language.observe(lambda _: (self._relabel(), self.refresh()), names="value")
-        filters = widgets.HBox([self.role, self.layer, self.setting])
+        filters = fixed_look(widgets.HBox, [self.role, self.layer, self.setting])
         super().__init__(
-            [style(), widgets.HBox([self.query, self.language]), filters, self.count, self.cards]
+            [style(), fixed_look(widgets.HBox, [self.query, self.language]), filters, self.count, self.cards]
         )
         self.refresh()
 

@@ -19,6 +19,7 @@ from ..structure import suggestion_node
 from ..structure.nodes import Section, items, strong
 from ..vocabulary import layer_matches
 from .binding import SessionBinding
+from .fixed import fixed_html, fixed_look
 from .static import Snapshot
 
 PAGE = 10
@@ -41,7 +42,7 @@ class SuggestionsView(Snapshot, widgets.VBox):
         self.catalogue = catalogue if catalogue is not None else load_catalogue()
         self.per_role = per_role
         self.lang = binding.session.language
-        self.tabs = widgets.Tab(children=[widgets.HTML() for _ in ROLES])
+        self.tabs = fixed_look(widgets.Tab, children=[fixed_html() for _ in ROLES])
         for i, role in enumerate(ROLES):
             self.tabs.set_title(i, t(f"roles.{role}", self.lang))
         self.suggestions: dict[str, list[Suggestion]] = {}
@@ -86,23 +87,34 @@ class Picker(Snapshot, widgets.VBox):
         lang = self.lang = s.language
         any_ = t("suggest.any", lang)
         wide = {"description_width": "11em"}
-        self.text = widgets.Text(
-            description=t("catalogue.search", lang), placeholder="stilte, voting, conflict …", style=wide
+        self.text = fixed_look(
+            widgets.Text,
+            description=t("catalogue.search", lang),
+            placeholder="stilte, voting, conflict …",
+            style=wide,
         )
-        self.role = widgets.Dropdown(
+        self.role = fixed_look(
+            widgets.Dropdown,
             options=[(any_, None)] + [(t(f"roles.{r}", lang), r) for r in ROLES],
             description=capitalised(t("catalogue.role", lang)),
             style=wide,
         )
-        self.layer = widgets.Dropdown(
+        self.layer = fixed_look(
+            widgets.Dropdown,
             options=[(any_, None)] + [(t(f"layers.{x}", lang), x) for x in LAYERS],
             description=capitalised(t("catalogue.layer", lang)),
             style=wide,
         )
-        self.energy = widgets.IntRangeSlider(
-            value=(1, 5), min=1, max=5, description=t("suggest.energy", lang), style=wide
+        self.energy = fixed_look(
+            widgets.IntRangeSlider,
+            value=(1, 5),
+            min=1,
+            max=5,
+            description=t("suggest.energy", lang),
+            style=wide,
         )
-        self.minutes = widgets.IntSlider(
+        self.minutes = fixed_look(
+            widgets.IntSlider,
             value=min(s.budget_minutes, 240),
             min=5,
             max=240,
@@ -110,21 +122,27 @@ class Picker(Snapshot, widgets.VBox):
             description=t("suggest.max_minutes", lang),
             style=wide,
         )
-        self.size = widgets.BoundedIntText(
-            value=s.group.size, min=1, max=10_000, description=t("suggest.group_size", lang), style=wide
+        self.size = fixed_look(
+            widgets.BoundedIntText,
+            value=s.group.size,
+            min=1,
+            max=10_000,
+            description=t("suggest.group_size", lang),
+            style=wide,
         )
-        self.setting = widgets.Dropdown(
+        self.setting = fixed_look(
+            widgets.Dropdown,
             options=[(t(f"settings.{x}", lang), x) for x in SETTINGS],
             value=s.group.setting,
             description=capitalised(t("catalogue.settings", lang)),
             style=wide,
         )
-        self.show_unfit = widgets.Checkbox(
-            value=False, description=t("suggest.show_unfit", lang), indent=False
+        self.show_unfit = fixed_look(
+            widgets.Checkbox, value=False, description=t("suggest.show_unfit", lang), indent=False
         )
-        self.count = widgets.HTML()
-        self.status = widgets.HTML()
-        self.mine = widgets.HTML()
+        self.count = fixed_html()
+        self.status = fixed_html()
+        self.mine = fixed_html()
         self.results: list[Suggestion] = []
         self.slots = [self._slot() for _ in range(PAGE)]
         self._plan_b: dict[str, Suggestion | None] = {}
@@ -142,7 +160,8 @@ class Picker(Snapshot, widgets.VBox):
         ):
             w.observe(lambda _: self.refresh(), names="value")
         binding.on_change(lambda _: self.refresh())
-        filters = widgets.GridBox(
+        filters = fixed_look(
+            widgets.GridBox,
             [
                 self.text,
                 self.role,
@@ -153,7 +172,7 @@ class Picker(Snapshot, widgets.VBox):
                 self.energy,
                 self.show_unfit,
             ],
-            layout=widgets.Layout(grid_template_columns="repeat(2, 30em)"),
+            layout={"grid_template_columns": "repeat(2, 30em)"},
         )
         title = heading(t("suggest.picker_heading", lang))
         super().__init__(
@@ -168,16 +187,17 @@ class Picker(Snapshot, widgets.VBox):
         )
 
     def _slot(self) -> _Slot:
-        text = widgets.HTML()
-        add = widgets.Button(icon="star", layout=widgets.Layout(width="auto"))
-        agenda = widgets.Button(
+        text = fixed_html()
+        add = fixed_look(widgets.Button, icon="star", layout={"width": "auto"})
+        agenda = fixed_look(
+            widgets.Button,
             description=t("suggest.add_agenda", self.lang),
             icon="calendar-plus",
             button_style="primary",
-            layout=widgets.Layout(width="auto"),
+            layout={"width": "auto"},
         )
         box = widgets.VBox(
-            [text, widgets.HBox([add, agenda])],
+            [text, fixed_look(widgets.HBox, [add, agenda])],
             layout=widgets.Layout(border="1px solid #bbb", padding="0.4em 0.8em", margin="0.3em 0"),
         )
         slot = _Slot(box, text, add, agenda)

@@ -19,10 +19,11 @@ from ..flavours import widget
 from ..i18n import t
 from ..structure.design import draft_section
 from .binding import SessionBinding
+from .fixed import fixed_html, fixed_look
 from .static import Snapshot
 
 e = html.escape
-AUTO = widgets.Layout(width="auto")
+AUTO = {"width": "auto"}
 LEVEL_MARK = {"error": ("⛔", "#b00020"), "warning": ("⚠", "#8a4b00"), "info": ("ℹ", "#1f4e79")}
 
 
@@ -43,37 +44,44 @@ class DesignPanel(Snapshot, widgets.VBox):
         self.result: Design | None = None
         self.seed = 0
 
-        self.propose_button = widgets.Button(
-            description=t("design.ui.propose", lang), icon="magic", button_style="primary", layout=AUTO
+        self.propose_button = fixed_look(
+            widgets.Button,
+            description=t("design.ui.propose", lang),
+            icon="magic",
+            button_style="primary",
+            layout=AUTO,
         ).add_class("pb-propose")
-        self.count = widgets.BoundedIntText(
+        self.count = fixed_look(
+            widgets.BoundedIntText,
             value=2,
             min=0,
             max=5,
             description=t("design.ui.alternatives", lang),
-            layout=widgets.Layout(width="14em"),
+            layout={"width": "14em"},
             style={"description_width": "9em"},
         )
-        self.shuffle_button = widgets.Button(
-            description=t("design.ui.shuffle", lang), icon="random", layout=AUTO
+        self.shuffle_button = fixed_look(
+            widgets.Button, description=t("design.ui.shuffle", lang), icon="random", layout=AUTO
         )
         self.choice = widgets.ToggleButtons(options=[], style={"button_width": "auto"})
-        self.view = widgets.HTML().add_class("pb-draft-view")
-        self.use_button = widgets.Button(
+        self.view = fixed_html().add_class("pb-draft-view")
+        self.use_button = fixed_look(
+            widgets.Button,
             description=t("design.ui.use", lang),
             icon="check",
             button_style="success",
             disabled=True,
             layout=AUTO,
         ).add_class("pb-use-draft")
-        self.status = widgets.HTML().add_class("pb-design-status")
-        self.kept = widgets.Dropdown(
+        self.status = fixed_html().add_class("pb-design-status")
+        self.kept = fixed_look(
+            widgets.Dropdown,
             description=t("design.ui.kept", lang),
-            layout=widgets.Layout(width="40em"),
+            layout={"width": "40em"},
             style={"description_width": "9em"},
         )
-        self.restore_button = widgets.Button(
-            description=t("design.ui.restore", lang), icon="undo", layout=AUTO
+        self.restore_button = fixed_look(
+            widgets.Button, description=t("design.ui.restore", lang), icon="undo", layout=AUTO
         ).add_class("pb-restore")
 
         self.propose_button.on_click(lambda _: self.propose())
@@ -86,14 +94,14 @@ class DesignPanel(Snapshot, widgets.VBox):
         super().__init__(
             [
                 widget.style(),
-                widgets.HTML(
+                fixed_html(
                     f"<h3>{e(t('design.ui.heading', lang))}</h3><p>{e(t('design.ui.intro', lang))}</p>"
                 ),
-                widgets.HBox([self.propose_button, self.count, self.shuffle_button]),
+                fixed_look(widgets.HBox, [self.propose_button, self.count, self.shuffle_button]),
                 self.choice,
                 self.view,
-                widgets.HBox([self.use_button, self.status]),
-                widgets.HBox([self.kept, self.restore_button]),
+                fixed_look(widgets.HBox, [self.use_button, self.status]),
+                fixed_look(widgets.HBox, [self.kept, self.restore_button]),
             ]
         )
         self._fill_kept()

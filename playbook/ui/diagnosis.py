@@ -23,6 +23,7 @@ from ..structure import iceberg, profile_section, stage_chart, stance_chart
 from ..structure.method import intents_section, reading_node
 from ..structure.nodes import para, section, strong
 from .binding import SessionBinding
+from .fixed import fixed_html, fixed_layout, fixed_look
 from .static import Snapshot
 
 if TYPE_CHECKING:
@@ -54,28 +55,31 @@ class DiagnosisPanel(Snapshot, widgets.VBox):
         answers = [("–", None)] + [(str(n), n) for n in range(1, 6)]
         tips = [t("diagnosis.not_answered", lang)] + [t(f"diagnosis.answer_{n}", lang) for n in range(1, 6)]
 
-        self.history = widgets.Dropdown(
+        self.history = fixed_look(
+            widgets.Dropdown,
             options=[("–", None)] + [(text(lang), oid) for oid, text in self.bank.history_options.items()],
             value=s.diagnosis.history,
-            layout=widgets.Layout(width="30em"),
+            layout={"width": "30em"},
         )
         self.questions: dict[str, widgets.ToggleButtons] = {}
         sections = []
         for dim in self.bank.dimensions:
-            rows = []
+            rows = []  # each statement, then its answer buttons below it
             for q in dim.questions:
-                toggle = widgets.ToggleButtons(
+                toggle = fixed_look(
+                    widgets.ToggleButtons,
                     options=answers,
                     value=s.diagnosis.answers.get(q.id),
                     tooltips=tips,
                     style={"button_width": "2.6em"},
                 )
                 self.questions[q.id] = toggle
-                rows.append(widgets.VBox([widgets.HTML(line(q.text(lang))), toggle]))
-            sections.append(widgets.VBox(rows))
-        self.statements = widgets.Accordion(children=sections)
+                rows += [fixed_html(line(q.text(lang))), toggle]
+            sections.append(fixed_look(widgets.VBox, rows))
+        self.statements = fixed_look(widgets.Accordion, children=sections)
         self.signals = {
-            sg.id: widgets.Checkbox(
+            sg.id: fixed_look(
+                widgets.Checkbox,
                 value=sg.id in s.diagnosis.signals,
                 description=sg.name(lang),
                 indent=False,
@@ -83,16 +87,17 @@ class DiagnosisPanel(Snapshot, widgets.VBox):
             )
             for sg in self.bank.signals
         }
-        self.notes = widgets.Textarea(
+        self.notes = fixed_look(
+            widgets.Textarea,
             value=s.diagnosis.notes,
-            layout=widgets.Layout(width="46em", height="5em"),
+            layout={"width": "46em", "height": "5em"},
             continuous_update=False,
         )
-        self.status = widgets.HTML()
-        self.summary = widgets.HTML()
-        self.iceberg = widgets.HTML()
-        self.stage = widgets.HTML()
-        self.stance = widgets.HTML()
+        self.status = fixed_html()
+        self.summary = fixed_html()
+        self.iceberg = fixed_html()
+        self.stage = fixed_html()
+        self.stance = fixed_html()
         self.profile: Profile | None = None
         self._iceberg: IcebergFigure | None = None  # made with the first chart (matplotlib)
 
@@ -107,12 +112,13 @@ class DiagnosisPanel(Snapshot, widgets.VBox):
         self.notes.observe(lambda c: self._change(notes=c["new"]), names="value")
         binding.on_change(self.refresh)
 
-        signal_grid = widgets.GridBox(
-            list(self.signals.values()), layout=widgets.Layout(grid_template_columns="repeat(2, 24em)")
+        signal_grid = fixed_look(
+            widgets.GridBox, list(self.signals.values()), layout={"grid_template_columns": "repeat(2, 24em)"}
         )
-        inputs = widgets.VBox(
+        inputs = fixed_look(
+            widgets.VBox,
             [
-                widgets.HTML(line(strong(self.bank.history_question(lang)))),
+                fixed_html(line(strong(self.bank.history_question(lang)))),
                 self.history,
                 heading(t("diagnosis.heading_statements", lang), 4),
                 self.statements,
@@ -121,10 +127,13 @@ class DiagnosisPanel(Snapshot, widgets.VBox):
                 heading(t("session.notes", lang), 4),
                 self.notes,
                 self.status,
-            ]
+            ],
         )
         title = heading(t("diagnosis.heading_profile", lang))
-        super().__init__([style(), inputs, title, self.iceberg, self.summary, self.stage, self.stance])
+        super().__init__(
+            [style(), inputs, title, self.iceberg, self.summary, self.stage, self.stance],
+            layout=fixed_layout(),
+        )
         self.refresh(s)
 
     def snapshot_html(self) -> str:
@@ -161,9 +170,10 @@ class DiagnosisPanel(Snapshot, widgets.VBox):
         ):
             if old is None or key(old) != key(new):  # what the chart shows changed: only then draw it
                 chart.value = inline_svg(node(new))
-        for i, dim in enumerate(new.dimensions):
-            score = "–" if dim.score is None else str(dim.score)
-            self.statements.set_title(i, f"{t(f'layers.{dim.layer}', self.lang)} · {dim.name} · {score}")
+        self.statements.titles = tuple(  # at once: one message to the browser, not one per title
+            f"{t(f'layers.{dim.layer}', self.lang)} · {dim.name} · {'–' if dim.score is None else dim.score}"
+            for dim in new.dimensions
+        )
 
     def _iceberg_figure(self) -> IcebergFigure:
         """The iceberg's figure, made when its first picture is drawn: a picture drawn before (by this
@@ -188,32 +198,53 @@ class DiagnosisPanel(Snapshot, widgets.VBox):
 class ReadingRow(widgets.VBox):
     """One reading: what the brief says (value, confidence, words) and the facilitator's choice."""
 
-    def __init__(self, kind: str, lang: str, heading: str, on_choice, intent: str | None = None) -> None:  # noqa: ANN001
+    def __init__(
+        self,
+        kind: str,
+        lang: str,
+        heading: str,
+        on_choice,  # noqa: ANN001
+        intent: str | None = None,
+        reading: Reading | None = None,
+    ) -> None:
+        """Made showing ``reading`` when it is given, so the browser gets the row whole in one message."""
         self.kind, self.intent, self.lang, self.heading = kind, intent, lang, heading
-        self.text = widgets.HTML()
-        self.choice = widgets.Dropdown(
-            options=[("–", None)], value=None, description=t("diagnosis.your_reading", lang),
-            style={"description_width": "10em"}, layout=widgets.Layout(width="34em"),
+        self.read_value: object = None
+        options, value = self._choices(reading) if reading else ([("–", None)], None)
+        self.text = fixed_html(reading_html(kind, reading, lang, heading) if reading else "")
+        self.choice = fixed_look(
+            widgets.Dropdown, options=options, value=value, description=t("diagnosis.your_reading", lang),
+            style={"description_width": "10em"}, layout={"width": "34em"},
         )  # fmt: skip
-        self.confirm = widgets.Button(description=t("diagnosis.confirm", lang), icon="check")
+        self.confirm = fixed_look(widgets.Button, description=t("diagnosis.confirm", lang), icon="check")
         self._quiet = False
         self.choice.observe(lambda c: None if self._quiet else on_choice(self, c["new"]), names="value")
         self.confirm.on_click(lambda _: on_choice(self, self.read_value))
-        self.read_value: object = None
-        super().__init__([self.text, widgets.HBox([self.choice, self.confirm])])
-        self.add_class(f"pb-reading-row-{kind}" + (f"-{intent}" if intent else ""))
+        super().__init__(
+            [self.text, fixed_look(widgets.HBox, [self.choice, self.confirm])],
+            layout=fixed_layout(),
+            _dom_classes=(f"pb-reading-row-{kind}" + (f"-{intent}" if intent else ""),),
+        )
 
-    def show(self, reading: Reading) -> None:
-        """Show the reading; the dropdown holds the facilitator's choice, or 'as read' when there is none."""
+    def _choices(self, reading: Reading) -> tuple[list[tuple[str, object]], object]:
+        """The dropdown's options ('as read' first, its label following the brief) and its choice."""
         read = reading.read if reading.read is not None else reading.value
         self.read_value = read
         options = [(t("diagnosis.as_read", self.lang, value=reading_label(self.kind, read, self.lang)), None)]
         options += [(reading_label(self.kind, v, self.lang), v) for v in reading_choices(self.kind)]
+        return options, reading.value if reading.read is not None else None
+
+    def show(self, reading: Reading) -> None:
+        """Show the reading; the dropdown holds the facilitator's choice, or 'as read' when there is none."""
+        options, value = self._choices(reading)
         self._quiet = True
         try:
             if list(self.choice.options) != options:  # the 'as read' label follows the brief
-                self.choice.options = options
-            self.choice.value = reading.value if reading.read is not None else None
+                with self.choice.hold_sync():  # options and choice reach the browser in one message
+                    self.choice.options = options
+                    self.choice.value = value
+            else:
+                self.choice.value = value
         finally:
             self._quiet = False
         self.text.value = reading_html(self.kind, reading, self.lang, self.heading)
@@ -226,21 +257,26 @@ class ReadingsPanel(Snapshot, widgets.VBox):
     def __init__(self, binding: SessionBinding) -> None:
         self.binding = binding
         lang = self.lang = binding.session.language
-        self.status = widgets.HTML()
-        self.rows: dict[str, ReadingRow] = {
-            "colour": ReadingRow("colour", lang, t("diagnosis.reading_colour", lang), self._choose),
-            "stance": ReadingRow("stance", lang, t("diagnosis.reading_stance", lang), self._choose),
-            "stage": ReadingRow("stage", lang, t("diagnosis.reading_stage", lang), self._choose),
-        }
+        self.status = fixed_html()
         profile = binding.profile()
+        readings = profile.readings
+        self.rows: dict[str, ReadingRow] = {
+            kind: ReadingRow(kind, lang, t(f"diagnosis.reading_{kind}", lang), self._choose, None, reading)
+            for kind, reading in (
+                ("colour", readings.colour),
+                ("stance", readings.stance),
+                ("stage", readings.stage),
+            )
+        }
         for i in profile.intents:
             heading = t("diagnosis.reading_intent", lang, intent=t(f"intents.{i.id}", lang))
-            self.rows[f"intent:{i.id}"] = ReadingRow("intent", lang, heading, self._choose, i.id)
+            reading = readings.intents.get(i.id)
+            self.rows[f"intent:{i.id}"] = ReadingRow("intent", lang, heading, self._choose, i.id, reading)
         binding.on_change(lambda _: self.refresh())
-        head = widgets.HTML(
+        head = fixed_html(
             show(section(t("diagnosis.heading_readings", lang), para(t("diagnosis.readings_intro", lang))))
         )
-        super().__init__([style(), head, *self.rows.values(), self.status])
+        super().__init__([style(), head, *self.rows.values(), self.status], layout=fixed_layout())
         self.refresh()
 
     def row(self, kind: str, intent: str | None = None) -> ReadingRow:

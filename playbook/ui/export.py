@@ -15,6 +15,7 @@ from ..participants import ExportWarning
 from ..paths import workspace
 from ..structure.nodes import Finding
 from .binding import SessionBinding
+from .fixed import fixed_html, fixed_look
 from .links import file_link_parts
 from .static import Snapshot
 
@@ -29,21 +30,25 @@ class ExportPanel(Snapshot, widgets.VBox):
         self.catalogue = catalogue if catalogue is not None else load_catalogue()
         self.folder = Path(folder) if folder else workspace() / "handouts"
         lang = self.lang = binding.session.language
-        self.audience = widgets.ToggleButtons(
-            options=[(t(f"handout.{a}", lang), a) for a in AUDIENCES], description=t("handout.audience", lang)
+        self.audience = fixed_look(
+            widgets.ToggleButtons,
+            options=[(t(f"handout.{a}", lang), a) for a in AUDIENCES],
+            description=t("handout.audience", lang),
         )
-        self.language = widgets.ToggleButtons(
+        self.language = fixed_look(
+            widgets.ToggleButtons,
             options=[(LANGUAGE_NAMES[x], x) for x in LANGUAGES],
             value=lang,
             description=t("session.language", lang),
         )
-        self.button = widgets.Button(
+        self.button = fixed_look(
+            widgets.Button,
             description=t("handout.export", lang),
             icon="file-export",
             button_style="primary",
-            layout=widgets.Layout(width="auto"),
+            layout={"width": "auto"},
         )
-        self.result = widgets.HTML()
+        self.result = fixed_html()
         self.written: list[Path] = []
         self.button.on_click(lambda _: self.export())
         super().__init__([style(), self.audience, self.language, self.button, self.result])

@@ -25,6 +25,7 @@ from ..session import OBSERVATIONS, Block, SessionFile
 from ..structure import arc
 from ..structure.nodes import Column, Row, Span, Table, items, strong
 from .agenda import findings_html
+from .fixed import fixed_html, fixed_look
 from .links import file_link_parts
 from .static import Snapshot
 from .ticker import tick_every_second
@@ -51,55 +52,65 @@ class LiveCompanion(Snapshot, widgets.VBox):
         self._arc = ArcFigure()  # kept: a click moves the arc's artists, it does not draw a new figure
 
         def button(key: str, icon: str, style: str = "") -> widgets.Button:
-            return widgets.Button(
-                description=t(key, lang), icon=icon, button_style=style, layout=widgets.Layout(width="auto")
+            return fixed_look(
+                widgets.Button,
+                description=t(key, lang),
+                icon=icon,
+                button_style=style,
+                layout={"width": "auto"},
             )
 
-        self.now = widgets.HTML().add_class("pb-live-now")
-        self.message = widgets.HTML()
+        self.now = fixed_html().add_class("pb-live-now")
+        self.message = fixed_html()
         self.start_button = button("live.start", "play", "primary").add_class("pb-live-start")
         self.finish_button = button("live.finish", "stop")
         self.plan_b_button = button("live.plan_b", "exchange")
         self.cut_button = button("live.cut", "cut")
         self.shorter_button = button("live.shorter", "minus")
         self.longer_button = button("live.longer", "plus")
-        self.insert_choice = widgets.Dropdown(
+        self.insert_choice = fixed_look(
+            widgets.Dropdown,
             options=[("—", None), *sorted((i.name(lang), i.id) for i in self.catalogue)],
-            layout=widgets.Layout(width="18em"),
+            layout={"width": "18em"},
         )
         self.insert_button = button("live.insert", "plus-square")
         self.observe_buttons = {k: button(f"live.kinds.{k}", "eye") for k in QUICK}
-        self.note = widgets.Text(placeholder=t("live.add_note", lang), layout=widgets.Layout(width="30em"))
+        self.note = fixed_look(widgets.Text, placeholder=t("live.add_note", lang), layout={"width": "30em"})
         self.note_button = button("live.add_note", "sticky-note")
-        self.people = widgets.Textarea(
-            placeholder=t("live.people", lang), layout=widgets.Layout(width="30em", height="6em")
+        self.people = fixed_look(
+            widgets.Textarea, placeholder=t("live.people", lang), layout={"width": "30em", "height": "6em"}
         )
-        self.group_size = widgets.BoundedIntText(
-            value=3, min=1, max=1000, description=t("live.group_size", lang)
+        self.group_size = fixed_look(
+            widgets.BoundedIntText, value=3, min=1, max=1000, description=t("live.group_size", lang)
         )
         self.groups_button = button("live.groups", "users")
         self.reshuffle_button = button("live.reshuffle", "random")
-        self.groups_view = widgets.HTML()
-        self.result = widgets.Textarea(
+        self.groups_view = fixed_html()
+        self.result = fixed_look(
+            widgets.Textarea,
             value=handle.session.run.result,
             placeholder=t("live.result", lang),
-            layout=widgets.Layout(width="46em", height="5em"),
+            layout={"width": "46em", "height": "5em"},
         )
-        self.photos = widgets.FileUpload(accept="image/*", multiple=True, description=t("live.photos", lang))
+        self.photos = fixed_look(
+            widgets.FileUpload, accept="image/*", multiple=True, description=t("live.photos", lang)
+        )
         self.result_button = button("live.save_result", "save")
-        self.action_what = widgets.Text(
-            placeholder=t("live.action", lang), layout=widgets.Layout(width="22em")
+        self.action_what = fixed_look(
+            widgets.Text, placeholder=t("live.action", lang), layout={"width": "22em"}
         )
-        self.action_who = widgets.Text(placeholder=t("live.who", lang), layout=widgets.Layout(width="10em"))
-        self.action_when = widgets.Text(placeholder=t("live.when", lang), layout=widgets.Layout(width="10em"))
+        self.action_who = fixed_look(widgets.Text, placeholder=t("live.who", lang), layout={"width": "10em"})
+        self.action_when = fixed_look(
+            widgets.Text, placeholder=t("live.when", lang), layout={"width": "10em"}
+        )
         self.action_button = button("live.add_action", "check")
-        self.actions = widgets.HTML()
-        self.timeline = widgets.HTML()
-        self.findings = widgets.HTML()
-        self.arc = widgets.HTML()
+        self.actions = fixed_html()
+        self.timeline = fixed_html()
+        self.findings = fixed_html()
+        self.arc = fixed_html()
         self.report_button = button("live.write_report", "file-alt", "info")
         self.next_button = button("live.write_next", "forward")
-        self.after = widgets.HTML()
+        self.after = fixed_html()
 
         self.start_button.on_click(lambda _: self._do(self.live.start))
         self.finish_button.on_click(lambda _: self._do(self.live.finish))
@@ -125,7 +136,8 @@ class LiveCompanion(Snapshot, widgets.VBox):
                 style(),
                 heading(t("live.heading", lang)),
                 self.now,
-                widgets.HBox(
+                fixed_look(
+                    widgets.HBox,
                     [
                         self.start_button,
                         self.finish_button,
@@ -133,34 +145,41 @@ class LiveCompanion(Snapshot, widgets.VBox):
                         self.cut_button,
                         self.shorter_button,
                         self.longer_button,
-                    ]
+                    ],
                 ),
-                widgets.HBox([self.insert_choice, self.insert_button]),
+                fixed_look(widgets.HBox, [self.insert_choice, self.insert_button]),
                 self.message,
                 h("live.observe"),
-                widgets.HBox(list(self.observe_buttons.values())),
-                widgets.HBox([self.note, self.note_button]),
+                fixed_look(widgets.HBox, list(self.observe_buttons.values())),
+                fixed_look(widgets.HBox, [self.note, self.note_button]),
                 h("live.groups"),
-                widgets.HBox(
+                fixed_look(
+                    widgets.HBox,
                     [
                         self.people,
-                        widgets.VBox(
-                            [self.group_size, widgets.HBox([self.groups_button, self.reshuffle_button])]
+                        fixed_look(
+                            widgets.VBox,
+                            [
+                                self.group_size,
+                                fixed_look(widgets.HBox, [self.groups_button, self.reshuffle_button]),
+                            ],
                         ),
-                    ]
+                    ],
                 ),
                 self.groups_view,
                 h("live.result"),
                 self.result,
-                widgets.HBox([self.photos, self.result_button]),
-                widgets.HBox([self.action_what, self.action_who, self.action_when, self.action_button]),
+                fixed_look(widgets.HBox, [self.photos, self.result_button]),
+                fixed_look(
+                    widgets.HBox, [self.action_what, self.action_who, self.action_when, self.action_button]
+                ),
                 self.actions,
                 h("agenda.timeline"),
                 self.timeline,
                 self.findings,
                 self.arc,
                 h("live.after"),
-                widgets.HBox([self.report_button, self.next_button]),
+                fixed_look(widgets.HBox, [self.report_button, self.next_button]),
                 self.after,
             ]
         )

@@ -26,6 +26,7 @@ from ..participation import ENTRY_KINDS, KINDS, PER_ITEM, PER_PERSON, ActivitySp
 from ..room.pages import option_label, panel_html
 from ..room.store import Activity, RoomStore, store_path
 from ..yamlio import current_fingerprint
+from .fixed import fixed_html, fixed_look
 from .static import Snapshot
 from .ticker import tick_every_second
 
@@ -56,46 +57,57 @@ class RoomPanel(Snapshot, widgets.VBox):
         self._drawn: tuple[Any, ...] | None = None
 
         def button(key: str, icon: str = "", style: str = "") -> widgets.Button:
-            return widgets.Button(
-                description=t(key, lang), icon=icon, button_style=style, layout=widgets.Layout(width="auto")
+            return fixed_look(
+                widgets.Button,
+                description=t(key, lang),
+                icon=icon,
+                button_style=style,
+                layout={"width": "auto"},
             )
 
-        self.status = widgets.HTML().add_class("pb-room-status")
-        self.message = widgets.HTML()
-        self.everyone = widgets.Checkbox(
+        self.status = fixed_html().add_class("pb-room-status")
+        self.message = fixed_html()
+        self.everyone = fixed_look(widgets.Checkbox,
             value=False, description=t("room.host.everyone", lang), indent=False,
-            layout=widgets.Layout(width="auto"),
+            layout={"width": "auto"},
         )  # fmt: skip
         self.start_button = button("room.host.start", "play", "primary")
         self.stop_button = button("room.host.stop", "stop")
         self.close_room_button = button("room.host.close_room", "lock")
         self.open_room_button = button("room.host.open_room", "unlock")
-        self.join = widgets.HTML().add_class("pb-room-join")
-        self.kind = widgets.Dropdown(
-            options=[(t(f"room.kinds.{k}", lang), k) for k in KINDS], layout=widgets.Layout(width="14em")
+        self.join = fixed_html().add_class("pb-room-join")
+        self.kind = fixed_look(
+            widgets.Dropdown,
+            options=[(t(f"room.kinds.{k}", lang), k) for k in KINDS],
+            layout={"width": "14em"},
         )
-        self.prompt = widgets.Text(
-            placeholder=t("room.host.prompt", lang), layout=widgets.Layout(width="26em")
+        self.prompt = fixed_look(
+            widgets.Text, placeholder=t("room.host.prompt", lang), layout={"width": "26em"}
         )
-        self.options = widgets.Textarea(
-            placeholder=t("room.host.options", lang), layout=widgets.Layout(width="26em", height="5em")
+        self.options = fixed_look(
+            widgets.Textarea,
+            placeholder=t("room.host.options", lang),
+            layout={"width": "26em", "height": "5em"},
         )
-        self.source = widgets.Dropdown(
+        self.source = fixed_look(
+            widgets.Dropdown,
             options=[("–", None)],
             description=t("room.host.from_cards", lang),
             style={"description_width": "initial"},
         )
-        self.per_person = widgets.BoundedIntText(
+        self.per_person = fixed_look(widgets.BoundedIntText,
             value=PER_PERSON, min=1, max=20, description=t("room.host.per_person", lang),
-            style={"description_width": "initial"}, layout=widgets.Layout(width="14em"),
+            style={"description_width": "initial"}, layout={"width": "14em"},
         )  # fmt: skip
-        self.per_item = widgets.BoundedIntText(
+        self.per_item = fixed_look(widgets.BoundedIntText,
             value=PER_ITEM, min=1, max=20, description=t("room.host.per_item", lang),
-            style={"description_width": "initial"}, layout=widgets.Layout(width="14em"),
+            style={"description_width": "initial"}, layout={"width": "14em"},
         )  # fmt: skip
         self.open_button = button("room.host.open", "bullhorn", "primary").add_class("pb-room-open")
-        self.preview = widgets.Checkbox(value=False, description=t("room.host.preview", lang), indent=False)
-        self.activities = widgets.VBox().add_class("pb-room-activities")
+        self.preview = fixed_look(
+            widgets.Checkbox, value=False, description=t("room.host.preview", lang), indent=False
+        )
+        self.activities = fixed_look(widgets.VBox).add_class("pb-room-activities")
 
         self.start_button.on_click(lambda _: self._do(self.start))
         self.stop_button.on_click(lambda _: self._do(self.stop))
@@ -106,14 +118,17 @@ class RoomPanel(Snapshot, widgets.VBox):
 
         super().__init__(
             [
-                widgets.HTML(html("heading", t("room.host.heading", lang), 3)),
+                fixed_html(html("heading", t("room.host.heading", lang), 3)),
                 self.status,
-                widgets.HBox([self.start_button, self.everyone, self.stop_button]),
+                fixed_look(widgets.HBox, [self.start_button, self.everyone, self.stop_button]),
                 self.join,
-                widgets.HBox([self.close_room_button, self.open_room_button]),
-                widgets.HTML(html("heading", t("room.host.open_new", lang), 4)),
-                widgets.HBox([self.kind, self.prompt]),
-                widgets.HBox([self.options, widgets.VBox([self.source, self.per_person, self.per_item])]),
+                fixed_look(widgets.HBox, [self.close_room_button, self.open_room_button]),
+                fixed_html(html("heading", t("room.host.open_new", lang), 4)),
+                fixed_look(widgets.HBox, [self.kind, self.prompt]),
+                fixed_look(
+                    widgets.HBox,
+                    [self.options, fixed_look(widgets.VBox, [self.source, self.per_person, self.per_item])],
+                ),
                 self.open_button,
                 self.message,
                 self.preview,
@@ -274,24 +289,24 @@ class RoomPanel(Snapshot, widgets.VBox):
         if a.kind in ENTRY_KINDS:
             line += " · " + t("room.host.entries", lang, total=counts["entries"], hidden=counts["hidden"])
         rows: list[widgets.Widget] = [
-            widgets.HTML(html("activity", head, line)).add_class(f"pb-room-activity-{a.id}")
+            fixed_html(html("activity", head, line)).add_class(f"pb-room-activity-{a.id}")
         ]
 
         def act(change: Any) -> Any:
             return lambda _: self._act(change)
 
-        toggle = widgets.Button(
-            description=t("room.host.reopen" if not a.is_open else "room.host.close", lang)
+        toggle = fixed_look(
+            widgets.Button, description=t("room.host.reopen" if not a.is_open else "room.host.close", lang)
         )
         toggle.on_click(act(lambda s: s.set_activity_open(a.id, not a.is_open)))
-        reveal = widgets.Button(
-            description=t("room.host.hide_all" if a.shown else "room.host.reveal_all", lang)
+        reveal = fixed_look(
+            widgets.Button, description=t("room.host.hide_all" if a.shown else "room.host.reveal_all", lang)
         )
         reveal.add_class("pb-room-reveal-all")
         reveal.on_click(act(lambda s: s.show_results(a.id, not a.shown)))
-        screen = widgets.Button(description=t("room.host.on_screen", lang))
+        screen = fixed_look(widgets.Button, description=t("room.host.on_screen", lang))
         screen.on_click(act(lambda s: s.put_on_screen(a.id)))
-        rows.append(widgets.HBox([toggle, reveal, screen]))
+        rows.append(fixed_look(widgets.HBox, [toggle, reveal, screen]))
         entries = store.entries(a.id) if a.kind in ENTRY_KINDS else []
         for n, entry in enumerate(entries, 1):
             text = entry.text if entry.shown or self.preview.value else t("room.host.hidden_card", lang)
@@ -299,30 +314,30 @@ class RoomPanel(Snapshot, widgets.VBox):
                 f" ({entry.mood})" if entry.mood and (entry.shown or self.preview.value) else ""
             )
             label += f" +{entry.merged}" if entry.merged else ""
-            show = widgets.Button(
-                description=t("room.host.hide" if entry.shown else "room.host.reveal", lang)
+            show = fixed_look(
+                widgets.Button, description=t("room.host.hide" if entry.shown else "room.host.reveal", lang)
             )
             show.on_click(
                 act(lambda s, i=entry.id, on=entry.shown: s.set_entry(i, "hidden" if on else "shown"))
             )
-            remove = widgets.Button(description=t("room.host.remove", lang))
+            remove = fixed_look(widgets.Button, description=t("room.host.remove", lang))
             remove.on_click(act(lambda s, i=entry.id: s.set_entry(i, "removed")))
             others = [(str(m), o.id) for m, o in enumerate(entries, 1) if o.id != entry.id]
-            into = widgets.Dropdown(options=others, layout=widgets.Layout(width="5em"))
-            merge = widgets.Button(description=t("room.host.merge", lang))
+            into = fixed_look(widgets.Dropdown, options=others, layout={"width": "5em"})
+            merge = fixed_look(widgets.Button, description=t("room.host.merge", lang))
             merge.on_click(act(lambda s, i=entry.id, w=into: s.merge(i, w.value) if w.value else None))
             cells: list[widgets.Widget] = [
-                widgets.HTML(html("card", label)).add_class("pb-room-card"),
+                fixed_html(html("card", label)).add_class("pb-room-card"),
                 show,
                 remove,
             ]
             cells += [into, merge] if others else []
-            rows.append(widgets.HBox(cells).add_class(f"pb-room-entry-{entry.id}"))
+            rows.append(fixed_look(widgets.HBox, cells).add_class(f"pb-room-entry-{entry.id}"))
         if a.shown and a.kind not in ("cards",):
             tally = ", ".join(f"{option_label(a, label, lang)}: {n}" for _, label, n in store.tally(a))
-            rows.append(widgets.HTML(html("tally", tally)))
-        return widgets.VBox(
-            rows, layout=widgets.Layout(border="1px solid #ccc", padding="4px", margin="4px 0")
+            rows.append(fixed_html(html("tally", tally)))
+        return fixed_look(
+            widgets.VBox, rows, layout={"border": "1px solid #ccc", "padding": "4px", "margin": "4px 0"}
         )
 
     def start_ticking(self) -> None:

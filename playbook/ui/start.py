@@ -13,6 +13,7 @@ from ..paths import workspace
 from ..session import SUFFIX, Session, SessionFile
 from ..structure.nodes import Facts, Section
 from ..workspace import create_session, examples, open_current, open_example, set_current
+from .fixed import fixed_html, fixed_layout, fixed_look
 from .static import Snapshot
 
 
@@ -45,7 +46,7 @@ def session_summary_html(handle: SessionFile, lang: str) -> str:
 
 def _label(text: str) -> widgets.HTML:
     """A right-aligned label in the same column as the other widgets' descriptions."""
-    return widgets.HTML(line(text), layout=widgets.Layout(width="14em")).add_class("pb-label")
+    return fixed_html(line(text), layout={"width": "14em"}).add_class("pb-label")
 
 
 class StartPanel(Snapshot, widgets.VBox):
@@ -56,26 +57,34 @@ class StartPanel(Snapshot, widgets.VBox):
         self.handle: SessionFile | None = None
         L = self.lang  # noqa: N806 - short alias for the many labels below
 
-        self.examples = widgets.Dropdown(options=self._example_options(), description=t("start.example", L))
-        self.open_example_button = widgets.Button(description=t("start.open_example", L), icon="folder-open")
-        self.mine = widgets.Dropdown(options=self._session_options(), description=t("start.mine", L))
-        self.open_mine_button = widgets.Button(description=t("start.open", L), icon="folder-open")
-        self.new_title = widgets.Text(
-            description=t("start.new_title", L), placeholder=t("start.placeholder_title", L)
+        self.examples = fixed_look(
+            widgets.Dropdown, options=self._example_options(), description=t("start.example", L)
         )
-        self.new_language = widgets.ToggleButtons(
+        self.open_example_button = fixed_look(
+            widgets.Button, description=t("start.open_example", L), icon="folder-open"
+        )
+        self.mine = fixed_look(
+            widgets.Dropdown, options=self._session_options(), description=t("start.mine", L)
+        )
+        self.open_mine_button = fixed_look(widgets.Button, description=t("start.open", L), icon="folder-open")
+        self.new_title = fixed_look(
+            widgets.Text, description=t("start.new_title", L), placeholder=t("start.placeholder_title", L)
+        )
+        self.new_language = fixed_look(
+            widgets.ToggleButtons,
             options=[(LANGUAGE_NAMES[x], x) for x in LANGUAGES],
             value=self.lang,
             style={"button_width": "8em"},
         )
-        self.create_button = widgets.Button(
+        self.create_button = fixed_look(
+            widgets.Button,
             description=t("start.create", L),
             icon="plus",
             button_style="primary",
-            layout=widgets.Layout(width="auto"),
+            layout={"width": "auto"},
         )
-        self.status = widgets.HTML()
-        self.summary = widgets.HTML()
+        self.status = fixed_html()
+        self.summary = fixed_html()
 
         self.open_example_button.on_click(lambda _: self._run(lambda: open_example(self.examples.value)))
         self.open_mine_button.on_click(lambda _: self._run(self._open_mine))
@@ -84,16 +93,18 @@ class StartPanel(Snapshot, widgets.VBox):
         )
         for widget in (self.examples, self.mine, self.new_title):
             widget.style = {"description_width": "14em"}
-            widget.layout = widgets.Layout(width="44em")
+            widget.layout = fixed_layout(width="44em")
 
         super().__init__(
             [
                 style(),
                 heading(t("start.heading", L)),
-                widgets.HBox([self.examples, self.open_example_button]),
-                widgets.HBox([self.mine, self.open_mine_button]),
+                fixed_look(widgets.HBox, [self.examples, self.open_example_button]),
+                fixed_look(widgets.HBox, [self.mine, self.open_mine_button]),
                 self.new_title,
-                widgets.HBox([_label(t("start.new_language", L)), self.new_language, self.create_button]),
+                fixed_look(
+                    widgets.HBox, [_label(t("start.new_language", L)), self.new_language, self.create_button]
+                ),
                 self.status,
                 self.summary,
             ]

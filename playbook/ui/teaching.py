@@ -23,6 +23,7 @@ from ..structure.nodes import Column, Facts, Row, Section, Span, Table, items, m
 from ..teaching import assess, cases, check, exercise, leadership, review, rose, rose_source, start_case
 from .agenda import AgendaBuilder, findings_html, timeline_html
 from .binding import SessionBinding
+from .fixed import fixed_html, fixed_look
 from .static import Snapshot
 
 
@@ -34,30 +35,32 @@ class Quiz(Snapshot, widgets.VBox):
         lang = self.lang = lang or default_language()
         options = [("—", None), *((label(lang), oid) for oid, label in self.exercise.options)]
         self.choices = {
-            item.id: widgets.Dropdown(options=options, layout=widgets.Layout(width="16em"))
+            item.id: fixed_look(widgets.Dropdown, options=options, layout={"width": "16em"})
             for item in self.exercise.items
         }
-        self.feedback = {item.id: widgets.HTML() for item in self.exercise.items}
-        self.button = widgets.Button(
+        self.feedback = {item.id: fixed_html() for item in self.exercise.items}
+        self.button = fixed_look(
+            widgets.Button,
             description=t("teach.check", lang),
             icon="check",
             button_style="primary",
-            layout=widgets.Layout(width="auto"),
+            layout={"width": "auto"},
         )
-        self.score = widgets.HTML()
+        self.score = fixed_html()
         self.button.on_click(lambda _: self.check())
         rows = []
         for n, item in enumerate(self.exercise.items, 1):
             axis = muted(f" ({item.axis(lang)})") if item.axis else ""
             rows.append(
-                widgets.VBox(
+                fixed_look(
+                    widgets.VBox,
                     [
-                        widgets.HTML(line(f"{n}. {item.text(lang)}", axis)),
-                        widgets.HBox([self.choices[item.id], self.feedback[item.id]]),
-                    ]
+                        fixed_html(line(f"{n}. {item.text(lang)}", axis)),
+                        fixed_look(widgets.HBox, [self.choices[item.id], self.feedback[item.id]]),
+                    ],
                 )
             )
-        head = widgets.HTML(show(Section(self.exercise.title(lang), (para(self.exercise.prompt(lang)),))))
+        head = fixed_html(show(Section(self.exercise.title(lang), (para(self.exercise.prompt(lang)),))))
         super().__init__([style(), head, *rows, self.button, self.score])
 
     def check(self) -> int:
@@ -88,19 +91,20 @@ class SelfAssessment(Snapshot, widgets.VBox):
         lang = self.lang = lang or default_language()
         self.styles, statements = leadership()
         self.sliders = {
-            s.id: widgets.IntSlider(
-                value=3, min=1, max=5, description="", layout=widgets.Layout(width="16em")
+            s.id: fixed_look(
+                widgets.IntSlider, value=3, min=1, max=5, description="", layout={"width": "16em"}
             )
             for s in statements
         }
-        self.chart = widgets.HTML()
-        self.verdict = widgets.HTML()
+        self.chart = fixed_html()
+        self.verdict = fixed_html()
         rows = [
-            widgets.HBox(
+            fixed_look(
+                widgets.HBox,
                 [
-                    widgets.HTML(line(s.text(lang)), layout=widgets.Layout(width="36em")),
+                    fixed_html(line(s.text(lang)), layout={"width": "36em"}),
                     self.sliders[s.id],
-                ]
+                ],
             )
             for s in statements
         ]
@@ -116,14 +120,12 @@ class SelfAssessment(Snapshot, widgets.VBox):
         )
         sources = "; ".join(f"{s.name(lang)}: {s.source}" for s in self.styles if s.source)
         cited = para(Span(f"{t('teach.sources', lang)}: {sources}", "muted")) if sources else None
-        self.table = widgets.HTML(
-            show(section(t("teach.styles_heading", lang), Table(columns, rows_), cited))
-        )
+        self.table = fixed_html(show(section(t("teach.styles_heading", lang), Table(columns, rows_), cited)))
         super().__init__(
             [
                 style(),
                 self.table,
-                widgets.HTML(line(Span(t("teach.rate", lang), "em"))),
+                fixed_html(line(Span(t("teach.rate", lang), "em"))),
                 *rows,
                 self.verdict,
                 self.chart,
@@ -148,11 +150,11 @@ class _PickAndShow(Snapshot, widgets.VBox):
     """A choice, a text about it and a chart of it, redrawn when the choice changes."""
 
     def __init__(self, options: list[tuple[str, str]], label: str) -> None:
-        self.pick = widgets.Dropdown(
-            options=options, description=label, style={"description_width": "initial"}
+        self.pick = fixed_look(
+            widgets.Dropdown, options=options, description=label, style={"description_width": "initial"}
         )
-        self.chart = widgets.HTML()
-        self.text = widgets.HTML()
+        self.chart = fixed_html()
+        self.text = fixed_html()
         self.pick.observe(lambda _: self.refresh(), names="value")
         super().__init__([self.pick, self.text, self.chart])
         self.refresh()
@@ -197,14 +199,15 @@ class ColourListener(Snapshot, widgets.VBox):
 
     def __init__(self, lang: str | None = None, wish: str = "") -> None:
         lang = self.lang = lang or default_language()
-        self.wish = widgets.Textarea(
+        self.wish = fixed_look(
+            widgets.Textarea,
             value=wish,
             placeholder=t("teach.colour_wish", lang),
-            layout=widgets.Layout(width="46em", height="5em"),
+            layout={"width": "46em", "height": "5em"},
             continuous_update=False,
         )
-        self.chart = widgets.HTML()
-        self.reasons = widgets.HTML()
+        self.chart = fixed_html()
+        self.reasons = fixed_html()
         self.wish.observe(lambda _: self.refresh(), names="value")
         super().__init__([self.wish, self.reasons, self.chart])
         self.refresh()
@@ -239,18 +242,19 @@ class IcebergPlay(Snapshot, widgets.VBox):
         lang = self.lang = lang or default_language()
         self.base = diagnose(Session(title="iceberg", language=lang))
         self.sliders = {
-            d.id: widgets.IntSlider(
+            d.id: fixed_look(
+                widgets.IntSlider,
                 value=50,
                 min=0,
                 max=100,
                 step=5,
                 description=d.name(lang),
                 style={"description_width": "16em"},
-                layout=widgets.Layout(width="40em"),
+                layout={"width": "40em"},
             )
             for d in default_bank().dimensions
         }
-        self.chart = widgets.HTML()
+        self.chart = fixed_html()
         for s in self.sliders.values():
             s.observe(lambda _: self.refresh(), names="value")
         super().__init__([*self.sliders.values(), self.chart])
@@ -296,7 +300,8 @@ class DiamondPlay(Snapshot, widgets.VBox):
     def __init__(self, catalogue: Catalogue | None = None, lang: str | None = None) -> None:
         lang = self.lang = lang or default_language()
         self.catalogue = catalogue if catalogue is not None else load_catalogue()
-        self.minutes = widgets.IntSlider(
+        self.minutes = fixed_look(
+            widgets.IntSlider,
             value=20,
             min=0,
             max=40,
@@ -304,8 +309,8 @@ class DiamondPlay(Snapshot, widgets.VBox):
             description=t("teach.groan_minutes", lang),
             style={"description_width": "initial"},
         )
-        self.chart = widgets.HTML()
-        self.findings = widgets.HTML()
+        self.chart = fixed_html()
+        self.findings = fixed_html()
         self.minutes.observe(lambda _: self.refresh(), names="value")
         super().__init__([self.minutes, self.findings, self.chart])
         self.refresh()
@@ -360,19 +365,20 @@ class CaseStudio(Snapshot, widgets.VBox):
                 ),
             )
         )
-        self.brief = widgets.HTML(show(Section(s.title, (para(Span(self.case.summary(lang), "em")), facts))))
+        self.brief = fixed_html(show(Section(s.title, (para(Span(self.case.summary(lang), "em")), facts))))
         self.builder = AgendaBuilder(self.binding, self.catalogue)
-        self.review_button = widgets.Button(
+        self.review_button = fixed_look(
+            widgets.Button,
             description=t("teach.review", lang),
             icon="search",
             button_style="primary",
-            layout=widgets.Layout(width="auto"),
+            layout={"width": "auto"},
         )
-        self.reveal_button = widgets.Button(
-            description=t("teach.reveal", lang), icon="eye", layout=widgets.Layout(width="auto")
+        self.reveal_button = fixed_look(
+            widgets.Button, description=t("teach.reveal", lang), icon="eye", layout={"width": "auto"}
         )
-        self.review_view = widgets.HTML()
-        self.reference = widgets.HTML()
+        self.review_view = fixed_html()
+        self.reference = fixed_html()
         self.review_button.on_click(lambda _: self.review())
         self.reveal_button.on_click(lambda _: self.reveal())
         super().__init__(
@@ -380,7 +386,7 @@ class CaseStudio(Snapshot, widgets.VBox):
                 style(),
                 self.brief,
                 self.builder,
-                widgets.HBox([self.review_button, self.reveal_button]),
+                fixed_look(widgets.HBox, [self.review_button, self.reveal_button]),
                 self.review_view,
                 self.reference,
             ]
@@ -425,16 +431,17 @@ class TrainerGuide(Snapshot, widgets.VBox):
         self.session = SessionFile.open(self.path).session
         lang = self.lang = self.session.language
         p = plan(self.session, self.catalogue)
-        self.view = widgets.HTML(
+        self.view = fixed_html(
             heading(self.session.title).value + timeline_html(p) + findings_html(p) + inline_svg(arc(p))
         )
-        self.button = widgets.Button(
+        self.button = fixed_look(
+            widgets.Button,
             description=t("teach.export_guide", lang),
             icon="file-export",
             button_style="primary",
-            layout=widgets.Layout(width="auto"),
+            layout={"width": "auto"},
         )
-        self.result = widgets.HTML()
+        self.result = fixed_html()
         self.button.on_click(lambda _: self.export())
         self.written: list[Path] = []
         super().__init__([style(), self.view, self.button, self.result])
