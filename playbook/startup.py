@@ -136,5 +136,7 @@ def is_deferred(name: str) -> bool:
 def defer_also(modules: dict[str, tuple[str, ...]]) -> None:
     """Defer ``modules`` as well, in this process only (given as :data:`DEFERRED` is): for a program the
     process runs that imports them without using them, such as a hub participant's server
-    (:mod:`playbook.participant`). Each is imported, in full, the first time anything uses it."""
-    sys.meta_path.insert(0, _Deferrer(modules))
+    (:mod:`playbook.participant`). Each is imported, in full, the first time anything uses it. Harmless to
+    call twice with the same modules, as a forked participant's server does (:mod:`playbook.forkserver`)."""
+    if not any(isinstance(f, _Deferrer) and f.modules == modules for f in sys.meta_path):
+        sys.meta_path.insert(0, _Deferrer(modules))

@@ -309,3 +309,17 @@ def test_the_hub_itself_runs_through_the_launcher_as_make_hub_starts_it() -> Non
     assert re.match(r"\d+\.\d+", out.strip()), out
     code = LOADED + "import playbook, jupyterhub.app\nprint(json.dumps(loaded('jsonschema', 'lark')))"
     assert fresh(code) == {"jsonschema": True, "lark": False}
+
+
+def test_deferring_the_same_modules_twice_adds_one_finder(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A forked participant's server defers the hub's modules in the fork server and again in
+    participant.main: one finder stands in for them, not two."""
+    import sys
+
+    from playbook.startup import _Deferrer, defer_also
+
+    monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))
+    modules = {"playbook_never_installed_module": ()}
+    defer_also(modules)
+    defer_also(dict(modules))
+    assert sum(isinstance(f, _Deferrer) and f.modules == modules for f in sys.meta_path) == 1
