@@ -95,3 +95,14 @@ def fixed_look(
 def fixed_html(value: str = "", **kwargs: Any) -> widgets.HTML:
     """An HTML widget with the shared default layout and style: the views' most common widget."""
     return fixed_look(widgets.HTML, value=value, **kwargs)
+
+
+def fixed_button(description: str, icon: str = "", button_style: str = "") -> widgets.Button:
+    """A button as wide as its label, with the shared look: the views' action buttons."""
+    return fixed_look(
+        widgets.Button,
+        description=description,
+        icon=icon,
+        button_style=button_style,
+        layout={"width": "auto"},
+    )

@@ -25,7 +25,7 @@ from ..session import OBSERVATIONS, Block, SessionFile
 from ..structure import arc
 from ..structure.nodes import Column, Row, Span, Table, items, strong
 from .agenda import findings_html
-from .fixed import fixed_html, fixed_look
+from .fixed import fixed_button, fixed_html, fixed_look
 from .links import file_link_parts
 from .static import Snapshot
 from .ticker import tick_every_second
@@ -52,13 +52,7 @@ class LiveCompanion(Snapshot, widgets.VBox):
         self._arc = ArcFigure()  # kept: a click moves the arc's artists, it does not draw a new figure
 
         def button(key: str, icon: str, style: str = "") -> widgets.Button:
-            return fixed_look(
-                widgets.Button,
-                description=t(key, lang),
-                icon=icon,
-                button_style=style,
-                layout={"width": "auto"},
-            )
+            return fixed_button(t(key, lang), icon, style)
 
         self.now = fixed_html().add_class("pb-live-now")
         self.message = fixed_html()

@@ -26,7 +26,7 @@ from ..participation import ENTRY_KINDS, KINDS, PER_ITEM, PER_PERSON, ActivitySp
 from ..room.pages import option_label, panel_html
 from ..room.store import Activity, RoomStore, store_path
 from ..yamlio import current_fingerprint
-from .fixed import fixed_html, fixed_look
+from .fixed import fixed_button, fixed_html, fixed_look
 from .static import Snapshot
 from .ticker import tick_every_second
 
@@ -57,13 +57,7 @@ class RoomPanel(Snapshot, widgets.VBox):
         self._drawn: tuple[Any, ...] | None = None
 
         def button(key: str, icon: str = "", style: str = "") -> widgets.Button:
-            return fixed_look(
-                widgets.Button,
-                description=t(key, lang),
-                icon=icon,
-                button_style=style,
-                layout={"width": "auto"},
-            )
+            return fixed_button(t(key, lang), icon, style)
 
         self.status = fixed_html().add_class("pb-room-status")
         self.message = fixed_html()
