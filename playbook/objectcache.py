@@ -35,6 +35,7 @@ world-writable folder from being trusted.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -146,3 +147,19 @@ def keep(name: str, key: str, value: Any, inputs: Iterable[Stamp]) -> bool:
     except Exception:  # something in it cannot be pickled: it is simply not kept
         return False
     return keep_cache_entry(entry(name), data)
+
+
+def keep_within(prefix: str, limit: int, name: str, key: str, value: Any, inputs: Iterable[Stamp]) -> bool:
+    """:func:`keep` ``value`` as ``name`` (which starts with ``prefix-``), then remove the entries under
+    ``prefix`` written longest ago beyond ``limit``: one entry per thing kept, never one thing's entry
+    displacing another's, and a folder that does not grow with everything ever read."""
+    if not keep(name, key, value, inputs):
+        return False
+    stamped = []
+    for found in folder().glob(f"{prefix}-*.pickle"):
+        with contextlib.suppress(OSError):
+            stamped.append((found.stat().st_mtime_ns, found))
+    for _, old in sorted(stamped, reverse=True)[limit:]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+    return True

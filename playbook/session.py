@@ -1033,21 +1033,22 @@ def read_session_file(path: str | Path, catalogue: Catalogue | None = None) -> t
     check_complete(text, path)
     session = parse_session(parse_yaml(text, path), path, catalogue)
     if kept is not None:
-        objectcache.keep(*kept, session, ())
+        objectcache.keep_within("session", SESSION_SLOTS, *kept, session, ())
     return session, digest
 
 
 SESSION_SLOTS = 256
-"""How many sessions are kept parsed: each file has one slot, picked by its path's hash (a newer version
-of it, or another file in the same slot, replaces the entry), so the cache does not grow with every
-session ever opened."""
+"""How many sessions are kept parsed: each file has an entry of its own, named by its path's hash (a newer
+version of it replaces the entry), and beyond this many the entries written longest ago are removed, so
+the cache does not grow with every session ever opened."""
 
 
 def _kept_session(path: str | Path, digest: str) -> tuple[str, str]:
     """The object cache's name and key for a session read in these bytes (what is built from them does
     not depend on where they were read: only a problem names the file, and a problem is never kept)."""
-    slot = int(objectcache.place_name(path), 16) % SESSION_SLOTS
-    return f"session-{slot}", objectcache.content_key(objectcache.code_version(), digest)
+    return f"session-{objectcache.place_name(path)}", objectcache.content_key(
+        objectcache.code_version(), digest
+    )
 
 
 def _is_session(value: Any) -> bool:

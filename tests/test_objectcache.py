@@ -514,6 +514,21 @@ def test_a_kept_catalogue_still_checks_every_form_s_references(shipped: Path) ->
             load_catalogue([])
 
 
+def test_many_sessions_read_once_are_all_kept_none_displacing_another(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Forty sessions in one workspace (a facilitator's year): each read once is read next time from its
+    own entry. Entries picked by a hash modulo the limit would have displaced each other here."""
+    targets = []
+    for n in range(40):
+        targets.append(target := tmp_path / f"copy-{n}.session.yaml")
+        shutil.copyfile(EXAMPLE_EN, target)
+        SessionFile.open(target)
+    seen = session_parses(monkeypatch)
+    assert all(SessionFile.open(target).session.title for target in targets)
+    assert seen == [] and len(list(objectcache.folder().glob("session-*.pickle"))) == 40
+
+
 def test_sessions_read_fill_a_fixed_number_of_entries(
     tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
