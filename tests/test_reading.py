@@ -305,6 +305,20 @@ def test_a_negation_reaches_through_another_programme(wish: str, lang: str) -> N
     assert read(wish.replace("niet ", "").replace("do not ", ""), lang).stance.asks_for_management
 
 
+@pytest.mark.parametrize(
+    ("negated", "said"),
+    [
+        ("We willen ze nergens van overtuigen.", "We willen ze overtuigen."),
+        ("We hoeven ze nergens over te overtuigen.", "We moeten ze overtuigen."),
+    ],
+)
+def test_nergens_negates_like_niet(negated: str, said: str) -> None:
+    """ "Nothing to convince them of": Dutch says it with "nergens (van)" where English has "not"."""
+    p = read(negated, "nl")
+    assert not p.stance.asks_for_management and "overtuigen" in " ".join(p.stance.reasons)
+    assert read(said, "nl").stance.asks_for_management
+
+
 def test_him_or_her_is_the_person_and_her_a_determiner_only_before_a_noun() -> None:
     p = read("Elke filiaalmanager moet weten wat er van hem of haar verwacht wordt.", "nl")
     assert "wat er van hem of haar verwacht wordt" in p.stance.reading.evidence
