@@ -87,6 +87,12 @@ BLIND = (
     "-thirteenth-",
     "-fourteenth-",
     "-fifteenth-",
+    "-eighteenth-",
+    "-nineteenth-",
+    "-twentyfourth-",
+    "-twentyfifth-",
+    "-twentysixth-",
+    "-twentyseventh-",
 )
 """In the id of a development brief written blind by an annotator after a version of the reader (the first
 set, then each next one after the reader had been fitted to the one before): briefs whose wording the cues
