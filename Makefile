@@ -12,7 +12,7 @@ HUB      := deploy/jupyterhub
 PROXY    := $(HUB)/node_modules/.bin/configurable-http-proxy
 
 .DEFAULT_GOAL := help
-.PHONY: help install lab app hub hub-proxy test test-fast lint format bench handouts browser clean
+.PHONY: help install lab app hub hub-proxy test test-fast lint format bench reader handouts browser clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-9s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -115,6 +115,9 @@ format: $(VENV)/.test ## Format the code and fix what ruff can fix
 
 bench: $(VENV)/.test $(PROXY) ## Print the benchmark table (BENCH_FLAGS=--no-servers skips the app and hub)
 	$(BIN)/python benchmarks/run.py $(BENCH_FLAGS)
+
+reader: $(VENV)/.test ## Retrain the learned stance reader after changing tests/corpus (a test fails until you do)
+	$(BIN)/python benchmarks/train_reader.py
 
 handouts: $(VENV)/.runtime ## Build the example handouts (build/handouts) and the playbook site (build/site)
 	$(BIN)/playbook handout assets/examples/*.session.yaml --audience participants -o build/handouts

@@ -1,0 +1,185 @@
+"""A second reader of the brief: a linear model over the brief's own stemmed words and word pairs.
+
+The rules (cues, negation, who is to do what) read what a brief says in so many words. On briefs nobody
+had read before, annotators heard who is to do what, and so the stance, in a brief's wording as a whole
+where no cue named it; a multinomial logistic regression over the brief's words, trained on the annotated
+development briefs of tests/corpus, read those briefs better (benchmarks/learned_reader.py). The diagnosis
+lets it overrule the rules' stance only where it is sure, the brief is long enough to be read this way and
+the rules have not ruled that stance out (playbook.diagnosis, ``learned`` in readings.yaml).
+
+The weights are data (assets/diagnosis/learned-reader.json and .f32), written by
+benchmarks/train_reader.py; this module reads them in pure Python and says which words weighed most.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from array import array
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .paths import assets_dir
+from .reading import BriefText, Token, function_words
+
+MODEL_FILE = "learned-reader.json"
+WEIGHTS = ".f32"
+SHOWN = 4
+"""How many of the brief's words are quoted as the evidence of a learned reading."""
+
+Span = tuple[int, int, int]
+"""Where a feature was found: the brief's document (one per part), its first and last token."""
+
+
+def features(brief: BriefText) -> dict[str, list[Span]]:
+    """The models' features of a brief read by playbook.reading, each with where it was found.
+
+    ``u:`` a stem anywhere, ``w:`` / ``c:`` a stem in what the client asks (wish, result, purpose) or in
+    the context, ``b:`` two stems in a row within a clause. Function words make no single-word feature.
+    """
+    out: dict[str, list[Span]] = {}
+    for d, doc in enumerate(brief.docs):
+        stop = function_words(doc.language)
+        toks = doc.tokens
+        for i, tok in enumerate(toks):
+            if tok.text not in stop:
+                tag = "c" if tok.part == "context" else "w"
+                out.setdefault(f"u:{tok.stem}", []).append((d, i, i))
+                out.setdefault(f"{tag}:{tok.stem}", []).append((d, i, i))
+            if i + 1 < len(toks) and toks[i + 1].clause == tok.clause:
+                out.setdefault(f"b:{tok.stem}_{toks[i + 1].stem}", []).append((d, i, i + 1))
+    return out
+
+
+def words_in(brief: BriefText) -> int:
+    """How many words the brief has, as the tokeniser counts them."""
+    return sum(len(doc.tokens) for doc in brief.docs)
+
+
+@dataclass(frozen=True)
+class Model:
+    """One label's classes, with the weights of each feature for each class at ``offset`` in the file's
+    shared rows."""
+
+    classes: tuple[str, ...]
+    bias: tuple[float, ...]
+    offset: int
+
+
+@dataclass(frozen=True)
+class Reader:
+    briefs: int
+    """How many annotated briefs the models were trained on (said to the facilitator)."""
+    models: dict[str, Model]
+    index: dict[str, int] = field(repr=False)
+    """Each feature's row in ``weights``."""
+    weights: array = field(repr=False)
+    """Row after row, the weights of every label's classes, one label after the other (float32)."""
+
+    @property
+    def width(self) -> int:
+        return sum(len(m.classes) for m in self.models.values())
+
+
+@cache
+def load_reader(path: str | None = None) -> Reader:
+    """The committed reader: a JSON head (labels, classes, biases, feature names) and its weights, little-
+    endian float32 in a file beside it (``WEIGHTS``), read in a few milliseconds where JSON numbers took
+    eighty. A malformed file is a packaging error, not a user's, so it simply raises."""
+    head = Path(path or assets_dir() / "diagnosis" / MODEL_FILE)
+    data: dict[str, Any] = json.loads(head.read_text("utf-8"))
+    models = {
+        label: Model(tuple(m["classes"]), tuple(m["bias"]), int(m["offset"]))
+        for label, m in data["labels"].items()
+    }
+    width = sum(len(m.classes) for m in models.values())
+    weights = array("f")
+    weights.frombytes(head.with_suffix(WEIGHTS).read_bytes())
+    if sys.byteorder != "little":
+        weights.byteswap()
+    names = data["features"]
+    if len(weights) != len(names) * width:
+        raise ValueError(f"{head.with_suffix(WEIGHTS)}: {len(weights)} weights for {len(names)} features")
+    return Reader(int(data["briefs"]), models, {f: k for k, f in enumerate(names)}, weights)
+
+
+@dataclass(frozen=True)
+class LearnedReading:
+    """One label's reading: the probability of every class, and the words behind any of them."""
+
+    label: str
+    probabilities: dict[str, float]
+    briefs: int
+    """How many annotated briefs the reader learned from."""
+    _pushes: dict[str, tuple[float, ...]] = field(repr=False, compare=False)
+    _spans: dict[str, list[Span]] = field(repr=False, compare=False)
+    _brief: BriefText = field(repr=False, compare=False)
+
+    def ranked(self) -> list[str]:
+        """The classes, most probable first (ties by the model's order)."""
+        return sorted(self.probabilities, key=lambda c: -self.probabilities[c])
+
+    def evidence(self, values: tuple[str, ...], shown: int = SHOWN) -> tuple[str, ...]:
+        """The brief's words whose features pushed most towards ``values``, as the client wrote them.
+
+        A feature's push towards a class is its weight there beyond its average over the classes. Words
+        that say nothing on their own ("you to", "in", "1") weigh in the reading but are not quoted.
+        """
+        classes = list(self.probabilities)
+        ks = [classes.index(v) for v in values]
+        push = {f: sum(p[k] for k in ks) / len(ks) for f, p in self._pushes.items()}
+        words: list[str] = []
+        for f in sorted((f for f in push if push[f] > 0), key=lambda f: (-push[f], f)):
+            d, first, last = self._spans[f][0]
+            doc = self._brief.docs[d]
+            stop = function_words(doc.language)
+            if not any(_telling(tok, stop) for tok in doc.tokens[first : last + 1]):
+                continue
+            said = doc.words(first, last)
+            if said not in words and not any(said in w for w in words):
+                words.append(said)
+            if len(words) == shown:
+                break
+        return tuple(words)
+
+
+def _telling(tok: Token, stop: frozenset[str]) -> bool:
+    """A word that says something when quoted: not a function word or a number, and either four letters
+    or more or written with a capital inside a sentence (a name, "het MT")."""
+    if not tok.text.isalpha() or tok.text in stop:
+        return False
+    return len(tok.text) >= 4 or (tok.capital and not tok.initial)
+
+
+def read_learned(brief: BriefText, reader: Reader | None = None) -> dict[str, LearnedReading]:
+    """Every label's learned reading of a brief.
+
+    The features are binary and scaled to unit length, as in training, so a long brief does not read
+    more surely for being long.
+    """
+    reader = reader or load_reader()
+    spans = features(brief)
+    index, weights, width = reader.index, reader.weights, reader.width
+    known = [f for f in spans if f in index]
+    scale = 1 / math.sqrt(len(known)) if known else 0.0
+    out = {}
+    for label, m in reader.models.items():
+        n, at = len(m.classes), m.offset
+        logits = list(m.bias)
+        pushes = {}
+        for f in known:
+            row = index[f] * width + at
+            w = weights[row : row + n]
+            for k in range(n):
+                logits[k] += scale * w[k]
+            mean = sum(w) / n
+            pushes[f] = tuple(scale * (v - mean) for v in w)
+        top = max(logits)
+        exp = [math.exp(z - top) for z in logits]
+        total = sum(exp)
+        probs = {c: e / total for c, e in zip(m.classes, exp, strict=True)}
+        out[label] = LearnedReading(label, probs, reader.briefs, pushes, spans, brief)
+    return out

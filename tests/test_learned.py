@@ -1,0 +1,257 @@
+"""The learned reader: its committed weights are what the corpus trains, and the diagnosis lets it overrule
+the rules' stance only where it is sure, the brief is long enough and the rules did not rule it out."""
+
+from __future__ import annotations
+
+import json
+import sys
+from array import array
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from playbook import diagnosis as dg
+from playbook import learned
+from playbook.i18n import t
+from playbook.session import Brief, Diagnosis, FacilitatorReadings, Session
+
+from .corpus import briefs
+
+ROOT = Path(__file__).resolve().parent.parent
+UNSEEN_FLOOR = 0.85
+"""What the stance must keep on the unseen briefs (the goal is 90 %, the reading there was 90 %)."""
+
+FILLER = (
+    "We are a regional housing association with about forty people over three offices, and the team "
+    "meets once a quarter on a Thursday afternoon in the meeting room upstairs."
+)
+FILLER_NL = (
+    "We zijn een woningcorporatie met een veertigtal mensen over drie kantoren, en het team komt eens "
+    "per kwartaal bij elkaar op een donderdagmiddag in de vergaderzaal boven."
+)
+"""Words no cue of the rules hears, so that a brief passes the learned reader's length without them."""
+
+
+def write_reader(folder: Path, weights: dict[str, tuple[float, float, float]], briefs: int = 7) -> Path:
+    """A reader file of the shipped shape whose only features are ``weights`` (stance classes)."""
+    head = {
+        "briefs": briefs,
+        "labels": {
+            "stance": {
+                "classes": ["managing", "facilitating", "unclear"],
+                "bias": [0.0, 0.0, 0.0],
+                "offset": 0,
+            }
+        },
+        "features": list(weights),
+    }
+    path = folder / "reader.json"
+    path.write_text(json.dumps(head), "utf-8")
+    flat = array("f", [v for w in weights.values() for v in w])
+    if sys.byteorder != "little":
+        flat.byteswap()
+    path.with_suffix(learned.WEIGHTS).write_bytes(flat.tobytes())
+    return path
+
+
+@pytest.fixture
+def reader(tmp_path, monkeypatch):
+    """Install a reader in which the word "zebra" (a stem no cue has) pulls towards the given stance."""
+
+    def install(towards: str, strength: float = 6.0, briefs: int = 7) -> learned.Reader:
+        pull = tuple(
+            strength if c == towards else -strength / 2 for c in ("managing", "facilitating", "unclear")
+        )
+        r = learned.load_reader(str(write_reader(tmp_path, {"u:zebra": pull}, briefs)))
+        learned.load_reader.cache_clear()
+        monkeypatch.setattr(learned, "load_reader", lambda path=None: r)
+        return r
+
+    return install
+
+
+def read(wish: str, lang: str = "en", context: str = "", verdict: str | None = None) -> dg.Profile:
+    readings = FacilitatorReadings(stance=verdict) if verdict else FacilitatorReadings()
+    session = Session(
+        title="t",
+        language=lang,
+        brief=Brief(wish=wish, context=context),
+        diagnosis=Diagnosis(readings=readings),
+    )
+    return dg.diagnose(session)
+
+
+def said(profile: dg.Profile, key: str) -> bool:
+    """Whether a reason of the stance starts as the message ``key`` does (before its first field)."""
+    start = t(key, profile.language).split("{")[0]
+    return any(r.startswith(start) for r in profile.stance.reasons)
+
+
+# ------------------------------------------------------------------------------------ the committed file
+
+
+def test_the_committed_reader_is_what_the_development_briefs_train() -> None:
+    """Change the corpus without retraining (benchmarks/train_reader.py) and this fails."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import train_reader
+
+    items = [b for b in briefs() if b.split == "dev"]
+    assert train_reader.differences(train_reader.train(items), learned.load_reader(), items) == []
+
+
+def test_the_reader_never_learned_from_a_held_out_or_unseen_brief() -> None:
+    reader = learned.load_reader()
+    assert reader.briefs == sum(1 for b in briefs() if b.split == "dev")
+    assert set(reader.models) == {"stance"} and set(reader.models["stance"].classes) == set(dg.STANCES)
+
+
+def test_weights_that_do_not_fit_the_features_name_the_file(tmp_path) -> None:
+    path = write_reader(tmp_path, {"u:zebra": (1.0, 0.0, 0.0), "u:okapi": (0.0, 1.0, 0.0)})
+    weights = path.with_suffix(learned.WEIGHTS)
+    weights.write_bytes(weights.read_bytes()[:-4])
+    with pytest.raises(ValueError, match=weights.name):
+        learned.load_reader(str(path))
+
+
+def test_the_shipped_reader_reads_a_brief_with_its_words_as_evidence() -> None:
+    wish = (
+        "The management team has decided on the new opening hours. In the session the branch managers "
+        "must accept them and we want them to convince their teams before the summer."
+    )
+    brief = dg.read_session_brief(Session(title="t", language="en", brief=Brief(wish=wish, context=FILLER)))
+    reading = learned.read_learned(brief)["stance"]
+    assert abs(sum(reading.probabilities.values()) - 1) < 1e-9
+    top = reading.ranked()[0]
+    words = reading.evidence((top,))
+    assert words and all(w in wish + " " + FILLER for w in words), words
+
+
+# ------------------------------------------------------------------------- overruling the rules' stance
+
+
+def test_a_sure_learned_reading_overrules_a_rules_reading_that_heard_nothing(reader) -> None:
+    reader("managing", briefs=123)
+    wish = f"{FILLER} The zebra question is on the table."
+    p = read(wish)
+    assert p.stance.value == "managing" and p.stance.asks_for_management
+    assert p.stance.reading.confidence >= 95
+    assert "zebra" in p.stance.reading.evidence
+    assert said(p, "diagnosis.learned_read")
+    line = next(r for r in p.stance.reasons if "123" in r)
+    assert t("diagnosis.unclear", "en") in line, "the reason says what the rules alone read"
+
+
+def test_a_brief_of_a_sentence_or_two_is_left_to_the_rules(reader) -> None:
+    reader("managing")
+    p = read("The zebra question is on the table.")
+    assert p.stance.value == "unclear" and not any("learned" in r for r in p.stance.reasons)
+
+
+def test_an_unsure_learned_reading_leaves_the_rules_reading(reader) -> None:
+    reader("managing", strength=0.2)
+    p = read(f"{FILLER} The zebra question is on the table.")
+    assert p.stance.value == "unclear" and not any("learned" in r for r in p.stance.reasons)
+
+
+def test_a_learned_reading_that_agrees_is_said_and_changes_nothing(reader) -> None:
+    wish = f"{FILLER} We want the team to decide for themselves how they share the zebra shifts."
+    before = read(wish)
+    assert before.stance.value == "facilitating"
+    reader("facilitating")
+    after = read(wish)
+    assert after.stance.reading == before.stance.reading
+    assert said(after, "diagnosis.learned_agrees")
+
+
+@pytest.mark.parametrize(
+    ("wish", "lang"),
+    [
+        ("We do not want to convince them of anything, and nothing about the zebra plan is fixed.", "en"),
+        ("We willen ze nergens van overtuigen, en aan het plan voor de zebra ligt niets vast.", "nl"),
+    ],
+)
+def test_the_learned_reader_does_not_read_managing_where_the_brief_negates_it(reader, wish, lang) -> None:
+    """The rules set the managing words aside as negated; a bag of words would count them."""
+    reader("managing")
+    filler = FILLER if lang == "en" else FILLER_NL
+    p = read(f"{filler} {wish}", lang)
+    assert p.stance.value != "managing" and not p.stance.asks_for_management
+    assert said(p, "diagnosis.learned_negated")
+
+
+@pytest.mark.parametrize(
+    ("wish", "lang"),
+    [
+        (
+            "Get Anna and Bram to stop fighting before the deadline; the zebra team decides together after.",
+            "en",
+        ),
+        (
+            "Zorg dat Anna en Bram ophouden met ruziemaken voor de deadline; daarna beslist het team over de zebra.",
+            "nl",
+        ),
+    ],
+)
+def test_a_managing_ask_the_rules_hear_is_not_turned_into_facilitating(reader, wish, lang) -> None:
+    """Precision first: told "facilitating" for a brief that asks for management, a facilitator is misled."""
+    reader("facilitating")
+    p = read(f"{FILLER if lang == 'en' else FILLER_NL} {wish}", lang)
+    assert p.stance.value == "managing" and p.stance.asks_for_management
+    assert said(p, "diagnosis.learned_asked")
+
+
+def test_the_learned_reader_does_not_read_facilitating_where_the_client_is_still_looking(reader) -> None:
+    reader("facilitating")
+    p = read(f"{FILLER} We don't know yet what the zebra day should bring. Shall we have a call first?")
+    assert p.stance.value == "unclear"
+    assert said(p, "diagnosis.learned_looking")
+
+
+def test_the_facilitators_word_stands_over_the_learned_reading(reader) -> None:
+    reader("managing")
+    p = read(f"{FILLER} The zebra question is on the table.", verdict="facilitating")
+    assert p.stance.value == "facilitating" and not p.stance.asks_for_management
+    assert p.stance.reading.read == "managing", "what the playbook read stays for the facilitator to see"
+    assert (
+        dg.effective_readings(
+            Session(
+                title="t",
+                language="en",
+                brief=Brief(wish=f"{FILLER} The zebra question is on the table."),
+                diagnosis=Diagnosis(readings=FacilitatorReadings(stance="facilitating")),
+            )
+        ).stance.value
+        == "facilitating"
+    )
+
+
+def test_the_learned_reason_is_in_the_sessions_language(reader) -> None:
+    reader("managing", briefs=55)
+    p = read(f"{FILLER_NL} De kwestie van de zebra ligt op tafel.", "nl")
+    assert p.stance.value == "managing"
+    line = next(r for r in p.stance.reasons if "55" in r)
+    assert line.startswith(t("diagnosis.learned_read", "nl").split("{")[0])
+
+
+def test_the_readings_rules_validate_the_learned_thresholds(tmp_path) -> None:
+    data = dg.load_yaml_file(dg.assets_dir() / "diagnosis" / "readings.yaml")[0]
+    data["learned"] = {"words": "many", "stance": 1.5}
+    with pytest.raises(dg.PlaybookError) as e:
+        dg._rules(data, tmp_path / "readings.yaml")
+    text = str(e.value)
+    assert "learned.words" in text and "learned.stance" in text and "readings.yaml" in text
+
+
+# ------------------------------------------------------------------------------------ on briefs unseen
+
+
+def test_on_the_unseen_briefs_the_learned_reader_reads_the_stance_better_than_the_rules_alone() -> None:
+    """Sets written blind that neither the rules nor the reader ever learned from: the figure a new brief
+    can expect. benchmarks/reading.py prints it against the goal; this guards against a fall."""
+    bank = dg.default_bank()
+    alone = replace(bank, rules=replace(bank.rules, learned={**bank.rules.learned, "stance": 2.0}))
+    items = [b for b in briefs() if b.split == "unseen"]
+    both = sum(dg.diagnose(b.session, bank).stance.value == b.stance for b in items) / len(items)
+    rules = sum(dg.diagnose(b.session, alone).stance.value == b.stance for b in items) / len(items)
+    assert both >= UNSEEN_FLOOR and both >= rules + 0.05, (both, rules)
