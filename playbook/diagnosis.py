@@ -1065,7 +1065,7 @@ def _second_stance(
         "diagnosis.learned_read", lang, value=shown, percent=percent, briefs=learned.briefs,
         words=_quote(words), rules=names[ruled.value],
     )  # fmt: skip
-    return Reading(value, percent, words), said
+    return Reading(value, percent, words, learned=True), said
 
 
 def _colour_reading(

@@ -1428,6 +1428,9 @@ class Reading:
     """The words that led to it, as the client wrote them."""
     read: str | tuple[str, ...] | None = None
     """What the playbook read, when the facilitator's word replaced it; None when it stands as read."""
+    learned: bool = False
+    """Read by the learned reader from the brief's wording as a whole (playbook.learned), not by the cues:
+    the evidence is then the words that weighed most, and the reading says so wherever it is shown."""
 
     @property
     def corrected(self) -> bool:
@@ -1448,6 +1451,8 @@ class Reading:
         }
         if self.read is not None:
             data["read"] = list(self.read) if isinstance(self.read, tuple) else self.read
+        if self.learned:
+            data["reader"] = "learned"
         return data
 
 

@@ -255,3 +255,24 @@ def test_on_the_unseen_briefs_the_learned_reader_reads_the_stance_better_than_th
     both = sum(dg.diagnose(b.session, bank).stance.value == b.stance for b in items) / len(items)
     rules = sum(dg.diagnose(b.session, alone).stance.value == b.stance for b in items) / len(items)
     assert both >= UNSEEN_FLOOR and both >= rules + 0.05, (both, rules)
+
+
+def test_a_learned_reading_says_so_wherever_it_is_shown(reader) -> None:
+    from playbook.ui.diagnosis import reading_html
+
+    reader("managing")
+    wish = f"{FILLER} The zebra question is on the table."
+    r = read(wish).stance.reading
+    assert r.learned and r.to_data()["reader"] == "learned"
+    shown = reading_html("stance", r, "en", "Stance")
+    assert "by the learned reader" in shown and "Words that weighed most" in shown and "zebra" in shown
+    nl = reading_html(
+        "stance",
+        read(f"{FILLER_NL} De kwestie van de zebra ligt op tafel.", "nl").stance.reading,
+        "nl",
+        "Houding",
+    )
+    assert "volgens de geleerde lezer" in nl
+    corrected = read(wish, verdict="facilitating").stance.reading
+    assert not corrected.learned and "reader" not in corrected.to_data()
+    assert "learned reader" not in reading_html("stance", corrected, "en", "Stance")

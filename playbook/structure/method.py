@@ -106,11 +106,11 @@ def reading_node(kind: str, reading: Reading, lang: str, heading: str = "") -> P
     elif reading.value == "unclear":
         how = ""
     else:
-        how = t("diagnosis.confidence", lang, confidence=reading.confidence)
+        key = "diagnosis.confidence_learned" if reading.learned else "diagnosis.confidence"
+        how = t(key, lang, confidence=reading.confidence)
     words = ", ".join(f"“{w}”" for w in reading.evidence)
-    evidence = (
-        t("diagnosis.evidence", lang, words=words) if reading.evidence else t("diagnosis.no_evidence", lang)
-    )
+    said = "diagnosis.evidence_learned" if reading.learned and reading.read is None else "diagnosis.evidence"
+    evidence = t(said, lang, words=words) if reading.evidence else t("diagnosis.no_evidence", lang)
     return para(
         strong(f"{heading}: ") if heading else "",
         strong(value),
