@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,8 +47,7 @@ def reader_from(items: list[Labelled], folder: Path) -> learned.Reader:
 
 def score(items: list[Labelled], reader: learned.Reader) -> tuple[int, int, int]:
     """How many stances agree with the labels: rules alone, the learned reader alone, both."""
-    bank = diagnosis.default_bank()
-    alone = replace(bank, rules=replace(bank.rules, learned={**bank.rules.learned, "stance": 2.0}))
+    bank, alone = diagnosis.default_bank(), diagnosis.rules_alone()
     shipped = learned.load_reader
     learned.load_reader = lambda path=None: reader  # the diagnosis reads with this set's reader
     try:

@@ -80,13 +80,10 @@ def reading_rows() -> list[tuple[str, str, str]]:
 
 def _rules_alone_rows() -> list[tuple[str, str, str]]:
     """The stance without the learned reader, where neither ever learned from the briefs: what it adds."""
-    from dataclasses import replace
-
-    from playbook.diagnosis import default_bank, diagnose
+    from playbook.diagnosis import diagnose, rules_alone
     from tests.corpus import briefs
 
-    bank = default_bank()
-    alone = replace(bank, rules=replace(bank.rules, learned={**bank.rules.learned, "stance": 2.0}))
+    alone = rules_alone()
     rows = []
     for split in ("held-out", "unseen"):
         items = [b for b in briefs() if b.split == split]

@@ -434,6 +434,13 @@ def default_bank() -> Bank:
     return load_bank()
 
 
+def rules_alone(bank: Bank | None = None) -> Bank:
+    """The same content with the learned reader never sure enough to stand: what the rules read alone,
+    for measuring what the learned reader adds."""
+    bank = bank or default_bank()
+    return replace(bank, rules=replace(bank.rules, learned={**bank.rules.learned, "stance": 2.0}))
+
+
 def intent_ids() -> tuple[str, ...]:
     """The intents a brief can speak, as the cue files name them (the same in every language)."""
     return tuple(

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import sys
 from array import array
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -249,8 +248,7 @@ def test_the_readings_rules_validate_the_learned_thresholds(tmp_path) -> None:
 def test_on_the_unseen_briefs_the_learned_reader_reads_the_stance_better_than_the_rules_alone() -> None:
     """Sets written blind that neither the rules nor the reader ever learned from: the figure a new brief
     can expect. benchmarks/reading.py prints it against the goal; this guards against a fall."""
-    bank = dg.default_bank()
-    alone = replace(bank, rules=replace(bank.rules, learned={**bank.rules.learned, "stance": 2.0}))
+    bank, alone = dg.default_bank(), dg.rules_alone()
     items = [b for b in briefs() if b.split == "unseen"]
     both = sum(dg.diagnose(b.session, bank).stance.value == b.stance for b in items) / len(items)
     rules = sum(dg.diagnose(b.session, alone).stance.value == b.stance for b in items) / len(items)
