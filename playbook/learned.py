@@ -154,6 +154,11 @@ def _telling(tok: Token, stop: frozenset[str]) -> bool:
     return len(tok.text) >= 4 or (tok.capital and not tok.initial)
 
 
+_READ: dict[int, tuple[BriefText, Reader, dict[str, LearnedReading]]] = {}
+"""The last briefs read, by identity: a widget redraw diagnoses the same brief (playbook.reading keeps it)
+again, and need not read it a second time."""
+
+
 def read_learned(brief: BriefText, reader: Reader | None = None) -> dict[str, LearnedReading]:
     """Every label's learned reading of a brief.
 
@@ -161,6 +166,17 @@ def read_learned(brief: BriefText, reader: Reader | None = None) -> dict[str, Le
     more surely for being long.
     """
     reader = reader or load_reader()
+    kept = _READ.get(id(brief))
+    if kept is not None and kept[0] is brief and kept[1] is reader:
+        return kept[2]
+    out = _read(brief, reader)
+    if len(_READ) >= 64:
+        _READ.clear()
+    _READ[id(brief)] = (brief, reader, out)
+    return out
+
+
+def _read(brief: BriefText, reader: Reader) -> dict[str, LearnedReading]:
     spans = features(brief)
     index, weights, width = reader.index, reader.weights, reader.width
     known = [f for f in spans if f in index]

@@ -274,3 +274,15 @@ def test_a_learned_reading_says_so_wherever_it_is_shown(reader) -> None:
     corrected = read(wish, verdict="facilitating").stance.reading
     assert not corrected.learned and "reader" not in corrected.to_data()
     assert "learned reader" not in reading_html("stance", corrected, "en", "Stance")
+
+
+def test_a_brief_diagnosed_again_is_not_read_again_by_the_learned_reader(tmp_path) -> None:
+    session = Session(
+        title="t", language="en", brief=Brief(wish=f"{FILLER} The zebra question is on the table.")
+    )
+    brief = dg.read_session_brief(session)
+    first = learned.read_learned(brief)
+    assert learned.read_learned(brief) is first
+    other = learned.load_reader(str(write_reader(tmp_path, {"u:zebra": (6.0, -3.0, -3.0)})))
+    mine = learned.read_learned(brief, other)
+    assert mine is not first and mine["stance"].ranked()[0] == "managing"
