@@ -1053,7 +1053,8 @@ def _second_stance(
     the annotators more often than the rules wherever it was this sure (``learned`` in readings.yaml): it
     hears who is to do what in the whole brief's wording where no cue names it. ``barred`` holds the values
     the rules ruled out, each with why (the brief negates its words for it; the client asks for management
-    in so many words; the client is still looking for the session). Also returns the reason to show, None where the learned reader was not sure.
+    in so many words; the client is still looking for the session). Also returns the reason to show, None
+    where the learned reader was not sure.
     """
     if learned is None:
         return ruled, None
