@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,19 +36,11 @@ FRESH = BLIND[15:]
 """The blind sets written after the rules' last round of tuning: clean for the rules too."""
 
 
-def reader_from(items: list[Labelled], folder: Path) -> learned.Reader:
-    head, weights = train_reader.train(items)
-    path = folder / "reader.json"
-    train_reader.write(head, weights, path)
-    learned.load_reader.cache_clear()
-    return learned.load_reader(str(path))
-
-
 def score(items: list[Labelled], reader: learned.Reader) -> tuple[int, int, int]:
     """How many stances agree with the labels: rules alone, the learned reader alone, both."""
     bank, alone = diagnosis.default_bank(), diagnosis.rules_alone()
     shipped = learned.load_reader
-    learned.load_reader = lambda path=None: reader  # the diagnosis reads with this set's reader
+    learned.load_reader = lambda: reader  # the diagnosis reads with this set's reader
     try:
         rules = model = both = 0
         for b in items:
@@ -70,13 +61,12 @@ def line(name: str, n: int, counts: tuple[int, int, int]) -> str:
 def loso() -> None:
     dev = [b for b in briefs() if b.split == "dev"]
     totals = {"all": [0, 0, 0, 0], "fresh": [0, 0, 0, 0]}
-    with tempfile.TemporaryDirectory() as folder:
-        for mark in BLIND:
-            test = [b for b in dev if mark in b.id]
-            counts = score(test, reader_from([b for b in dev if mark not in b.id], Path(folder)))
-            print(line(mark, len(test), counts), flush=True)
-            for key in ("all", "fresh") if mark in FRESH else ("all",):
-                totals[key] = [a + b for a, b in zip(totals[key], (len(test), *counts), strict=True)]
+    for mark in BLIND:
+        test = [b for b in dev if mark in b.id]
+        counts = score(test, train_reader.trained_reader([b for b in dev if mark not in b.id]))
+        print(line(mark, len(test), counts), flush=True)
+        for key in ("all", "fresh") if mark in FRESH else ("all",):
+            totals[key] = [a + b for a, b in zip(totals[key], (len(test), *counts), strict=True)]
     for key, (n, *counts) in totals.items():
         print(line(f"sets, {key}", n, tuple(counts)))  # type: ignore[arg-type]
 
@@ -97,11 +87,10 @@ def load_extra(path: str) -> list[Labelled]:
 
 
 def extra(paths: list[str]) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        reader = reader_from([b for b in briefs() if b.split == "dev"], Path(folder))
-        for path in paths:
-            items = load_extra(path)
-            print(line(Path(path).name[:16], len(items), score(items, reader)))
+    reader = train_reader.trained_reader([b for b in briefs() if b.split == "dev"])
+    for path in paths:
+        items = load_extra(path)
+        print(line(Path(path).name[:16], len(items), score(items, reader)))
 
 
 def main() -> None:

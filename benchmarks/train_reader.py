@@ -16,6 +16,7 @@ import argparse
 import json
 import math
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from playbook.diagnosis import read_session_brief  # noqa: E402
-from playbook.learned import MODEL_FILE, WEIGHTS, Reader, features, load_reader, read_learned  # noqa: E402
+from playbook.learned import MODEL_FILE, WEIGHTS, Reader, features, load_reader, read_learned, read_reader  # noqa: E402
 from tests.corpus import Labelled, briefs  # noqa: E402
 
 STANCES = ("managing", "facilitating", "unclear")
@@ -119,18 +120,19 @@ def write(head: dict[str, Any], weights: bytes, out: Path) -> None:
         tmp.replace(path)
 
 
-def differences(fresh: tuple[dict[str, Any], bytes], committed: Reader, items: list[Labelled]) -> list[str]:
+def trained_reader(items: list[Labelled]) -> Reader:
+    """A reader trained on ``items``, as the playbook would read it, through files in a folder of its own
+    (never beside the committed ones)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / MODEL_FILE
+        write(*train(items), path)
+        return read_reader(path)
+
+
+def differences(again: Reader, committed: Reader, items: list[Labelled]) -> list[str]:
     """Where a fresh training reads the development briefs otherwise than the committed weights (more
     than a rounding apart), and whether it was trained on as many briefs."""
-    head, weights = fresh
-    out = [] if head["briefs"] == committed.briefs else [f"briefs: {committed.briefs} → {head['briefs']}"]
-    path = OUT.with_name("check-" + OUT.name)
-    write(head, weights, path)
-    try:
-        again = load_reader(str(path))
-    finally:
-        path.unlink()
-        path.with_suffix(WEIGHTS).unlink()
+    out = [] if again.briefs == committed.briefs else [f"briefs: {committed.briefs} → {again.briefs}"]
     for b in items:
         brief = read_session_brief(b.session)
         old, new = read_learned(brief, committed), read_learned(brief, again)
@@ -146,11 +148,11 @@ def main() -> int:
     ap.add_argument("--check", action="store_true", help="compare with the committed weights, write nothing")
     args = ap.parse_args()
     items = [b for b in briefs() if b.split == "dev"]
-    model = train(items)
     if args.check:
-        found = differences(model, load_reader(str(OUT)), items)
+        found = differences(trained_reader(items), load_reader(), items)
         print("\n".join(found) or f"{OUT.name}: a fresh training reads the {len(items)} briefs alike")
         return 1 if found else 0
+    model = train(items)
     write(*model, OUT)
     size = (OUT.stat().st_size + OUT.with_suffix(WEIGHTS).stat().st_size) // 1024
     print(f"wrote {OUT.relative_to(ROOT)} and its weights: {len(model[0]['features'])} features, {size} KiB")

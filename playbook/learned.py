@@ -85,25 +85,29 @@ class Reader:
 
 
 @cache
-def load_reader(path: str | None = None) -> Reader:
-    """The committed reader: a JSON head (labels, classes, biases, feature names) and its weights, little-
-    endian float32 in a file beside it (``WEIGHTS``), read in a few milliseconds where JSON numbers took
-    eighty. A malformed file is a packaging error, not a user's, so it simply raises."""
-    head = Path(path or assets_dir() / "diagnosis" / MODEL_FILE)
+def load_reader() -> Reader:
+    """The committed reader, read once per process."""
+    return read_reader(assets_dir() / "diagnosis" / MODEL_FILE)
+
+
+def read_reader(head: Path) -> Reader:
+    """A reader's files: a JSON head (labels, classes, biases, feature names) and its weights, little-endian
+    float32 in a file beside it (``WEIGHTS``), read in a few milliseconds where JSON numbers took eighty.
+    A malformed file is a packaging error, not a user's, so it simply raises."""
     data: dict[str, Any] = json.loads(head.read_text("utf-8"))
     models = {
         label: Model(tuple(m["classes"]), tuple(m["bias"]), int(m["offset"]))
         for label, m in data["labels"].items()
     }
-    width = sum(len(m.classes) for m in models.values())
     weights = array("f")
     weights.frombytes(head.with_suffix(WEIGHTS).read_bytes())
     if sys.byteorder != "little":
         weights.byteswap()
     names = data["features"]
-    if len(weights) != len(names) * width:
+    reader = Reader(int(data["briefs"]), models, {f: k for k, f in enumerate(names)}, weights)
+    if len(weights) != len(names) * reader.width:
         raise ValueError(f"{head.with_suffix(WEIGHTS)}: {len(weights)} weights for {len(names)} features")
-    return Reader(int(data["briefs"]), models, {f: k for k, f in enumerate(names)}, weights)
+    return reader
 
 
 @dataclass(frozen=True)

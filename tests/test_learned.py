@@ -62,9 +62,8 @@ def reader(tmp_path, monkeypatch):
         pull = tuple(
             strength if c == towards else -strength / 2 for c in ("managing", "facilitating", "unclear")
         )
-        r = learned.load_reader(str(write_reader(tmp_path, {"u:zebra": pull}, briefs)))
-        learned.load_reader.cache_clear()
-        monkeypatch.setattr(learned, "load_reader", lambda path=None: r)
+        r = learned.read_reader(write_reader(tmp_path, {"u:zebra": pull}, briefs))
+        monkeypatch.setattr(learned, "load_reader", lambda: r)
         return r
 
     return install
@@ -96,7 +95,7 @@ def test_the_committed_reader_is_what_the_development_briefs_train() -> None:
     import train_reader
 
     items = [b for b in briefs() if b.split == "dev"]
-    assert train_reader.differences(train_reader.train(items), learned.load_reader(), items) == []
+    assert train_reader.differences(train_reader.trained_reader(items), learned.load_reader(), items) == []
 
 
 def test_the_reader_never_learned_from_a_held_out_or_unseen_brief() -> None:
@@ -110,7 +109,7 @@ def test_weights_that_do_not_fit_the_features_name_the_file(tmp_path) -> None:
     weights = path.with_suffix(learned.WEIGHTS)
     weights.write_bytes(weights.read_bytes()[:-4])
     with pytest.raises(ValueError, match=weights.name):
-        learned.load_reader(str(path))
+        learned.read_reader(path)
 
 
 def test_the_shipped_reader_reads_a_brief_with_its_words_as_evidence() -> None:
@@ -283,6 +282,6 @@ def test_a_brief_diagnosed_again_is_not_read_again_by_the_learned_reader(tmp_pat
     brief = dg.read_session_brief(session)
     first = learned.read_learned(brief)
     assert learned.read_learned(brief) is first
-    other = learned.load_reader(str(write_reader(tmp_path, {"u:zebra": (6.0, -3.0, -3.0)})))
+    other = learned.read_reader(write_reader(tmp_path, {"u:zebra": (6.0, -3.0, -3.0)}))
     mine = learned.read_learned(brief, other)
     assert mine is not first and mine["stance"].ranked()[0] == "managing"
