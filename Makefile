@@ -116,7 +116,7 @@ format: $(VENV)/.test ## Format the code and fix what ruff can fix
 bench: $(VENV)/.test $(PROXY) ## Print the benchmark table (BENCH_FLAGS=--no-servers skips the app and hub)
 	$(BIN)/python benchmarks/run.py $(BENCH_FLAGS)
 
-reader: $(VENV)/.test ## Retrain the learned stance reader after changing tests/corpus (a test fails until you do)
+reader: $(VENV)/.test ## Retrain the learned reader after changing tests/corpus or the cues (a test fails until you do)
 	$(BIN)/python benchmarks/train_reader.py
 
 handouts: $(VENV)/.runtime ## Build the example handouts (build/handouts) and the playbook site (build/site)

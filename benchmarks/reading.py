@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.corpus import GOALS, agreement  # noqa: E402
+from tests.corpus import GOALS, UNSEEN_FIRST, UNSEEN_LATER, agreement  # noqa: E402
 
 PARTS = (
     ("dev", False, "dev"),
@@ -42,14 +42,16 @@ PARTS = (
     ("dev", "-twentysixth-", "dev, twenty-sixth blind set"),
     ("dev", "-twentyseventh-", "dev, twenty-seventh blind set"),
     ("held-out", None, "held-out"),
-    ("unseen", None, "unseen: six sets written blind after the last round"),
+    ("unseen", None, "unseen: twelve sets written blind after the last round"),
+    ("unseen", UNSEEN_FIRST, "unseen: the six sets written before the colour stack"),
+    ("unseen", UNSEEN_LATER, "unseen: the six sets written after the colour stack was chosen"),
 )
 """What is reported: the development briefs the cues were first written against, the sets an annotator
 wrote blind afterwards, the held-out briefs, and the sets written after the reader's last round of work,
 which no one has read to improve it: the honest figure for a brief the reader has never seen. The learned
-stance reader is trained on every development brief, so its stance there is a fit, not a forecast; the
-held-out and unseen briefs it never learned from (benchmarks/learned_reader.py reads each blind set with a
-reader trained without it)."""
+reader (stance; the colour stack) is trained on every development brief, so its readings there are a fit,
+not a forecast; the held-out and unseen briefs it never learned from (benchmarks/learned_reader.py reads
+each blind set with a reader trained without it)."""
 
 
 def reading_rows() -> list[tuple[str, str, str]]:
@@ -79,7 +81,7 @@ def reading_rows() -> list[tuple[str, str, str]]:
 
 
 def _rules_alone_rows() -> list[tuple[str, str, str]]:
-    """The stance without the learned reader, where neither ever learned from the briefs: what it adds."""
+    """Stance and colour without the learned reader, where it never learned from the briefs: what it adds."""
     from playbook.diagnosis import diagnose, rules_alone
     from tests.corpus import briefs
 
@@ -87,14 +89,19 @@ def _rules_alone_rows() -> list[tuple[str, str, str]]:
     rows = []
     for split in ("held-out", "unseen"):
         items = [b for b in briefs() if b.split == split]
-        rules = sum(diagnose(b.session, alone).stance.value == b.stance for b in items) / len(items)
-        rows.append(
+        read = [(b, diagnose(b.session, alone)) for b in items]
+        agree = {
+            "stance": sum(p.stance.value == b.stance for b, p in read),
+            "colour": sum(frozenset(p.colour.colours) == b.colour for b, p in read),
+        }
+        rows += [
             (
-                f"reading agreement, stance by the rules alone ({split}, {len(items)} briefs)",
-                f"{100 * rules:.0f} %",
-                "without the learned reader, which the stance row of this part includes",
+                f"reading agreement, {label} by the rules alone ({split}, {len(items)} briefs)",
+                f"{100 * n / len(items):.0f} %",
+                "without the learned reader, which the row of this part above includes",
             )
-        )
+            for label, n in agree.items()
+        ]
     return rows
 
 

@@ -3,10 +3,17 @@
     .venv/bin/python benchmarks/train_reader.py           # writes assets/diagnosis/learned-reader.json
     .venv/bin/python benchmarks/train_reader.py --check   # exit 1 when a fresh training reads otherwise
 
-Only the ``dev`` split of tests/corpus is read; the held-out and unseen briefs stay unseen. Per label
-(the stance: a colour model read fresh briefs no better than the rules) a multinomial logistic
-regression with L2 over the features of playbook.learned (binary, scaled to unit length, centred), fitted by a fixed number of
-accelerated gradient steps from zero, so the same briefs give the same weights (float32).
+Only the ``dev`` split of tests/corpus is read; the held-out and unseen briefs stay unseen.
+
+- **Word models**, per label (stance; colour): a multinomial logistic regression with L2 over the features
+  of playbook.learned (binary, scaled to unit length, centred), fitted by a fixed number of accelerated
+  gradient steps from zero, so the same briefs give the same weights (float32). A mix of two colours is
+  half of each.
+- **The colour stack**: a small logistic regression over what the rules read (playbook.diagnosis with the
+  stack switched off) and what the colour word model reads. The word model's readings it learns from are
+  out of fold (each blind set read by a word model trained without it), so the stack learns how far the
+  word model is to be trusted on briefs it has not seen, not on briefs it learned by heart.
+
 numpy is needed here only: reading a brief needs none.
 """
 
@@ -25,20 +32,36 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from playbook.diagnosis import read_session_brief  # noqa: E402
-from playbook.learned import MODEL_FILE, WEIGHTS, Reader, features, load_reader, read_learned, read_reader  # noqa: E402
-from tests.corpus import Labelled, briefs  # noqa: E402
+from playbook.diagnosis import COLOURS, STANCES, default_bank, diagnose, read_session_brief, rules_alone  # noqa: E402
+from playbook.learned import (  # noqa: E402
+    MODEL_FILE,
+    WEIGHTS,
+    Reader,
+    features,
+    load_reader,
+    read_learned,
+    read_reader,
+    stack_inputs,
+)
+from playbook.session import UNCLEAR  # noqa: E402
+from tests.corpus import Labelled, briefs, set_of  # noqa: E402
 
-STANCES = ("managing", "facilitating", "unclear")
-LAMBDA = 1e-4
-"""The L2 strength that read best over 1e-4 .. 3e-3, leaving each blind set out in turn."""
+COLOUR_CLASSES = (*COLOURS, UNCLEAR)
+LAMBDA = {"stance": 1e-4, "colour": 1e-4}
+"""The L2 strength per word model that read best over 1e-4 .. 3e-3, leaving each blind set out in turn."""
 STEPS = 800
 MIN_BRIEFS = 2
 """A feature is kept when at least this many development briefs have it."""
+STACK_LAMBDA = 0.1
+STACK_STEPS = 3000
+MIX = 0.5
+"""A second colour with half the first's probability makes a mix (chosen as LAMBDA was)."""
 OUT = ROOT / "assets" / "diagnosis" / MODEL_FILE
 
+Docs = list[dict[str, Any]]
 
-def fit(x: np.ndarray, y: np.ndarray, lam: float = LAMBDA, steps: int = STEPS) -> np.ndarray:
+
+def fit(x: np.ndarray, y: np.ndarray, lam: float, steps: int = STEPS) -> np.ndarray:
     """Primal weights of the L2 multinomial regression, found in the span of the rows (w = X^T a): each
     step costs briefs x briefs, not briefs x features."""
     n = x.shape[0]
@@ -59,50 +82,145 @@ def fit(x: np.ndarray, y: np.ndarray, lam: float = LAMBDA, steps: int = STEPS) -
     return x.T @ a
 
 
+def fit_stack(
+    x: np.ndarray, y: np.ndarray, lam: float = STACK_LAMBDA, steps: int = STACK_STEPS
+) -> np.ndarray:
+    """Weights (last row: the bias, not penalised) of the stack's L2 multinomial regression, by accelerated
+    gradient steps from zero: a few inputs, so the primal is cheap."""
+    n, d = x.shape
+    x1 = np.hstack([x, np.ones((n, 1))])
+    w = np.zeros((d + 1, y.shape[1]))
+    v = w.copy()
+    pen = np.ones((d + 1, 1))
+    pen[-1] = 0
+    step = 1 / (0.5 * float(np.linalg.norm(x1, 2)) ** 2 / n + lam)
+    t = 1.0
+    for _ in range(steps):
+        z = x1 @ v
+        z -= z.max(1, keepdims=True)
+        p = np.exp(z)
+        p /= p.sum(1, keepdims=True)
+        w_new = v - step * (x1.T @ (p - y) / n + lam * pen * v)
+        t_new = (1 + math.sqrt(1 + 4 * t * t)) / 2
+        v = w_new + (t - 1) / t_new * (w_new - w)
+        w, t = w_new, t_new
+    return w
+
+
 def targets(items: list[Labelled]) -> dict[str, tuple[tuple[str, ...], np.ndarray]]:
-    """Each label's classes and every brief's target (one label today: the stance)."""
+    """Each label's classes and every brief's target: the stance; the colour, a mix half of each."""
     stance = np.array([[b.stance == c for c in STANCES] for b in items], float)
-    return {"stance": (STANCES, stance)}
+    colour = np.array(
+        [
+            [(c in b.colour) / len(b.colour) if b.colour else float(c == UNCLEAR) for c in COLOUR_CLASSES]
+            for b in items
+        ]
+    )
+    return {"stance": (STANCES, stance), "colour": (COLOUR_CLASSES, colour)}
+
+
+def _design(docs: Docs) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The kept features, the centred design matrix (last column: the bias) and the centre."""
+    count: dict[str, int] = {}
+    for d in docs:
+        for f in d:
+            count[f] = count.get(f, 0) + 1
+    vocab = sorted(f for f, n in count.items() if n >= MIN_BRIEFS)
+    x = _rows(docs, {f: k for k, f in enumerate(vocab)})
+    centre = x[:, :-1].mean(0)
+    x[:, :-1] -= centre
+    return vocab, x, centre
+
+
+def _rows(docs: Docs, index: dict[str, int]) -> np.ndarray:
+    """Binary features scaled to unit length, as playbook.learned reads a brief, and a bias column."""
+    x = np.zeros((len(docs), len(index) + 1))
+    for r, d in enumerate(docs):
+        idx = [index[f] for f in d if f in index]
+        if idx:
+            x[r, idx] = 1 / math.sqrt(len(idx))
+    x[:, -1] = 1.0
+    return x
+
+
+def _word_model(docs: Docs, y: np.ndarray, lam: float) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """One label's feature weights and bias, the centring folded into the bias, so the reader scales the
+    brief's features and adds: nothing else."""
+    vocab, x, centre = _design(docs)
+    w = fit(x, y, lam)
+    return vocab, w[:-1], w[-1] - centre @ w[:-1]
+
+
+def out_of_fold(docs: Docs, items: list[Labelled]) -> np.ndarray:
+    """Every brief's colour probabilities by a word model trained without the blind set it belongs to."""
+    _, y = targets(items)["colour"]
+    groups = [set_of(b.id) for b in items]
+    probs = np.zeros_like(y)
+    for g in sorted(set(groups)):
+        test = [k for k, h in enumerate(groups) if h == g]
+        train = [k for k, h in enumerate(groups) if h != g]
+        vocab, w, bias = _word_model([docs[k] for k in train], y[train], LAMBDA["colour"])
+        z = _rows([docs[k] for k in test], {f: k for k, f in enumerate(vocab)})[:, :-1] @ w + bias
+        z -= z.max(1, keepdims=True)
+        e = np.exp(z)
+        probs[test] = e / e.sum(1, keepdims=True)
+    return probs
+
+
+def rules_read(items: list[Labelled]) -> list[tuple[dict[str, float], tuple[str, ...]]]:
+    """What the rules alone read of each brief's colour: the evidence per colour and the colours read."""
+    bank = rules_alone(default_bank())
+    out = []
+    for b in items:
+        c = diagnose(b.session, bank).colour
+        out.append((dict(c.scores), c.colours or (UNCLEAR,)))
+    return out
+
+
+def stack_rows(
+    ruled: list[tuple[dict[str, float], tuple[str, ...]]], probs: np.ndarray
+) -> tuple[list[str], np.ndarray]:
+    """The stack's inputs (playbook.learned.stack_inputs) for every brief, as a matrix."""
+    rows = [
+        stack_inputs(scores, colours, dict(zip(COLOUR_CLASSES, map(float, p), strict=True)))
+        for (scores, colours), p in zip(ruled, probs, strict=True)
+    ]
+    names = sorted({k for r in rows for k in r})
+    return names, np.array([[r.get(k, 0.0) for k in names] for r in rows])
 
 
 def train(items: list[Labelled] | None = None) -> tuple[dict[str, Any], bytes]:
     """The reader's head and weights, trained on ``items`` (the development briefs by default)."""
     items = items if items is not None else [b for b in briefs() if b.split == "dev"]
     docs = [features(read_session_brief(b.session)) for b in items]
-    count: dict[str, int] = {}
-    for d in docs:
-        for f in d:
-            count[f] = count.get(f, 0) + 1
-    vocab = sorted(f for f, n in count.items() if n >= MIN_BRIEFS)
-    index = {f: k for k, f in enumerate(vocab)}
-    x = np.zeros((len(items), len(vocab) + 1))
-    for r, d in enumerate(docs):
-        idx = [index[f] for f in d if f in index]
-        if idx:
-            x[r, idx] = 1 / math.sqrt(len(idx))
-    x[:, -1] = 1.0
-    centre = x[:, :-1].mean(0)
-    x[:, :-1] -= centre
+    vocab, _, _ = _design(docs)
     labels, columns = {}, []
     for label, (classes, y) in targets(items).items():
-        w = fit(x, y)
-        # Centring folds into the bias, so the reader scales the brief's features and adds: nothing else.
-        bias = w[-1] - centre @ w[:-1]
-        offset = sum(c.shape[1] for c in columns)
+        _, w, bias = _word_model(docs, y, LAMBDA[label])
         labels[label] = {
             "classes": list(classes),
             "bias": [round(float(v), 6) for v in bias],
-            "offset": offset,
+            "offset": sum(c.shape[1] for c in columns),
         }
-        columns.append(w[:-1])
+        columns.append(w)
     rows = np.hstack(columns).astype("<f4")
     kept = [k for k in range(len(vocab)) if rows[k].any()]
+    names, x = stack_rows(rules_read(items), out_of_fold(docs, items))
+    w = fit_stack(x, targets(items)["colour"][1])
+    stack = {
+        "classes": list(COLOUR_CLASSES),
+        "weights": {n: [round(float(v), 6) for v in w[k]] for k, n in enumerate(names)},
+        "bias": [round(float(v), 6) for v in w[-1]],
+        "mix": MIX,
+    }
     head = {
         "about": "The learned reader of playbook/learned.py, written by benchmarks/train_reader.py.",
         "briefs": len(items),
         "lambda": LAMBDA,
         "steps": STEPS,
         "labels": labels,
+        "stacks": {"colour": stack},
+        "stack_lambda": STACK_LAMBDA,
         "features": [vocab[k] for k in kept],
     }
     return head, rows[kept].tobytes()
@@ -133,6 +251,17 @@ def differences(again: Reader, committed: Reader, items: list[Labelled]) -> list
     """Where a fresh training reads the development briefs otherwise than the committed weights (more
     than a rounding apart), and whether it was trained on as many briefs."""
     out = [] if again.briefs == committed.briefs else [f"briefs: {committed.briefs} → {again.briefs}"]
+    for label, stack in committed.stacks.items():
+        fresh = again.stacks.get(label)
+        if fresh is None or fresh.classes != stack.classes or set(fresh.weights) != set(stack.weights):
+            out.append(f"{label} stack: other classes or inputs")
+            continue
+        pairs = [*zip(fresh.bias, stack.bias, strict=True)] + [
+            (a, b) for name, w in stack.weights.items() for a, b in zip(fresh.weights[name], w, strict=True)
+        ]
+        if (gap := max(abs(a - b) for a, b in pairs)) > 0.01 or fresh.mix != stack.mix:
+            out.append(f"{label} stack: weights {gap:.3f} apart")
+    out += [f"{label} stack: missing" for label in again.stacks if label not in committed.stacks]
     for b in items:
         brief = read_session_brief(b.session)
         old, new = read_learned(brief, committed), read_learned(brief, again)

@@ -1,4 +1,4 @@
-"""A second reader of the brief: a linear model over the brief's own stemmed words and word pairs.
+"""A second reader of the brief: linear models over the brief's own stemmed words and word pairs.
 
 The rules (cues, negation, who is to do what) read what a brief says in so many words. On briefs nobody
 had read before, annotators heard who is to do what, and so the stance, in a brief's wording as a whole
@@ -6,6 +6,11 @@ where no cue named it; a multinomial logistic regression over the brief's words,
 development briefs of tests/corpus, read those briefs better (benchmarks/learned_reader.py). The diagnosis
 lets it overrule the rules' stance only where it is sure, the brief is long enough to be read this way and
 the rules have not ruled that stance out (playbook.diagnosis, ``learned`` in readings.yaml).
+
+The colour is read by a stack: a word model of the same kind reads the colour, and a small second model
+(``Stack``) weighs its reading together with the cues' evidence per colour and what the rules read, as
+learned from the same briefs. The cues alone hear a second colour too readily and miss a colour told in
+other words; the stack read briefs written blind better than either alone.
 
 The weights are data (assets/diagnosis/learned-reader.json and .f32), written by
 benchmarks/train_reader.py; this module reads them in pure Python and says which words weighed most.
@@ -24,6 +29,7 @@ from typing import Any
 
 from .paths import assets_dir
 from .reading import BriefText, Token, function_words
+from .session import UNCLEAR
 
 MODEL_FILE = "learned-reader.json"
 WEIGHTS = ".f32"
@@ -70,6 +76,57 @@ class Model:
 
 
 @dataclass(frozen=True)
+class Stack:
+    """A second-level model: a logistic regression over what the rules read and what a word model reads
+    (``stack_inputs``), so that each is trusted where it has read annotated briefs best."""
+
+    classes: tuple[str, ...]
+    weights: dict[str, tuple[float, ...]]
+    """Each input's weight for each class."""
+    bias: tuple[float, ...]
+    mix: float
+    """A second colour with at least this share of the first's probability makes a mix."""
+
+    def probabilities(self, inputs: dict[str, float]) -> dict[str, float]:
+        logits = list(self.bias)
+        for name, x in inputs.items():
+            for k, w in enumerate(self.weights.get(name, ())):
+                logits[k] += w * x
+        return _softmax(self.classes, logits)
+
+    def decide(self, probabilities: dict[str, float]) -> tuple[str, ...]:
+        """The leading class, or the leading two where the second has ``mix`` of the first's probability;
+        ``("unclear",)`` where that is most probable."""
+        top, second = sorted(probabilities, key=lambda c: -probabilities[c])[:2]
+        if top == UNCLEAR:
+            return (UNCLEAR,)
+        runner = second if second != UNCLEAR else _third(probabilities, top)
+        if runner is not None and probabilities[runner] >= self.mix * probabilities[top]:
+            return (top, runner)
+        return (top,)
+
+
+def _third(probabilities: dict[str, float], top: str) -> str | None:
+    rest = [c for c in probabilities if c not in (top, UNCLEAR)]
+    return max(rest, key=lambda c: probabilities[c]) if rest else None
+
+
+def stack_inputs(
+    scores: dict[str, float], ruled: tuple[str, ...], words: dict[str, float]
+) -> dict[str, float]:
+    """What the colour stack reads: the rules' evidence per colour (log1p, as it saturates), the colours the
+    rules read (or that they read none, or a mix), and the word model's probabilities and their logs."""
+    out = {f"score:{c}": math.log1p(s) for c, s in scores.items()}
+    out.update({f"ruled:{c}": 1.0 for c in ruled})
+    if len(ruled) > 1:
+        out["ruled:mix"] = 1.0
+    for c, p in words.items():
+        out[f"words:{c}"] = p
+        out[f"log:{c}"] = math.log(max(p, 1e-6))
+    return out
+
+
+@dataclass(frozen=True)
 class Reader:
     briefs: int
     """How many annotated briefs the models were trained on (said to the facilitator)."""
@@ -78,6 +135,8 @@ class Reader:
     """Each feature's row in ``weights``."""
     weights: array = field(repr=False)
     """Row after row, the weights of every label's classes, one label after the other (float32)."""
+    stacks: dict[str, Stack] = field(default_factory=dict)
+    """Per label, a second-level model over the rules' reading and the word model's (the colour)."""
 
     @property
     def width(self) -> int:
@@ -104,7 +163,16 @@ def read_reader(head: Path) -> Reader:
     if sys.byteorder != "little":
         weights.byteswap()
     names = data["features"]
-    reader = Reader(int(data["briefs"]), models, {f: k for k, f in enumerate(names)}, weights)
+    stacks = {
+        label: Stack(
+            tuple(m["classes"]),
+            {i: tuple(w) for i, w in m["weights"].items()},
+            tuple(m["bias"]),
+            float(m["mix"]),
+        )
+        for label, m in data.get("stacks", {}).items()
+    }
+    reader = Reader(int(data["briefs"]), models, {f: k for k, f in enumerate(names)}, weights, stacks)
     if len(weights) != len(names) * reader.width:
         raise ValueError(f"{head.with_suffix(WEIGHTS)}: {len(weights)} weights for {len(names)} features")
     return reader
@@ -121,6 +189,8 @@ class LearnedReading:
     _pushes: dict[str, tuple[float, ...]] = field(repr=False, compare=False)
     _spans: dict[str, list[Span]] = field(repr=False, compare=False)
     _brief: BriefText = field(repr=False, compare=False)
+    stack: Stack | None = field(default=None, repr=False, compare=False)
+    """The reader's second-level model for this label, if it has one (the colour)."""
 
     def ranked(self) -> list[str]:
         """The classes, most probable first (ties by the model's order)."""
@@ -197,9 +267,15 @@ def _read(brief: BriefText, reader: Reader) -> dict[str, LearnedReading]:
                 logits[k] += scale * w[k]
             mean = sum(w) / n
             pushes[f] = tuple(scale * (v - mean) for v in w)
-        top = max(logits)
-        exp = [math.exp(z - top) for z in logits]
-        total = sum(exp)
-        probs = {c: e / total for c, e in zip(m.classes, exp, strict=True)}
-        out[label] = LearnedReading(label, probs, reader.briefs, pushes, spans, brief)
+        probs = _softmax(m.classes, logits)
+        out[label] = LearnedReading(
+            label, probs, reader.briefs, pushes, spans, brief, reader.stacks.get(label)
+        )
     return out
+
+
+def _softmax(classes: tuple[str, ...], logits: list[float]) -> dict[str, float]:
+    top = max(logits)
+    exp = [math.exp(z - top) for z in logits]
+    total = sum(exp)
+    return {c: e / total for c, e in zip(classes, exp, strict=True)}

@@ -32,9 +32,16 @@ FILLER_NL = (
 """Words no cue of the rules hears, so that a brief passes the learned reader's length without them."""
 
 
-def write_reader(folder: Path, weights: dict[str, tuple[float, float, float]], briefs: int = 7) -> Path:
-    """A reader file of the shipped shape whose only features are ``weights`` (stance classes)."""
-    head = {
+def write_reader(
+    folder: Path,
+    weights: dict[str, tuple[float, float, float]],
+    briefs: int = 7,
+    colour: dict[str, tuple[float, ...]] | None = None,
+    stack: dict[str, object] | None = None,
+) -> Path:
+    """A reader file of the shipped shape whose only features are ``weights`` (stance classes), and
+    ``colour`` (colour classes, each feature's weights) with a colour ``stack`` where given."""
+    head: dict[str, object] = {
         "briefs": briefs,
         "labels": {
             "stance": {
@@ -45,13 +52,34 @@ def write_reader(folder: Path, weights: dict[str, tuple[float, float, float]], b
         },
         "features": list(weights),
     }
+    rows = [list(w) for w in weights.values()]
+    if colour is not None:
+        head["labels"]["colour"] = {"classes": list(COLOUR_CLASSES), "bias": [0.0] * 6, "offset": 3}
+        head["features"] = sorted({*weights, *colour})
+        zero3, zero6 = (0.0,) * 3, (0.0,) * 6
+        rows = [[*weights.get(f, zero3), *colour.get(f, zero6)] for f in head["features"]]
+        if stack is not None:
+            head["stacks"] = {"colour": stack}
     path = folder / "reader.json"
     path.write_text(json.dumps(head), "utf-8")
-    flat = array("f", [v for w in weights.values() for v in w])
+    flat = array("f", [v for w in rows for v in w])
     if sys.byteorder != "little":
         flat.byteswap()
     path.with_suffix(learned.WEIGHTS).write_bytes(flat.tobytes())
     return path
+
+
+COLOUR_CLASSES = (*dg.COLOURS, "unclear")
+
+
+def following_the_words(mix: float = 0.5, trust: float = 8.0) -> dict[str, object]:
+    """A colour stack that reads what the colour word model reads and nothing of the rules."""
+    return {
+        "classes": list(COLOUR_CLASSES),
+        "weights": {f"words:{c}": [trust if k == c else 0.0 for k in COLOUR_CLASSES] for c in COLOUR_CLASSES},
+        "bias": [0.0] * 6,
+        "mix": mix,
+    }
 
 
 @pytest.fixture
@@ -101,7 +129,9 @@ def test_the_committed_reader_is_what_the_development_briefs_train() -> None:
 def test_the_reader_never_learned_from_a_held_out_or_unseen_brief() -> None:
     reader = learned.load_reader()
     assert reader.briefs == sum(1 for b in briefs() if b.split == "dev")
-    assert set(reader.models) == {"stance"} and set(reader.models["stance"].classes) == set(dg.STANCES)
+    assert set(reader.models) == {"stance", "colour"} and set(reader.models["stance"].classes) == set(
+        dg.STANCES
+    )
 
 
 def test_weights_that_do_not_fit_the_features_name_the_file(tmp_path) -> None:
@@ -234,11 +264,11 @@ def test_the_learned_reason_is_in_the_sessions_language(reader) -> None:
 
 def test_the_readings_rules_validate_the_learned_thresholds(tmp_path) -> None:
     data = dg.load_yaml_file(dg.assets_dir() / "diagnosis" / "readings.yaml")[0]
-    data["learned"] = {"words": "many", "stance": 1.5}
+    data["learned"] = {"words": "many", "stance": 1.5, "colour": -0.1}
     with pytest.raises(dg.PlaybookError) as e:
         dg._rules(data, tmp_path / "readings.yaml")
     text = str(e.value)
-    assert "learned.words" in text and "learned.stance" in text and "readings.yaml" in text
+    assert all(f"learned.{k}" in text for k in ("words", "stance", "colour")) and "readings.yaml" in text
 
 
 # ------------------------------------------------------------------------------------ on briefs unseen
@@ -285,3 +315,142 @@ def test_a_brief_diagnosed_again_is_not_read_again_by_the_learned_reader(tmp_pat
     other = learned.read_reader(write_reader(tmp_path, {"u:zebra": (6.0, -3.0, -3.0)}))
     mine = learned.read_learned(brief, other)
     assert mine is not first and mine["stance"].ranked()[0] == "managing"
+
+
+# --------------------------------------------------------------------------------- the colour stack
+
+
+@pytest.fixture
+def colour_reader(tmp_path, monkeypatch):
+    """Install a reader whose colour word model hears "zebra" (a stem no cue has) as ``towards`` (one
+    colour or two), with a stack that follows the word model."""
+
+    def install(towards: str | tuple[str, ...], briefs: int = 7, **stack: float) -> learned.Reader:
+        towards = (towards,) if isinstance(towards, str) else towards
+        pull = tuple(6.0 if c in towards else -3.0 for c in COLOUR_CLASSES)
+        path = write_reader(
+            tmp_path, {}, briefs, colour={"u:zebra": pull}, stack=following_the_words(**stack)
+        )
+        r = learned.read_reader(path)
+        monkeypatch.setattr(learned, "load_reader", lambda: r)
+        return r
+
+    return install
+
+
+ZEBRA = f"{FILLER} The zebra question is on the table."
+
+
+def colour_said(profile: dg.Profile, key: str) -> bool:
+    start = t(key, profile.language).split("{")[0]
+    return any(r.startswith(start) for r in profile.colour.reasons)
+
+
+def test_the_stack_decides_one_colour_a_mix_or_unclear() -> None:
+    stack = learned.Stack(COLOUR_CLASSES, {}, (0.0,) * 6, 0.5)
+    p = dict.fromkeys(COLOUR_CLASSES, 0.02)
+    assert stack.decide({**p, "blue": 0.8}) == ("blue",)
+    assert stack.decide({**p, "blue": 0.5, "green": 0.3}) == ("blue", "green")
+    assert stack.decide({**p, "blue": 0.5, "green": 0.2}) == ("blue",)
+    assert stack.decide({**p, "unclear": 0.5, "blue": 0.4}) == ("unclear",)
+    # Where "unclear" comes second, the mix is with the next colour.
+    assert stack.decide({**p, "red": 0.4, "unclear": 0.3, "white": 0.25}) == ("red", "white")
+
+
+def test_a_sure_stacked_colour_replaces_the_rules_reading(colour_reader) -> None:
+    colour_reader("red", briefs=321)
+    before = dg.diagnose(Session(title="t", language="en", brief=Brief(wish=ZEBRA)), dg.rules_alone())
+    assert before.colour.reading.value == "unclear"
+    p = read(ZEBRA)
+    r = p.colour.reading
+    assert r.value == "red" and r.learned and r.confidence >= 95 and p.colour.dominant == "red"
+    assert "zebra" in r.evidence and r.to_data()["reader"] == "learned"
+    assert colour_said(p, "diagnosis.learned_read")
+    line = next(x for x in p.colour.reasons if "321" in x)
+    assert t("diagnosis.unclear", "en") in line, "the reason says what the rules alone read"
+    assert not colour_said(p, "diagnosis.colour_none"), "the rules' 'no colour heard' is not shown beside it"
+
+
+def test_the_stack_reads_a_mix_of_two_colours(colour_reader) -> None:
+    colour_reader(("green", "blue"))
+    r = read(ZEBRA).colour
+    assert set(r.colours) == {"green", "blue"} and r.reading.learned
+    names = [c.name("en") for c in dg.default_bank().colours if c.id in ("green", "blue")]
+    assert all(n in r.label for n in names), r.label
+
+
+def test_a_brief_of_a_sentence_or_two_keeps_the_rules_colour(colour_reader) -> None:
+    colour_reader("red")
+    p = read("The zebra question is on the table.")
+    assert p.colour.reading.value == "unclear" and not p.colour.reading.learned
+    assert not any("learned" in r for r in p.colour.reasons)
+
+
+def test_a_stacked_colour_that_agrees_is_said_and_changes_nothing(colour_reader) -> None:
+    wish = f"{FILLER} We want the zebra team to reflect on the project, learn from the feedback and practise."
+    before = read(wish)
+    assert before.colour.reading.value == "green"
+    colour_reader("green")
+    after = read(wish)
+    assert after.colour.reading == before.colour.reading and not after.colour.reading.learned
+    assert colour_said(after, "diagnosis.learned_agrees")
+
+
+@pytest.mark.parametrize(
+    ("wish", "lang"),
+    [
+        ("There are no bonuses and no rewards in the zebra team.", "en"),
+        ("Er zijn geen bonussen en geen beloningen voor de zebra.", "nl"),
+    ],
+)
+def test_the_stack_does_not_name_a_colour_whose_every_cue_is_negated(colour_reader, wish, lang) -> None:
+    colour_reader("red")
+    p = read(f"{FILLER if lang == 'en' else FILLER_NL} {wish}", lang)
+    assert "red" not in p.colour.colours and not p.colour.reading.learned
+    assert colour_said(p, "diagnosis.learned_negated")
+
+
+def test_the_rules_alone_read_the_colour_without_the_stack(colour_reader) -> None:
+    colour_reader("red")
+    p = dg.diagnose(Session(title="t", language="en", brief=Brief(wish=ZEBRA)), dg.rules_alone())
+    assert p.colour.reading.value == "unclear" and not any("learned" in r for r in p.colour.reasons)
+
+
+def test_the_facilitators_word_stands_over_the_stacked_colour(colour_reader) -> None:
+    colour_reader("red")
+    session = Session(
+        title="t",
+        language="en",
+        brief=Brief(wish=ZEBRA),
+        diagnosis=Diagnosis(readings=FacilitatorReadings(colour="blue")),
+    )
+    p = dg.diagnose(session)
+    assert p.colour.colours == ("blue",) and p.colour.reading.read == "red"
+    assert not p.colour.reading.learned and dg.effective_readings(session).colour.value == "blue"
+
+
+def test_the_stacked_colour_reason_is_in_the_sessions_language(colour_reader) -> None:
+    colour_reader("white", briefs=55)
+    p = read(f"{FILLER_NL} De kwestie van de zebra ligt op tafel.", "nl")
+    assert p.colour.colours == ("white",)
+    line = next(r for r in p.colour.reasons if "55" in r)
+    assert line.startswith(t("diagnosis.learned_read", "nl").split("{")[0])
+
+
+def test_the_committed_reader_has_a_colour_word_model_and_stack() -> None:
+    reader = learned.load_reader()
+    assert reader.models["colour"].classes == COLOUR_CLASSES
+    stack = reader.stacks["colour"]
+    assert stack.classes == COLOUR_CLASSES and 0 < stack.mix < 1
+    assert {"score:blue", "ruled:blue", "ruled:mix", "words:blue", "log:unclear"} <= set(stack.weights)
+
+
+def test_the_stack_may_find_no_clear_colour_where_the_cues_heard_one(colour_reader) -> None:
+    wish = f"{FILLER} We want the zebra team to reflect on the project, learn from the feedback and practise."
+    colour_reader("unclear", briefs=88)
+    p = read(wish)
+    assert p.colour.reading.value == "unclear" and p.colour.reading.learned and p.colour.dominant is None
+    line = next(r for r in p.colour.reasons if "88" in r)
+    assert line.startswith(t("diagnosis.learned_unclear", "en").split("{")[0])
+    green = next(c.name("en") for c in dg.default_bank().colours if c.id == "green")
+    assert green in line, "the reason says what the rules alone read"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from playbook.diagnosis import default_bank, diagnose, effective_readings, read_session_brief
+from playbook.diagnosis import default_bank, diagnose, effective_readings, read_session_brief, rules_alone
 from playbook.i18n import t
 from playbook.paths import assets_dir
 from playbook.reading import find, load_lexicon, read_brief, tokenise
@@ -27,6 +27,12 @@ def read(
 ) -> object:
     brief = Brief(wish=wish, context=context, visible_result=result)
     return diagnose(Session(title="t", language=lang, brief=brief, diagnosis=Diagnosis(**diagnosis)))  # type: ignore[arg-type]
+
+
+def read_by_rules(wish: str, lang: str = "en") -> object:
+    """The rules' own reading of a brief long enough for the colour stack (playbook.learned), for the tests
+    of a rule's mechanism; tests/test_learned.py tests the stack."""
+    return diagnose(Session(title="t", language=lang, brief=Brief(wish=wish)), rules_alone())
 
 
 def intent(profile, ident: str) -> str:
@@ -548,7 +554,7 @@ def test_a_sports_role_a_head_count_and_a_dinner_table_are_not_colours() -> None
 
 
 def test_a_weak_third_colour_leaves_the_mix_of_the_first_two() -> None:
-    p = read(
+    p = read_by_rules(
         "Het bestuur heeft een stappenplan en een invoeringsplan vastgesteld, fase voor fase, met een "
         "beoordelingsgesprek dat meeweegt bij de salarisschaal en een bonus; de directeuren leren het toe te passen.",
         "nl",
@@ -859,19 +865,23 @@ def test_a_dutch_present_tense_meets_its_infinitive_and_compounds_are_real() -> 
 
 
 def test_a_clear_second_colour_is_a_mix_however_verbose_the_first() -> None:
-    p = read(
+    p = read_by_rules(
         "Management set the targets; each team leaves with a plan, milestones and a roadmap. From next year "
         "commission is tied to hitting the target, with a bonus for the best team."
     )
     assert set(p.colour.colours) == {"blue", "red"}
-    hint = read(
+    hint = read_by_rules(
         "Management set the targets; each team leaves with a plan, milestones and a roadmap. From next year "
         "commission is tied to hitting the target."
     )
     assert hint.colour.colours == ("blue",)  # one strong word for red beside a whole plan: a hint
-    alone = read("Management set the targets; each team leaves with a plan, milestones and a roadmap.")
+    alone = read_by_rules(
+        "Management set the targets; each team leaves with a plan, milestones and a roadmap."
+    )
     assert alone.colour.colours == ("blue",)
-    assert "blue" not in read("The team draws up its own summer rota.").colour.colours  # a topic, not a way
+    assert (
+        "blue" not in read_by_rules("The team draws up its own summer rota.").colour.colours
+    )  # a topic, not a way
 
 
 def test_an_agency_rule_naming_an_unknown_reading_is_named(tmp_path: Path) -> None:

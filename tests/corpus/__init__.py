@@ -99,17 +99,45 @@ set, then each next one after the reader had been fitted to the one before): bri
 were not fitted to when they were first measured, reported on their own."""
 
 
-def _blind(ident: str, blind: bool | str | None) -> bool:
+UNSEEN_FIRST = (
+    "-sixteenth-",
+    "-seventeenth-",
+    "-twentieth-",
+    "-twentyfirst-",
+    "-twentysecond-",
+    "-twentythird-",
+)
+"""In the id of an unseen brief written blind after the cues' last round, before the colour stack."""
+UNSEEN_LATER = (
+    "-twentyeighth-",
+    "-twentyninth-",
+    "-thirtieth-",
+    "-thirtyfirst-",
+    "-thirtysecond-",
+    "-thirtythird-",
+)
+"""In the id of an unseen brief written blind once the colour stack had been chosen on the development
+sets: read first to measure it."""
+
+
+def set_of(ident: str) -> str:
+    """The blind set a brief was written in (its marker from ``BLIND``), "" for the briefs written by hand."""
+    return next((m for m in BLIND if m in ident), "")
+
+
+def _blind(ident: str, blind: bool | str | tuple[str, ...] | None) -> bool:
     if blind is None:
         return True
     if isinstance(blind, str):
         return blind in ident
+    if isinstance(blind, tuple):
+        return any(m in ident for m in blind)
     return any(m in ident for m in BLIND) == blind
 
 
-def agreement(split: str, blind: bool | str | None = None) -> Agreement:
-    """Agreement on one split; ``blind`` keeps only the briefs written blind (True, or one set's marker
-    from ``BLIND``) or the others (False)."""
+def agreement(split: str, blind: bool | str | tuple[str, ...] | None = None) -> Agreement:
+    """Agreement on one split; ``blind`` keeps only the briefs written blind (True, one set's marker
+    from ``BLIND``, or any of several markers) or the others (False)."""
     items = [b for b in briefs() if b.split == split and _blind(b.id, blind)]
     intents = intent_ids()
     colour = stance = decisions = sets = 0
