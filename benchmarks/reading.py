@@ -41,10 +41,16 @@ PARTS = (
     ("dev", "-twentyfifth-", "dev, twenty-fifth blind set"),
     ("dev", "-twentysixth-", "dev, twenty-sixth blind set"),
     ("dev", "-twentyseventh-", "dev, twenty-seventh blind set"),
+    ("dev", "-twentyeighth-", "dev, twenty-eighth blind set"),
+    ("dev", "-twentyninth-", "dev, twenty-ninth blind set"),
+    ("dev", "-thirtieth-", "dev, thirtieth blind set"),
+    ("dev", "-thirtyfirst-", "dev, thirty-first blind set"),
+    ("dev", "-thirtysecond-", "dev, thirty-second blind set"),
+    ("dev", "-thirtythird-", "dev, thirty-third blind set"),
     ("held-out", None, "held-out"),
     ("unseen", None, "unseen: twelve sets written blind after the last round"),
     ("unseen", UNSEEN_FIRST, "unseen: the six sets written before the colour stack"),
-    ("unseen", UNSEEN_LATER, "unseen: the six sets written after the colour stack was chosen"),
+    ("unseen", UNSEEN_LATER, "unseen: the six sets written after the colour stack"),
 )
 """What is reported: the development briefs the cues were first written against, the sets an annotator
 wrote blind afterwards, the held-out briefs, and the sets written after the reader's last round of work,
