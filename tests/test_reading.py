@@ -540,6 +540,27 @@ def test_a_colour_word_in_another_sense_is_not_that_colour(wish: str, lang: str)
     assert colour not in read(wish, lang).colour.colours
 
 
+@pytest.mark.parametrize(
+    ("wish", "near_miss", "lang"),
+    [
+        (
+            "The team is stuck since the move; we want the blockages out of the way.",
+            "We are stuck with the decision, and half the team was stuck in traffic.",
+            "en",
+        ),
+        (
+            "Het netwerk loopt vast; we willen dat het weer in beweging komt.",
+            "Daar zit een budget aan vast, en het team zit vast aan de planning.",
+            "nl",
+        ),
+    ],
+)
+def test_a_group_stuck_and_moving_again_is_white(wish: str, near_miss: str, lang: str) -> None:
+    """Removing what blocks a group's own movement is De Caluwé's white; being bound to something is not."""
+    assert read(wish, lang).colour.colours == ("white",)
+    assert "white" not in read(near_miss, lang).colour.colours
+
+
 def test_a_blueprint_we_deliberately_do_not_have_is_negated() -> None:
     p = read("Een blauwdruk hebben we bewust niet, het moet van onderop groeien.", "nl")
     assert "blue" not in p.colour.colours
