@@ -99,6 +99,12 @@ BLIND = (
     "-thirtyfirst-",
     "-thirtysecond-",
     "-thirtythird-",
+    "-thirtyfourth-",
+    "-thirtyfifth-",
+    "-thirtysixth-",
+    "-thirtyseventh-",
+    "-thirtyeighth-",
+    "-thirtyninth-",
 )
 """In the id of a development brief written blind by an annotator after a version of the reader (the first
 set, then each next one after the reader had been fitted to the one before): briefs whose wording the cues
@@ -115,15 +121,15 @@ UNSEEN_FIRST = (
 )
 """In the id of an unseen brief written blind after the cues' last round, before the colour stack."""
 UNSEEN_LATER = (
-    "-thirtyfourth-",
-    "-thirtyfifth-",
-    "-thirtysixth-",
-    "-thirtyseventh-",
-    "-thirtyeighth-",
-    "-thirtyninth-",
+    "-fortieth-",
+    "-fortyfirst-",
+    "-fortysecond-",
+    "-fortythird-",
+    "-fortyfourth-",
+    "-fortyfifth-",
 )
-"""In the id of an unseen brief written blind once the colour stack had been measured on six sets and
-those sets had been added to the development briefs to learn from: read first to measure it."""
+"""In the id of an unseen brief written blind after the colour stack, once the twelve sets after it had each
+been measured and then added to the development briefs to learn from: read first to measure it."""
 
 
 def set_of(ident: str) -> str:
