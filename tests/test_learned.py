@@ -117,8 +117,10 @@ def said(profile: dg.Profile, key: str) -> bool:
 # ------------------------------------------------------------------------------------ the committed file
 
 
+@pytest.mark.slow
 def test_the_committed_reader_is_what_the_development_briefs_train() -> None:
-    """Change the corpus without retraining (benchmarks/train_reader.py) and this fails."""
+    """Change the corpus or the cues without retraining (benchmarks/train_reader.py) and this fails; it
+    trains the whole reader again, a few minutes."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import train_reader
 

@@ -105,6 +105,12 @@ BLIND = (
     "-thirtyseventh-",
     "-thirtyeighth-",
     "-thirtyninth-",
+    "-fortieth-",
+    "-fortyfirst-",
+    "-fortysecond-",
+    "-fortythird-",
+    "-fortyfourth-",
+    "-fortyfifth-",
 )
 """In the id of a development brief written blind by an annotator after a version of the reader (the first
 set, then each next one after the reader had been fitted to the one before): briefs whose wording the cues
@@ -121,15 +127,15 @@ UNSEEN_FIRST = (
 )
 """In the id of an unseen brief written blind after the cues' last round, before the colour stack."""
 UNSEEN_LATER = (
-    "-fortieth-",
-    "-fortyfirst-",
-    "-fortysecond-",
-    "-fortythird-",
-    "-fortyfourth-",
-    "-fortyfifth-",
+    "-fortysixth-",
+    "-fortyseventh-",
+    "-fortyeighth-",
+    "-fortyninth-",
+    "-fiftieth-",
+    "-fiftyfirst-",
 )
-"""In the id of an unseen brief written blind after the colour stack, once the twelve sets after it had each
-been measured and then added to the development briefs to learn from: read first to measure it."""
+"""In the id of an unseen brief written blind after the colour stack, once the eighteen sets after it had
+each been measured and then added to the development briefs to learn from: read first to measure it."""
 
 
 def set_of(ident: str) -> str:
