@@ -97,7 +97,8 @@ test: $(VENV)/.test browser $(PROXY) ## Install with the test extras, then lint 
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
-# The quick loop while you work: everything but the tests that start a kernel, Chromium, the app or a hub.
+# The quick loop while you work: everything but the tests that start a kernel, Chromium, the app or a hub,
+# or retrain the learned reader.
 FAST := not slow and not browser and not hub
 
 test-fast: $(VENV)/.test ## Lint, then every test that needs no kernel, browser, app or hub (a quick loop)

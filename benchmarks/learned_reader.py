@@ -10,7 +10,7 @@ rules were tuned on the first fifteen sets, so only the later sets (``FRESH``) a
 colour stack's own training here is nested: the word model's readings it learns from are out of fold
 within the other sets.
 
-    .venv/bin/python benchmarks/learned_reader.py                # the sets in FRESH, about a minute each
+    .venv/bin/python benchmarks/learned_reader.py                # the sets in FRESH, some five minutes each
     .venv/bin/python benchmarks/learned_reader.py --all          # every blind set
     .venv/bin/python benchmarks/learned_reader.py --extra F ...  # trained on all dev, scores YAML files
 

@@ -33,12 +33,12 @@ LOW, HIGH = 40, 60
 """A score below LOW counts as low, above HIGH as high; in between it is mixed."""
 COLOURS = ("yellow", "blue", "red", "green", "white")
 CONTRASTS = ("control", "predictability", "hierarchy", "information")
+"""The seed's four contrasts between managing and facilitating, in the order they are shown."""
 MANAGING = (*CONTRASTS, "proxy", "settled")
-OUTWEIGH = 2
-"""Facilitating evidence must be this many times a managing word too weak to read managing on its own."""
 """The managing evidence: the four contrasts, a conflict to settle on the client's behalf, and a decision
 settled before the session (on the hierarchy contrast, but a frame the group may still work within)."""
-"""The seed's four contrasts between managing and facilitating, in the order they are shown."""
+OUTWEIGH = 2
+"""Facilitating evidence must be this many times a managing word too weak to read managing on its own."""
 STANCES = READING_VALUES["stance"]
 INTENT_VALUES = READING_VALUES["intent"]
 READINGS = ("colour", "stance", "intent", "tension", "stage")
@@ -138,8 +138,8 @@ class Rules:
     colour saturated, and ``second`` of it as it stands); ``third``: a third colour with at most this share
     of the second's does not make the brief speak several."""
     learned: dict[str, float]
-    """When the learned reader's stance stands in place of the rules': the brief has ``words`` words or
-    more and the reader is at least ``stance`` sure."""
+    """When the learned reader's stance or colour stands in place of the rules': the brief has ``words``
+    words or more and the reader is at least ``stance`` (the colour stack ``colour``) sure."""
 
 
 @dataclass(frozen=True)
