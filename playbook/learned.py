@@ -186,9 +186,10 @@ class LearnedReading:
     probabilities: dict[str, float]
     briefs: int
     """How many annotated briefs the reader learned from."""
-    _pushes: dict[str, tuple[float, ...]] = field(repr=False, compare=False)
     _spans: dict[str, list[Span]] = field(repr=False, compare=False)
     _brief: BriefText = field(repr=False, compare=False)
+    _reader: Reader = field(repr=False, compare=False)
+    _scale: float = field(repr=False, compare=False)
     stack: Stack | None = field(default=None, repr=False, compare=False)
     """The reader's second-level model for this label, if it has one (the colour)."""
 
@@ -204,7 +205,15 @@ class LearnedReading:
         """
         classes = list(self.probabilities)
         ks = [classes.index(v) for v in values]
-        push = {f: sum(p[k] for k in ks) / len(ks) for f, p in self._pushes.items()}
+        r = self._reader
+        m = r.models[self.label]
+        n, width = len(m.classes), r.width
+        push = {}
+        for f in self._spans:
+            if (row := r.index.get(f)) is not None:
+                at = row * width + m.offset
+                w = r.weights[at : at + n]
+                push[f] = self._scale * (sum(w[k] for k in ks) / len(ks) - sum(w) / n)
         words: list[str] = []
         for f in sorted((f for f in push if push[f] > 0), key=lambda f: (-push[f], f)):
             d, first, last = self._spans[f][0]
@@ -253,24 +262,19 @@ def read_learned(brief: BriefText, reader: Reader | None = None) -> dict[str, Le
 def _read(brief: BriefText, reader: Reader) -> dict[str, LearnedReading]:
     spans = features(brief)
     index, weights, width = reader.index, reader.weights, reader.width
-    known = [f for f in spans if f in index]
-    scale = 1 / math.sqrt(len(known)) if known else 0.0
+    rows = [index[f] for f in spans if f in index]
+    scale = 1 / math.sqrt(len(rows)) if rows else 0.0
+    totals = [0.0] * width  # every label's classes at once: one slice of the weights per feature
+    for row in rows:
+        for k, w in enumerate(weights[row * width : (row + 1) * width]):
+            totals[k] += w
     out = {}
     for label, m in reader.models.items():
-        n, at = len(m.classes), m.offset
-        logits = list(m.bias)
-        pushes = {}
-        for f in known:
-            row = index[f] * width + at
-            w = weights[row : row + n]
-            for k in range(n):
-                logits[k] += scale * w[k]
-            mean = sum(w) / n
-            pushes[f] = tuple(scale * (v - mean) for v in w)
-        probs = _softmax(m.classes, logits)
+        logits = [b + scale * totals[m.offset + k] for k, b in enumerate(m.bias)]
         out[label] = LearnedReading(
-            label, probs, reader.briefs, pushes, spans, brief, reader.stacks.get(label)
-        )
+            label, _softmax(m.classes, logits), reader.briefs, spans, brief, reader, scale,
+            reader.stacks.get(label),
+        )  # fmt: skip
     return out
 
 
