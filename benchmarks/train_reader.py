@@ -24,6 +24,7 @@ import json
 import math
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -61,50 +62,52 @@ OUT = ROOT / "assets" / "diagnosis" / MODEL_FILE
 Docs = list[dict[str, Any]]
 
 
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(1, keepdims=True)
+    p = np.exp(z)
+    return p / p.sum(1, keepdims=True)
+
+
+def _accelerated(
+    start: np.ndarray, gradient: Callable[[np.ndarray], np.ndarray], step: float, steps: int
+) -> np.ndarray:
+    """A fixed number of accelerated gradient steps (Nesterov's momentum) from ``start``: the same data
+    give the same weights, with no tolerance to tune."""
+    w, v, t = start, start.copy(), 1.0
+    for _ in range(steps):
+        w_new = v - step * gradient(v)
+        t_new = (1 + math.sqrt(1 + 4 * t * t)) / 2
+        v = w_new + (t - 1) / t_new * (w_new - w)
+        w, t = w_new, t_new
+    return w
+
+
 def fit(x: np.ndarray, y: np.ndarray, lam: float, steps: int = STEPS) -> np.ndarray:
     """Primal weights of the L2 multinomial regression, found in the span of the rows (w = X^T a): each
     step costs briefs x briefs, not briefs x features."""
     n = x.shape[0]
     gram = x @ x.T
-    a = np.zeros((n, y.shape[1]))
-    v = a.copy()
     step = 1 / (0.5 * float(np.abs(gram).sum(1).max()) / n + lam)
-    t = 1.0
-    for _ in range(steps):
-        z = gram @ v
-        z -= z.max(1, keepdims=True)
-        p = np.exp(z)
-        p /= p.sum(1, keepdims=True)
-        a_new = v - step * ((p - y) / n + lam * v)
-        t_new = (1 + math.sqrt(1 + 4 * t * t)) / 2
-        v = a_new + (t - 1) / t_new * (a_new - a)
-        a, t = a_new, t_new
+    a = _accelerated(np.zeros((n, y.shape[1])), lambda a: (_softmax(gram @ a) - y) / n + lam * a, step, steps)
     return x.T @ a
 
 
 def fit_stack(
     x: np.ndarray, y: np.ndarray, lam: float = STACK_LAMBDA, steps: int = STACK_STEPS
 ) -> np.ndarray:
-    """Weights (last row: the bias, not penalised) of the stack's L2 multinomial regression, by accelerated
-    gradient steps from zero: a few inputs, so the primal is cheap."""
+    """Weights (last row: the bias, not penalised) of the stack's L2 multinomial regression: a few inputs,
+    so the primal is cheap."""
     n, d = x.shape
     x1 = np.hstack([x, np.ones((n, 1))])
-    w = np.zeros((d + 1, y.shape[1]))
-    v = w.copy()
     pen = np.ones((d + 1, 1))
     pen[-1] = 0
     step = 1 / (0.5 * float(np.linalg.norm(x1, 2)) ** 2 / n + lam)
-    t = 1.0
-    for _ in range(steps):
-        z = x1 @ v
-        z -= z.max(1, keepdims=True)
-        p = np.exp(z)
-        p /= p.sum(1, keepdims=True)
-        w_new = v - step * (x1.T @ (p - y) / n + lam * pen * v)
-        t_new = (1 + math.sqrt(1 + 4 * t * t)) / 2
-        v = w_new + (t - 1) / t_new * (w_new - w)
-        w, t = w_new, t_new
-    return w
+    return _accelerated(
+        np.zeros((d + 1, y.shape[1])),
+        lambda w: x1.T @ (_softmax(x1 @ w) - y) / n + lam * pen * w,
+        step,
+        steps,
+    )
 
 
 def targets(items: list[Labelled]) -> dict[str, tuple[tuple[str, ...], np.ndarray]]:
@@ -161,9 +164,7 @@ def out_of_fold(docs: Docs, items: list[Labelled]) -> np.ndarray:
         train = [k for k, h in enumerate(groups) if h != g]
         vocab, w, bias = _word_model([docs[k] for k in train], y[train], LAMBDA["colour"])
         z = _rows([docs[k] for k in test], {f: k for k, f in enumerate(vocab)})[:, :-1] @ w + bias
-        z -= z.max(1, keepdims=True)
-        e = np.exp(z)
-        probs[test] = e / e.sum(1, keepdims=True)
+        probs[test] = _softmax(z)
     return probs
 
 
