@@ -30,9 +30,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import train_reader  # noqa: E402
 
 from playbook import diagnosis, learned  # noqa: E402
-from playbook.session import Brief, Session  # noqa: E402
 from playbook.yamlio import load_yaml_file  # noqa: E402
-from tests.corpus import BLIND, Labelled, briefs  # noqa: E402
+from tests.corpus import BLIND, Labelled, briefs, labelled  # noqa: E402
 
 FRESH = BLIND[15:]
 """The blind sets written after the rules' last round of tuning: clean for the rules too."""
@@ -97,18 +96,7 @@ def loso(marks: tuple[str, ...]) -> None:
 def load_extra(path: str) -> list[Labelled]:
     """Briefs from a YAML file of the corpus's shape (only read to score them, never shown)."""
     data, _ = load_yaml_file(Path(path))
-    out = []
-    for item in data["briefs"]:
-        brief = Brief(
-            wish=item["wish"], visible_result=item["visible_result"] or "", context=item["context"] or ""
-        )
-        session = Session(title=item["id"], language=item["lang"], brief=brief)
-        colour = item["colour"]
-        ids = (
-            frozenset() if colour == "unclear" else frozenset([colour] if isinstance(colour, str) else colour)
-        )
-        out.append(Labelled(item["id"], item["lang"], "extra", session, ids, item["stance"], frozenset()))
-    return out
+    return [labelled(item, "extra") for item in data["briefs"]]
 
 
 def extra(paths: list[str]) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from playbook.diagnosis import diagnose, intent_ids
 from playbook.session import Brief, Session
@@ -33,22 +34,21 @@ class Labelled:
 @cache
 def briefs() -> tuple[Labelled, ...]:
     data, _ = load_yaml_file(HERE / "briefs.yaml")
-    out = []
-    for item in data["briefs"]:
-        brief = Brief(
-            wish=item["wish"], visible_result=item["visible_result"] or "", context=item["context"] or ""
-        )
-        colour = item["colour"]
-        ids = (
-            frozenset() if colour == "unclear" else frozenset([colour] if isinstance(colour, str) else colour)
-        )
-        out.append(
-            Labelled(
-                item["id"], item["lang"], item["split"], Session(title=item["id"], language=item["lang"], brief=brief),
-                ids, item["stance"], frozenset(item["intents"]),
-            )
-        )  # fmt: skip
-    return tuple(out)
+    return tuple(labelled(item) for item in data["briefs"])
+
+
+def labelled(item: dict[str, Any], split: str | None = None) -> Labelled:
+    """One brief of the corpus's shape, as a session with its labels (``split`` where the item has none,
+    as in a set of briefs read only to score them)."""
+    brief = Brief(
+        wish=item["wish"], visible_result=item["visible_result"] or "", context=item["context"] or ""
+    )
+    colour = item["colour"]
+    ids = frozenset() if colour == "unclear" else frozenset([colour] if isinstance(colour, str) else colour)
+    return Labelled(
+        item["id"], item["lang"], split or item["split"], Session(title=item["id"], language=item["lang"], brief=brief),
+        ids, item["stance"], frozenset(item.get("intents", ())),
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
