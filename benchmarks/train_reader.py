@@ -82,11 +82,13 @@ def _accelerated(
     return w
 
 
-def fit(x: np.ndarray, y: np.ndarray, lam: float, steps: int = STEPS) -> np.ndarray:
+def fit(
+    x: np.ndarray, y: np.ndarray, lam: float, steps: int = STEPS, gram: np.ndarray | None = None
+) -> np.ndarray:
     """Primal weights of the L2 multinomial regression, found in the span of the rows (w = X^T a): each
-    step costs briefs x briefs, not briefs x features."""
+    step costs briefs x briefs, not briefs x features. ``gram`` is X X^T where the caller has it."""
     n = x.shape[0]
-    gram = x @ x.T
+    gram = x @ x.T if gram is None else gram
     step = 1 / (0.5 * float(np.abs(gram).sum(1).max()) / n + lam)
     a = _accelerated(np.zeros((n, y.shape[1])), lambda a: (_softmax(gram @ a) - y) / n + lam * a, step, steps)
     return x.T @ a
@@ -146,23 +148,31 @@ def _rows(docs: Docs, index: dict[str, int]) -> np.ndarray:
     return x
 
 
-def _word_model(docs: Docs, y: np.ndarray, lam: float) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """One label's feature weights and bias, the centring folded into the bias, so the reader scales the
-    brief's features and adds: nothing else."""
+def _word_models(
+    docs: Docs, ys: dict[str, np.ndarray]
+) -> tuple[list[str], dict[str, tuple[np.ndarray, np.ndarray]]]:
+    """The kept features and each label's feature weights and bias, the centring folded into the bias, so
+    the reader scales the brief's features and adds: nothing else. One design matrix and its Gram matrix,
+    the costly part, serve every label."""
     vocab, x, centre = _design(docs)
-    w = fit(x, y, lam)
-    return vocab, w[:-1], w[-1] - centre @ w[:-1]
+    gram = x @ x.T
+    out = {}
+    for label, y in ys.items():
+        w = fit(x, y, LAMBDA[label], gram=gram)
+        out[label] = (w[:-1], w[-1] - centre @ w[:-1])
+    return vocab, out
 
 
-def out_of_fold(docs: Docs, items: list[Labelled]) -> np.ndarray:
-    """Every brief's colour probabilities by a word model trained without the blind set it belongs to."""
-    _, y = targets(items)["colour"]
+def out_of_fold(docs: Docs, items: list[Labelled], y: np.ndarray) -> np.ndarray:
+    """Every brief's colour probabilities (``y``: the colour targets) by a word model trained without the
+    blind set it belongs to."""
     groups = [set_of(b.id) for b in items]
     probs = np.zeros_like(y)
     for g in sorted(set(groups)):
         test = [k for k, h in enumerate(groups) if h == g]
         train = [k for k, h in enumerate(groups) if h != g]
-        vocab, w, bias = _word_model([docs[k] for k in train], y[train], LAMBDA["colour"])
+        vocab, models = _word_models([docs[k] for k in train], {"colour": y[train]})
+        w, bias = models["colour"]
         z = _rows([docs[k] for k in test], {f: k for k, f in enumerate(vocab)})[:, :-1] @ w + bias
         probs[test] = _softmax(z)
     return probs
@@ -194,10 +204,11 @@ def train(items: list[Labelled] | None = None) -> tuple[dict[str, Any], bytes]:
     """The reader's head and weights, trained on ``items`` (the development briefs by default)."""
     items = items if items is not None else [b for b in briefs() if b.split == "dev"]
     docs = [features(read_session_brief(b.session)) for b in items]
-    vocab, _, _ = _design(docs)
+    ys = targets(items)
+    vocab, models = _word_models(docs, {label: y for label, (_, y) in ys.items()})
     labels, columns = {}, []
-    for label, (classes, y) in targets(items).items():
-        _, w, bias = _word_model(docs, y, LAMBDA[label])
+    for label, (classes, _) in ys.items():
+        w, bias = models[label]
         labels[label] = {
             "classes": list(classes),
             "bias": [round(float(v), 6) for v in bias],
@@ -206,8 +217,9 @@ def train(items: list[Labelled] | None = None) -> tuple[dict[str, Any], bytes]:
         columns.append(w)
     rows = np.hstack(columns).astype("<f4")
     kept = [k for k in range(len(vocab)) if rows[k].any()]
-    names, x = stack_rows(rules_read(items), out_of_fold(docs, items))
-    w = fit_stack(x, targets(items)["colour"][1])
+    colour = ys["colour"][1]
+    names, x = stack_rows(rules_read(items), out_of_fold(docs, items, colour))
+    w = fit_stack(x, colour)
     stack = {
         "classes": list(COLOUR_CLASSES),
         "weights": {n: [round(float(v), 6) for v in w[k]] for k, n in enumerate(names)},
