@@ -1067,7 +1067,8 @@ def _second_colour(
     words = learned.get("colour") if learned else None
     if words is None or (stack := words.stack) is None:
         return ruled, None
-    probs = stack.probabilities(stack_inputs(scores, ruled.values or (UNCLEAR,), words.probabilities))
+    ruled_ids = ruled.values or (UNCLEAR,)
+    probs = stack.probabilities(stack_inputs(scores, ruled_ids, words.probabilities))
     decided = stack.decide(probs)
     sure = sum(probs[c] for c in decided)
     if sure < bank.rules.learned["colour"]:
@@ -1075,7 +1076,7 @@ def _second_colour(
     value: str | tuple[str, ...] = decided if len(decided) > 1 else decided[0]
     percent = round(100 * sure)
     shown = _shown(value, names, lang)
-    if set(decided) == set(ruled.values or (UNCLEAR,)):
+    if set(decided) == set(ruled_ids):
         return ruled, t("diagnosis.learned_agrees", lang, value=shown, percent=percent)
     if any(not found[c].hits and found[c].set_aside for c in decided if c != UNCLEAR):
         return ruled, t("diagnosis.learned_negated", lang, value=shown, percent=percent)

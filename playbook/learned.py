@@ -97,18 +97,13 @@ class Stack:
     def decide(self, probabilities: dict[str, float]) -> tuple[str, ...]:
         """The leading class, or the leading two where the second has ``mix`` of the first's probability;
         ``("unclear",)`` where that is most probable."""
-        top, second = sorted(probabilities, key=lambda c: -probabilities[c])[:2]
-        if top == UNCLEAR:
+        ranked = sorted(probabilities, key=lambda c: -probabilities[c])
+        if ranked[0] == UNCLEAR:
             return (UNCLEAR,)
-        runner = second if second != UNCLEAR else _third(probabilities, top)
-        if runner is not None and probabilities[runner] >= self.mix * probabilities[top]:
-            return (top, runner)
+        top, *rest = [c for c in ranked if c != UNCLEAR]
+        if rest and probabilities[rest[0]] >= self.mix * probabilities[top]:
+            return (top, rest[0])
         return (top,)
-
-
-def _third(probabilities: dict[str, float], top: str) -> str | None:
-    rest = [c for c in probabilities if c not in (top, UNCLEAR)]
-    return max(rest, key=lambda c: probabilities[c]) if rest else None
 
 
 def stack_inputs(
