@@ -21,7 +21,7 @@ from typing import Any
 from .catalogue import STAGES
 from .errors import PlaybookError, Problem
 from .i18n import LANGUAGES, Text, message, t
-from .learned import LearnedReading, read_learned, stack_inputs, words_in
+from .learned import LearnedReading, read_learned, words_in
 from .paths import assets_dir
 from .reading import BriefText, Evidence, Reading, claimed_by, confidence, groups, read_brief
 from .schema import FieldReader, join
@@ -1061,15 +1061,15 @@ def _second_colour(
     The stack (playbook.learned.Stack) weighs the cues' evidence per colour, the colours the rules read
     and the colour word model's reading together, as learned from the annotated briefs: on briefs written
     blind, each set read by a stack trained without it, it agreed with the annotators more often than the
-    cues alone, which hear a second colour too readily. It does not name a colour whose every cue the brief
-    negates ("no bonuses"): a bag of words does not read the negation.
+    cues alone, which hear a second colour too readily; its pair model says whether the second colour
+    stands beside the first. It does not name a colour whose every cue the brief negates ("no bonuses"): a
+    bag of words does not read the negation.
     """
     words = learned.get("colour") if learned else None
     if words is None or (stack := words.stack) is None:
         return ruled, None
     ruled_ids = ruled.values or (UNCLEAR,)
-    probs = stack.probabilities(stack_inputs(scores, ruled_ids, words.probabilities))
-    decided = stack.decide(probs)
+    probs, decided = stack.read(scores, ruled_ids, words.probabilities)
     sure = sum(probs[c] for c in decided)
     if sure < bank.rules.learned["colour"]:
         return ruled, None

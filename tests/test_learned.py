@@ -4,6 +4,7 @@ the rules' stance only where it is sure, the brief is long enough and the rules 
 from __future__ import annotations
 
 import json
+import math
 import sys
 from array import array
 from pathlib import Path
@@ -72,14 +73,18 @@ def write_reader(
 COLOUR_CLASSES = (*dg.COLOURS, "unclear")
 
 
-def following_the_words(mix: float = 0.5, trust: float = 8.0) -> dict[str, object]:
-    """A colour stack that reads what the colour word model reads and nothing of the rules."""
-    return {
+def following_the_words(mix: float = 0.5, trust: float = 8.0, pair: float | None = None) -> dict[str, object]:
+    """A colour stack that reads what the colour word model reads and nothing of the rules; with ``pair``
+    (a pair model's bias, nothing else) a mix is decided by that alone."""
+    stack: dict[str, object] = {
         "classes": list(COLOUR_CLASSES),
         "weights": {f"words:{c}": [trust if k == c else 0.0 for k in COLOUR_CLASSES] for c in COLOUR_CLASSES},
         "bias": [0.0] * 6,
         "mix": mix,
     }
+    if pair is not None:
+        stack["pair"] = {"weights": {}, "bias": pair}
+    return stack
 
 
 @pytest.fixture
@@ -359,6 +364,35 @@ def test_the_stack_decides_one_colour_a_mix_or_unclear() -> None:
     assert stack.decide({**p, "red": 0.4, "unclear": 0.3, "white": 0.25}) == ("red", "white")
 
 
+def test_with_a_pair_model_its_probability_alone_makes_a_mix() -> None:
+    stack = learned.Stack(COLOUR_CLASSES, {}, (0.0,) * 6, 0.4, learned.Pair({"share": 1.0}, 0.0))
+    p = dict.fromkeys(COLOUR_CLASSES, 0.02)
+    assert stack.decide({**p, "blue": 0.8, "green": 0.05}, pair=0.45) == ("blue", "green")
+    assert stack.decide({**p, "blue": 0.5, "green": 0.45}, pair=0.3) == ("blue",)
+    assert stack.decide({**p, "unclear": 0.5, "blue": 0.4}, pair=0.9) == ("unclear",)
+    assert learned.Pair({"share": 2.0}, -1.0).probability({"share": 0.5}) == pytest.approx(0.5)
+    assert learned.Pair({"share": 2.0}, -1.0).probability({"share": 1e6}) == pytest.approx(1.0)
+
+
+def test_the_pair_model_reads_the_two_leading_colours_past_unclear() -> None:
+    stack = {**dict.fromkeys(COLOUR_CLASSES, 0.05), "red": 0.4, "unclear": 0.3, "white": 0.2}
+    words = {**dict.fromkeys(COLOUR_CLASSES, 0.1), "red": 0.5, "white": 0.25}
+    x = learned.pair_inputs(stack, {"red": 2.0, "white": 0.0}, ("red",), words)
+    assert x["share"] == pytest.approx(0.5) and x["words_share"] == pytest.approx(0.5)
+    assert x["first"] == 0.4 and x["second"] == 0.2 and x["unclear"] == 0.3
+    assert (x["ruled_first"], x["ruled_second"], x["ruled_mix"]) == (1.0, 0.0, 0.0)
+    assert x["score_gap"] == pytest.approx(-math.log1p(2.0))
+
+
+def test_the_pair_model_decides_whether_the_second_colour_stands(colour_reader) -> None:
+    colour_reader(("green", "blue"), pair=-10.0)  # the words read both alike; the pair model hears no mix
+    r = read(ZEBRA).colour
+    assert len(r.colours) == 1 and r.colours[0] in ("green", "blue") and r.reading.learned
+    colour_reader("green", pair=10.0)  # green leads far; the pair model hears a mix all the same
+    r = read(ZEBRA).colour
+    assert len(r.colours) == 2 and r.colours[0] == "green" and r.reading.learned
+
+
 def test_a_sure_stacked_colour_replaces_the_rules_reading(colour_reader) -> None:
     colour_reader("red", briefs=321)
     before = dg.diagnose(Session(title="t", language="en", brief=Brief(wish=ZEBRA)), dg.rules_alone())
@@ -444,6 +478,9 @@ def test_the_committed_reader_has_a_colour_word_model_and_stack() -> None:
     assert reader.models["colour"].classes == COLOUR_CLASSES
     stack = reader.stacks["colour"]
     assert stack.classes == COLOUR_CLASSES and 0 < stack.mix < 1
+    assert stack.pair is not None
+    probs = dict.fromkeys(COLOUR_CLASSES, 1 / 6)
+    assert set(stack.pair.weights) == set(learned.pair_inputs(probs, {}, ("unclear",), probs))
     assert {"score:blue", "ruled:blue", "ruled:mix", "words:blue", "log:unclear"} <= set(stack.weights)
 
 
