@@ -8,6 +8,7 @@ storming group", "needs at least 45 minutes, your budget leaves 30".
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -300,16 +301,17 @@ def rank(
         )
     profile = profile or diagnose(session, lang=lang)
     ctx = _context(session, profile, default_intents())
-    scored = []
+    items, scored = [], []
     for item in catalogue:
         if role is not None and item.role != role:
             continue
         score, fits = _score(item, ctx, None)
         if fits or include_unfit:
-            scored.append((not fits, -score, item.id, item))
-    scored.sort(key=lambda row: row[:3])
-    chosen = scored if limit is None else scored[:limit]
-    return [_explain(item, ctx) for *_, item in chosen]
+            scored.append((not fits, -score, item.id, len(items)))
+            items.append(item)
+    # Plain tuples compare in C; the position breaks a tie of ids and never compares two work forms.
+    chosen = sorted(scored) if limit is None else heapq.nsmallest(limit, scored)
+    return [_explain(items[k], ctx) for *_, k in chosen]
 
 
 def _similarity(a: Intervention, b: Intervention) -> float:
