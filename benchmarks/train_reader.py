@@ -211,16 +211,13 @@ def stack_rows(
 def by_set(
     items: list[Labelled], fit: Callable[[np.ndarray], Callable[[np.ndarray], np.ndarray]]
 ) -> np.ndarray:
-    """Every brief read by a model fitted without its blind set: ``fit`` takes the rows to train on and
-    returns what reads the others."""
+    """Every brief's colour probabilities by a model fitted without its blind set: ``fit`` takes the rows
+    to train on and returns what reads the others."""
     groups = np.array([set_of(b.id) for b in items])
-    out: np.ndarray | None = None
+    out = np.zeros((len(items), len(COLOUR_CLASSES)))
     for g in sorted(set(groups)):
         test = groups == g
-        read = fit(~test)(test)
-        out = np.zeros((len(items), read.shape[1])) if out is None else out
-        out[test] = read
-    assert out is not None
+        out[test] = fit(~test)(test)
     return out
 
 
@@ -334,15 +331,13 @@ def differences(again: Reader, committed: Reader, items: list[Labelled]) -> list
         pairs = [*zip(fresh.bias, stack.bias, strict=True)] + [
             (a, b) for name, w in stack.weights.items() for a, b in zip(fresh.weights[name], w, strict=True)
         ]
-        if (
-            stack.pair is not None
-            and fresh.pair is not None
-            and set(fresh.pair.weights) == set(stack.pair.weights)
+        mine, theirs = fresh.pair, stack.pair
+        if (mine is None) != (theirs is None) or (
+            mine and theirs and set(mine.weights) != set(theirs.weights)
         ):
-            pairs += [(fresh.pair.bias, stack.pair.bias)]
-            pairs += [(fresh.pair.weights[n], v) for n, v in stack.pair.weights.items()]
-        elif (stack.pair is None) != (fresh.pair is None) or stack.pair is not None:
             out.append(f"{label} stack: other pair model")
+        elif mine and theirs:
+            pairs += [(mine.bias, theirs.bias), *((mine.weights[n], v) for n, v in theirs.weights.items())]
         if (gap := max(abs(a - b) for a, b in pairs)) > 0.01 or fresh.mix != stack.mix:
             out.append(f"{label} stack: weights {gap:.3f} apart")
     out += [f"{label} stack: missing" for label in again.stacks if label not in committed.stacks]

@@ -120,10 +120,11 @@ class Stack:
         if ranked[0] == UNCLEAR:
             return (UNCLEAR,)
         top, *rest = [c for c in ranked if c != UNCLEAR]
-        share = probabilities[rest[0]] / probabilities[top] if rest and probabilities[top] > 0 else 0.0
-        if rest and (share if pair is None else pair) >= self.mix:
-            return (top, rest[0])
-        return (top,)
+        if not rest:
+            return (top,)
+        second = rest[0]
+        mixed = probabilities[second] >= self.mix * probabilities[top] if pair is None else pair >= self.mix
+        return (top, second) if mixed else (top,)
 
     def read(
         self, scores: dict[str, float], ruled: tuple[str, ...], words: dict[str, float]
